@@ -1,0 +1,531 @@
+//! IR operations -> the `resources` modules: one handle per resource, one builder per operation.
+//!
+//! The emitted code is thin: it collects arguments and hands them to the runtime's
+//! `RequestBuilder`, which owns transport, retries, envelope decoding and errors.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, doc_paragraphs, raw_doc};
+use super::ident;
+use super::types::type_tokens;
+use crate::ir::{
+    Api, Body, Operation, Pagination, Param, ParamLocation, Resource, Response, TypeKind, TypeRef,
+};
+
+/// The tokens of `src/resources/mod.rs`: module declarations and the accessors on `Client`.
+pub fn resources_mod(api: &Api) -> TokenStream {
+    let mods = api.resources.iter().map(|r| {
+        let m = ident(&r.name);
+        let doc = format!(" Operations on `{}`.", r.name);
+        quote! { #[doc = #doc] pub mod #m; }
+    });
+    let accessors = api.resources.iter().map(|r| {
+        let m = ident(&r.name);
+        let t = ident(&r.type_name);
+        let doc = format!(
+            " Operations on `{}`: {}.",
+            r.name,
+            r.operations
+                .iter()
+                .map(|o| format!("`{}`", crate::naming::bare(&o.method_name)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #m(&self) -> #m::#t<'_> {
+                #m::#t::new(self)
+            }
+        }
+    });
+    quote! {
+        //! Resource handles: `client.<resource>().<operation>(...)`, one module per resource.
+        #(#mods)*
+
+        impl crate::runtime::Client {
+            #(#accessors)*
+        }
+    }
+}
+
+/// The tokens of one `src/resources/<name>.rs`.
+pub fn resource_file(api: &Api, resource: &Resource) -> TokenStream {
+    let handle = ident(&resource.type_name);
+    let module_doc = format!(
+        " The `{}` resource: {} operation(s).",
+        resource.name,
+        resource.operations.len()
+    );
+    let handle_doc = format!(
+        " Handle for the `{}` operations; get one from `Client::{}`.",
+        resource.name, resource.name
+    );
+    let methods = resource.operations.iter().map(handle_method);
+    let builders = resource
+        .operations
+        .iter()
+        .map(|op| builder(api, resource, op));
+    quote! {
+        #![doc = #module_doc]
+
+        #[doc = #handle_doc]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy)]
+        pub struct #handle<'a> {
+            client: &'a crate::runtime::Client,
+        }
+
+        impl<'a> #handle<'a> {
+            pub(crate) fn new(client: &'a crate::runtime::Client) -> Self {
+                Self { client }
+            }
+
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+fn op_doc(op: &Operation) -> TokenStream {
+    let mut paragraphs = Vec::new();
+    if let Some(s) = &op.summary {
+        paragraphs.push(s.clone());
+    }
+    if let Some(d) = &op.description {
+        if Some(d) != op.summary.as_ref() {
+            paragraphs.push(d.clone());
+        }
+    }
+    let mut doc = doc_paragraphs(&paragraphs);
+    let mut facts = format!(
+        "`{} {}` (operation `{}`).",
+        op.method.as_str(),
+        op.path,
+        op.operation_id
+    );
+    if !op.permissions.is_empty() {
+        let p: Vec<String> = op.permissions.iter().map(|p| format!("`{p}`")).collect();
+        facts.push_str(&format!("\n\nPermission needed: {}.", p.join(" or ")));
+    }
+    if op.deprecated {
+        facts.push_str("\n\nDeprecated in the spec.");
+    }
+    let sep = if paragraphs.is_empty() {
+        String::new()
+    } else {
+        "\n".to_owned()
+    };
+    doc.extend(raw_doc(&format!("{sep}{facts}")));
+    doc
+}
+
+/// Whether a parameter's setter takes `impl Into<String>`.
+fn is_string(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::String)
+}
+
+fn arg_type(ty: &TypeRef) -> TokenStream {
+    if is_string(ty) {
+        quote!(impl ::std::convert::Into<::std::string::String>)
+    } else {
+        type_tokens(ty)
+    }
+}
+
+fn arg_value(name: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream {
+    if is_string(ty) {
+        quote!(#name.into())
+    } else {
+        quote!(#name)
+    }
+}
+
+fn handle_method(op: &Operation) -> TokenStream {
+    let doc = op_doc(op);
+    let name = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let args = required.iter().map(|p| {
+        let n = ident(&p.name);
+        let t = arg_type(&p.ty);
+        quote!(#n: #t)
+    });
+    let inits = op.params.iter().map(|p| {
+        let n = ident(&p.name);
+        if p.required {
+            let v = arg_value(&n, &p.ty);
+            quote!(#n: #v)
+        } else {
+            quote!(#n: ::std::option::Option::None)
+        }
+    });
+    let (body_arg, body_init) = match &op.body {
+        Some(Body {
+            ty, required: true, ..
+        }) => {
+            let t = type_tokens(ty);
+            (quote!(, body: #t), quote!(body,))
+        }
+        Some(_) => (quote!(), quote!(body: ::std::option::Option::None,)),
+        None => (quote!(), quote!()),
+    };
+    quote! {
+        #doc
+        pub fn #name(&self #(, #args)* #body_arg) -> #builder<'a> {
+            #builder {
+                client: self.client,
+                #(#inits,)*
+                #body_init
+                options: ::std::default::Default::default(),
+            }
+        }
+    }
+}
+
+/// The output types of `send` and `send_with_response`.
+fn response_types(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
+    match &op.response {
+        Response::Envelope {
+            result,
+            result_optional,
+            result_info,
+        } => {
+            let r = type_tokens(result);
+            let info = result_info.as_ref().map_or_else(|| quote!(()), type_tokens);
+            if *result_optional {
+                let out = quote!(::std::option::Option<#r>);
+                (
+                    out.clone(),
+                    quote!(crate::runtime::ApiResponse<#out, #info>),
+                    quote!(send_envelope_optional::<#r, #info>()),
+                )
+            } else {
+                (
+                    r.clone(),
+                    quote!(crate::runtime::ApiResponse<#r, #info>),
+                    quote!(send_envelope::<#r, #info>()),
+                )
+            }
+        }
+        Response::Json(ty) => {
+            let r = type_tokens(ty);
+            (
+                r.clone(),
+                quote!(crate::runtime::ApiResponse<#r, ()>),
+                quote!(send_json::<#r>()),
+            )
+        }
+        Response::Empty => (
+            quote!(()),
+            quote!(crate::runtime::ApiResponse<(), ()>),
+            quote!(send_empty()),
+        ),
+    }
+}
+
+/// An expression turning `value` (a reference) into the query-string text for `ty`.
+fn to_text(api: &Api, value: TokenStream, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(#value.as_str()),
+        TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => {
+            quote!(::std::string::ToString::to_string(#value))
+        }
+        TypeRef::Named(name) if is_enum(api, name) => quote!(#value.as_str()),
+        TypeRef::Boxed(inner) => to_text(api, quote!((&**#value)), inner),
+        _ => quote!(::serde_json::to_string(#value).unwrap_or_default()),
+    }
+}
+
+/// Whether `to_text` gives a `&str` (rather than an owned `String`) for this type.
+fn borrowed_text(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::String => true,
+        TypeRef::Named(name) => is_enum(api, name),
+        TypeRef::Boxed(inner) => borrowed_text(api, inner),
+        _ => false,
+    }
+}
+
+fn is_enum(api: &Api, name: &str) -> bool {
+    api.types
+        .iter()
+        .any(|t| t.name == name && matches!(t.kind, TypeKind::Enum { .. }))
+}
+
+fn request_statements(api: &Api, op: &Operation) -> TokenStream {
+    let mut out = TokenStream::new();
+    for p in &op.params {
+        let n = ident(&p.name);
+        let wire = &p.wire_name;
+        let stmt = match (p.location, &p.ty) {
+            (ParamLocation::Path, ty) => {
+                let text = to_text(api, quote!(v), ty);
+                if borrowed_text(api, ty) {
+                    quote!(request = request.path_param(#wire, #text);)
+                } else {
+                    quote!(request = request.path_param(#wire, &#text);)
+                }
+            }
+            (ParamLocation::Query, TypeRef::Array(inner)) => {
+                let text = to_text(api, quote!(item), inner);
+                quote!(for item in v { request = request.query(#wire, #text); })
+            }
+            (ParamLocation::Query, ty) => {
+                let text = to_text(api, quote!(v), ty);
+                quote!(request = request.query(#wire, #text);)
+            }
+            (ParamLocation::Header, ty) => {
+                let text = to_text(api, quote!(v), ty);
+                quote!(request = request.header(#wire, #text);)
+            }
+        };
+        if p.required {
+            out.extend(quote! { { let v = &self.#n; #stmt } });
+        } else {
+            out.extend(quote! { if let ::std::option::Option::Some(v) = &self.#n { #stmt } });
+        }
+    }
+    match &op.body {
+        Some(Body { required: true, .. }) => out.extend(quote!(request = request.json_body(&self.body);)),
+        Some(_) => out.extend(quote! {
+            if let ::std::option::Option::Some(body) = &self.body { request = request.json_body(body); }
+        }),
+        None => {}
+    }
+    out
+}
+
+fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
+    let name = ident(&op.builder_name);
+    let handle = ident(&resource.type_name);
+    let method = ident(&op.method_name);
+    let doc = format!(
+        " Request builder for [`{}::{}`]: set optional parameters, then `.await` it or call `send`.",
+        resource.type_name,
+        crate::naming::bare(&op.method_name)
+    );
+    let _ = (&handle, &method);
+    let fields = op.params.iter().map(|p| {
+        let n = ident(&p.name);
+        let t = type_tokens(&p.ty);
+        if p.required {
+            quote!(#n: #t,)
+        } else {
+            quote!(#n: ::std::option::Option<#t>,)
+        }
+    });
+    let body_field = op.body.as_ref().map(|b| {
+        let t = type_tokens(&b.ty);
+        if b.required {
+            quote!(body: #t,)
+        } else {
+            quote!(body: ::std::option::Option<#t>,)
+        }
+    });
+    let setters = op.params.iter().filter(|p| !p.required).map(|p| {
+        let n = ident(&p.name);
+        let t = arg_type(&p.ty);
+        let v = if is_string(&p.ty) {
+            quote!(value.into())
+        } else {
+            quote!(value)
+        };
+        let pdoc = match &p.doc {
+            Some(d) => doc_attrs(Some(d)),
+            None => raw_doc(&format!("Sets the `{}` parameter.", p.wire_name)),
+        };
+        quote! {
+            #pdoc
+            pub fn #n(mut self, value: #t) -> Self {
+                self.#n = ::std::option::Option::Some(#v);
+                self
+            }
+        }
+    });
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
+        let t = type_tokens(&b.ty);
+        let bdoc = b
+            .doc
+            .as_deref()
+            .map_or_else(|| raw_doc("Sets the request body."), |d| doc_attrs(Some(d)));
+        quote! {
+            #bdoc
+            pub fn body(mut self, value: #t) -> Self {
+                self.body = ::std::option::Option::Some(value);
+                self
+            }
+        }
+    });
+    let (out, with_response, send_call) = response_types(op);
+    let op_id = &op.operation_id;
+    let path = &op.path;
+    let variant = ident(op.method.variant());
+    let statements = request_statements(api, op);
+    let pages = op.pagination.as_ref().map(pagination_methods);
+    quote! {
+        #[doc = #doc]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #name<'a> {
+            client: &'a crate::runtime::Client,
+            #(#fields)*
+            #body_field
+            options: crate::runtime::RequestOptions,
+        }
+
+        impl<'a> #name<'a> {
+            #(#setters)*
+            #body_setter
+
+            /// Per-request options: timeout, retries, extra headers.
+            pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            /// Sends the request and returns the decoded result.
+            pub async fn send(self) -> crate::runtime::Result<#out> {
+                self.send_with_response().await.map(crate::runtime::ApiResponse::into_result)
+            }
+
+            /// Sends the request and returns the result with the status, headers and envelope metadata.
+            pub async fn send_with_response(self) -> crate::runtime::Result<#with_response> {
+                static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+                    operation_id: #op_id,
+                    method: crate::runtime::Method::#variant,
+                    path_template: #path,
+                };
+                #[allow(unused_mut)]
+                let mut request = self.client.request(&OPERATION);
+                #statements
+                request.options(self.options).#send_call.await
+            }
+
+            #pages
+        }
+
+        impl<'a> ::std::future::IntoFuture for #name<'a> {
+            type Output = crate::runtime::Result<#out>;
+            type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+    }
+}
+
+/// Converts a page number (`u64`) into the parameter's type.
+fn from_page_number(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Number => quote!(#value as f64),
+        TypeRef::Integer(32) => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
+        _ => quote!(i64::try_from(#value).unwrap_or(i64::MAX)),
+    }
+}
+
+/// Converts the parameter's value into a page number (`u64`).
+fn to_page_number(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Number => {
+            quote!(if #value.is_finite() && #value >= 1.0 { #value as u64 } else { 1 })
+        }
+        _ => quote!(u64::try_from(#value).unwrap_or(1)),
+    }
+}
+
+fn pagination_methods(p: &Pagination) -> TokenStream {
+    let page = ident(&p.page_param);
+    let item = type_tokens(&p.item);
+    let info = type_tokens(&p.info);
+    let first = to_page_number(&p.page_ty, quote!(v));
+    let set_page = from_page_number(&p.page_ty, quote!(page));
+    let per_page = match (&p.per_page_param, &p.per_page_ty) {
+        (Some(name), Some(ty)) => {
+            let n = ident(name);
+            let conv = to_page_number(ty, quote!(v));
+            quote!(self.#n.map(|v| #conv))
+        }
+        _ => quote!(::std::option::Option::None),
+    };
+    quote! {
+        /// Every page from the current `page` on, one request per page, as a stream.
+        ///
+        /// Stops on the last page by `total_pages`, on an empty or short page, or when the server
+        /// repeats a page, so it never loops forever. Holds one page in memory at a time.
+        pub fn pages(self) -> crate::runtime::pagination::PageStream<'a, #item, #info> {
+            let first = self.#page.map_or(1, |v| #first);
+            let per_page = #per_page;
+            crate::runtime::pagination::paginate(first, per_page, move |page| {
+                let mut next = self.clone();
+                next.#page = ::std::option::Option::Some(#set_page);
+                next.send_with_response()
+            })
+        }
+
+        /// Every item of every page, as a stream; see [`Self::pages`] for when it stops.
+        pub fn items(self) -> crate::runtime::pagination::ItemStream<'a, #item, #info> {
+            self.pages().items()
+        }
+    }
+}
+
+/// The `PageInfo` implementations for result-info types used by paginated operations.
+pub fn page_info_impls(api: &Api) -> TokenStream {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = TokenStream::new();
+    for p in api
+        .resources
+        .iter()
+        .flat_map(|r| &r.operations)
+        .filter_map(|o| o.pagination.as_ref())
+    {
+        let TypeRef::Named(name) = &p.info else {
+            continue;
+        };
+        if seen.contains(&name.as_str()) {
+            continue;
+        }
+        seen.push(name);
+        let Some(def) = api.types.iter().find(|t| &t.name == name) else {
+            continue;
+        };
+        let TypeKind::Struct { fields, .. } = &def.kind else {
+            continue;
+        };
+        let getter = |wire: &str| {
+            let method = ident(wire);
+            let body = match fields.iter().find(|f| f.wire_name == wire) {
+                Some(f) => {
+                    let n = ident(&f.name);
+                    let conv = match f.ty {
+                        TypeRef::Number => {
+                            quote!(self.#n.filter(|v| v.is_finite() && *v >= 0.0).map(|v| v as u64))
+                        }
+                        TypeRef::Integer(_) => quote!(self.#n.and_then(|v| u64::try_from(v).ok())),
+                        _ => quote!(::std::option::Option::None),
+                    };
+                    if f.required
+                        && !f.nullable
+                        && matches!(f.ty, TypeRef::Integer(_) | TypeRef::Number)
+                    {
+                        quote!({ let v = ::std::option::Option::Some(self.#n); v.and_then(|v| u64::try_from(v as i64).ok()) })
+                    } else {
+                        conv
+                    }
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            quote! { fn #method(&self) -> ::std::option::Option<u64> { #body } }
+        };
+        let methods = ["page", "per_page", "total_pages", "total_count", "count"].map(getter);
+        let ty = ident(name);
+        out.extend(quote! {
+            impl crate::runtime::pagination::PageInfo for crate::types::#ty {
+                #(#methods)*
+            }
+        });
+    }
+    out
+}

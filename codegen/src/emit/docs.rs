@@ -1,0 +1,194 @@
+//! Spec text -> rustdoc attributes that cannot inject code and do not trip rustdoc lints.
+//!
+//! Text only ever reaches the output inside `#[doc = "..."]` string literals, so it cannot
+//! close a comment or open an item. Markdown is kept, but bare URLs are wrapped in `<...>`,
+//! brackets that are not links are escaped, and code fences are marked `text` so rustdoc does
+//! not compile them as Rust.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// One `#[doc]` attribute per line of `text` (nothing for `None`).
+pub fn doc_attrs(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(t) => lines_to_attrs(&sanitize(t)),
+        None => TokenStream::new(),
+    }
+}
+
+/// Doc attributes from several paragraphs, skipping empty ones.
+pub fn doc_paragraphs(paragraphs: &[String]) -> TokenStream {
+    let joined: Vec<String> = paragraphs
+        .iter()
+        .map(|p| sanitize(p))
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    lines_to_attrs(&joined.join("\n\n"))
+}
+
+/// Doc attributes for text the generator wrote itself (already valid markdown).
+pub fn raw_doc(text: &str) -> TokenStream {
+    lines_to_attrs(text)
+}
+
+/// Inner `#![doc]` attributes for a module's own docs, from generator-written text.
+pub fn inner_doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    quote! { #( #![doc = #lines] )* }
+}
+
+fn lines_to_attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Makes spec markdown safe for rustdoc.
+pub fn sanitize(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in text.trim().lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            if in_fence {
+                out.push(trimmed[..3].to_owned());
+            } else {
+                out.push(format!("{}text", &trimmed[..3]));
+            }
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(line.to_owned());
+            continue;
+        }
+        // Indented lines would become code blocks that rustdoc compiles as Rust.
+        out.push(escape_line(line.trim_start()));
+    }
+    if in_fence {
+        out.push("```".to_owned());
+    }
+    out.join("\n")
+}
+
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    let mut in_code = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            in_code = !in_code;
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if in_code {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if c == '[' {
+            if let Some(end) = link_end(&chars, i) {
+                let link: String = chars[i..end].iter().collect();
+                out.push_str(&link);
+                i = end;
+                continue;
+            }
+            out.push_str("\\[");
+            i += 1;
+            continue;
+        }
+        if c == ']' {
+            out.push_str("\\]");
+            i += 1;
+            continue;
+        }
+        if starts_url(&chars[i..]) && (i == 0 || !matches!(chars[i - 1], '<' | '(' | '"' | '\'')) {
+            let end = (i..chars.len())
+                .find(|&j| chars[j].is_whitespace() || matches!(chars[j], '>' | ')' | '"'))
+                .unwrap_or(chars.len());
+            let mut url: String = chars[i..end].iter().collect();
+            let mut tail = String::new();
+            while url.ends_with(['.', ',', ';', ':']) {
+                if let Some(c) = url.pop() {
+                    tail.insert(0, c);
+                }
+            }
+            out.push('<');
+            out.push_str(&url);
+            out.push('>');
+            out.push_str(&tail);
+            i = end;
+            continue;
+        }
+        if c == '<' || c == '>' {
+            // A stray `<tag>` would be read as unclosed HTML.
+            out.push_str(if c == '<' { "&lt;" } else { "&gt;" });
+            i += 1;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+fn starts_url(chars: &[char]) -> bool {
+    let s: String = chars.iter().take(8).collect();
+    s.starts_with("https://") || s.starts_with("http://")
+}
+
+/// If `[text](url)` starts at `start`, the index just past it.
+fn link_end(chars: &[char], start: usize) -> Option<usize> {
+    let close = (start + 1..chars.len()).find(|&j| chars[j] == ']')?;
+    if chars[start + 1..close].contains(&'[') || chars.get(close + 1) != Some(&'(') {
+        return None;
+    }
+    let end = (close + 2..chars.len()).find(|&j| chars[j] == ')')?;
+    Some(end + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_kept_and_brackets_escaped() {
+        assert_eq!(
+            sanitize("see [docs](https://x.y/z) and [true]"),
+            "see [docs](https://x.y/z) and \\[true\\]"
+        );
+    }
+
+    #[test]
+    fn bare_urls_are_wrapped() {
+        assert_eq!(sanitize("at https://a.b/c."), "at <https://a.b/c>.");
+    }
+
+    #[test]
+    fn fences_become_text_and_html_is_escaped() {
+        assert_eq!(
+            sanitize("```\nfn x() {}\n```\n<b>"),
+            "```text\nfn x() {}\n```\n&lt;b&gt;"
+        );
+        assert_eq!(sanitize("```json\n{}"), "```text\n{}\n```");
+    }
+
+    #[test]
+    fn code_spans_are_untouched() {
+        assert_eq!(sanitize("`[a]` <x>"), "`[a]` &lt;x&gt;");
+    }
+}

@@ -1,0 +1,80 @@
+//! Emitting: IR -> Rust tokens -> formatted files. Emitters read only the IR and cannot fail on
+//! user input; the only failure left is a generator bug caught when formatting.
+
+mod client;
+mod docs;
+mod root;
+mod runtime;
+mod types;
+
+use proc_macro2::{Ident, Span, TokenStream};
+
+use crate::error::Error;
+use crate::format::format_file;
+use crate::ir::Api;
+
+/// One output file: a path relative to the crate root and its full contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path relative to the crate directory, with `/` separators.
+    pub path: String,
+    /// The file's contents.
+    pub contents: String,
+    /// Whether the generator wrote it from the spec (`false` for verbatim runtime copies).
+    pub emitted: bool,
+}
+
+/// Produces every file of the generated crate, in a fixed order.
+pub fn emit(api: &Api, spec_name: &str) -> Result<Vec<OutputFile>, Error> {
+    let mut files = vec![OutputFile {
+        path: "Cargo.toml".to_owned(),
+        contents: root::cargo_toml(api, spec_name),
+        emitted: true,
+    }];
+    let mut push = |path: String, tokens: TokenStream| -> Result<(), Error> {
+        let contents = format_file(&path, tokens, spec_name)?;
+        files.push(OutputFile {
+            path,
+            contents,
+            emitted: true,
+        });
+        Ok(())
+    };
+    push("src/lib.rs".to_owned(), root::lib_rs(api))?;
+    let mut types_tokens = types::types_file(api);
+    types_tokens.extend(client::page_info_impls(api));
+    push("src/types.rs".to_owned(), types_tokens)?;
+    push(
+        "src/resources/mod.rs".to_owned(),
+        client::resources_mod(api),
+    )?;
+    for resource in &api.resources {
+        push(
+            format!("src/resources/{}.rs", crate::naming::bare(&resource.name)),
+            client::resource_file(api, resource),
+        )?;
+    }
+    files.extend(runtime::files());
+    Ok(files)
+}
+
+/// An identifier token from a name the naming module produced (`r#type` becomes a raw identifier).
+/// Anything that is still not a valid identifier is replaced rather than allowed to panic.
+pub(crate) fn ident(name: &str) -> Ident {
+    let (raw, bare) = match name.strip_prefix("r#") {
+        Some(b) => (true, b),
+        None => (false, name),
+    };
+    let valid = !bare.is_empty()
+        && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !bare.starts_with(|c: char| c.is_ascii_digit())
+        && bare != "_";
+    if !valid {
+        return Ident::new("invalid_name", Span::call_site());
+    }
+    if raw {
+        Ident::new_raw(bare, Span::call_site())
+    } else {
+        Ident::new(bare, Span::call_site())
+    }
+}

@@ -1,0 +1,244 @@
+//! IR types -> the `types` module: serde models, forward-compatible enums, unions.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, raw_doc};
+use super::ident;
+use crate::ir::{Api, Field, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+
+/// The tokens of `src/types.rs`.
+pub fn types_file(api: &Api) -> TokenStream {
+    let items = api.types.iter().map(type_def);
+    quote! {
+        //! Data types: request bodies, results and the enums they use, generated from the spec's schemas.
+        //!
+        //! Every field the server may leave out is an `Option`; every enum decoded from a response
+        //! keeps values this version does not know in an `Unknown` variant.
+        #(#items)*
+    }
+}
+
+/// The Rust type for a type reference, with absolute paths so spec names cannot shadow std.
+pub fn type_tokens(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Integer(32) => quote!(i32),
+        TypeRef::Integer(_) => quote!(i64),
+        TypeRef::Number => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(crate::types::#name)
+        }
+        TypeRef::Array(inner) => {
+            let inner = type_tokens(inner);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(inner);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner);
+            quote!(::std::option::Option<#inner>)
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens(inner);
+            quote!(::std::boxed::Box<#inner>)
+        }
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let doc = match &def.doc {
+        Some(d) => doc_attrs(Some(d)),
+        None => raw_doc(&format!(
+            "The `{}` schema.",
+            def.origin.rsplit('/').next().unwrap_or(&def.name)
+        )),
+    };
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            struct_def(&doc, &name, fields, additional.as_ref())
+        }
+        TypeKind::Enum { variants } => enum_def(&doc, &name, variants),
+        TypeKind::Union { variants, tagging } => union_def(&doc, &name, variants, tagging),
+    }
+}
+
+fn struct_def(
+    doc: &TokenStream,
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    additional: Option<&TypeRef>,
+) -> TokenStream {
+    let all_optional = fields.iter().all(|f| !f.required);
+    let defaults = if all_optional {
+        quote!(::std::default::Default,)
+    } else {
+        quote!()
+    };
+    let field_tokens = fields.iter().map(field);
+    let extra = additional.map(|ty| {
+        let ty = type_tokens(ty);
+        let mut extra_name = "additional_properties".to_owned();
+        while fields.iter().any(|f| f.name == extra_name) {
+            extra_name.push('_');
+        }
+        let extra_name = ident(&extra_name);
+        quote! {
+            /// Properties not listed in the schema.
+            #[serde(flatten)]
+            pub #extra_name: ::std::collections::BTreeMap<::std::string::String, #ty>,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #defaults ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#field_tokens)*
+            #extra
+        }
+    }
+}
+
+fn field(f: &Field) -> TokenStream {
+    let doc = match &f.doc {
+        Some(d) => doc_attrs(Some(d)),
+        None => raw_doc(&format!("The `{}` property.", f.wire_name)),
+    };
+    let name = ident(&f.name);
+    let ty = type_tokens(&f.ty);
+    let wire = &f.wire_name;
+    let rename = if crate::naming::bare(&f.name) == wire {
+        quote!()
+    } else {
+        quote!(rename = #wire,)
+    };
+    if f.required && !f.nullable {
+        let attr = if rename.is_empty() {
+            quote!()
+        } else {
+            quote!(#[serde(#rename)])
+        };
+        quote! { #doc #attr pub #name: #ty, }
+    } else if f.required {
+        // Required but nullable: always sent, `null` when `None`.
+        quote! { #doc #[serde(#rename default)] pub #name: ::std::option::Option<#ty>, }
+    } else {
+        quote! {
+            #doc
+            #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
+            pub #name: ::std::option::Option<#ty>,
+        }
+    }
+}
+
+fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+    let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+    let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
+    quote! {
+        #doc
+        ///
+        /// Values this version does not know decode to `Unknown` instead of failing.
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        pub enum #name {
+            #( #[doc = #variant_docs] #idents, )*
+            /// A value this version of the client does not know.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#idents => #wires, )*
+                    Self::Unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #wires => Self::#idents, )*
+                    other => Self::Unknown(::std::string::ToString::to_string(other)),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value.as_ref()))
+            }
+        }
+    }
+}
+
+fn union_def(
+    doc: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[UnionVariant],
+    tagging: &Tagging,
+) -> TokenStream {
+    let arms = variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let ty = type_tokens(&v.ty);
+        let vdoc = format!(" The `{}` shape.", v.name);
+        match &v.tag {
+            Some(tag) => quote! { #[doc = #vdoc] #[serde(rename = #tag)] #vname(#ty), },
+            None => quote! { #[doc = #vdoc] #vname(#ty), },
+        }
+    });
+    let (repr, note) = match tagging {
+        Tagging::Untagged => (
+            quote!(#[serde(untagged)]),
+            " The first shape that matches, in this order, is chosen when decoding.",
+        ),
+        Tagging::Internal { property } => (
+            quote!(#[serde(tag = #property)]),
+            " A tag property on the wire tells the shapes apart.",
+        ),
+    };
+    let fallback = matches!(tagging, Tagging::Untagged).then(|| {
+        quote! {
+            /// A value that matches none of the known shapes.
+            Other(::serde_json::Value),
+        }
+    });
+    quote! {
+        #doc
+        ///
+        #[doc = #note]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #repr
+        pub enum #name {
+            #(#arms)*
+            #fallback
+        }
+    }
+}

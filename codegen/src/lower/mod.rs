@@ -1,0 +1,87 @@
+//! Lowering: the OpenAPI document -> the IR. All validation of the spec happens here.
+//!
+//! `schema` turns schemas into types; `operation` turns paths into resources and operations.
+
+mod operation;
+pub mod schema;
+
+use serde_json::Value;
+
+use crate::Settings;
+use crate::error::{SpecResult, Warning};
+use crate::ir::{Api, SecurityScheme};
+use crate::load::Document;
+
+/// Lowers a loaded document to the IR, returning warnings for what was tolerated.
+pub fn lower(doc: &Document, settings: &Settings) -> SpecResult<(Api, Vec<Warning>)> {
+    let info = doc.root.get("info");
+    let text = |key: &str| {
+        info.and_then(|i| i.get(key))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let title = text("title").unwrap_or_else(|| "API".to_owned());
+    let crate_name = settings
+        .crate_name
+        .clone()
+        .or_else(|| text("x-rust-crate-name"))
+        .unwrap_or_else(|| heck::ToKebabCase::to_kebab_case(crate::naming::snake(&title).as_str()));
+    let crate_version = settings
+        .crate_version
+        .clone()
+        .unwrap_or_else(|| "0.1.0".to_owned());
+
+    let mut types = schema::Types::new(doc);
+    let resources = operation::lower_paths(doc, settings, &mut types)?;
+    let (types, mut warnings) = types.into_defs();
+    warnings.sort();
+    warnings.dedup();
+
+    let api = Api {
+        crate_name,
+        crate_version,
+        title,
+        api_version: text("version").unwrap_or_default(),
+        description: text("description"),
+        license: info
+            .and_then(|i| i.get("license"))
+            .and_then(|l| l.get("name"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        base_url: doc
+            .root
+            .get("servers")
+            .and_then(|s| s.get(0))
+            .and_then(|s| s.get("url"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        security_schemes: security_schemes(doc),
+        types,
+        resources,
+    };
+    Ok((api, warnings))
+}
+
+fn security_schemes(doc: &Document) -> Vec<SecurityScheme> {
+    let Some(schemes) = doc
+        .get("#/components/securitySchemes")
+        .and_then(Value::as_object)
+    else {
+        return Vec::new();
+    };
+    schemes
+        .iter()
+        .map(|(key, s)| {
+            let field = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or_default();
+            let summary = match field("type") {
+                "http" => format!("HTTP {} authentication", field("scheme")),
+                "apiKey" => format!("API key in {} `{}`", field("in"), field("name")),
+                other => format!("`{other}` authentication"),
+            };
+            SecurityScheme {
+                key: key.clone(),
+                summary,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,597 @@
+//! Paths -> resources and operations: names, parameters, bodies, responses and pagination.
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use super::schema::{Types, component_name, description};
+use crate::Settings;
+use crate::error::{Location, SpecError, SpecResult, Warning};
+use crate::ir::{
+    Body, Method, Operation, Pagination, Param, ParamLocation, Resource, Response, TypeRef,
+};
+use crate::load::{Document, child};
+use crate::naming::{self, Namespace};
+
+/// HTTP methods in the order OpenAPI lists them.
+const METHODS: [(&str, Method); 7] = [
+    ("get", Method::Get),
+    ("put", Method::Put),
+    ("post", Method::Post),
+    ("delete", Method::Delete),
+    ("options", Method::Options),
+    ("head", Method::Head),
+    ("patch", Method::Patch),
+];
+
+/// Names a builder's own fields take, which parameters must not shadow.
+const BUILDER_FIELDS: [&str; 3] = ["client", "options", "body"];
+
+struct ResourceBuilder {
+    type_name: String,
+    methods: Namespace,
+    builders: Namespace,
+    operations: Vec<Operation>,
+}
+
+/// Lowers every selected operation, grouped into resources in spec order.
+pub fn lower_paths<'d>(
+    doc: &'d Document,
+    settings: &Settings,
+    types: &mut Types<'d>,
+) -> SpecResult<Vec<Resource>> {
+    let Some(paths) = doc.root.get("paths") else {
+        return Err(SpecError::new(
+            "#",
+            "missing `paths`; an OpenAPI document needs at least one path",
+        ));
+    };
+    let Some(paths) = paths.as_object() else {
+        return Err(SpecError::new(
+            "#/paths",
+            "`paths` must be a mapping from path templates to path items",
+        ));
+    };
+    let mut resources: IndexMap<String, ResourceBuilder> = IndexMap::new();
+    let mut type_names = Namespace::default();
+    for (path, item) in paths {
+        let item_ptr = child("#/paths", path);
+        if !path.starts_with('/') {
+            return Err(SpecError::new(
+                &item_ptr,
+                format!("path `{path}` must start with `/`"),
+            ));
+        }
+        let (item, item_ptr) = doc.deref(item, &item_ptr)?;
+        let Some(item_obj) = item.as_object() else {
+            return Err(SpecError::new(&item_ptr, "a path item must be a mapping"));
+        };
+        if !settings.path_prefixes.is_empty()
+            && !settings
+                .path_prefixes
+                .iter()
+                .any(|p| path.starts_with(p.as_str()))
+        {
+            continue;
+        }
+        for (key, op) in item_obj {
+            let Some((_, method)) = METHODS.iter().find(|(m, _)| m == key) else {
+                continue;
+            };
+            let op_ptr = child(&item_ptr, key);
+            if !selected_by_tag(op, settings) {
+                continue;
+            }
+            let ctx = OpContext {
+                doc,
+                path,
+                method: *method,
+                op,
+                op_ptr: &op_ptr,
+                item,
+            };
+            let (resource, method_name) = ctx.names();
+            let res = resources
+                .entry(resource.clone())
+                .or_insert_with(|| ResourceBuilder {
+                    type_name: type_names.claim(&naming::pascal(&resource)),
+                    methods: Namespace::with_reserved(&["new", "client"]),
+                    builders: Namespace::default(),
+                    operations: Vec::new(),
+                });
+            let method_name = if res.methods.claim(&method_name) == method_name {
+                method_name
+            } else {
+                res.methods.claim(&naming::snake(&ctx.operation_id()))
+            };
+            let builder_name = res.builders.claim(&format!(
+                "{}Request",
+                naming::pascal(naming::bare(&method_name))
+            ));
+            let hint = format!(
+                "{}{}",
+                naming::pascal(&resource),
+                naming::pascal(naming::bare(&method_name))
+            );
+            if let Some(operation) = ctx.lower(types, method_name, builder_name, &hint)? {
+                res.operations.push(operation);
+            }
+        }
+    }
+    Ok(resources
+        .into_iter()
+        .filter(|(_, r)| !r.operations.is_empty())
+        .map(|(name, r)| Resource {
+            name: naming::snake(&name),
+            type_name: r.type_name,
+            operations: r.operations,
+        })
+        .collect())
+}
+
+fn selected_by_tag(op: &Value, settings: &Settings) -> bool {
+    if settings.tags.is_empty() {
+        return true;
+    }
+    let tags = op.get("tags").and_then(Value::as_array);
+    tags.is_some_and(|t| {
+        t.iter()
+            .filter_map(Value::as_str)
+            .any(|t| settings.tags.iter().any(|s| s == t))
+    })
+}
+
+struct OpContext<'a, 'd> {
+    doc: &'d Document,
+    path: &'a str,
+    method: Method,
+    op: &'d Value,
+    op_ptr: &'a str,
+    item: &'d Value,
+}
+
+impl<'d> OpContext<'_, 'd> {
+    fn ext(&self, key: &str) -> Option<&'d str> {
+        self.op.get(key).and_then(Value::as_str)
+    }
+
+    fn operation_id(&self) -> String {
+        self.ext("operationId")
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{} {}", self.method.as_str().to_lowercase(), self.path))
+    }
+
+    /// The resource and method names: from `x-rust-resource`/`x-rust-method`, else from the path.
+    fn names(&self) -> (String, String) {
+        let segments: Vec<&str> = self.path.split('/').filter(|s| !s.is_empty()).collect();
+        let ends_with_param = segments.last().is_some_and(|s| s.starts_with('{'));
+        let last_static = segments
+            .iter()
+            .rev()
+            .find(|s| !s.starts_with('{'))
+            .copied()
+            .unwrap_or("root");
+        let resource = self.ext("x-rust-resource").unwrap_or(last_static);
+        let default_method = match (self.method, ends_with_param) {
+            (Method::Get, false) => "list",
+            (Method::Post, false) => "create",
+            (Method::Put, false) => "update",
+            (Method::Patch, false) => "edit",
+            (Method::Delete, false) => "delete",
+            (Method::Get, true) => "get",
+            (Method::Put, true) => "update",
+            (Method::Patch, true) => "edit",
+            (Method::Delete, true) => "delete",
+            (Method::Post, true) => "post",
+            (Method::Head, _) => "head",
+            (Method::Options, _) => "options",
+        };
+        let method = self.ext("x-rust-method").unwrap_or(default_method);
+        (naming::snake(resource), naming::snake(method))
+    }
+
+    fn lower(
+        &self,
+        types: &mut Types<'d>,
+        method_name: String,
+        builder_name: String,
+        hint: &str,
+    ) -> SpecResult<Option<Operation>> {
+        let Some(op) = self.op.as_object() else {
+            return Err(SpecError::new(
+                self.op_ptr,
+                "an operation must be a mapping",
+            ));
+        };
+        let responses = match op.get("responses") {
+            Some(Value::Object(r)) if !r.is_empty() => r,
+            Some(Value::Object(_)) | None => {
+                return Err(SpecError::new(
+                    self.op_ptr,
+                    "the operation has no `responses`; at least one is required",
+                ));
+            }
+            Some(_) => {
+                return Err(SpecError::new(
+                    child(self.op_ptr, "responses"),
+                    "`responses` must be a mapping",
+                ));
+            }
+        };
+        let params = self.params(types, hint)?;
+        let body = match self.body(types, hint)? {
+            BodyOutcome::Body(b) => b,
+            BodyOutcome::Unsupported(media) => {
+                types_warn(
+                    types,
+                    &child(self.op_ptr, "requestBody"),
+                    format!(
+                        "operation skipped: request body media type(s) {media} are not supported yet"
+                    ),
+                );
+                return Ok(None);
+            }
+        };
+        let response = self.response(types, responses, hint)?;
+        let pagination = pagination(self.method, &params, &response);
+        let permissions = op
+            .get("x-cfPermissionsRequired")
+            .and_then(|p| p.get("enum"))
+            .and_then(Value::as_array)
+            .map(|e| {
+                e.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Some(Operation {
+            operation_id: self.operation_id(),
+            method_name,
+            builder_name,
+            method: self.method,
+            path: self.path.to_owned(),
+            summary: self
+                .ext("summary")
+                .map(str::to_owned)
+                .filter(|s| !s.trim().is_empty()),
+            description: self
+                .ext("description")
+                .map(str::to_owned)
+                .filter(|s| !s.trim().is_empty()),
+            permissions,
+            deprecated: op
+                .get("deprecated")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            params,
+            body,
+            response,
+            pagination,
+        }))
+    }
+
+    /// Path-item parameters merged with the operation's (the operation's win), checked against
+    /// the path template, required ones first.
+    fn params(&self, types: &mut Types<'d>, hint: &str) -> SpecResult<Vec<Param>> {
+        let mut raw: IndexMap<(String, String), (&'d Value, String)> = IndexMap::new();
+        let item_ptr = self.op_ptr.rsplit_once('/').map_or("", |(p, _)| p);
+        for (owner, ptr) in [
+            (self.item, item_ptr.to_owned()),
+            (self.op, self.op_ptr.to_owned()),
+        ] {
+            let Some(list) = owner.get("parameters") else {
+                continue;
+            };
+            let lptr = child(&ptr, "parameters");
+            let Some(list) = list.as_array() else {
+                return Err(SpecError::new(lptr, "`parameters` must be a list"));
+            };
+            for (i, p) in list.iter().enumerate() {
+                let (p, pptr) = self.doc.deref(p, &child(&lptr, &i.to_string()))?;
+                let name = p.get("name").and_then(Value::as_str);
+                let location = p.get("in").and_then(Value::as_str);
+                let (Some(name), Some(location)) = (name, location) else {
+                    return Err(SpecError::new(
+                        pptr,
+                        "a parameter needs a string `name` and `in`",
+                    ));
+                };
+                raw.insert((name.to_owned(), location.to_owned()), (p, pptr));
+            }
+        }
+        let placeholders = template_names(self.path);
+        let path_names: Vec<String> = raw
+            .keys()
+            .filter(|(_, l)| l == "path")
+            .map(|(n, _)| n.clone())
+            .collect();
+        let mut names = Namespace::with_reserved(&BUILDER_FIELDS);
+        let mut params = Vec::new();
+        for ((wire, location), (p, pptr)) in raw {
+            let location = match location.as_str() {
+                "path" => ParamLocation::Path,
+                "query" => ParamLocation::Query,
+                "header" => ParamLocation::Header,
+                other => {
+                    types_warn(
+                        types,
+                        &pptr,
+                        format!("`{other}` parameters are not supported; `{wire}` is left out"),
+                    );
+                    continue;
+                }
+            };
+            if location == ParamLocation::Path && !placeholders.contains(&wire) {
+                return Err(SpecError::new(
+                    pptr,
+                    format!(
+                        "path parameter `{wire}` does not appear in the path template `{}`",
+                        self.path
+                    ),
+                ));
+            }
+            let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
+            if location == ParamLocation::Path && !required {
+                types_warn(
+                    types,
+                    &pptr,
+                    "a path parameter must be `required: true`; treating it as required",
+                );
+            }
+            let ty = match p.get("schema") {
+                Some(schema) => {
+                    let l = types.lower(
+                        schema,
+                        &child(&pptr, "schema"),
+                        &format!("{hint}{}", naming::pascal(&wire)),
+                    )?;
+                    l.ty
+                }
+                None => {
+                    types_warn(
+                        types,
+                        &pptr,
+                        "a parameter without `schema`; sending it as a string",
+                    );
+                    TypeRef::String
+                }
+            };
+            let doc = description(p).or_else(|| {
+                let schema = p.get("schema")?;
+                let (target, _) = self.doc.deref(schema, &pptr).ok()?;
+                description(target)
+            });
+            params.push(Param {
+                name: names.claim(&naming::snake(&wire)),
+                wire_name: wire,
+                location,
+                ty,
+                required: required || location == ParamLocation::Path,
+                doc,
+            });
+        }
+        for ph in &placeholders {
+            if !path_names.contains(ph) {
+                return Err(SpecError::new(
+                    self.op_ptr,
+                    format!(
+                        "the path template `{}` has `{{{ph}}}` but no path parameter named `{ph}`",
+                        self.path
+                    ),
+                ));
+            }
+        }
+        // Path parameters in template order, then other required ones, then optional ones.
+        params.sort_by_key(|p| match p.location {
+            ParamLocation::Path => (
+                0,
+                placeholders
+                    .iter()
+                    .position(|n| *n == p.wire_name)
+                    .unwrap_or(0),
+            ),
+            _ if p.required => (1, 0),
+            _ => (2, 0),
+        });
+        Ok(params)
+    }
+
+    fn body(&self, types: &mut Types<'d>, hint: &str) -> SpecResult<BodyOutcome> {
+        let Some(body) = self.op.get("requestBody") else {
+            return Ok(BodyOutcome::Body(None));
+        };
+        let (body, bptr) = self.doc.deref(body, &child(self.op_ptr, "requestBody"))?;
+        let Some(content) = body.get("content").and_then(Value::as_object) else {
+            return Err(SpecError::new(
+                bptr,
+                "a request body needs a `content` mapping",
+            ));
+        };
+        let Some((media, node)) = content.iter().find(|(m, _)| is_json(m)) else {
+            let media: Vec<&str> = content.keys().map(String::as_str).collect();
+            return Ok(BodyOutcome::Unsupported(media.join(", ")));
+        };
+        let mptr = child(&child(&bptr, "content"), media);
+        let ty = match node.get("schema") {
+            Some(schema) => {
+                let l = types.lower(schema, &child(&mptr, "schema"), &format!("{hint}Body"))?;
+                if l.nullable {
+                    TypeRef::Nullable(Box::new(l.ty))
+                } else {
+                    l.ty
+                }
+            }
+            None => TypeRef::Json,
+        };
+        Ok(BodyOutcome::Body(Some(Body {
+            ty,
+            required: body
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            content_type: media.clone(),
+            doc: description(body),
+        })))
+    }
+
+    fn response(
+        &self,
+        types: &mut Types<'d>,
+        responses: &'d serde_json::Map<String, Value>,
+        hint: &str,
+    ) -> SpecResult<Response> {
+        let rptr = child(self.op_ptr, "responses");
+        let mut success: Vec<&String> = responses.keys().filter(|k| k.starts_with('2')).collect();
+        success.sort_by_key(|k| (k.ends_with(['X', 'x']), (*k).clone()));
+        let key = match success.first() {
+            Some(k) => (*k).clone(),
+            None if responses.contains_key("default") => "default".to_owned(),
+            None => {
+                types_warn(
+                    types,
+                    &rptr,
+                    "no 2XX or default response; successful responses are not decoded",
+                );
+                return Ok(Response::Empty);
+            }
+        };
+        if success.len() > 1 {
+            types_warn(
+                types,
+                &rptr,
+                format!("several success responses; the body of `{key}` is the one decoded"),
+            );
+        }
+        let Some(node) = responses.get(&key) else {
+            return Ok(Response::Empty);
+        };
+        let (resp, resp_ptr) = self.doc.deref(node, &child(&rptr, &key))?;
+        let Some(content) = resp.get("content").and_then(Value::as_object) else {
+            return Ok(Response::Empty);
+        };
+        let Some((media, media_node)) = content.iter().find(|(m, _)| is_json(m)) else {
+            types_warn(
+                types,
+                &resp_ptr,
+                "the success response is not JSON; its body is not decoded",
+            );
+            return Ok(Response::Empty);
+        };
+        let Some(schema) = media_node.get("schema") else {
+            return Ok(Response::Json(TypeRef::Json));
+        };
+        let sptr = child(&child(&child(&resp_ptr, "content"), media), "schema");
+        let view = types.object_view(schema, &sptr)?;
+        if view.properties.contains_key("success") && view.properties.contains_key("result") {
+            let (result, result_ptr) = view.properties["result"].clone();
+            let owner = owning_component(&result_ptr).unwrap_or_else(|| hint.to_owned());
+            let lowered = types.lower(result, &result_ptr, &format!("{owner}Result"))?;
+            let result_info = match view.properties.get("result_info") {
+                Some((node, ptr)) => Some(types.lower(node, ptr, "ResultInfo")?.ty),
+                None => None,
+            };
+            return Ok(Response::Envelope {
+                result: lowered.ty,
+                result_optional: lowered.nullable,
+                result_info,
+            });
+        }
+        let l = types.lower(schema, &sptr, &format!("{hint}Response"))?;
+        Ok(Response::Json(if l.nullable {
+            TypeRef::Nullable(Box::new(l.ty))
+        } else {
+            l.ty
+        }))
+    }
+}
+
+enum BodyOutcome {
+    Body(Option<Body>),
+    Unsupported(String),
+}
+
+fn types_warn(types: &mut Types<'_>, pointer: &str, message: impl Into<String>) {
+    types.warnings.push(Warning {
+        location: Location::at(pointer),
+        message: message.into(),
+    });
+}
+
+fn is_json(media: &str) -> bool {
+    let m = media.split(';').next().unwrap_or_default().trim();
+    m == "application/json" || m.ends_with("+json")
+}
+
+/// The PascalCase name of the component schema a pointer lies inside, if any.
+fn owning_component(ptr: &str) -> Option<String> {
+    let rest = ptr.strip_prefix("#/components/schemas/")?;
+    let name = rest.split('/').next()?;
+    component_name(&format!("#/components/schemas/{name}")).map(naming::pascal)
+}
+
+/// The `{name}` placeholders of a path template, in order.
+fn template_names(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(rest[start + 1..start + len].to_owned());
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+fn pagination(method: Method, params: &[Param], response: &Response) -> Option<Pagination> {
+    let Response::Envelope {
+        result: TypeRef::Array(item),
+        result_info: Some(info @ TypeRef::Named(_)),
+        ..
+    } = response
+    else {
+        return None;
+    };
+    if method != Method::Get {
+        return None;
+    }
+    let numeric = |p: &&Param| matches!(p.ty, TypeRef::Integer(_) | TypeRef::Number) && !p.required;
+    let find = |wire: &str| {
+        params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Query)
+            .filter(numeric)
+            .find(|p| p.wire_name == wire)
+    };
+    let page = find("page")?;
+    let per_page = find("per_page");
+    Some(Pagination {
+        page_param: page.name.clone(),
+        page_ty: page.ty.clone(),
+        per_page_param: per_page.map(|p| p.name.clone()),
+        per_page_ty: per_page.map(|p| p.ty.clone()),
+        item: (**item).clone(),
+        info: info.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_placeholders_in_order() {
+        assert_eq!(
+            template_names("/zones/{zone_id}/c/{id}"),
+            vec!["zone_id", "id"]
+        );
+        assert_eq!(template_names("/a/{broken"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn json_media_types() {
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(is_json("application/problem+json"));
+        assert!(!is_json("multipart/form-data"));
+    }
+}

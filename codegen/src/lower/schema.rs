@@ -1,0 +1,711 @@
+//! Schemas -> types: turns JSON Schema nodes into `TypeRef`s and named `TypeDef`s.
+//!
+//! Component schemas are memoised by JSON pointer, so a schema reached twice becomes one type.
+//! Inline objects and enums get names from their place (owner name + field name).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::error::{SpecError, SpecResult, Warning};
+use crate::ir::{Field, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::load::{Document, child};
+use crate::naming::{self, Namespace};
+
+/// How deep schemas may nest before the generator gives up with an error (not a stack overflow).
+const MAX_DEPTH: usize = 48;
+
+/// A lowered schema: its type and whether `null` is allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lowered {
+    /// The Rust type.
+    pub ty: TypeRef,
+    /// Whether the schema allows `null`.
+    pub nullable: bool,
+}
+
+impl Lowered {
+    fn plain(ty: TypeRef) -> Self {
+        Self {
+            ty,
+            nullable: false,
+        }
+    }
+}
+
+/// An object schema with `allOf` flattened: later members override earlier properties.
+#[derive(Debug, Clone, Default)]
+pub struct ObjectView<'d> {
+    /// Properties by wire name, with the node and its pointer.
+    pub properties: IndexMap<String, (&'d Value, String)>,
+    /// Required property names.
+    pub required: HashSet<String>,
+    /// `additionalProperties`, when it is a schema or `true`.
+    pub additional: Option<(&'d Value, String)>,
+    /// Whether the schema allows `null`.
+    pub nullable: bool,
+    /// The first description found.
+    pub description: Option<String>,
+}
+
+/// The type table being built, and the memo of schemas already lowered.
+pub struct Types<'d> {
+    doc: &'d Document,
+    names: Namespace,
+    memo: HashMap<String, Lowered>,
+    in_progress: HashSet<String>,
+    defs: BTreeMap<String, TypeDef>,
+    depth: usize,
+    /// Warnings collected while lowering.
+    pub warnings: Vec<Warning>,
+}
+
+impl<'d> Types<'d> {
+    /// An empty type table over `doc`.
+    pub fn new(doc: &'d Document) -> Self {
+        Self {
+            doc,
+            names: Namespace::default(),
+            memo: HashMap::new(),
+            in_progress: HashSet::new(),
+            defs: BTreeMap::new(),
+            depth: 0,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The named types, sorted by name.
+    pub fn into_defs(self) -> (Vec<TypeDef>, Vec<Warning>) {
+        (self.defs.into_values().collect(), self.warnings)
+    }
+
+    /// Looks up a named type already lowered.
+    pub fn def(&self, name: &str) -> Option<&TypeDef> {
+        self.defs.get(name)
+    }
+
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            location: crate::error::Location::at(pointer),
+            message: message.into(),
+        });
+    }
+
+    /// Lowers the schema `node` found at `ptr`; `hint` names any type it must create.
+    pub fn lower(&mut self, node: &'d Value, ptr: &str, hint: &str) -> SpecResult<Lowered> {
+        self.depth += 1;
+        let result = if self.depth > MAX_DEPTH {
+            Err(SpecError::new(
+                ptr,
+                format!("schemas nest more than {MAX_DEPTH} levels deep"),
+            ))
+        } else {
+            self.lower_inner(node, ptr, hint)
+        };
+        self.depth -= 1;
+        result
+    }
+
+    fn lower_inner(&mut self, node: &'d Value, ptr: &str, hint: &str) -> SpecResult<Lowered> {
+        if let Some(r) = node.get("$ref") {
+            let Some(r) = r.as_str() else {
+                return Err(SpecError::new(
+                    child(ptr, "$ref"),
+                    "`$ref` must be a string",
+                ));
+            };
+            let (target, tptr) = self.doc.follow(r, &child(ptr, "$ref"))?;
+            if let Some(done) = self.memo.get(&tptr) {
+                return Ok(done.clone());
+            }
+            if self.in_progress.contains(&tptr) {
+                return Err(SpecError::new(
+                    ptr,
+                    format!(
+                        "`{r}` refers to itself without an object in between, so no value can ever be built"
+                    ),
+                ));
+            }
+            let hint = component_name(&tptr).map_or_else(|| hint.to_owned(), naming::pascal);
+            self.in_progress.insert(tptr.clone());
+            let lowered = self.lower(target, &tptr, &hint);
+            self.in_progress.remove(&tptr);
+            let lowered = lowered?;
+            self.memo.insert(tptr, lowered.clone());
+            return Ok(lowered);
+        }
+        let Some(obj) = node.as_object() else {
+            return match node {
+                Value::Bool(true) => Ok(Lowered::plain(TypeRef::Json)),
+                _ => Err(SpecError::new(
+                    ptr,
+                    "a schema must be a mapping (or `true`)",
+                )),
+            };
+        };
+        if let Some(done) = self.memo.get(ptr) {
+            return Ok(done.clone());
+        }
+        let nullable_flag = obj
+            .get("nullable")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+
+        if let Some(members) = obj.get("allOf") {
+            return self.lower_all_of(node, members, ptr, hint, nullable_flag);
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(branches) = obj.get(key) {
+                return self.lower_union(node, key, branches, ptr, hint, nullable_flag);
+            }
+        }
+        let values = match (obj.get("enum"), obj.get("const")) {
+            (Some(Value::Array(values)), _) => Some(values.iter().collect::<Vec<_>>()),
+            (Some(_), _) => {
+                return Err(SpecError::new(child(ptr, "enum"), "`enum` must be a list"));
+            }
+            (None, Some(c)) => Some(vec![c]),
+            (None, None) => None,
+        };
+        if let Some(values) = values {
+            return self.lower_enum(&values, ptr, hint, nullable_flag);
+        }
+
+        let (ty_name, type_nullable) = self.type_name(obj.get("type"), ptr)?;
+        let nullable = nullable_flag || type_nullable;
+        let lowered = match ty_name.as_deref() {
+            Some("string") => Lowered::plain(TypeRef::String),
+            Some("integer") => {
+                let width = if obj.get("format").and_then(Value::as_str) == Some("int32") {
+                    32
+                } else {
+                    64
+                };
+                Lowered::plain(TypeRef::Integer(width))
+            }
+            Some("number") => Lowered::plain(TypeRef::Number),
+            Some("boolean") => Lowered::plain(TypeRef::Boolean),
+            Some("null") => Lowered {
+                ty: TypeRef::Json,
+                nullable: true,
+            },
+            Some("array") => {
+                let item = match obj.get("items") {
+                    Some(items) => {
+                        let l = self.lower(items, &child(ptr, "items"), &format!("{hint}Item"))?;
+                        if l.nullable {
+                            TypeRef::Nullable(Box::new(l.ty))
+                        } else {
+                            l.ty
+                        }
+                    }
+                    None => TypeRef::Json,
+                };
+                Lowered::plain(TypeRef::Array(Box::new(item)))
+            }
+            Some("object") | None
+                if obj.contains_key("properties") || obj.contains_key("additionalProperties") =>
+            {
+                let view = self.object_view(node, ptr)?;
+                self.lower_object(view, ptr, hint)?
+            }
+            Some("object") => Lowered::plain(TypeRef::Map(Box::new(TypeRef::Json))),
+            Some(other) => {
+                self.warn(
+                    ptr,
+                    format!("unknown schema type `{other}`; using a JSON value"),
+                );
+                Lowered::plain(TypeRef::Json)
+            }
+            None => Lowered::plain(TypeRef::Json),
+        };
+        let lowered = Lowered {
+            nullable: lowered.nullable || nullable,
+            ..lowered
+        };
+        Ok(lowered)
+    }
+
+    /// Reads `type`, which in OpenAPI 3.1 may be a list including `"null"`.
+    fn type_name(&mut self, ty: Option<&Value>, ptr: &str) -> SpecResult<(Option<String>, bool)> {
+        match ty {
+            None => Ok((None, false)),
+            Some(Value::String(s)) => Ok((Some(s.clone()), false)),
+            Some(Value::Array(list)) => {
+                let names: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+                let nullable = names.contains(&"null");
+                let rest: Vec<&str> = names.into_iter().filter(|n| *n != "null").collect();
+                match rest.as_slice() {
+                    [] => Ok((Some("null".to_owned()), true)),
+                    [one] => Ok((Some((*one).to_owned()), nullable)),
+                    _ => {
+                        self.warn(
+                            ptr,
+                            format!(
+                                "a value of several types ({}); using a JSON value",
+                                rest.join(", ")
+                            ),
+                        );
+                        Ok((None, nullable))
+                    }
+                }
+            }
+            Some(_) => Err(SpecError::new(
+                child(ptr, "type"),
+                "`type` must be a string or a list of strings",
+            )),
+        }
+    }
+
+    fn lower_all_of(
+        &mut self,
+        node: &'d Value,
+        members: &'d Value,
+        ptr: &str,
+        hint: &str,
+        nullable: bool,
+    ) -> SpecResult<Lowered> {
+        let Some(list) = members.as_array() else {
+            return Err(SpecError::new(
+                child(ptr, "allOf"),
+                "`allOf` must be a list of schemas",
+            ));
+        };
+        let has_own_shape =
+            node.get("properties").is_some() || node.get("additionalProperties").is_some();
+        if list.len() == 1 && !has_own_shape {
+            let l = self.lower(&list[0], &child(&child(ptr, "allOf"), "0"), hint)?;
+            return Ok(Lowered {
+                nullable: l.nullable || nullable,
+                ..l
+            });
+        }
+        if list.is_empty() && !has_own_shape {
+            return Ok(Lowered {
+                ty: TypeRef::Json,
+                nullable,
+            });
+        }
+        let view = self.object_view(node, ptr)?;
+        self.lower_object(view, ptr, hint)
+    }
+
+    /// Flattens an object schema, following `$ref` and merging `allOf` members in order.
+    pub fn object_view(&mut self, node: &'d Value, ptr: &str) -> SpecResult<ObjectView<'d>> {
+        let mut view = ObjectView::default();
+        self.merge_into(&mut view, node, ptr, 0)?;
+        Ok(view)
+    }
+
+    fn merge_into(
+        &mut self,
+        view: &mut ObjectView<'d>,
+        node: &'d Value,
+        ptr: &str,
+        depth: usize,
+    ) -> SpecResult<()> {
+        if depth > MAX_DEPTH {
+            return Err(SpecError::new(
+                ptr,
+                format!("`allOf` nests more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        let (node, ptr) = self.doc.deref(node, ptr)?;
+        let Some(obj) = node.as_object() else {
+            return Err(SpecError::new(
+                &ptr,
+                "an `allOf` member must be a schema mapping",
+            ));
+        };
+        if view.description.is_none() {
+            view.description = obj
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+        }
+        if obj.get("nullable").and_then(Value::as_bool) == Some(true) {
+            view.nullable = true;
+        }
+        if let Some(Value::Array(members)) = obj.get("allOf") {
+            for (i, m) in members.iter().enumerate() {
+                self.merge_into(
+                    view,
+                    m,
+                    &child(&child(&ptr, "allOf"), &i.to_string()),
+                    depth + 1,
+                )?;
+            }
+        }
+        match obj.get("properties") {
+            Some(Value::Object(props)) => {
+                let pptr = child(&ptr, "properties");
+                for (name, schema) in props {
+                    // A later member replaces an earlier property wholesale (the envelope override).
+                    view.properties.shift_remove(name);
+                    view.properties
+                        .insert(name.clone(), (schema, child(&pptr, name)));
+                }
+            }
+            Some(_) => {
+                return Err(SpecError::new(
+                    child(&ptr, "properties"),
+                    "`properties` must be a mapping",
+                ));
+            }
+            None => {}
+        }
+        if let Some(Value::Array(req)) = obj.get("required") {
+            view.required
+                .extend(req.iter().filter_map(Value::as_str).map(str::to_owned));
+        }
+        match obj.get("additionalProperties") {
+            Some(Value::Bool(false)) | None => {}
+            Some(other) => view.additional = Some((other, child(&ptr, "additionalProperties"))),
+        }
+        for key in ["oneOf", "anyOf"] {
+            if obj.contains_key(key) && depth > 0 {
+                self.warn(&ptr, format!("`{key}` inside an `allOf` member is ignored; only its properties are merged"));
+            }
+        }
+        Ok(())
+    }
+
+    fn lower_object(&mut self, view: ObjectView<'d>, ptr: &str, hint: &str) -> SpecResult<Lowered> {
+        let nullable = view.nullable;
+        if view.properties.is_empty() {
+            let value = match view.additional {
+                Some((node, aptr)) => self.lower(node, &aptr, &format!("{hint}Value"))?.ty,
+                None => TypeRef::Json,
+            };
+            return Ok(Lowered {
+                ty: TypeRef::Map(Box::new(value)),
+                nullable,
+            });
+        }
+        let name = self.names.claim(hint);
+        let lowered = Lowered {
+            ty: TypeRef::Named(name.clone()),
+            nullable,
+        };
+        // Memoise before the fields so that a recursive reference finds the name.
+        self.memo.insert(ptr.to_owned(), lowered.clone());
+        self.in_progress.insert(ptr.to_owned());
+        let fields = self.fields(&view, &name);
+        self.in_progress.remove(ptr);
+        let fields = fields?;
+        let additional = match view.additional {
+            Some((node, aptr)) => Some(self.lower(node, &aptr, &format!("{name}Extra"))?.ty),
+            None => None,
+        };
+        self.defs.insert(
+            name.clone(),
+            TypeDef {
+                name,
+                doc: view.description.clone(),
+                origin: ptr.to_owned(),
+                kind: TypeKind::Struct { fields, additional },
+            },
+        );
+        Ok(lowered)
+    }
+
+    fn fields(&mut self, view: &ObjectView<'d>, owner: &str) -> SpecResult<Vec<Field>> {
+        let mut names = Namespace::default();
+        let mut fields = Vec::with_capacity(view.properties.len());
+        for (wire, (node, pptr)) in &view.properties {
+            let mut ty_hint = format!("{owner}{}", naming::pascal(wire));
+            if naming::pascal(wire) == "Value" {
+                ty_hint.push('_');
+            }
+            let l = self.lower_field(node, pptr, &ty_hint)?;
+            let (target, _) = self.doc.deref(node, pptr)?;
+            let read_only = node
+                .get("readOnly")
+                .or_else(|| target.get("readOnly"))
+                .and_then(Value::as_bool)
+                == Some(true);
+            let doc = description(node).or_else(|| description(target));
+            fields.push(Field {
+                name: names.claim(&naming::snake(wire)),
+                wire_name: wire.clone(),
+                ty: l.ty,
+                required: view.required.contains(wire) && !read_only,
+                nullable: l.nullable,
+                doc,
+            });
+        }
+        Ok(fields)
+    }
+
+    /// Lowers a field's schema; a reference back to a type still being built is boxed.
+    fn lower_field(&mut self, node: &'d Value, ptr: &str, hint: &str) -> SpecResult<Lowered> {
+        if let Some(r) = node.get("$ref").and_then(Value::as_str) {
+            let (_, tptr) = self.doc.follow(r, &child(ptr, "$ref"))?;
+            if self.in_progress.contains(&tptr) {
+                if let Some(done) = self.memo.get(&tptr) {
+                    return Ok(Lowered {
+                        ty: TypeRef::Boxed(Box::new(done.ty.clone())),
+                        nullable: done.nullable,
+                    });
+                }
+            }
+        }
+        self.lower(node, ptr, hint)
+    }
+
+    fn lower_enum(
+        &mut self,
+        values: &[&Value],
+        ptr: &str,
+        hint: &str,
+        nullable: bool,
+    ) -> SpecResult<Lowered> {
+        let nullable = nullable || values.iter().any(|v| v.is_null());
+        let non_null: Vec<&Value> = values.iter().copied().filter(|v| !v.is_null()).collect();
+        if non_null.is_empty() {
+            return Ok(Lowered {
+                ty: TypeRef::Json,
+                nullable: true,
+            });
+        }
+        if non_null.iter().all(|v| v.is_boolean()) {
+            return Ok(Lowered {
+                ty: TypeRef::Boolean,
+                nullable,
+            });
+        }
+        if non_null.iter().all(|v| v.is_i64() || v.is_u64()) {
+            return Ok(Lowered {
+                ty: TypeRef::Integer(64),
+                nullable,
+            });
+        }
+        if non_null.iter().all(|v| v.is_number()) {
+            return Ok(Lowered {
+                ty: TypeRef::Number,
+                nullable,
+            });
+        }
+        if !non_null.iter().all(|v| v.is_string()) {
+            self.warn(
+                ptr,
+                "an enum mixing strings with other kinds of values; using a JSON value",
+            );
+            return Ok(Lowered {
+                ty: TypeRef::Json,
+                nullable,
+            });
+        }
+        let name = self.names.claim(hint);
+        let mut variant_names = Namespace::with_reserved(&["Unknown"]);
+        let mut seen = HashSet::new();
+        let mut variants = Vec::new();
+        for v in non_null {
+            let wire = v.as_str().unwrap_or_default().to_owned();
+            if seen.insert(wire.clone()) {
+                variants.push(Variant {
+                    name: variant_names.claim(&naming::variant(&wire)),
+                    wire,
+                });
+            }
+        }
+        let doc = self.doc.get(ptr).and_then(description);
+        self.defs.insert(
+            name.clone(),
+            TypeDef {
+                name: name.clone(),
+                doc,
+                origin: ptr.to_owned(),
+                kind: TypeKind::Enum { variants },
+            },
+        );
+        let lowered = Lowered {
+            ty: TypeRef::Named(name),
+            nullable,
+        };
+        self.memo.insert(ptr.to_owned(), lowered.clone());
+        Ok(lowered)
+    }
+
+    fn lower_union(
+        &mut self,
+        node: &'d Value,
+        key: &str,
+        branches: &'d Value,
+        ptr: &str,
+        hint: &str,
+        nullable: bool,
+    ) -> SpecResult<Lowered> {
+        let Some(list) = branches.as_array() else {
+            return Err(SpecError::new(
+                child(ptr, key),
+                format!("`{key}` must be a list of schemas"),
+            ));
+        };
+        let bptr = child(ptr, key);
+        let mut nullable = nullable;
+        let mut real: Vec<(usize, &'d Value)> = Vec::new();
+        for (i, b) in list.iter().enumerate() {
+            let (target, _) = self.doc.deref(b, &child(&bptr, &i.to_string()))?;
+            let is_null = target.get("type").and_then(Value::as_str) == Some("null")
+                || target
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|e| e.iter().all(Value::is_null));
+            if is_null {
+                nullable = true;
+            } else {
+                real.push((i, b));
+            }
+        }
+        match real.as_slice() {
+            [] => {
+                return Ok(Lowered {
+                    ty: TypeRef::Json,
+                    nullable: true,
+                });
+            }
+            [(i, one)] => {
+                let l = self.lower(one, &child(&bptr, &i.to_string()), hint)?;
+                return Ok(Lowered {
+                    nullable: l.nullable || nullable,
+                    ..l
+                });
+            }
+            _ => {}
+        }
+        let name = self.names.claim(hint);
+        let lowered = Lowered {
+            ty: TypeRef::Named(name.clone()),
+            nullable,
+        };
+        self.memo.insert(ptr.to_owned(), lowered.clone());
+        self.in_progress.insert(ptr.to_owned());
+        let result = self.union_variants(node, &real, &bptr, &name);
+        self.in_progress.remove(ptr);
+        let (variants, tagging) = result?;
+        let doc = description(node);
+        self.defs.insert(
+            name.clone(),
+            TypeDef {
+                name,
+                doc,
+                origin: ptr.to_owned(),
+                kind: TypeKind::Union { variants, tagging },
+            },
+        );
+        Ok(lowered)
+    }
+
+    fn union_variants(
+        &mut self,
+        node: &'d Value,
+        branches: &[(usize, &'d Value)],
+        bptr: &str,
+        owner: &str,
+    ) -> SpecResult<(Vec<UnionVariant>, Tagging)> {
+        let discriminator = node
+            .get("discriminator")
+            .and_then(|d| d.get("propertyName"))
+            .and_then(Value::as_str);
+        let mapping: Vec<(String, String)> = node
+            .get("discriminator")
+            .and_then(|d| d.get("mapping"))
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut names = Namespace::default();
+        let mut variants = Vec::new();
+        let mut tags_complete = true;
+        for (i, branch) in branches {
+            let ptr = child(bptr, &i.to_string());
+            let (target, tptr) = self.doc.deref(branch, &ptr)?;
+            let base = match branch.get("$ref").and_then(Value::as_str) {
+                Some(_) => component_name(&tptr).map(naming::pascal),
+                None => None,
+            }
+            .unwrap_or_else(|| branch_kind_name(target));
+            let vname = names.claim(&base);
+            let l = self.lower_field(branch, &ptr, &format!("{owner}{vname}"))?;
+            let ty = if l.nullable {
+                TypeRef::Nullable(Box::new(l.ty))
+            } else {
+                l.ty
+            };
+            let tag = match discriminator {
+                Some(prop) => {
+                    let r = branch.get("$ref").and_then(Value::as_str);
+                    let from_mapping = mapping
+                        .iter()
+                        .find(|(_, v)| Some(v.as_str()) == r)
+                        .map(|(k, _)| k.clone());
+                    let from_schema = single_value_property(target, prop);
+                    let from_name = component_name(&tptr).map(str::to_owned);
+                    from_mapping.or(from_schema).or(from_name)
+                }
+                None => None,
+            };
+            tags_complete &= tag.is_some();
+            variants.push(UnionVariant {
+                name: vname,
+                tag,
+                ty,
+            });
+        }
+        let tagging = match discriminator {
+            Some(prop) if tags_complete => Tagging::Internal {
+                property: prop.to_owned(),
+            },
+            _ => Tagging::Untagged,
+        };
+        if matches!(tagging, Tagging::Untagged) {
+            for v in &mut variants {
+                v.tag = None;
+            }
+        }
+        Ok((variants, tagging))
+    }
+}
+
+/// The component name if `ptr` is `#/components/schemas/NAME`.
+pub fn component_name(ptr: &str) -> Option<&str> {
+    let rest = ptr.strip_prefix("#/components/schemas/")?;
+    if rest.contains('/') { None } else { Some(rest) }
+}
+
+/// A schema's description, if it has one.
+pub fn description(node: &Value) -> Option<String> {
+    node.get("description")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .filter(|s| !s.trim().is_empty())
+}
+
+fn branch_kind_name(node: &Value) -> String {
+    match node.get("type").and_then(Value::as_str) {
+        Some("string") => "String",
+        Some("integer") => "Integer",
+        Some("number") => "Number",
+        Some("boolean") => "Boolean",
+        Some("array") => "Array",
+        _ => "Object",
+    }
+    .to_owned()
+}
+
+/// The one value a property is fixed to (`enum: [x]` or `const: x`), for discriminators.
+fn single_value_property(node: &Value, prop: &str) -> Option<String> {
+    let p = node.get("properties")?.get(prop)?;
+    if let Some(Value::String(c)) = p.get("const") {
+        return Some(c.clone());
+    }
+    match p.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
+        Some([Value::String(one)]) => Some(one.clone()),
+        _ => None,
+    }
+}

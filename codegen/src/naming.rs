@@ -1,0 +1,140 @@
+//! Naming: every Rust identifier the generator emits comes from here.
+//!
+//! Spec names are converted with `heck`, keywords are escaped, and collisions are resolved
+//! deterministically by numbering in first-come order. The wire name is kept separately and
+//! emitted in `#[serde(rename = "...")]`.
+
+use std::collections::BTreeSet;
+
+use heck::{ToPascalCase, ToSnakeCase};
+
+/// Keywords that can be written as raw identifiers (`r#type`).
+const RAW_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
+    "abstract", "become", "box", "do", "final", "gen", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
+];
+
+/// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
+const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Keeps letters, digits and separators; everything else becomes a separator, so that spec text
+/// can never reach the output as anything but an identifier.
+fn words(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// A `snake_case` identifier for a field, parameter, method or module, escaped if needed.
+pub fn snake(raw: &str) -> String {
+    let s = words(raw).to_snake_case();
+    escape(if s.is_empty() { "value".to_owned() } else { s }, "_")
+}
+
+/// A `PascalCase` identifier for a type or variant.
+pub fn pascal(raw: &str) -> String {
+    let s = words(raw).to_pascal_case();
+    escape(if s.is_empty() { "Value".to_owned() } else { s }, "T")
+}
+
+/// An enum variant name for a wire value, which may be empty or start with a digit.
+pub fn variant(raw: &str) -> String {
+    let s = words(raw).to_pascal_case();
+    if s.is_empty() {
+        return "Empty".to_owned();
+    }
+    escape(s, "V")
+}
+
+fn escape(s: String, digit_prefix: &str) -> String {
+    let s = if s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{digit_prefix}{s}")
+    } else {
+        s
+    };
+    if NON_RAW_KEYWORDS.contains(&s.as_str()) {
+        format!("{s}_")
+    } else if RAW_KEYWORDS.contains(&s.as_str()) {
+        format!("r#{s}")
+    } else {
+        s
+    }
+}
+
+/// The identifier text without a raw prefix, for deriving other names from it.
+pub fn bare(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// Hands out unique names in one namespace, numbering later claimants of a taken name.
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    /// A namespace with some names reserved up front.
+    pub fn with_reserved(names: &[&str]) -> Self {
+        Self {
+            taken: names.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    /// Returns `wanted` if free, otherwise `wanted2`, `wanted3`, ...; the result is then taken.
+    pub fn claim(&mut self, wanted: &str) -> String {
+        let base = bare(wanted);
+        if self.taken.insert(base.to_owned()) {
+            return wanted.to_owned();
+        }
+        let mut n = 2usize;
+        loop {
+            let candidate = format!("{base}{n}");
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_are_escaped() {
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(pascal("self"), "Self_");
+        assert_eq!(snake("crate"), "crate_");
+        assert_eq!(snake("async"), "r#async");
+    }
+
+    #[test]
+    fn hostile_text_becomes_an_identifier() {
+        assert_eq!(snake("*/ }\"#[x]"), "x");
+        assert_eq!(
+            pascal("tls-certificates-and-hostnames_client_certificate"),
+            "TlsCertificatesAndHostnamesClientCertificate"
+        );
+        assert_eq!(snake("2fa"), "_2fa");
+        assert_eq!(variant("10"), "V10");
+        assert_eq!(variant(""), "Empty");
+        assert_eq!(snake("ünïcode"), "n_code");
+        assert_eq!(snake("!!!"), "value");
+    }
+
+    #[test]
+    fn collisions_are_numbered_in_order() {
+        let mut ns = Namespace::default();
+        assert_eq!(ns.claim("FooBar"), "FooBar");
+        assert_eq!(ns.claim("FooBar"), "FooBar2");
+        assert_eq!(ns.claim("FooBar"), "FooBar3");
+        let mut fields = Namespace::default();
+        assert_eq!(fields.claim("r#type"), "r#type");
+        assert_eq!(fields.claim("r#type"), "type2");
+    }
+}
