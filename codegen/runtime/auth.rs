@@ -120,23 +120,25 @@ impl Credentials {
         match self {
             Self::None => {}
             Self::ApiToken(token) => {
-                let value = format!("Bearer {}", token.expose_secret().trim());
-                headers.insert(AUTHORIZATION, sensitive_value(&value, "the API token")?);
+                headers.insert(
+                    AUTHORIZATION,
+                    sensitive_value("Bearer ", token.expose_secret().trim(), "the API token")?,
+                );
             }
             Self::ApiKey { key, email } => {
                 headers.insert(
                     X_AUTH_KEY,
-                    sensitive_value(key.expose_secret().trim(), "the API key")?,
+                    sensitive_value("", key.expose_secret().trim(), "the API key")?,
                 );
                 headers.insert(
                     X_AUTH_EMAIL,
-                    sensitive_value(email.trim(), "the API key's e-mail address")?,
+                    sensitive_value("", email.trim(), "the API key's e-mail address")?,
                 );
             }
             Self::UserServiceKey(key) => {
                 headers.insert(
                     X_AUTH_USER_SERVICE_KEY,
-                    sensitive_value(key.expose_secret().trim(), "the user service key")?,
+                    sensitive_value("", key.expose_secret().trim(), "the user service key")?,
                 );
             }
         }
@@ -144,12 +146,13 @@ impl Credentials {
     }
 }
 
-/// Makes a header value marked sensitive, or a configuration error that names `what`.
-fn sensitive_value(value: &str, what: &str) -> Result<HeaderValue, Error> {
+/// Makes the header value `prefix` + `value`, marked sensitive, or a configuration error that
+/// names `what` (but never shows the value).
+fn sensitive_value(prefix: &str, value: &str, what: &str) -> Result<HeaderValue, Error> {
     if value.is_empty() {
         return Err(Error::Config(format!("{what} is empty")));
     }
-    let mut header = HeaderValue::from_str(value).map_err(|_| {
+    let mut header = HeaderValue::from_str(&format!("{prefix}{value}")).map_err(|_| {
         Error::Config(format!(
             "{what} contains characters that are not allowed in an HTTP header"
         ))
@@ -210,7 +213,9 @@ mod tests {
 
     #[test]
     fn user_service_key_and_none() {
-        let headers = Credentials::user_service_key("v1.0-x").to_headers().unwrap();
+        let headers = Credentials::user_service_key("v1.0-x")
+            .to_headers()
+            .unwrap();
         assert_eq!(headers.get("x-auth-user-service-key").unwrap(), "v1.0-x");
         assert!(Credentials::None.to_headers().unwrap().is_empty());
     }

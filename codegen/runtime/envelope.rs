@@ -117,7 +117,11 @@ fn code_from_value(value: &Value) -> Option<i64> {
     match value {
         Value::Number(number) => number
             .as_i64()
-            .or_else(|| number.as_u64().map(|n| i64::try_from(n).unwrap_or(i64::MAX)))
+            .or_else(|| {
+                number
+                    .as_u64()
+                    .map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+            })
             .or_else(|| {
                 number
                     .as_f64()
@@ -127,16 +131,21 @@ fn code_from_value(value: &Value) -> Option<i64> {
             }),
         Value::String(text) => {
             let text = text.trim();
-            text.parse::<i64>()
-                .ok()
-                .or_else(|| text.parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| f as i64))
+            text.parse::<i64>().ok().or_else(|| {
+                text.parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite())
+                    .map(|f| f as i64)
+            })
         }
         _ => None,
     }
 }
 
 /// Reads an `errors` or `messages` field that may be an array, a single entry, or `null`.
-fn lenient_messages<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<ApiMessage>, D::Error> {
+fn lenient_messages<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<ApiMessage>, D::Error> {
     Ok(match Value::deserialize(deserializer)? {
         Value::Array(items) => items.into_iter().map(ApiMessage::from_value).collect(),
         Value::Null => Vec::new(),
@@ -234,7 +243,11 @@ pub(super) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
     body: &[u8],
 ) -> Result<ApiResponse<Option<T>, I>, Error> {
     let envelope: RawEnvelope<'_> = serde_json::from_slice(body).map_err(|error| {
-        decode_error(status, format!("the response is not a Cloudflare envelope: {error}"), body)
+        decode_error(
+            status,
+            format!("the response is not a Cloudflare envelope: {error}"),
+            body,
+        )
     })?;
     if envelope.success == Some(false) {
         return Err(Error::Unsuccessful(Box::new(ApiError::new(
@@ -248,9 +261,10 @@ pub(super) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
     let raw_result = envelope.result.map(RawValue::get).unwrap_or("null");
     let result = match envelope.result {
         None => None,
-        Some(raw) => Some(serde_json::from_str::<T>(raw.get()).map_err(|error| {
-            decode_error(status, format!("field `result`: {error}"), body)
-        })?),
+        Some(raw) => Some(
+            serde_json::from_str::<T>(raw.get())
+                .map_err(|error| decode_error(status, format!("field `result`: {error}"), body))?,
+        ),
     };
     let result_info = envelope.result_info.and_then(|raw| {
         serde_json::from_str::<I>(raw.get())
@@ -352,15 +366,22 @@ mod tests {
             panic!("expected Unsuccessful, got {err:?}");
         };
         assert_eq!(api.status(), StatusCode::OK);
-        assert_eq!(api.errors(), &[ApiMessage::new(1003, "Invalid or missing zone id.")]);
+        assert_eq!(
+            api.errors(),
+            &[ApiMessage::new(1003, "Invalid or missing zone id.")]
+        );
         let text = err.to_string();
-        assert!(text.contains("1003") && text.contains("Invalid or missing zone id."), "{text}");
+        assert!(
+            text.contains("1003") && text.contains("Invalid or missing zone id."),
+            "{text}"
+        );
         assert!(text.contains("200"), "{text}");
     }
 
     #[test]
     fn success_false_wins_even_when_the_result_does_not_fit() {
-        let body = br#"{"success":false,"errors":[{"code":7,"message":"m"}],"result":{"unexpected":1}}"#;
+        let body =
+            br#"{"success":false,"errors":[{"code":7,"message":"m"}],"result":{"unexpected":1}}"#;
         let err = decode_envelope::<Cert, ()>(ok(), HeaderMap::new(), body).unwrap_err();
         assert!(matches!(err, Error::Unsuccessful(_)), "{err:?}");
     }
@@ -390,7 +411,12 @@ mod tests {
     fn result_of_the_wrong_shape_is_a_decode_error() {
         let body = br#"{"success":true,"result":{"id":42}}"#;
         let err = decode_envelope::<Cert, ()>(ok(), HeaderMap::new(), body).unwrap_err();
-        let Error::Decode { status, message, body_snippet } = &err else {
+        let Error::Decode {
+            status,
+            message,
+            body_snippet,
+        } = &err
+        else {
             panic!("expected Decode, got {err:?}");
         };
         assert_eq!(*status, StatusCode::OK);
@@ -403,7 +429,11 @@ mod tests {
         let html = b"<html><body>502 Bad Gateway</body></html>";
         let err = decode_envelope::<Cert, ()>(ok(), HeaderMap::new(), html).unwrap_err();
         match err {
-            Error::Decode { status, body_snippet, .. } => {
+            Error::Decode {
+                status,
+                body_snippet,
+                ..
+            } => {
                 assert_eq!(status, StatusCode::OK);
                 assert_eq!(body_snippet, "<html><body>502 Bad Gateway</body></html>");
             }
@@ -446,8 +476,9 @@ mod tests {
 
     #[test]
     fn errors_and_messages_may_be_null_or_single() {
-        let status =
-            EnvelopeStatus::read(br#"{"success":"false","errors":{"code":9,"message":"one"},"messages":null}"#);
+        let status = EnvelopeStatus::read(
+            br#"{"success":"false","errors":{"code":9,"message":"one"},"messages":null}"#,
+        );
         assert_eq!(status.success, Some(false));
         assert_eq!(status.errors, vec![ApiMessage::new(9, "one")]);
         assert!(status.messages.is_empty());

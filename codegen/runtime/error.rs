@@ -306,7 +306,8 @@ mod tests {
 
     #[test]
     fn classification_per_status() {
-        let cases: [(u16, fn(&Error) -> bool); 14] = [
+        type Check = fn(&Error) -> bool;
+        let cases: [(u16, Check); 14] = [
             (400, |e| matches!(e, Error::BadRequest(_))),
             (401, |e| matches!(e, Error::Unauthorized(_))),
             (403, |e| matches!(e, Error::Forbidden(_))),
@@ -361,8 +362,11 @@ mod tests {
         assert!(!err.is_retryable());
         let mut headers = HeaderMap::new();
         headers.insert("x-should-retry", HeaderValue::from_static("true"));
-        let err =
-            Error::from_api_error(ApiError::from_response(StatusCode::BAD_REQUEST, headers, b""));
+        let err = Error::from_api_error(ApiError::from_response(
+            StatusCode::BAD_REQUEST,
+            headers,
+            b"",
+        ));
         assert!(err.is_retryable());
     }
 
@@ -382,7 +386,10 @@ mod tests {
         let api = err.api_error().unwrap();
         assert!(api.errors().is_empty());
         assert_eq!(api.body(), html);
-        assert_eq!(err.to_string(), "server error: HTTP 502 Bad Gateway [cf-ray ray-1]");
+        assert_eq!(
+            err.to_string(),
+            "server error: HTTP 502 Bad Gateway [cf-ray ray-1]"
+        );
         let err = error_for(429, "slow down");
         assert_eq!(
             err.to_string(),
@@ -399,7 +406,10 @@ mod tests {
         assert_eq!(err.status(), Some(StatusCode::OK));
         assert!(err.api_errors().is_empty());
         assert!(!err.is_retryable());
-        assert!(err.to_string().contains("client-certificate-for-a-zone-list"));
+        assert!(
+            err.to_string()
+                .contains("client-certificate-for-a-zone-list")
+        );
         let err = Error::InvalidRequest {
             parameter: "zone_id".into(),
             reason: "must not be empty".into(),

@@ -123,6 +123,29 @@ impl<T, I> ApiResponse<T, I> {
     }
 }
 
+impl<T, I> ApiResponse<Option<T>, I> {
+    /// Turns a response whose result may be absent into one whose result is present, or `None`
+    /// when it is absent.
+    pub fn transpose(self) -> Option<ApiResponse<T, I>> {
+        let Self {
+            status,
+            headers,
+            result,
+            result_info,
+            messages,
+            fingerprint,
+        } = self;
+        result.map(|result| ApiResponse {
+            status,
+            headers,
+            result,
+            result_info,
+            messages,
+            fingerprint,
+        })
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {

@@ -1,0 +1,652 @@
+//! Page-number pagination that stops at the right moment: on the last page announced by
+//! `result_info`, on an empty or short page, or when the server repeats a page or answers for a
+//! page other than the one asked for. It never loops forever and holds one page at a time.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use futures_util::stream::{self, StreamExt};
+
+use super::error::Result;
+use super::response::ApiResponse;
+
+/// Paging details from an envelope's `result_info`. Generated code implements this for the
+/// spec's result-info type; every value is optional because servers omit some.
+pub trait PageInfo {
+    /// The page number this response holds.
+    fn page(&self) -> Option<u64>;
+    /// How many items a full page holds.
+    fn per_page(&self) -> Option<u64>;
+    /// How many pages there are.
+    fn total_pages(&self) -> Option<u64>;
+    /// How many items there are on all pages.
+    fn total_count(&self) -> Option<u64>;
+    /// How many items this page holds.
+    fn count(&self) -> Option<u64>;
+}
+
+/// Responses without paging details never announce a last page.
+impl PageInfo for () {
+    fn page(&self) -> Option<u64> {
+        None
+    }
+    fn per_page(&self) -> Option<u64> {
+        None
+    }
+    fn total_pages(&self) -> Option<u64> {
+        None
+    }
+    fn total_count(&self) -> Option<u64> {
+        None
+    }
+    fn count(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// The result of one page request.
+type PageResult<T, I> = Result<ApiResponse<Vec<T>, I>>;
+
+/// A stream of pages, each a [`ApiResponse`] whose result is the page's items. An error is
+/// yielded once and ends the stream. Use [`PageStream::items`] to stream the items instead.
+pub struct PageStream<'a, T, I> {
+    inner: Pin<Box<dyn Stream<Item = PageResult<T, I>> + Send + 'a>>,
+}
+
+impl<'a, T: Send + 'a, I: Send + 'a> PageStream<'a, T, I> {
+    /// Streams the items of every page in order, fetching the next page only when the current
+    /// one is used up.
+    pub fn items(self) -> ItemStream<'a, T, I> {
+        ItemStream {
+            pages: self,
+            current: Vec::new().into_iter(),
+            done: false,
+        }
+    }
+
+    /// The next page, or `None` when there are no more. (The same as `StreamExt::next`, without
+    /// importing it.)
+    pub async fn next(&mut self) -> Option<PageResult<T, I>> {
+        StreamExt::next(self).await
+    }
+}
+
+impl<T, I> Stream for PageStream<'_, T, I> {
+    type Item = PageResult<T, I>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl<T, I> std::fmt::Debug for PageStream<'_, T, I> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageStream").finish_non_exhaustive()
+    }
+}
+
+/// A stream of the items of every page, from [`PageStream::items`]. An error is yielded once
+/// and ends the stream.
+pub struct ItemStream<'a, T, I> {
+    pages: PageStream<'a, T, I>,
+    current: std::vec::IntoIter<T>,
+    done: bool,
+}
+
+// The items are moved out by value and never pinned, so the stream may move freely.
+impl<T, I> Unpin for ItemStream<'_, T, I> {}
+
+impl<'a, T: Send + 'a, I: Send + 'a> ItemStream<'a, T, I> {
+    /// The next item, or `None` when there are no more. (The same as `StreamExt::next`, without
+    /// importing it.)
+    pub async fn next(&mut self) -> Option<Result<T>> {
+        StreamExt::next(self).await
+    }
+
+    /// Collects every item, or returns the first error.
+    pub async fn try_collect(mut self) -> Result<Vec<T>> {
+        let mut items = Vec::new();
+        while let Some(item) = self.next().await {
+            items.push(item?);
+        }
+        Ok(items)
+    }
+}
+
+impl<T, I> Stream for ItemStream<'_, T, I> {
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.current.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if this.done {
+                return Poll::Ready(None);
+            }
+            match Pin::new(&mut this.pages).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(page))) => this.current = page.into_result().into_iter(),
+                Poll::Ready(Some(Err(error))) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+                Poll::Ready(None) => this.done = true,
+            }
+        }
+    }
+}
+
+impl<T, I> std::fmt::Debug for ItemStream<'_, T, I> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ItemStream")
+            .field("buffered", &self.current.len())
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Streams the pages of a page-numbered list.
+///
+/// `fetch(n)` requests page `n`, starting at `first_page`; `requested_per_page` is the page size
+/// the caller asked for, if any. After each page the stream stops when:
+///
+/// - `result_info.total_pages` is known and the page just fetched is the last or beyond (when
+///   only `total_count` and `result_info.per_page` are known, the page count is derived from
+///   them), so no empty trailing request is made;
+/// - the page is empty;
+/// - the page is short: fewer items than `result_info.per_page`, or, when the server did not say,
+///   than `requested_per_page`;
+/// - `result_info.page` names a page other than the one requested (the page is still yielded if
+///   it is the first one; a later one is dropped, as it repeats one already seen);
+/// - the page's payload is identical to the previous page's (a server that ignores `page`): the
+///   repeat is dropped.
+///
+/// An error from `fetch` is yielded once and ends the stream.
+pub fn paginate<'a, T, I, F, Fut>(
+    first_page: u64,
+    requested_per_page: Option<u64>,
+    fetch: F,
+) -> PageStream<'a, T, I>
+where
+    F: FnMut(u64) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<ApiResponse<Vec<T>, I>>> + Send + 'a,
+    T: Send + 'a,
+    I: PageInfo + Send + 'a,
+{
+    let state = Pager {
+        fetch,
+        next_page: Some(first_page),
+        first_page,
+        requested_per_page,
+        previous_fingerprint: None,
+    };
+    let pages = stream::unfold(state, |mut state| async move {
+        let page = state.next_page.take()?;
+        match (state.fetch)(page).await {
+            Err(error) => Some((Err(error), state)),
+            Ok(response) => {
+                let view = PageView {
+                    requested_page: page,
+                    is_first: page == state.first_page,
+                    item_count: response.result().len(),
+                    info: response.result_info().map(InfoView::of),
+                    requested_per_page: state.requested_per_page,
+                    fingerprint: response.fingerprint(),
+                    previous_fingerprint: state.previous_fingerprint,
+                };
+                match next_step(&view) {
+                    Step::Drop(reason) => {
+                        tracing::debug!(page, reason, "pagination stopped; page dropped");
+                        None
+                    }
+                    Step::Yield(next) => {
+                        if next.is_none() {
+                            tracing::debug!(page, "pagination reached the last page");
+                        }
+                        state.next_page = next;
+                        state.previous_fingerprint = response.fingerprint();
+                        Some((Ok(response), state))
+                    }
+                }
+            }
+        }
+    });
+    PageStream {
+        inner: Box::pin(pages),
+    }
+}
+
+/// The state carried between page requests.
+struct Pager<F> {
+    fetch: F,
+    next_page: Option<u64>,
+    first_page: u64,
+    requested_per_page: Option<u64>,
+    previous_fingerprint: Option<u64>,
+}
+
+/// The paging details that the stop rules read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct InfoView {
+    page: Option<u64>,
+    per_page: Option<u64>,
+    total_pages: Option<u64>,
+    total_count: Option<u64>,
+}
+
+impl InfoView {
+    fn of(info: &impl PageInfo) -> Self {
+        Self {
+            page: info.page(),
+            per_page: info.per_page(),
+            total_pages: info.total_pages(),
+            total_count: info.total_count(),
+        }
+    }
+}
+
+/// Everything the stop rules need to know about a page just fetched.
+#[derive(Clone, Copy, Debug)]
+struct PageView {
+    requested_page: u64,
+    is_first: bool,
+    item_count: usize,
+    info: Option<InfoView>,
+    requested_per_page: Option<u64>,
+    fingerprint: Option<u64>,
+    previous_fingerprint: Option<u64>,
+}
+
+/// What to do with a page just fetched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// Yield it, then request the given page, or stop after it.
+    Yield(Option<u64>),
+    /// Drop it (it duplicates what was already yielded) and stop.
+    Drop(&'static str),
+}
+
+/// The stop rules, as a pure function.
+fn next_step(view: &PageView) -> Step {
+    let info = view.info.unwrap_or_default();
+    if !view.is_first && view.fingerprint.is_some() && view.fingerprint == view.previous_fingerprint
+    {
+        return Step::Drop("the server returned the previous page again");
+    }
+    if info.page.is_some_and(|page| page != view.requested_page) {
+        return if view.is_first {
+            Step::Yield(None)
+        } else {
+            Step::Drop("the server answered for a different page")
+        };
+    }
+    if view.item_count == 0 {
+        return Step::Yield(None);
+    }
+    let items = u64::try_from(view.item_count).unwrap_or(u64::MAX);
+    let reported_per_page = info.per_page.filter(|&n| n > 0);
+    let per_page = reported_per_page.or(view.requested_per_page.filter(|&n| n > 0));
+    if per_page.is_some_and(|per_page| items < per_page) {
+        return Step::Yield(None);
+    }
+    let total_pages = info.total_pages.or_else(|| {
+        // Only the server's own page size is trusted here: it may have capped the requested one.
+        let per_page = reported_per_page?;
+        Some(info.total_count?.div_ceil(per_page))
+    });
+    if total_pages.is_some_and(|total| view.requested_page >= total) {
+        return Step::Yield(None);
+    }
+    Step::Yield(view.requested_page.checked_add(1))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use reqwest::StatusCode;
+
+    use super::super::Error;
+    use super::*;
+
+    #[derive(Clone, Copy, Debug, Default)]
+    struct Info {
+        page: Option<u64>,
+        per_page: Option<u64>,
+        total_pages: Option<u64>,
+        total_count: Option<u64>,
+    }
+
+    impl PageInfo for Info {
+        fn page(&self) -> Option<u64> {
+            self.page
+        }
+        fn per_page(&self) -> Option<u64> {
+            self.per_page
+        }
+        fn total_pages(&self) -> Option<u64> {
+            self.total_pages
+        }
+        fn total_count(&self) -> Option<u64> {
+            self.total_count
+        }
+        fn count(&self) -> Option<u64> {
+            None
+        }
+    }
+
+    /// A page of items `start..start + len` with a fingerprint derived from its content.
+    fn page(start: u64, len: u64, info: Info) -> ApiResponse<Vec<u64>, Info> {
+        let items: Vec<u64> = (start..start + len).collect();
+        let fingerprint = items
+            .iter()
+            .fold(len, |acc, item| acc.wrapping_mul(31).wrapping_add(*item));
+        ApiResponse::new(StatusCode::OK, items)
+            .with_result_info(info)
+            .with_fingerprint(fingerprint)
+    }
+
+    /// Runs a pagination whose fetch is `respond(page)`, returning the items and the number of
+    /// fetches made.
+    async fn run(
+        first_page: u64,
+        requested_per_page: Option<u64>,
+        respond: impl Fn(u64) -> Result<ApiResponse<Vec<u64>, Info>> + Send + Sync + 'static,
+    ) -> (Vec<Result<u64>>, u64) {
+        let calls = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&calls);
+        let respond = Arc::new(respond);
+        let mut items = paginate(first_page, requested_per_page, move |n| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let respond = Arc::clone(&respond);
+            async move { respond(n) }
+        })
+        .items();
+        let mut out = Vec::new();
+        while let Some(item) = items.next().await {
+            out.push(item);
+            assert!(out.len() < 10_000, "runaway pagination");
+        }
+        (out, calls.load(Ordering::SeqCst))
+    }
+
+    fn ok_items(items: Vec<Result<u64>>) -> Vec<u64> {
+        items.into_iter().map(|item| item.unwrap()).collect()
+    }
+
+    #[tokio::test]
+    async fn three_pages_by_total_pages_make_exactly_three_calls() {
+        let (items, calls) = run(1, Some(2), |n| {
+            assert!(n <= 3, "page {n} must not be requested");
+            Ok(page(
+                (n - 1) * 2,
+                2,
+                Info {
+                    page: Some(n),
+                    per_page: Some(2),
+                    total_pages: Some(3),
+                    total_count: Some(6),
+                },
+            ))
+        })
+        .await;
+        assert_eq!(ok_items(items), vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(calls, 3);
+    }
+
+    #[tokio::test]
+    async fn total_count_gives_the_last_page_when_total_pages_is_missing() {
+        let (items, calls) = run(1, None, |n| {
+            Ok(page(
+                (n - 1) * 2,
+                2,
+                Info {
+                    page: Some(n),
+                    per_page: Some(2),
+                    total_count: Some(4),
+                    ..Info::default()
+                },
+            ))
+        })
+        .await;
+        assert_eq!(ok_items(items), vec![0, 1, 2, 3]);
+        assert_eq!(calls, 2);
+    }
+
+    #[tokio::test]
+    async fn a_server_ignoring_page_stops_on_the_repeat() {
+        // No result_info at all: only the fingerprint reveals the repeat.
+        let (items, calls) = run(1, Some(3), |_| {
+            Ok(ApiResponse::new(StatusCode::OK, vec![7, 8, 9]).with_fingerprint(99))
+        })
+        .await;
+        assert_eq!(ok_items(items), vec![7, 8, 9]);
+        assert_eq!(calls, 2);
+    }
+
+    #[tokio::test]
+    async fn a_server_answering_for_another_page_stops() {
+        let (items, calls) = run(1, Some(3), |n| {
+            // The payload differs each time, but result_info always says page 1.
+            Ok(page(
+                n * 10,
+                3,
+                Info {
+                    page: Some(1),
+                    per_page: Some(3),
+                    ..Info::default()
+                },
+            ))
+        })
+        .await;
+        assert_eq!(ok_items(items), vec![10, 11, 12]);
+        assert_eq!(calls, 2);
+    }
+
+    #[tokio::test]
+    async fn empty_first_page() {
+        let (items, calls) = run(1, Some(20), |_| {
+            Ok(page(
+                0,
+                0,
+                Info {
+                    page: Some(1),
+                    per_page: Some(20),
+                    total_pages: Some(0),
+                    total_count: Some(0),
+                },
+            ))
+        })
+        .await;
+        assert!(items.is_empty());
+        assert_eq!(calls, 1);
+    }
+
+    #[tokio::test]
+    async fn empty_page_without_result_info_stops() {
+        let (items, calls) = run(1, None, |n| {
+            let len = if n < 3 { 2 } else { 0 };
+            Ok(
+                ApiResponse::new(StatusCode::OK, (0..len).map(|i| n * 10 + i).collect())
+                    .with_fingerprint(n),
+            )
+        })
+        .await;
+        assert_eq!(ok_items(items), vec![10, 11, 20, 21]);
+        assert_eq!(calls, 3);
+    }
+
+    #[tokio::test]
+    async fn short_page_by_result_info_stops() {
+        let (items, calls) = run(1, Some(50), |n| {
+            let len = if n == 1 { 5 } else { 2 };
+            Ok(page(
+                n * 100,
+                len,
+                Info {
+                    page: Some(n),
+                    per_page: Some(5),
+                    ..Info::default()
+                },
+            ))
+        })
+        .await;
+        assert_eq!(ok_items(items), vec![100, 101, 102, 103, 104, 200, 201]);
+        assert_eq!(
+            calls, 2,
+            "the server's per_page (5) wins over the requested 50"
+        );
+    }
+
+    #[tokio::test]
+    async fn short_page_by_requested_per_page_stops() {
+        let (items, calls) = run(1, Some(2), |n| {
+            let len = if n == 1 { 2 } else { 1 };
+            Ok(
+                ApiResponse::new(StatusCode::OK, (0..len).map(|i| n * 10 + i).collect())
+                    .with_fingerprint(n),
+            )
+        })
+        .await;
+        assert_eq!(ok_items(items), vec![10, 11, 20]);
+        assert_eq!(calls, 2);
+    }
+
+    #[tokio::test]
+    async fn an_error_mid_stream_is_yielded_once_and_ends_it() {
+        let (items, calls) = run(1, Some(2), |n| {
+            if n == 2 {
+                return Err(Error::Config("boom".into()));
+            }
+            Ok(page(n * 10, 2, Info::default()))
+        })
+        .await;
+        assert_eq!(items.len(), 3);
+        assert_eq!(*items[0].as_ref().unwrap(), 10);
+        assert_eq!(*items[1].as_ref().unwrap(), 11);
+        assert!(matches!(items[2], Err(Error::Config(_))));
+        assert_eq!(calls, 2);
+    }
+
+    #[tokio::test]
+    async fn an_error_on_the_first_page() {
+        let (items, calls) = run(1, None, |_| Err(Error::Config("down".into()))).await;
+        assert_eq!(items.len(), 1);
+        assert!(items[0].is_err());
+        assert_eq!(calls, 1);
+    }
+
+    #[tokio::test]
+    async fn page_stream_yields_whole_pages_and_starts_where_asked() {
+        let mut pages = paginate(3, Some(1), |n| async move {
+            Ok::<_, Error>(page(
+                n,
+                1,
+                Info {
+                    page: Some(n),
+                    per_page: Some(1),
+                    total_pages: Some(4),
+                    ..Info::default()
+                },
+            ))
+        });
+        let mut seen = Vec::new();
+        while let Some(response) = pages.next().await {
+            let response = response.unwrap();
+            seen.push((response.result_info().unwrap().page, response.into_result()));
+        }
+        assert_eq!(seen, vec![(Some(3), vec![3]), (Some(4), vec![4])]);
+    }
+
+    #[tokio::test]
+    async fn try_collect_gathers_all_items() {
+        let items = paginate(1, Some(2), |n| async move {
+            Ok::<_, Error>(page(n * 10, if n < 3 { 2 } else { 0 }, Info::default()))
+        })
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+        assert_eq!(items, vec![10, 11, 20, 21]);
+    }
+
+    #[test]
+    fn stop_rules_as_a_pure_function() {
+        let base = PageView {
+            requested_page: 2,
+            is_first: false,
+            item_count: 10,
+            info: None,
+            requested_per_page: None,
+            fingerprint: Some(1),
+            previous_fingerprint: Some(2),
+        };
+        assert_eq!(next_step(&base), Step::Yield(Some(3)));
+        let repeat = PageView {
+            previous_fingerprint: Some(1),
+            ..base
+        };
+        assert!(matches!(next_step(&repeat), Step::Drop(_)));
+        let unknown = PageView {
+            fingerprint: None,
+            previous_fingerprint: None,
+            ..base
+        };
+        assert_eq!(next_step(&unknown), Step::Yield(Some(3)));
+        let last = PageView {
+            info: Some(InfoView {
+                total_pages: Some(2),
+                ..InfoView::default()
+            }),
+            ..base
+        };
+        assert_eq!(next_step(&last), Step::Yield(None));
+        let past_last = PageView {
+            info: Some(InfoView {
+                total_pages: Some(1),
+                ..InfoView::default()
+            }),
+            ..base
+        };
+        assert_eq!(next_step(&past_last), Step::Yield(None));
+        let max = PageView {
+            requested_page: u64::MAX,
+            ..base
+        };
+        assert_eq!(next_step(&max), Step::Yield(None));
+        let zero_per_page = PageView {
+            info: Some(InfoView {
+                per_page: Some(0),
+                total_count: Some(100),
+                ..InfoView::default()
+            }),
+            ..base
+        };
+        assert_eq!(next_step(&zero_per_page), Step::Yield(Some(3)));
+        let first_mismatch = PageView {
+            is_first: true,
+            info: Some(InfoView {
+                page: Some(1),
+                ..InfoView::default()
+            }),
+            ..base
+        };
+        assert_eq!(next_step(&first_mismatch), Step::Yield(None));
+    }
+
+    #[test]
+    fn page_stream_is_send() {
+        fn assert_send<T: Send>(_: &T) {}
+        let stream = paginate(1, None, |_| async {
+            Ok::<_, Error>(ApiResponse::<Vec<u8>, ()>::new(StatusCode::OK, Vec::new()))
+        });
+        assert_send(&stream);
+        assert_send(&stream.items());
+    }
+}

@@ -1,0 +1,172 @@
+//! Filling a path template such as `/zones/{zone_id}/client_certificates/{id}` with values,
+//! each percent-encoded as exactly one path segment.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use super::error::Error;
+
+/// Everything but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`) is encoded, so a value
+/// can never add a segment (`/`), start a query (`?`) or fragment (`#`), or smuggle an escape
+/// (`%`).
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a value as a single path segment.
+pub(super) fn encode_segment(value: &str) -> String {
+    utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+/// Refuses values that cannot stand as one segment: empty (which would merge two segments),
+/// `.` and `..` (which URL parsers resolve, escaping the intended path).
+pub(super) fn check_segment(name: &str, value: &str) -> Result<(), Error> {
+    let reason = match value {
+        "" => "must not be empty",
+        "." | ".." => "must not be `.` or `..`",
+        _ => return Ok(()),
+    };
+    Err(Error::InvalidRequest {
+        parameter: name.to_owned(),
+        reason: reason.to_owned(),
+    })
+}
+
+/// Fills `template` with `params`, encoding each value as one segment.
+///
+/// Every `{name}` must have a value and every value must have a `{name}`; a name given twice
+/// uses its last value. The result always starts with `/`.
+pub(super) fn render_path(template: &str, params: &[(&str, String)]) -> Result<String, Error> {
+    for (name, value) in params {
+        check_segment(name, value)?;
+        if !template.contains(&format!("{{{name}}}")) {
+            return Err(Error::InvalidRequest {
+                parameter: (*name).to_owned(),
+                reason: format!("is not a parameter of the path `{template}`"),
+            });
+        }
+    }
+    let mut path = String::with_capacity(template.len() + 32);
+    if !template.starts_with('/') {
+        path.push('/');
+    }
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        path.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return Err(Error::InvalidRequest {
+                parameter: template.to_owned(),
+                reason: "the path template has an unclosed `{`".to_owned(),
+            });
+        };
+        let name = &after[..close];
+        let value = params
+            .iter()
+            .rev()
+            .find(|(given, _)| *given == name)
+            .map(|(_, value)| value)
+            .ok_or_else(|| Error::InvalidRequest {
+                parameter: name.to_owned(),
+                reason: "is required but was not given".to_owned(),
+            })?;
+        path.push_str(&encode_segment(value));
+        rest = &after[close + 1..];
+    }
+    path.push_str(rest);
+    Ok(path)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = "/zones/{zone_id}/client_certificates/{client_certificate_id}";
+
+    fn params(zone: &str, id: &str) -> Vec<(&'static str, String)> {
+        vec![
+            ("zone_id", zone.to_owned()),
+            ("client_certificate_id", id.to_owned()),
+        ]
+    }
+
+    #[test]
+    fn fills_plain_values() {
+        assert_eq!(
+            render_path(
+                TEMPLATE,
+                &params("023e105f4ecef8ad9ca31a8372d0c353", "abc-1_2.3~")
+            )
+            .unwrap(),
+            "/zones/023e105f4ecef8ad9ca31a8372d0c353/client_certificates/abc-1_2.3~"
+        );
+    }
+
+    #[test]
+    fn encodes_every_reserved_character() {
+        assert_eq!(encode_segment("a/b"), "a%2Fb");
+        assert_eq!(encode_segment("../etc"), "..%2Fetc");
+        assert_eq!(encode_segment("a?b#c"), "a%3Fb%23c");
+        assert_eq!(encode_segment("100%"), "100%25");
+        assert_eq!(encode_segment("a b+c"), "a%20b%2Bc");
+        assert_eq!(encode_segment("é"), "%C3%A9");
+        assert_eq!(encode_segment(";,=&@:"), "%3B%2C%3D%26%40%3A");
+        assert_eq!(
+            render_path(TEMPLATE, &params("z", "a/b")).unwrap(),
+            "/zones/z/client_certificates/a%2Fb"
+        );
+    }
+
+    #[test]
+    fn refuses_empty_and_dot_segments() {
+        for bad in ["", ".", ".."] {
+            let err = render_path(TEMPLATE, &params("z", bad)).unwrap_err();
+            match err {
+                Error::InvalidRequest { parameter, .. } => {
+                    assert_eq!(parameter, "client_certificate_id")
+                }
+                other => panic!("expected InvalidRequest for {bad:?}, got {other:?}"),
+            }
+        }
+        // Dots inside a longer value are ordinary characters.
+        assert!(render_path(TEMPLATE, &params("z", "...")).is_ok());
+        assert!(render_path(TEMPLATE, &params("z", ".hidden")).is_ok());
+    }
+
+    #[test]
+    fn missing_unknown_and_repeated_parameters() {
+        let err = render_path(TEMPLATE, &[("zone_id", "z".to_owned())]).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { parameter, .. } if parameter == "client_certificate_id"),
+            "{err:?}"
+        );
+        let mut extra = params("z", "c");
+        extra.push(("bogus", "x".to_owned()));
+        let err = render_path(TEMPLATE, &extra).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { parameter, .. } if parameter == "bogus"),
+            "{err:?}"
+        );
+        let mut twice = params("z", "old");
+        twice.push(("client_certificate_id", "new".to_owned()));
+        assert_eq!(
+            render_path(TEMPLATE, &twice).unwrap(),
+            "/zones/z/client_certificates/new"
+        );
+    }
+
+    #[test]
+    fn templates_without_parameters_or_leading_slash() {
+        assert_eq!(render_path("/user", &[]).unwrap(), "/user");
+        assert_eq!(
+            render_path("user/{id}", &[("id", "1".into())]).unwrap(),
+            "/user/1"
+        );
+        assert!(matches!(
+            render_path("/broken/{id", &[]),
+            Err(Error::InvalidRequest { .. })
+        ));
+    }
+}

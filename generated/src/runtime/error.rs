@@ -1,0 +1,431 @@
+//! The one error type of the client, classified by HTTP status and transport failure, with the
+//! API's own `errors[]` kept for inspection.
+
+use std::fmt;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use super::envelope::{ApiMessage, EnvelopeStatus};
+use super::retry;
+
+/// A `Result` whose error is the client's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What the API said when it refused a request: the status, the envelope's `errors` and
+/// `messages`, the `cf-ray` id, the headers and the raw body.
+#[derive(Clone, Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    errors: Vec<ApiMessage>,
+    messages: Vec<ApiMessage>,
+    cf_ray: Option<String>,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl ApiError {
+    /// An API error from its parts. The `cf-ray` id is read from `headers`.
+    pub fn new(
+        status: StatusCode,
+        headers: HeaderMap,
+        errors: Vec<ApiMessage>,
+        messages: Vec<ApiMessage>,
+        body: String,
+    ) -> Self {
+        let cf_ray = headers
+            .get("cf-ray")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        Self {
+            status,
+            errors,
+            messages,
+            cf_ray,
+            headers,
+            body,
+        }
+    }
+
+    /// An API error from a raw non-2xx response. A body that is not an envelope (an HTML error
+    /// page, say) gives empty `errors` and is kept verbatim in [`ApiError::body`].
+    pub(super) fn from_response(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Self {
+        let envelope = EnvelopeStatus::read(body);
+        Self::new(
+            status,
+            headers,
+            envelope.errors,
+            envelope.messages,
+            String::from_utf8_lossy(body).into_owned(),
+        )
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The envelope's `errors`, empty when the body was not an envelope.
+    pub fn errors(&self) -> &[ApiMessage] {
+        &self.errors
+    }
+
+    /// The envelope's `messages`.
+    pub fn messages(&self) -> &[ApiMessage] {
+        &self.messages
+    }
+
+    /// The `cf-ray` header, which identifies the request to Cloudflare support.
+    pub fn cf_ray(&self) -> Option<&str> {
+        self.cf_ray.as_deref()
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw response body (lossily decoded as UTF-8).
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        match self.errors.split_first() {
+            Some((first, rest)) => {
+                write!(f, ": error {}: {}", first.code, first.message)?;
+                if !rest.is_empty() {
+                    write!(f, " (and {} more)", rest.len())?;
+                }
+            }
+            None if !self.body.is_empty() && self.body.len() <= 200 && !self.body.contains('<') => {
+                write!(f, ": {}", self.body.trim())?;
+            }
+            None => {}
+        }
+        if let Some(ray) = &self.cf_ray {
+            write!(f, " [cf-ray {ray}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Everything that can go wrong when calling the API.
+///
+/// Status errors carry the parsed [`ApiError`]; use [`Error::status`], [`Error::api_errors`]
+/// and [`Error::is_retryable`] to inspect any variant uniformly.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// 400 Bad Request: the request was malformed or a value was invalid.
+    #[error("bad request: {0}")]
+    BadRequest(Box<ApiError>),
+    /// 401 Unauthorized: the credentials are missing or invalid.
+    #[error("unauthorized: {0}")]
+    Unauthorized(Box<ApiError>),
+    /// 403 Forbidden: the credentials lack permission for this resource.
+    #[error("forbidden: {0}")]
+    Forbidden(Box<ApiError>),
+    /// 404 Not Found.
+    #[error("not found: {0}")]
+    NotFound(Box<ApiError>),
+    /// 409 Conflict.
+    #[error("conflict: {0}")]
+    Conflict(Box<ApiError>),
+    /// 422 Unprocessable Entity: the request was well-formed but semantically invalid.
+    #[error("unprocessable entity: {0}")]
+    UnprocessableEntity(Box<ApiError>),
+    /// 429 Too Many Requests: rate limited (after any retries).
+    #[error("rate limited: {0}")]
+    RateLimited(Box<ApiError>),
+    /// A 5xx server error (after any retries).
+    #[error("server error: {0}")]
+    Server(Box<ApiError>),
+    /// Any other non-2xx status (a 3xx, 405, 408 or 413, for example).
+    #[error("unexpected status: {0}")]
+    OtherStatus(Box<ApiError>),
+    /// A 2xx response whose envelope said `success: false`.
+    #[error("the API reported failure: {0}")]
+    Unsuccessful(Box<ApiError>),
+    /// A 2xx envelope without the `result` that the operation requires.
+    #[error("operation `{operation_id}` returned HTTP {status} without a `result`")]
+    MissingResult {
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// The operation that was called.
+        operation_id: &'static str,
+    },
+    /// A 2xx response whose body could not be decoded (not JSON, truncated, or of the wrong
+    /// shape).
+    #[error("could not decode the HTTP {status} response: {message}")]
+    Decode {
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// What went wrong.
+        message: String,
+        /// The start of the body (at most 512 bytes), for diagnosis.
+        body_snippet: String,
+    },
+    /// An attempt exceeded its timeout (after any retries).
+    #[error("the request timed out")]
+    Timeout(#[source] reqwest::Error),
+    /// The connection failed or broke (after any retries).
+    #[error("could not reach the API")]
+    Connection(#[source] reqwest::Error),
+    /// A request value was refused before anything was sent.
+    #[error("invalid request parameter `{parameter}`: {reason}")]
+    InvalidRequest {
+        /// The parameter, header or body at fault.
+        parameter: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// Any other transport error.
+    #[error("the HTTP request failed")]
+    Request(#[source] reqwest::Error),
+    /// The client could not be configured.
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The error for a non-2xx response, classified by status.
+    pub(super) fn from_api_error(api: ApiError) -> Self {
+        let status = api.status;
+        let api = Box::new(api);
+        match status.as_u16() {
+            400 => Self::BadRequest(api),
+            401 => Self::Unauthorized(api),
+            403 => Self::Forbidden(api),
+            404 => Self::NotFound(api),
+            409 => Self::Conflict(api),
+            422 => Self::UnprocessableEntity(api),
+            429 => Self::RateLimited(api),
+            500..=599 => Self::Server(api),
+            _ => Self::OtherStatus(api),
+        }
+    }
+
+    /// The error for a transport failure.
+    pub(super) fn from_transport(error: reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Self::Timeout(error)
+        } else if error.is_builder() || error.is_redirect() {
+            Self::Request(error)
+        } else {
+            // Connect failures, resets and broken bodies all mean the exchange did not complete.
+            Self::Connection(error)
+        }
+    }
+
+    /// The API's error details, for status errors and `success: false`.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Self::BadRequest(api)
+            | Self::Unauthorized(api)
+            | Self::Forbidden(api)
+            | Self::NotFound(api)
+            | Self::Conflict(api)
+            | Self::UnprocessableEntity(api)
+            | Self::RateLimited(api)
+            | Self::Server(api)
+            | Self::OtherStatus(api)
+            | Self::Unsuccessful(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::MissingResult { status, .. } | Self::Decode { status, .. } => Some(*status),
+            _ => self.api_error().map(ApiError::status),
+        }
+    }
+
+    /// The envelope's `errors`, empty when there are none.
+    pub fn api_errors(&self) -> &[ApiMessage] {
+        self.api_error().map_or(&[], ApiError::errors)
+    }
+
+    /// The `cf-ray` id of the response, when one was received.
+    pub fn cf_ray(&self) -> Option<&str> {
+        self.api_error().and_then(ApiError::cf_ray)
+    }
+
+    /// Whether trying the same request again might succeed: 408, 409, 429, 5xx, timeouts and
+    /// connection failures, unless the server's `x-should-retry` header said otherwise. This
+    /// ignores whether the method is idempotent; the client's own retries also check that.
+    pub fn is_retryable(&self) -> bool {
+        retry::should_retry(true, self.retry_outcome(), self.retry_hint())
+    }
+
+    /// How the retry policy sees this error.
+    pub(super) fn retry_outcome(&self) -> retry::Outcome {
+        match self {
+            Self::Timeout(_) => retry::Outcome::Timeout,
+            Self::Connection(_) => retry::Outcome::Connection,
+            Self::Unsuccessful(_) => retry::Outcome::Final,
+            _ => match self.api_error() {
+                Some(api) => retry::Outcome::Status(api.status),
+                None => retry::Outcome::Final,
+            },
+        }
+    }
+
+    /// The server's `x-should-retry` answer, when it sent one.
+    pub(super) fn retry_hint(&self) -> Option<bool> {
+        match self {
+            Self::Unsuccessful(_) => None,
+            _ => self
+                .api_error()
+                .and_then(|api| retry::should_retry_header(&api.headers)),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn error_for(status: u16, body: &str) -> Error {
+        let mut headers = HeaderMap::new();
+        headers.insert("cf-ray", HeaderValue::from_static("ray-1"));
+        let status = StatusCode::from_u16(status).unwrap();
+        Error::from_api_error(ApiError::from_response(status, headers, body.as_bytes()))
+    }
+
+    const ENVELOPE: &str = r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"},{"code":2,"message":"second"}],"messages":[],"result":null}"#;
+
+    #[test]
+    fn classification_per_status() {
+        type Check = fn(&Error) -> bool;
+        let cases: [(u16, Check); 14] = [
+            (400, |e| matches!(e, Error::BadRequest(_))),
+            (401, |e| matches!(e, Error::Unauthorized(_))),
+            (403, |e| matches!(e, Error::Forbidden(_))),
+            (404, |e| matches!(e, Error::NotFound(_))),
+            (409, |e| matches!(e, Error::Conflict(_))),
+            (422, |e| matches!(e, Error::UnprocessableEntity(_))),
+            (429, |e| matches!(e, Error::RateLimited(_))),
+            (500, |e| matches!(e, Error::Server(_))),
+            (502, |e| matches!(e, Error::Server(_))),
+            (599, |e| matches!(e, Error::Server(_))),
+            (301, |e| matches!(e, Error::OtherStatus(_))),
+            (405, |e| matches!(e, Error::OtherStatus(_))),
+            (408, |e| matches!(e, Error::OtherStatus(_))),
+            (418, |e| matches!(e, Error::OtherStatus(_))),
+        ];
+        for (status, check) in cases {
+            let err = error_for(status, ENVELOPE);
+            assert!(check(&err), "{status}: {err:?}");
+            assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+            assert_eq!(err.api_errors().len(), 2);
+            assert_eq!(err.cf_ray(), Some("ray-1"));
+        }
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        for (status, retryable) in [
+            (400, false),
+            (401, false),
+            (403, false),
+            (404, false),
+            (408, true),
+            (409, true),
+            (422, false),
+            (429, true),
+            (500, true),
+            (503, true),
+        ] {
+            assert_eq!(error_for(status, "").is_retryable(), retryable, "{status}");
+        }
+    }
+
+    #[test]
+    fn x_should_retry_overrides_is_retryable() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-should-retry", HeaderValue::from_static("false"));
+        let err = Error::from_api_error(ApiError::from_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            headers,
+            b"",
+        ));
+        assert!(!err.is_retryable());
+        let mut headers = HeaderMap::new();
+        headers.insert("x-should-retry", HeaderValue::from_static("true"));
+        let err = Error::from_api_error(ApiError::from_response(
+            StatusCode::BAD_REQUEST,
+            headers,
+            b"",
+        ));
+        assert!(err.is_retryable());
+    }
+
+    #[test]
+    fn display_names_status_and_first_error() {
+        let text = error_for(403, ENVELOPE).to_string();
+        assert_eq!(
+            text,
+            "forbidden: HTTP 403 Forbidden: error 10000: Authentication error (and 1 more) [cf-ray ray-1]"
+        );
+    }
+
+    #[test]
+    fn non_json_error_bodies_keep_the_raw_body() {
+        let html = "<html><h1>502 Bad Gateway</h1></html>";
+        let err = error_for(502, html);
+        let api = err.api_error().unwrap();
+        assert!(api.errors().is_empty());
+        assert_eq!(api.body(), html);
+        assert_eq!(
+            err.to_string(),
+            "server error: HTTP 502 Bad Gateway [cf-ray ray-1]"
+        );
+        let err = error_for(429, "slow down");
+        assert_eq!(
+            err.to_string(),
+            "rate limited: HTTP 429 Too Many Requests: slow down [cf-ray ray-1]"
+        );
+    }
+
+    #[test]
+    fn non_status_errors() {
+        let err = Error::MissingResult {
+            status: StatusCode::OK,
+            operation_id: "client-certificate-for-a-zone-list",
+        };
+        assert_eq!(err.status(), Some(StatusCode::OK));
+        assert!(err.api_errors().is_empty());
+        assert!(!err.is_retryable());
+        assert!(
+            err.to_string()
+                .contains("client-certificate-for-a-zone-list")
+        );
+        let err = Error::InvalidRequest {
+            parameter: "zone_id".into(),
+            reason: "must not be empty".into(),
+        };
+        assert_eq!(err.status(), None);
+        assert_eq!(
+            err.to_string(),
+            "invalid request parameter `zone_id`: must not be empty"
+        );
+        assert!(!Error::Config("x".into()).is_retryable());
+    }
+
+    #[test]
+    fn error_is_send_sync_and_small() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Error>();
+        assert!(std::mem::size_of::<Error>() <= 64);
+    }
+}

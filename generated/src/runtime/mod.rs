@@ -1,0 +1,59 @@
+//! The hand-written runtime that every generated Cloudflare client calls: HTTP transport,
+//! authentication, the response envelope, typed errors, retries and pagination.
+//!
+//! The generator copies this folder verbatim into each generated crate, so nothing here refers to
+//! a generated type. Generated operations describe themselves with a static [`OperationInfo`],
+//! start a [`RequestBuilder`] with [`Client::request`], add path, query and body values, and finish
+//! with one of the `send_*` methods, which return an [`ApiResponse`] or an [`Error`].
+//!
+//! Behaviour in short:
+//!
+//! - Credentials come from [`Credentials`] (API token, API key and email, or user service key)
+//!   and are never printed: they live in a [`Secret`] and go out as sensitive header values.
+//! - Responses in Cloudflare's `{success, errors, messages, result, result_info}` envelope are
+//!   checked: a `success: false` is an error even when the status is 2xx, and a required `result`
+//!   that is missing or `null` is [`Error::MissingResult`].
+//! - Failed attempts are retried with capped exponential backoff and jitter, honouring
+//!   `Retry-After`, `retry-after-ms` and `x-should-retry`; non-idempotent methods (POST, PATCH)
+//!   are never retried unless the caller opts in.
+//! - Path values are percent-encoded as one segment, and empty, `.` and `..` values are refused
+//!   before any I/O.
+//! - [`pagination::paginate`] walks page-numbered lists and stops without a wasted request.
+
+mod auth;
+mod client;
+mod envelope;
+mod error;
+mod path;
+mod request;
+mod response;
+mod retry;
+mod tls;
+
+pub mod pagination;
+
+#[cfg(feature = "blocking")]
+pub mod blocking;
+
+use std::future::Future;
+use std::pin::Pin;
+
+pub use auth::{Credentials, Secret};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use envelope::{ApiMessage, ApiMessageSource};
+pub use error::{ApiError, Error, Result};
+pub use request::{Method, OperationInfo, RequestBuilder, RequestOptions};
+pub use response::ApiResponse;
+
+/// The HTTP client library the runtime is built on, re-exported so that callers can name its
+/// types (for example to pass their own `reqwest::Client` to [`ClientBuilder::http_client`])
+/// without depending on a matching version themselves.
+pub use reqwest;
+/// An HTTP status code, as carried by [`ApiResponse`] and [`Error`].
+pub use reqwest::StatusCode;
+/// A map of HTTP headers, as carried by [`ApiResponse`] and [`ApiError`].
+pub use reqwest::header::HeaderMap;
+
+/// A boxed, `Send` future, used by generated `IntoFuture` implementations so that a request
+/// builder can be awaited directly.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -1,0 +1,907 @@
+//! Building and sending one API request: the operation description, per-request options, the
+//! request builder that generated code fills in, and the attempt loop with retries.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::{StatusCode, Url};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use super::client::Client;
+use super::envelope;
+use super::error::{ApiError, Error, Result};
+use super::path;
+use super::response::ApiResponse;
+use super::retry::{self, RetryConfig};
+
+/// An HTTP method used by an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`.
+    Get,
+    /// `POST`.
+    Post,
+    /// `PUT`.
+    Put,
+    /// `PATCH`.
+    Patch,
+    /// `DELETE`.
+    Delete,
+    /// `HEAD`.
+    Head,
+    /// `OPTIONS`.
+    Options,
+}
+
+impl Method {
+    /// The method's name as sent on the wire, such as `"GET"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+            Self::Head => "HEAD",
+            Self::Options => "OPTIONS",
+        }
+    }
+
+    /// Whether repeating the request has the same effect as sending it once (RFC 9110): true for
+    /// everything but POST and PATCH. Only idempotent requests are retried by default.
+    pub const fn is_idempotent(self) -> bool {
+        !matches!(self, Self::Post | Self::Patch)
+    }
+
+    /// The reqwest equivalent.
+    fn to_reqwest(self) -> reqwest::Method {
+        match self {
+            Self::Get => reqwest::Method::GET,
+            Self::Post => reqwest::Method::POST,
+            Self::Put => reqwest::Method::PUT,
+            Self::Patch => reqwest::Method::PATCH,
+            Self::Delete => reqwest::Method::DELETE,
+            Self::Head => reqwest::Method::HEAD,
+            Self::Options => reqwest::Method::OPTIONS,
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A static description of one API operation, written by the generator for each operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OperationInfo {
+    /// The spec's `operationId`, used in errors and tracing.
+    pub operation_id: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path relative to the base URL, with `{name}` placeholders.
+    pub path_template: &'static str,
+}
+
+/// Settings for one request that override the client's: timeout, retries, extra headers and
+/// extra query parameters.
+///
+/// `Debug` shows header names but not their values, which may be credentials.
+#[derive(Clone, Default)]
+pub struct RequestOptions {
+    timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    retry_non_idempotent: Option<bool>,
+    headers: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+}
+
+impl RequestOptions {
+    /// Options that change nothing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the timeout of each attempt of this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets how many times this request is retried.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Allows (or forbids) retrying this request even if its method is POST or PATCH. Only allow
+    /// it when a repeat cannot create a duplicate.
+    pub fn retry_non_idempotent(mut self, allow: bool) -> Self {
+        self.retry_non_idempotent = Some(allow);
+        self
+    }
+
+    /// Adds a header. A name given here replaces the client's header of that name (including
+    /// authentication); giving it several times sends every value. Invalid names or values are
+    /// refused with [`Error::InvalidRequest`] when the request is sent. Values are marked
+    /// sensitive.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a query parameter after the operation's own.
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("retry_non_idempotent", &self.retry_non_idempotent)
+            .field("headers", &header_names)
+            .field("query", &self.query)
+            .finish()
+    }
+}
+
+/// A request being prepared for one operation. Generated code adds the path, query and body
+/// values and finishes with a `send_*` method.
+///
+/// Problems with the values (an empty path value, a body that cannot be serialised, ...) are
+/// reported by the `send_*` method as [`Error::InvalidRequest`], before anything is sent.
+pub struct RequestBuilder<'a> {
+    client: &'a Client,
+    op: &'static OperationInfo,
+    path_params: Vec<(&'static str, String)>,
+    query: Vec<(String, String)>,
+    body: Option<std::result::Result<Vec<u8>, String>>,
+    options: RequestOptions,
+}
+
+/// A 2xx response read in full.
+struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl<'a> RequestBuilder<'a> {
+    /// Starts a request; see [`Client::request`].
+    pub(super) fn new(client: &'a Client, op: &'static OperationInfo) -> Self {
+        Self {
+            client,
+            op,
+            path_params: Vec::new(),
+            query: Vec::new(),
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+
+    /// Fills the `{name}` placeholder of the path template with `value`, percent-encoded as one
+    /// path segment. Empty, `.` and `..` values are refused when the request is sent.
+    pub fn path_param(mut self, name: &'static str, value: &str) -> Self {
+        self.path_params.push((name, value.to_owned()));
+        self
+    }
+
+    /// Adds a query parameter. Parameters are sent in call order; call again with the same name
+    /// for each element of an array.
+    pub fn query(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.query.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// Sets a JSON request body. A serialisation failure is reported when the request is sent.
+    pub fn json_body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        self.body = Some(serde_json::to_vec(body).map_err(|error| error.to_string()));
+        self
+    }
+
+    /// Applies per-request options, replacing any given before.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Sends the request and decodes a Cloudflare envelope whose `result` is required: a
+    /// missing or `null` `result` is [`Error::MissingResult`].
+    pub async fn send_envelope<T: DeserializeOwned, I: DeserializeOwned>(
+        self,
+    ) -> Result<ApiResponse<T, I>> {
+        let operation_id = self.op.operation_id;
+        let response = self.send_envelope_optional::<T, I>().await?;
+        let status = response.status();
+        response.transpose().ok_or(Error::MissingResult {
+            status,
+            operation_id,
+        })
+    }
+
+    /// Sends the request and decodes a Cloudflare envelope whose `result` may be missing or
+    /// `null` (then `None`).
+    pub async fn send_envelope_optional<T: DeserializeOwned, I: DeserializeOwned>(
+        self,
+    ) -> Result<ApiResponse<Option<T>, I>> {
+        let raw = self.execute().await?;
+        envelope::decode_envelope(raw.status, raw.headers, &raw.body)
+    }
+
+    /// Sends the request and decodes a plain JSON body (no envelope).
+    pub async fn send_json<T: DeserializeOwned>(self) -> Result<ApiResponse<T, ()>> {
+        let raw = self.execute().await?;
+        envelope::decode_json(raw.status, raw.headers, &raw.body)
+    }
+
+    /// Sends the request and ignores the body of a 2xx response (such as a 204), except that an
+    /// envelope saying `success: false` is still an error.
+    pub async fn send_empty(self) -> Result<ApiResponse<(), ()>> {
+        let raw = self.execute().await?;
+        envelope::check_empty(raw.status, raw.headers, &raw.body)
+    }
+
+    /// Performs the request with retries, inside a tracing span, and returns the 2xx response.
+    async fn execute(self) -> Result<RawResponse> {
+        let op = self.op;
+        let span = tracing::debug_span!(
+            "cloudflare_request",
+            operation_id = op.operation_id,
+            method = op.method.as_str(),
+            path_template = op.path_template,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.execute_attempts().instrument(span).await
+    }
+
+    /// The attempt loop of [`RequestBuilder::execute`].
+    async fn execute_attempts(self) -> Result<RawResponse> {
+        let inner = &self.client.inner;
+        let url = build_url(
+            &inner.base_url,
+            self.op.path_template,
+            &self.path_params,
+            self.query.iter().chain(self.options.query.iter()),
+        )?;
+        let headers = self.build_headers()?;
+        let body = match self.body {
+            None => None,
+            Some(Ok(bytes)) => Some(bytes),
+            Some(Err(reason)) => {
+                return Err(Error::InvalidRequest {
+                    parameter: "body".to_owned(),
+                    reason: format!("could not be serialised as JSON: {reason}"),
+                });
+            }
+        };
+        let timeout = self.options.timeout.unwrap_or(inner.timeout);
+        let retry_config = RetryConfig {
+            max_retries: self.options.max_retries.unwrap_or(inner.retry.max_retries),
+            ..inner.retry
+        };
+        let method_allows_retry = self.op.method.is_idempotent()
+            || self
+                .options
+                .retry_non_idempotent
+                .unwrap_or(inner.retry_non_idempotent);
+        let span = tracing::Span::current();
+
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            span.record("attempts", attempt);
+            let mut request = inner
+                .http
+                .request(self.op.method.to_reqwest(), url.clone())
+                .headers(headers.clone())
+                .timeout(timeout);
+            if let Some(bytes) = &body {
+                request = request.body(bytes.clone());
+            }
+            let error = match receive(request).await {
+                Ok(raw) => {
+                    span.record("status", raw.status.as_u16());
+                    tracing::debug!(attempt, status = raw.status.as_u16(), "response received");
+                    if raw.status.is_success() {
+                        return Ok(raw);
+                    }
+                    Error::from_api_error(ApiError::from_response(
+                        raw.status,
+                        raw.headers,
+                        &raw.body,
+                    ))
+                }
+                Err(error) => {
+                    let error = Error::from_transport(error);
+                    tracing::debug!(attempt, error = transport_kind(&error), "request failed");
+                    error
+                }
+            };
+            let retries_done = attempt - 1;
+            if retries_done >= retry_config.max_retries
+                || !retry::should_retry(
+                    method_allows_retry,
+                    error.retry_outcome(),
+                    error.retry_hint(),
+                )
+            {
+                return Err(error);
+            }
+            let delay = retry::retry_delay(
+                error.api_error().map(ApiError::headers),
+                retries_done,
+                &retry_config,
+                retry::jitter_sample(),
+                SystemTime::now(),
+            );
+            tracing::info!(
+                attempt,
+                status = error.status().map(|status| status.as_u16()),
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                "retrying request"
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// The headers of every attempt: accept, user agent, content type, authentication, then
+    /// the per-request extras (which replace same-named defaults).
+    fn build_headers(&self) -> Result<HeaderMap> {
+        let inner = &self.client.inner;
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, inner.user_agent.clone());
+        if self.body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        for (name, value) in &inner.auth_headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        let mut replaced: Vec<HeaderName> = Vec::new();
+        for (name, value) in &self.options.headers {
+            let invalid = |reason: &str| Error::InvalidRequest {
+                parameter: name.clone(),
+                reason: reason.to_owned(),
+            };
+            let header_name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid("is not a valid header name"))?;
+            let mut header_value = HeaderValue::from_str(value)
+                .map_err(|_| invalid("has a value that is not allowed in a header"))?;
+            header_value.set_sensitive(true);
+            if !replaced.contains(&header_name) {
+                headers.remove(&header_name);
+                replaced.push(header_name.clone());
+            }
+            headers.append(header_name, header_value);
+        }
+        Ok(headers)
+    }
+}
+
+impl fmt::Debug for RequestBuilder<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestBuilder")
+            .field("operation_id", &self.op.operation_id)
+            .field("path_params", &self.path_params)
+            .field("query", &self.query)
+            .field("has_body", &self.body.is_some())
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+/// Sends one attempt and reads the whole body.
+async fn receive(
+    request: reqwest::RequestBuilder,
+) -> std::result::Result<RawResponse, reqwest::Error> {
+    let response = request.send().await?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?.to_vec();
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// A loggable name for a transport error, free of URLs and ids.
+fn transport_kind(error: &Error) -> &'static str {
+    match error {
+        Error::Timeout(_) => "timeout",
+        Error::Connection(_) => "connection",
+        _ => "request",
+    }
+}
+
+/// Joins the base URL, the filled path template and the query parameters (form-encoded, in
+/// order).
+fn build_url<'q>(
+    base_url: &str,
+    template: &str,
+    path_params: &[(&'static str, String)],
+    query: impl Iterator<Item = &'q (String, String)>,
+) -> Result<Url> {
+    let path = path::render_path(template, path_params)?;
+    let mut url =
+        Url::parse(&format!("{base_url}{path}")).map_err(|error| Error::InvalidRequest {
+            parameter: "path".to_owned(),
+            reason: format!("does not form a valid URL: {error}"),
+        })?;
+    let mut query = query.peekable();
+    if query.peek().is_some() {
+        let mut pairs = url.query_pairs_mut();
+        for (name, value) in query {
+            pairs.append_pair(name, value);
+        }
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+    use std::sync::{Arc, Mutex};
+
+    use serde::Deserialize;
+
+    use super::*;
+
+    static GET_CERT: OperationInfo = OperationInfo {
+        operation_id: "client-certificate-for-a-zone-client-certificate-details",
+        method: Method::Get,
+        path_template: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
+    };
+
+    static CREATE_CERT: OperationInfo = OperationInfo {
+        operation_id: "client-certificate-for-a-zone-create-client-certificate",
+        method: Method::Post,
+        path_template: "/zones/{zone_id}/client_certificates",
+    };
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Cert {
+        id: String,
+    }
+
+    #[test]
+    fn methods() {
+        let idempotent: Vec<bool> = [
+            Method::Get,
+            Method::Post,
+            Method::Put,
+            Method::Patch,
+            Method::Delete,
+            Method::Head,
+            Method::Options,
+        ]
+        .iter()
+        .map(|m| m.is_idempotent())
+        .collect();
+        assert_eq!(idempotent, [true, false, true, false, true, true, true]);
+        assert_eq!(Method::Patch.to_string(), "PATCH");
+        assert_eq!(Method::Delete.to_reqwest(), reqwest::Method::DELETE);
+    }
+
+    #[test]
+    fn urls_keep_query_order_and_encode_segments() {
+        let query = [
+            ("status".to_owned(), "all".to_owned()),
+            ("page".to_owned(), "2".to_owned()),
+            ("tag".to_owned(), "a b&c".to_owned()),
+            ("tag".to_owned(), "d".to_owned()),
+        ];
+        let url = build_url(
+            "https://api.cloudflare.com/client/v4",
+            GET_CERT.path_template,
+            &[
+                ("zone_id", "z1".to_owned()),
+                ("client_certificate_id", "../x?y#z".to_owned()),
+            ],
+            query.iter(),
+        )
+        .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://api.cloudflare.com/client/v4/zones/z1/client_certificates/..%2Fx%3Fy%23z?status=all&page=2&tag=a+b%26c&tag=d"
+        );
+        let url = build_url(
+            "http://127.0.0.1:1",
+            "/zones/{zone_id}/client_certificates",
+            &[("zone_id", "z".to_owned())],
+            [].iter(),
+        )
+        .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "http://127.0.0.1:1/zones/z/client_certificates"
+        );
+    }
+
+    fn client(base_url: &str) -> Client {
+        Client::builder()
+            .api_token("TOKEN-SECRET")
+            .base_url(base_url)
+            .retry_backoff(Duration::from_millis(1), Duration::from_millis(4))
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn headers_auth_extras_and_sensitivity() {
+        let client = client("http://127.0.0.1:1");
+        let builder = client
+            .request(&CREATE_CERT)
+            .json_body(&serde_json::json!({"csr": "x"}))
+            .options(
+                RequestOptions::new()
+                    .header("X-Trace", "1")
+                    .header("x-trace", "2")
+                    .header("Authorization", "Bearer OTHER"),
+            );
+        let headers = builder.build_headers().unwrap();
+        assert_eq!(headers.get(ACCEPT).unwrap(), "application/json");
+        assert_eq!(headers.get(CONTENT_TYPE).unwrap(), "application/json");
+        let traces: Vec<_> = headers.get_all("x-trace").iter().collect();
+        assert_eq!(traces, ["1", "2"]);
+        let auth: Vec<_> = headers
+            .get_all(reqwest::header::AUTHORIZATION)
+            .iter()
+            .collect();
+        assert_eq!(auth, ["Bearer OTHER"]);
+        assert!(auth[0].is_sensitive());
+        let debug = format!("{builder:?}");
+        assert!(
+            !debug.contains("OTHER") && !debug.contains("TOKEN-SECRET"),
+            "{debug}"
+        );
+
+        let builder = client
+            .request(&GET_CERT)
+            .options(RequestOptions::new().header("bad name", "v"));
+        assert!(matches!(
+            builder.build_headers(),
+            Err(Error::InvalidRequest { parameter, .. }) if parameter == "bad name"
+        ));
+    }
+
+    /// One scripted HTTP exchange seen by the test server.
+    #[derive(Debug, Clone)]
+    struct Seen {
+        request_line: String,
+        headers: Vec<(String, String)>,
+        body: String,
+    }
+
+    /// A loopback server that answers each connection with the next scripted response (status
+    /// line, extra headers, body, delay before answering) and records what it received.
+    fn serve(
+        script: Vec<(&'static str, Vec<&'static str>, &'static str, u64)>,
+    ) -> (String, Arc<Mutex<Vec<Seen>>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&seen);
+        std::thread::spawn(move || {
+            for (status, headers, body, delay_ms) in script {
+                let Ok((stream, _)) = listener.accept() else {
+                    return;
+                };
+                let record = Arc::clone(&record);
+                // Each exchange runs on its own thread so that a slow answer does not hold up
+                // the next connection.
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut request_line = String::new();
+                    reader.read_line(&mut request_line).unwrap();
+                    let mut received = Vec::new();
+                    let mut length = 0;
+                    loop {
+                        let mut line = String::new();
+                        reader.read_line(&mut line).unwrap();
+                        let line = line.trim_end();
+                        if line.is_empty() {
+                            break;
+                        }
+                        let (name, value) = line.split_once(':').unwrap();
+                        let (name, value) = (name.to_ascii_lowercase(), value.trim().to_owned());
+                        if name == "content-length" {
+                            length = value.parse().unwrap();
+                        }
+                        received.push((name, value));
+                    }
+                    let mut request_body = vec![0; length];
+                    reader.read_exact(&mut request_body).unwrap();
+                    record.lock().unwrap().push(Seen {
+                        request_line: request_line.trim_end().to_owned(),
+                        headers: received,
+                        body: String::from_utf8(request_body).unwrap(),
+                    });
+                    std::thread::sleep(Duration::from_millis(delay_ms));
+                    let mut response = format!(
+                        "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n",
+                        body.len()
+                    );
+                    for header in headers {
+                        response.push_str(header);
+                        response.push_str("\r\n");
+                    }
+                    response.push_str("\r\n");
+                    response.push_str(body);
+                    let mut stream = stream;
+                    let _ = stream.write_all(response.as_bytes());
+                });
+            }
+        });
+        (address, seen)
+    }
+
+    const OK_CERT: &str = r#"{"success":true,"errors":[],"messages":[],"result":{"id":"c1"}}"#;
+
+    #[tokio::test]
+    async fn get_is_retried_then_succeeds() {
+        let (base, seen) = serve(vec![
+            ("503 Service Unavailable", vec![], "<html>busy</html>", 0),
+            ("429 Too Many Requests", vec!["retry-after-ms: 5"], "", 0),
+            ("200 OK", vec!["cf-ray: abc-SJC"], OK_CERT, 0),
+        ]);
+        let client = client(&base);
+        let response = client
+            .request(&GET_CERT)
+            .path_param("zone_id", "z/1")
+            .path_param("client_certificate_id", "c1")
+            .query("page", "1")
+            .send_envelope::<Cert, ()>()
+            .await
+            .unwrap();
+        assert_eq!(response.result(), &Cert { id: "c1".into() });
+        assert_eq!(response.cf_ray(), Some("abc-SJC"));
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 3);
+        assert_eq!(
+            seen[0].request_line,
+            "GET /zones/z%2F1/client_certificates/c1?page=1 HTTP/1.1"
+        );
+        let header = |name: &str| {
+            seen[0]
+                .headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            header("authorization").as_deref(),
+            Some("Bearer TOKEN-SECRET")
+        );
+        assert_eq!(header("accept").as_deref(), Some("application/json"));
+        assert!(header("user-agent").is_some());
+    }
+
+    #[tokio::test]
+    async fn post_is_not_retried_unless_opted_in() {
+        let (base, seen) = serve(vec![
+            ("503 Service Unavailable", vec![], "", 0),
+            ("503 Service Unavailable", vec![], "", 0),
+            ("200 OK", vec![], OK_CERT, 0),
+        ]);
+        let client = client(&base);
+        let err = client
+            .request(&CREATE_CERT)
+            .path_param("zone_id", "z")
+            .json_body(&serde_json::json!({"csr": "x"}))
+            .send_envelope::<Cert, ()>()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Server(_)), "{err:?}");
+        assert_eq!(seen.lock().unwrap().len(), 1);
+        assert_eq!(seen.lock().unwrap()[0].body, r#"{"csr":"x"}"#);
+
+        let response = client
+            .request(&CREATE_CERT)
+            .path_param("zone_id", "z")
+            .json_body(&serde_json::json!({"csr": "x"}))
+            .options(RequestOptions::new().retry_non_idempotent(true))
+            .send_envelope::<Cert, ()>()
+            .await
+            .unwrap();
+        assert_eq!(response.result().id, "c1");
+        assert_eq!(seen.lock().unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn retries_are_bounded_and_x_should_retry_is_obeyed() {
+        let (base, seen) = serve(vec![
+            ("500 Internal Server Error", vec![], "", 0),
+            ("500 Internal Server Error", vec![], "", 0),
+            ("500 Internal Server Error", vec![], "", 0),
+            (
+                "503 Service Unavailable",
+                vec!["x-should-retry: false"],
+                "",
+                0,
+            ),
+            ("400 Bad Request", vec!["x-should-retry: true"], "", 0),
+            ("200 OK", vec![], OK_CERT, 0),
+        ]);
+        let client = client(&base);
+        let get = || {
+            client
+                .request(&GET_CERT)
+                .path_param("zone_id", "z")
+                .path_param("client_certificate_id", "c")
+        };
+        let err = get().send_envelope::<Cert, ()>().await.unwrap_err();
+        assert!(matches!(err, Error::Server(_)));
+        assert_eq!(seen.lock().unwrap().len(), 3, "1 attempt + 2 retries");
+        let err = get().send_envelope::<Cert, ()>().await.unwrap_err();
+        assert!(matches!(err, Error::Server(_)));
+        assert_eq!(seen.lock().unwrap().len(), 4, "x-should-retry: false stops");
+        let response = get().send_envelope::<Cert, ()>().await.unwrap();
+        assert_eq!(response.result().id, "c1");
+        assert_eq!(
+            seen.lock().unwrap().len(),
+            6,
+            "x-should-retry: true retries a 400"
+        );
+    }
+
+    #[tokio::test]
+    async fn envelope_failures_over_http() {
+        let (base, _seen) = serve(vec![
+            (
+                "200 OK",
+                vec![],
+                r#"{"success":false,"errors":[{"code":1001,"message":"bad zone"}],"result":null}"#,
+                0,
+            ),
+            (
+                "200 OK",
+                vec![],
+                r#"{"success":true,"errors":[],"result":null}"#,
+                0,
+            ),
+            (
+                "404 Not Found",
+                vec!["cf-ray: r-404"],
+                r#"{"success":false,"errors":[{"code":1404,"message":"nope"}]}"#,
+                0,
+            ),
+            ("200 OK", vec![], "<html>oops</html>", 0),
+            ("204 No Content", vec![], "", 0),
+        ]);
+        let client = client(&base);
+        let get = || {
+            client
+                .request(&GET_CERT)
+                .path_param("zone_id", "z")
+                .path_param("client_certificate_id", "c")
+        };
+        let err = get().send_envelope::<Cert, ()>().await.unwrap_err();
+        assert!(matches!(&err, Error::Unsuccessful(_)), "{err:?}");
+        assert_eq!(err.api_errors()[0].code, 1001);
+        let err = get().send_envelope::<Cert, ()>().await.unwrap_err();
+        assert!(
+            matches!(err, Error::MissingResult { operation_id, .. } if operation_id == GET_CERT.operation_id)
+        );
+        let err = get().send_envelope::<Cert, ()>().await.unwrap_err();
+        assert!(matches!(&err, Error::NotFound(_)), "{err:?}");
+        assert_eq!(err.cf_ray(), Some("r-404"));
+        assert_eq!(
+            err.to_string(),
+            "not found: HTTP 404 Not Found: error 1404: nope [cf-ray r-404]"
+        );
+        let err = get().send_envelope::<Cert, ()>().await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Decode { body_snippet, .. } if body_snippet == "<html>oops</html>")
+        );
+        let response = get().send_empty().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    }
+
+    #[tokio::test]
+    async fn timeouts_are_retried_then_reported() {
+        let (base, seen) = serve(vec![
+            ("200 OK", vec![], OK_CERT, 300),
+            ("200 OK", vec![], OK_CERT, 300),
+        ]);
+        let client = client(&base);
+        let err = client
+            .request(&GET_CERT)
+            .path_param("zone_id", "z")
+            .path_param("client_certificate_id", "c")
+            .options(
+                RequestOptions::new()
+                    .timeout(Duration::from_millis(50))
+                    .max_retries(1),
+            )
+            .send_envelope::<Cert, ()>()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+        assert!(err.is_retryable());
+        assert_eq!(seen.lock().unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn connection_refused_is_a_connection_error() {
+        // Bind and drop a listener to find a port that refuses connections.
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let client = client(&format!("http://127.0.0.1:{port}"));
+        let err = client
+            .request(&GET_CERT)
+            .path_param("zone_id", "z")
+            .path_param("client_certificate_id", "c")
+            .send_envelope::<Cert, ()>()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Connection(_)), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn invalid_values_fail_before_any_io() {
+        // Nothing listens on port 9 of this base URL; an attempt would be a Connection error.
+        let client = client("http://127.0.0.1:9");
+        for bad in ["", ".", ".."] {
+            let err = client
+                .request(&GET_CERT)
+                .path_param("zone_id", "z")
+                .path_param("client_certificate_id", bad)
+                .send_envelope::<Cert, ()>()
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidRequest { parameter, .. } if parameter == "client_certificate_id"),
+                "{bad:?}: {err:?}"
+            );
+        }
+        struct Unserialisable;
+        impl Serialize for Unserialisable {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                _: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("no"))
+            }
+        }
+        let err = client
+            .request(&CREATE_CERT)
+            .path_param("zone_id", "z")
+            .json_body(&Unserialisable)
+            .send_json::<Cert>()
+            .await
+            .unwrap_err();
+        assert!(matches!(&err, Error::InvalidRequest { parameter, .. } if parameter == "body"));
+    }
+
+    #[test]
+    fn send_futures_are_send() {
+        fn assert_send<T: Send>(_: T) {}
+        let client = client("http://127.0.0.1:9");
+        assert_send(client.request(&GET_CERT).send_envelope::<Cert, ()>());
+        assert_send(
+            client
+                .request(&GET_CERT)
+                .send_envelope_optional::<Cert, ()>(),
+        );
+        assert_send(client.request(&GET_CERT).send_json::<Cert>());
+        assert_send(client.request(&GET_CERT).send_empty());
+        let _boxed: super::super::BoxFuture<'_, Result<ApiResponse<Cert, ()>>> =
+            Box::pin(client.request(&GET_CERT).send_envelope::<Cert, ()>());
+    }
+}

@@ -1,0 +1,171 @@
+//! The successful outcome of a call: the decoded result with its status, headers, envelope
+//! metadata and a fingerprint of the payload.
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use super::envelope::ApiMessage;
+
+/// A successful response: the decoded `result` (`T`), the envelope's `result_info` (`I`, `()`
+/// when the operation has none), and the raw response metadata.
+#[derive(Clone, Debug)]
+pub struct ApiResponse<T, I = ()> {
+    status: StatusCode,
+    headers: HeaderMap,
+    result: T,
+    result_info: Option<I>,
+    messages: Vec<ApiMessage>,
+    fingerprint: Option<u64>,
+}
+
+impl<T, I> ApiResponse<T, I> {
+    /// A response with the given status and result, no headers, no `result_info`, no messages
+    /// and no fingerprint. Useful for tests and mock `fetch` functions given to
+    /// [`paginate`](super::pagination::paginate).
+    pub fn new(status: StatusCode, result: T) -> Self {
+        Self {
+            status,
+            headers: HeaderMap::new(),
+            result,
+            result_info: None,
+            messages: Vec::new(),
+            fingerprint: None,
+        }
+    }
+
+    /// Replaces the response headers.
+    pub fn with_headers(mut self, headers: HeaderMap) -> Self {
+        self.headers = headers;
+        self
+    }
+
+    /// Sets the envelope's `result_info`.
+    pub fn with_result_info(mut self, result_info: I) -> Self {
+        self.result_info = Some(result_info);
+        self
+    }
+
+    /// Replaces the envelope's `messages`.
+    pub fn with_messages(mut self, messages: Vec<ApiMessage>) -> Self {
+        self.messages = messages;
+        self
+    }
+
+    /// Sets the payload fingerprint that pagination compares to spot a repeated page.
+    pub fn with_fingerprint(mut self, fingerprint: u64) -> Self {
+        self.fingerprint = Some(fingerprint);
+        self
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The `cf-ray` header, which identifies the request to Cloudflare support.
+    pub fn cf_ray(&self) -> Option<&str> {
+        self.headers
+            .get("cf-ray")
+            .and_then(|value| value.to_str().ok())
+    }
+
+    /// The decoded result.
+    pub fn result(&self) -> &T {
+        &self.result
+    }
+
+    /// The decoded result, mutably.
+    pub fn result_mut(&mut self) -> &mut T {
+        &mut self.result
+    }
+
+    /// Consumes the response and returns the decoded result.
+    pub fn into_result(self) -> T {
+        self.result
+    }
+
+    /// The envelope's `result_info` (paging details), when present and decodable.
+    pub fn result_info(&self) -> Option<&I> {
+        self.result_info.as_ref()
+    }
+
+    /// The envelope's informational `messages`.
+    pub fn messages(&self) -> &[ApiMessage] {
+        &self.messages
+    }
+
+    /// A hash of the raw `result` JSON (of the whole body for plain JSON responses), used by
+    /// pagination to detect a server that returns the same page again. `None` when unknown.
+    pub fn fingerprint(&self) -> Option<u64> {
+        self.fingerprint
+    }
+
+    /// Consumes the response and returns the result with the `result_info`.
+    pub fn into_parts(self) -> (T, Option<I>) {
+        (self.result, self.result_info)
+    }
+
+    /// Transforms the result, keeping everything else.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ApiResponse<U, I> {
+        ApiResponse {
+            status: self.status,
+            headers: self.headers,
+            result: f(self.result),
+            result_info: self.result_info,
+            messages: self.messages,
+            fingerprint: self.fingerprint,
+        }
+    }
+}
+
+impl<T, I> ApiResponse<Option<T>, I> {
+    /// Turns a response whose result may be absent into one whose result is present, or `None`
+    /// when it is absent.
+    pub fn transpose(self) -> Option<ApiResponse<T, I>> {
+        let Self {
+            status,
+            headers,
+            result,
+            result_info,
+            messages,
+            fingerprint,
+        } = self;
+        result.map(|result| ApiResponse {
+            status,
+            headers,
+            result,
+            result_info,
+            messages,
+            fingerprint,
+        })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn accessors_and_map() {
+        let mut headers = HeaderMap::new();
+        headers.insert("cf-ray", HeaderValue::from_static("8a1b2c3d4e5f-SJC"));
+        let response: ApiResponse<Vec<u32>, u8> = ApiResponse::new(StatusCode::OK, vec![1, 2])
+            .with_headers(headers)
+            .with_result_info(7)
+            .with_fingerprint(42);
+        assert_eq!(response.cf_ray(), Some("8a1b2c3d4e5f-SJC"));
+        assert_eq!(response.result_info(), Some(&7));
+        assert_eq!(response.fingerprint(), Some(42));
+        let mapped = response.map(|items| items.len());
+        assert_eq!(*mapped.result(), 2);
+        assert_eq!(mapped.fingerprint(), Some(42));
+        assert_eq!(mapped.into_parts(), (2, Some(7)));
+    }
+}

@@ -1,0 +1,67 @@
+//! The TLS set-up of the built-in HTTP client: rustls with the `ring` provider (quick to build,
+//! unlike the default aws-lc-rs) and the operating system's root certificates.
+
+use std::sync::Arc;
+
+use rustls::ClientConfig;
+use rustls::crypto::CryptoProvider;
+
+use super::error::Error;
+
+/// Builds the rustls configuration handed to reqwest.
+///
+/// The provider is passed explicitly rather than installed as the process-wide default, so the
+/// client neither depends on nor changes global state.
+///
+/// When the system has no usable root certificates, an `https` base URL is an
+/// [`Error::Config`] with a remedy; for an `http` base URL (a local test server) the client is
+/// still built, with an empty root store that no server certificate can satisfy.
+pub(super) fn client_config(needs_roots: bool) -> Result<ClientConfig, Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ClientConfig::builder_with_provider(Arc::clone(&provider))
+        .with_safe_default_protocol_versions()
+        .map_err(|error| Error::Config(format!("TLS set-up failed: {error}")))?;
+    let mut config = match platform_verifier(provider) {
+        Ok(verifier) => builder
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth(),
+        Err(error) if needs_roots => {
+            return Err(Error::Config(format!(
+                "no usable TLS root certificates on this system ({error}); install the \
+                 `ca-certificates` package or pass your own client to `ClientBuilder::http_client`"
+            )));
+        }
+        Err(_) => builder
+            .with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth(),
+    };
+    // The built-in client speaks HTTP/1.1 only (reqwest's `http2` feature is off to keep builds
+    // small), so that is the only protocol offered.
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// The operating system's certificate verifier, using `provider` for signatures.
+fn platform_verifier(
+    provider: Arc<CryptoProvider>,
+) -> Result<Arc<rustls_platform_verifier::Verifier>, rustls::Error> {
+    rustls_platform_verifier::Verifier::new(provider).map(Arc::new)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_a_config_for_http_and_https() {
+        let config = client_config(false).unwrap();
+        assert_eq!(config.alpn_protocols, vec![b"http/1.1".to_vec()]);
+        // This machine has system roots; on one without, the error must be a Config error.
+        match client_config(true) {
+            Ok(_) | Err(Error::Config(_)) => {}
+            Err(other) => panic!("unexpected error {other:?}"),
+        }
+    }
+}

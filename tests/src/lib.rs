@@ -1,0 +1,112 @@
+//! Shared helpers for the workspace tests: where things are, and building generated crates.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use codegen::{OutputFile, Settings};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from(".."), Path::to_path_buf)
+}
+
+/// Our own spec, `spec/openapi.yaml`.
+pub fn spec_path() -> PathBuf {
+    root().join("spec/openapi.yaml")
+}
+
+/// Cloudflare's published spec for these operations in `../shared/upstream/`, if present.
+/// Tests that need it print why they skipped when it is absent.
+pub fn upstream_spec(ext: &str) -> Option<PathBuf> {
+    let p = root().join(format!(
+        "../shared/upstream/cloudflare-client-certificates.openapi.{ext}"
+    ));
+    if p.is_file() {
+        Some(p)
+    } else {
+        eprintln!(
+            "SKIPPED: {} is absent (it lives in ../shared beside the repository)",
+            p.display()
+        );
+        None
+    }
+}
+
+/// The fixture specs in `tests/fixtures/<group>/`, sorted by name, as (name, path).
+pub fn fixtures(group: &str) -> Vec<(String, PathBuf)> {
+    let dir = root().join("tests/fixtures").join(group);
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .map(|p| {
+            (
+                p.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                p,
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Generates a crate from a spec file, panicking with the generator's message on failure.
+pub fn generate(path: &Path, crate_name: &str) -> codegen::Generated {
+    let settings = Settings {
+        crate_name: Some(crate_name.to_owned()),
+        ..Settings::default()
+    };
+    codegen::generate_file(path, &settings).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Writes each crate into one scratch workspace and runs `cargo check` over all of them with
+/// warnings denied, offline, reusing this workspace's lock file so no network is needed.
+/// Panics with cargo's output if anything fails to compile.
+pub fn check_crates(label: &str, crates: &[(String, Vec<OutputFile>)]) {
+    let target = root().join("target");
+    let dir = target.join("compile-tests").join(label);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch workspace");
+    let members: Vec<String> = crates.iter().map(|(name, _)| format!("{name:?}")).collect();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .expect("write workspace manifest");
+    if let Ok(lock) = std::fs::read(root().join("Cargo.lock")) {
+        std::fs::write(dir.join("Cargo.lock"), lock).expect("copy lock file");
+    }
+    for (name, files) in crates {
+        codegen::write::write(&dir.join(name), files)
+            .unwrap_or_else(|e| panic!("write {name}: {e}"));
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .current_dir(&dir)
+        .args([
+            "check",
+            "--offline",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+        ])
+        .env("CARGO_TARGET_DIR", target.join("compile-tests-target"))
+        .env("RUSTFLAGS", "-D warnings")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("run cargo check");
+    assert!(
+        output.status.success(),
+        "generated crates in {} do not compile:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -1,0 +1,45 @@
+//! The emitted code compiles, with warnings denied: every fixture, and Cloudflare's own spec.
+
+use tests::{check_crates, fixtures, generate, upstream_spec};
+
+#[test]
+fn fixtures_and_upstream_compile() {
+    let mut crates: Vec<(String, Vec<codegen::OutputFile>)> = fixtures("ok")
+        .into_iter()
+        .map(|(name, path)| {
+            let crate_name = format!("fixture-{}", name.replace('_', "-"));
+            let files = generate(&path, &crate_name).files;
+            (crate_name, files)
+        })
+        .collect();
+    if let Some(path) = upstream_spec("yaml") {
+        let generated = generate(&path, "upstream-client-certificates");
+        let ops: usize = generated
+            .api
+            .resources
+            .iter()
+            .map(|r| r.operations.len())
+            .sum();
+        assert_eq!(ops, 7, "Cloudflare's spec has 7 operations");
+        crates.push(("upstream-client-certificates".to_owned(), generated.files));
+    }
+    check_crates("fixtures", &crates);
+}
+
+#[test]
+fn upstream_json_and_yaml_give_the_same_crate() {
+    let (Some(yaml), Some(json)) = (upstream_spec("yaml"), upstream_spec("json")) else {
+        return;
+    };
+    let a = generate(&yaml, "upstream");
+    let b = generate(&json, "upstream");
+    for (x, y) in a.files.iter().zip(&b.files) {
+        let strip = |s: &str| s.lines().skip(1).collect::<Vec<_>>().join("\n");
+        assert_eq!(
+            strip(&x.contents),
+            strip(&y.contents),
+            "{} differs between YAML and JSON input",
+            x.path
+        );
+    }
+}
