@@ -159,11 +159,15 @@ impl fmt::Debug for RequestOptions {
 ///
 /// Problems with the values (an empty path value, a body that cannot be serialised, ...) are
 /// reported by the `send_*` method as [`Error::InvalidRequest`], before anything is sent.
+///
+/// A builder can be cloned, for example to send the same request for several pages.
+#[derive(Clone)]
 pub struct RequestBuilder<'a> {
     client: &'a Client,
     op: &'static OperationInfo,
     path_params: Vec<(&'static str, String)>,
     query: Vec<(String, String)>,
+    headers: Vec<(&'static str, String)>,
     body: Option<std::result::Result<Vec<u8>, String>>,
     options: RequestOptions,
 }
@@ -183,6 +187,7 @@ impl<'a> RequestBuilder<'a> {
             op,
             path_params: Vec::new(),
             query: Vec::new(),
+            headers: Vec::new(),
             body: None,
             options: RequestOptions::default(),
         }
@@ -199,6 +204,14 @@ impl<'a> RequestBuilder<'a> {
     /// for each element of an array.
     pub fn query(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.query.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// Adds a header parameter of the operation. Values are marked sensitive; invalid ones are
+    /// refused with [`Error::InvalidRequest`] when the request is sent. Headers given in
+    /// [`RequestOptions`] replace same-named ones given here.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
     }
 
@@ -298,7 +311,7 @@ impl<'a> RequestBuilder<'a> {
 
         let mut attempt: u32 = 0;
         loop {
-            attempt += 1;
+            attempt = attempt.saturating_add(1);
             span.record("attempts", attempt);
             let mut request = inner
                 .http
@@ -354,8 +367,9 @@ impl<'a> RequestBuilder<'a> {
         }
     }
 
-    /// The headers of every attempt: accept, user agent, content type, authentication, then
-    /// the per-request extras (which replace same-named defaults).
+    /// The headers of every attempt: accept, user agent, content type and authentication, then
+    /// the operation's header parameters, then the per-request extras; each stage replaces
+    /// same-named headers of the stages before it.
     fn build_headers(&self) -> Result<HeaderMap> {
         let inner = &self.client.inner;
         let mut headers = HeaderMap::new();
@@ -367,25 +381,47 @@ impl<'a> RequestBuilder<'a> {
         for (name, value) in &inner.auth_headers {
             headers.insert(name.clone(), value.clone());
         }
-        let mut replaced: Vec<HeaderName> = Vec::new();
-        for (name, value) in &self.options.headers {
-            let invalid = |reason: &str| Error::InvalidRequest {
-                parameter: name.clone(),
-                reason: reason.to_owned(),
-            };
-            let header_name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| invalid("is not a valid header name"))?;
-            let mut header_value = HeaderValue::from_str(value)
-                .map_err(|_| invalid("has a value that is not allowed in a header"))?;
-            header_value.set_sensitive(true);
-            if !replaced.contains(&header_name) {
-                headers.remove(&header_name);
-                replaced.push(header_name.clone());
-            }
-            headers.append(header_name, header_value);
-        }
+        apply_headers(
+            &mut headers,
+            self.headers
+                .iter()
+                .map(|(name, value)| (*name, value.as_str())),
+        )?;
+        apply_headers(
+            &mut headers,
+            self.options
+                .headers
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_str())),
+        )?;
         Ok(headers)
     }
+}
+
+/// Adds headers, marked sensitive: the first value of each name replaces any header of that
+/// name already present, and further values of the same name are appended.
+fn apply_headers<'s>(
+    headers: &mut HeaderMap,
+    extras: impl Iterator<Item = (&'s str, &'s str)>,
+) -> Result<()> {
+    let mut replaced: Vec<HeaderName> = Vec::new();
+    for (name, value) in extras {
+        let invalid = |reason: &str| Error::InvalidRequest {
+            parameter: name.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let header_name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| invalid("is not a valid header name"))?;
+        let mut header_value = HeaderValue::from_str(value)
+            .map_err(|_| invalid("has a value that is not allowed in a header"))?;
+        header_value.set_sensitive(true);
+        if !replaced.contains(&header_name) {
+            headers.remove(&header_name);
+            replaced.push(header_name.clone());
+        }
+        headers.append(header_name, header_value);
+    }
+    Ok(())
 }
 
 impl fmt::Debug for RequestBuilder<'_> {
@@ -394,6 +430,14 @@ impl fmt::Debug for RequestBuilder<'_> {
             .field("operation_id", &self.op.operation_id)
             .field("path_params", &self.path_params)
             .field("query", &self.query)
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect::<Vec<_>>(),
+            )
             .field("has_body", &self.body.is_some())
             .field("options", &self.options)
             .finish()
@@ -545,6 +589,8 @@ mod tests {
         let builder = client
             .request(&CREATE_CERT)
             .json_body(&serde_json::json!({"csr": "x"}))
+            .header("x-trace", "operation")
+            .header("x-op", "kept")
             .options(
                 RequestOptions::new()
                     .header("X-Trace", "1")
@@ -556,6 +602,7 @@ mod tests {
         assert_eq!(headers.get(CONTENT_TYPE).unwrap(), "application/json");
         let traces: Vec<_> = headers.get_all("x-trace").iter().collect();
         assert_eq!(traces, ["1", "2"]);
+        assert_eq!(headers.get("x-op").unwrap(), "kept");
         let auth: Vec<_> = headers
             .get_all(reqwest::header::AUTHORIZATION)
             .iter()

@@ -56,7 +56,13 @@ pub fn generate_file(path: &Path, settings: &Settings) -> Result<Generated, Erro
 
 /// Generates a crate from a loaded document.
 pub fn generate_doc(doc: &load::Document, settings: &Settings) -> Result<Generated, Error> {
-    let (api, warnings) = lower::lower(doc, settings).map_err(|e| e.in_file(&doc.file))?;
+    let (api, mut warnings) = lower::lower(doc, settings).map_err(|mut e| {
+        e.location.line = doc.line_of(&e.location.pointer);
+        e.in_file(&doc.file)
+    })?;
+    for w in &mut warnings {
+        w.location.line = doc.line_of(&w.location.pointer);
+    }
     let files = emit::emit(&api, &doc.file)?;
     Ok(Generated {
         files,

@@ -17,6 +17,8 @@ pub struct Document {
     pub file: String,
     /// The whole document.
     pub root: Value,
+    /// The source text, for finding the line of a JSON pointer in diagnostics.
+    pub text: String,
 }
 
 /// Reads and parses a spec file.
@@ -43,8 +45,12 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Error> {
     let doc = Document {
         file: file.to_owned(),
         root,
+        text: text.to_owned(),
     };
-    doc.check_version().map_err(|e| e.in_file(file))?;
+    doc.check_version().map_err(|mut e| {
+        e.location.line = doc.line_of(&e.location.pointer);
+        e.in_file(file)
+    })?;
     Ok(doc)
 }
 
@@ -79,6 +85,13 @@ impl Document {
                 "missing `openapi` version field; expected an OpenAPI 3.0 or 3.1 document",
             )),
         }
+    }
+
+    /// The 1-based line where the node at `pointer` starts, found by walking the text's
+    /// indentation (block YAML or pretty-printed JSON). For flow-style or one-line documents it
+    /// gives the deepest line it could match, which is still near the problem.
+    pub fn line_of(&self, pointer: &str) -> Option<usize> {
+        line_of(&self.text, pointer)
     }
 
     /// Whether this is an OpenAPI 3.1 document (type arrays, `const`).
@@ -171,6 +184,78 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The JSON pointer's segments, unescaped.
+fn segments(pointer: &str) -> Vec<String> {
+    let p = pointer.strip_prefix('#').unwrap_or(pointer);
+    p.split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+fn line_of(text: &str, pointer: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let meaningful = |l: &str| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#')
+    };
+    let mut start = 0usize;
+    let mut parent_indent: Option<usize> = None;
+    let mut found_any = false;
+    for seg in segments(pointer) {
+        let keys = [
+            format!("{seg}:"),
+            format!("\"{seg}\":"),
+            format!("'{seg}':"),
+        ];
+        let mut hit: Option<(usize, usize)> = None;
+        let mut item_count = 0usize;
+        let index: Option<usize> = seg.parse().ok();
+        for (i, line) in lines
+            .iter()
+            .enumerate()
+            .skip(if found_any { start + 1 } else { 0 })
+        {
+            if !meaningful(line) {
+                continue;
+            }
+            let ind = indent(line);
+            if parent_indent.is_some_and(|p| ind <= p) {
+                break;
+            }
+            let t = line.trim_start();
+            let (body, body_indent) = match t.strip_prefix("- ") {
+                Some(rest) => (rest.trim_start(), ind + (t.len() - rest.trim_start().len())),
+                None => (t, ind),
+            };
+            if keys.iter().any(|k| body.starts_with(k.as_str())) {
+                hit = Some((i, body_indent));
+                break;
+            }
+            if let (Some(n), true) = (
+                index,
+                t.starts_with("- ") || t == "-" || t.starts_with('{') || t.starts_with('['),
+            ) {
+                if item_count == n {
+                    hit = Some((i, ind));
+                    break;
+                }
+                item_count += 1;
+            }
+        }
+        match hit {
+            Some((i, ind)) => {
+                start = i;
+                parent_indent = Some(ind);
+                found_any = true;
+            }
+            None => break,
+        }
+    }
+    found_any.then_some(start + 1)
+}
+
 fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
@@ -237,7 +322,7 @@ mod tests {
             .to_string();
         assert_eq!(
             err,
-            "t.yaml: #/swagger: Swagger 2.0 is not supported; convert it to OpenAPI 3.0 or 3.1 first"
+            "t.yaml: #/swagger (line 1): Swagger 2.0 is not supported; convert it to OpenAPI 3.0 or 3.1 first"
         );
     }
 
@@ -270,6 +355,29 @@ mod tests {
                 .pointer,
             "#/x/c/$ref"
         );
+    }
+
+    #[test]
+    fn pointers_find_their_lines() {
+        let text = "openapi: 3.0.3\npaths:\n  /a/{id}:\n    get:\n      parameters:\n        - name: id\n          in: path\n        - name: q\n          in: query\n      responses:\n        '200':\n          description: ok\n";
+        assert_eq!(line_of(text, "#/paths/~1a~1{id}/get"), Some(4));
+        assert_eq!(line_of(text, "#/paths/~1a~1{id}/get/parameters/1"), Some(8));
+        assert_eq!(
+            line_of(text, "#/paths/~1a~1{id}/get/parameters/1/in"),
+            Some(9)
+        );
+        assert_eq!(
+            line_of(text, "#/paths/~1a~1{id}/get/responses/200"),
+            Some(11)
+        );
+        assert_eq!(
+            line_of(text, "#/paths/~1b"),
+            Some(2),
+            "the deepest match is still reported"
+        );
+        assert_eq!(line_of(text, "#/nothing"), None);
+        let json = "{\n  \"paths\": {\n    \"/a\": {\n      \"get\": {}\n    }\n  }\n}\n";
+        assert_eq!(line_of(json, "#/paths/~1a/get"), Some(4));
     }
 
     #[test]

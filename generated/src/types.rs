@@ -50,12 +50,16 @@ pub struct ClientCertificate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub csr: ::std::option::Option<::std::string::String>,
     /// Date that the Client Certificate expires.
+    ///
+    /// Format: `date-time` (kept as sent, not parsed).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::std::string::String>,
     /// Unique identifier of the Client Certificate.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fingerprint_sha256: ::std::option::Option<::std::string::String>,
     /// Date that the Client Certificate was issued by the Certificate Authority.
+    ///
+    /// Format: `date-time` (kept as sent, not parsed).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_on: ::std::option::Option<::std::string::String>,
     /// Location, provided by the CSR.

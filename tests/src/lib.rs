@@ -89,24 +89,38 @@ pub fn check_crates(label: &str, crates: &[(String, Vec<OutputFile>)]) {
             .unwrap_or_else(|e| panic!("write {name}: {e}"));
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .current_dir(&dir)
-        .args([
-            "check",
-            "--offline",
-            "--workspace",
-            "--all-targets",
-            "--quiet",
-        ])
-        .env("CARGO_TARGET_DIR", target.join("compile-tests-target"))
-        .env("RUSTFLAGS", "-D warnings")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .output()
-        .expect("run cargo check");
-    assert!(
-        output.status.success(),
-        "generated crates in {} do not compile:\n{}",
-        dir.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    // `check` proves the code compiles without warnings; `doc` proves spec text makes no rustdoc
+    // warnings (broken links, stray HTML, code blocks compiled as Rust).
+    for (args, flags) in [
+        (
+            &[
+                "check",
+                "--offline",
+                "--workspace",
+                "--all-targets",
+                "--quiet",
+            ][..],
+            "RUSTFLAGS",
+        ),
+        (
+            &["doc", "--offline", "--workspace", "--no-deps", "--quiet"][..],
+            "RUSTDOCFLAGS",
+        ),
+    ] {
+        let output = Command::new(&cargo)
+            .current_dir(&dir)
+            .args(args)
+            .env("CARGO_TARGET_DIR", target.join("compile-tests-target"))
+            .env(flags, "-D warnings")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .output()
+            .expect("run cargo");
+        assert!(
+            output.status.success(),
+            "`cargo {}` fails on the generated crates in {}:\n{}",
+            args[0],
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
 }

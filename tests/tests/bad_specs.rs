@@ -26,7 +26,7 @@ fn malformed_yaml_names_the_line() {
 fn dangling_ref_names_the_pointer() {
     assert_eq!(
         error_for("dangling_ref"),
-        "dangling_ref.yaml: #/paths/~1a/get/responses/200/content/application~1json/schema/$ref: \
+        "dangling_ref.yaml: #/paths/~1a/get/responses/200/content/application~1json/schema/$ref (line 12): \
          `$ref: #/components/schemas/Missing` points at nothing in this document"
     );
 }
@@ -35,7 +35,7 @@ fn dangling_ref_names_the_pointer() {
 fn operation_without_responses() {
     assert_eq!(
         error_for("no_responses"),
-        "no_responses.yaml: #/paths/~1a/get: the operation has no `responses`; at least one is required"
+        "no_responses.yaml: #/paths/~1a/get (line 5): the operation has no `responses`; at least one is required"
     );
 }
 
@@ -43,7 +43,7 @@ fn operation_without_responses() {
 fn path_parameter_missing_from_template() {
     assert_eq!(
         error_for("path_param_missing"),
-        "path_param_missing.yaml: #/paths/~1zones~1{zone_id}~1items/get/parameters/0: \
+        "path_param_missing.yaml: #/paths/~1zones~1{zone_id}~1items/get/parameters/0 (line 8): \
          path parameter `zone` does not appear in the path template `/zones/{zone_id}/items`"
     );
 }
@@ -52,7 +52,7 @@ fn path_parameter_missing_from_template() {
 fn template_placeholder_without_parameter() {
     assert_eq!(
         error_for("undeclared_placeholder"),
-        "undeclared_placeholder.yaml: #/paths/~1zones~1{zone_id}~1items/get: \
+        "undeclared_placeholder.yaml: #/paths/~1zones~1{zone_id}~1items/get (line 5): \
          the path template `/zones/{zone_id}/items` has `{zone_id}` but no path parameter named `zone_id`"
     );
 }
@@ -61,7 +61,7 @@ fn template_placeholder_without_parameter() {
 fn swagger_2_is_refused() {
     assert_eq!(
         error_for("swagger2"),
-        "swagger2.yaml: #/swagger: Swagger 2.0 is not supported; convert it to OpenAPI 3.0 or 3.1 first"
+        "swagger2.yaml: #/swagger (line 1): Swagger 2.0 is not supported; convert it to OpenAPI 3.0 or 3.1 first"
     );
 }
 

@@ -41,3 +41,77 @@ fn generation_is_deterministic() {
     let b = generate(&spec_path(), "cloudflare-client-certificates");
     assert_eq!(a.files, b.files);
 }
+
+#[test]
+fn hostile_spec_text_stays_in_strings_and_docs() {
+    let path = tests::root().join("tests/fixtures/ok/hostile_text.yaml");
+    let generated = generate(&path, "hostile-text");
+    for file in generated
+        .files
+        .iter()
+        .filter(|f| f.emitted && f.path.ends_with(".rs"))
+    {
+        for line in file.contents.lines() {
+            let code = without_string_literals(line.trim_start());
+            if code.starts_with("//") {
+                continue;
+            }
+            for injected in [
+                "fn main",
+                "#[cfg(x)]",
+                "#[no_mangle]",
+                "panic!",
+                "alert(1)",
+                "/*",
+            ] {
+                assert!(
+                    !code.contains(injected),
+                    "{}: spec text reached code: {line}",
+                    file.path
+                );
+            }
+        }
+    }
+    let types = generated
+        .files
+        .iter()
+        .find(|f| f.path == "src/types.rs")
+        .expect("types.rs");
+    assert!(
+        types.contents.contains("pub struct Self_ {"),
+        "a schema named `Self` is renamed"
+    );
+    assert!(
+        types.contents.contains("pub r#type:"),
+        "a field named `type` is a raw identifier"
+    );
+    assert!(
+        types.contents.contains("pub self_:"),
+        "a field named `self` gets a suffix"
+    );
+}
+
+/// The line with the contents of `"..."` literals removed (escapes honoured).
+fn without_string_literals(line: &str) -> String {
+    let mut out = String::new();
+    let mut in_string = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match (in_string, c) {
+            (true, '\\') => {
+                chars.next();
+            }
+            (true, '"') => {
+                in_string = false;
+                out.push('"');
+            }
+            (true, _) => {}
+            (false, '"') => {
+                in_string = true;
+                out.push('"');
+            }
+            (false, c) => out.push(c),
+        }
+    }
+    out
+}

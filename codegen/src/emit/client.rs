@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc_attrs, doc_paragraphs, raw_doc};
+use super::docs::{code, doc_attrs, doc_paragraphs, raw_doc};
 use super::ident;
 use super::types::type_tokens;
 use crate::ir::{
@@ -99,13 +99,12 @@ fn op_doc(op: &Operation) -> TokenStream {
     }
     let mut doc = doc_paragraphs(&paragraphs);
     let mut facts = format!(
-        "`{} {}` (operation `{}`).",
-        op.method.as_str(),
-        op.path,
-        op.operation_id
+        "{} (operation {}).",
+        code(&format!("{} {}", op.method.as_str(), op.path)),
+        code(&op.operation_id)
     );
     if !op.permissions.is_empty() {
-        let p: Vec<String> = op.permissions.iter().map(|p| format!("`{p}`")).collect();
+        let p: Vec<String> = op.permissions.iter().map(|p| code(p)).collect();
         facts.push_str(&format!("\n\nPermission needed: {}.", p.join(" or ")));
     }
     if op.deprecated {
@@ -333,7 +332,7 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
         };
         let pdoc = match &p.doc {
             Some(d) => doc_attrs(Some(d)),
-            None => raw_doc(&format!("Sets the `{}` parameter.", p.wire_name)),
+            None => raw_doc(&format!("Sets the {} parameter.", code(&p.wire_name))),
         };
         quote! {
             #pdoc

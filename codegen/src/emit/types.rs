@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc_attrs, raw_doc};
+use super::docs::{code, doc_attrs, raw_doc};
 use super::ident;
 use crate::ir::{Api, Field, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
@@ -54,10 +54,7 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
 fn type_def(def: &TypeDef) -> TokenStream {
     let doc = match &def.doc {
         Some(d) => doc_attrs(Some(d)),
-        None => raw_doc(&format!(
-            "The `{}` schema.",
-            def.origin.rsplit('/').next().unwrap_or(&def.name)
-        )),
+        None => raw_doc(&format!("The `{}` object.", def.name)),
     };
     let name = ident(&def.name);
     match &def.kind {
@@ -108,7 +105,7 @@ fn struct_def(
 fn field(f: &Field) -> TokenStream {
     let doc = match &f.doc {
         Some(d) => doc_attrs(Some(d)),
-        None => raw_doc(&format!("The `{}` property.", f.wire_name)),
+        None => raw_doc(&format!("The {} property.", code(&f.wire_name))),
     };
     let name = ident(&f.name);
     let ty = type_tokens(&f.ty);
@@ -140,7 +137,7 @@ fn field(f: &Field) -> TokenStream {
 fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
-    let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
+    let variant_docs = wires.iter().map(|w| format!(" {}", code(w)));
     quote! {
         #doc
         ///
@@ -208,37 +205,61 @@ fn union_def(
     let arms = variants.iter().map(|v| {
         let vname = ident(&v.name);
         let ty = type_tokens(&v.ty);
-        let vdoc = format!(" The `{}` shape.", v.name);
-        match &v.tag {
-            Some(tag) => quote! { #[doc = #vdoc] #[serde(rename = #tag)] #vname(#ty), },
-            None => quote! { #[doc = #vdoc] #vname(#ty), },
-        }
+        let vdoc = match &v.tag {
+            Some(tag) => format!(" The shape tagged {}.", code(tag)),
+            None => format!(" The `{}` shape.", v.name),
+        };
+        quote! { #[doc = #vdoc] #vname(#ty), }
     });
-    let (repr, note) = match tagging {
-        Tagging::Untagged => (
-            quote!(#[serde(untagged)]),
-            " The first shape that matches, in this order, is chosen when decoding.",
-        ),
-        Tagging::Internal { property } => (
-            quote!(#[serde(tag = #property)]),
-            " A tag property on the wire tells the shapes apart.",
-        ),
-    };
-    let fallback = matches!(tagging, Tagging::Untagged).then(|| {
-        quote! {
-            /// A value that matches none of the known shapes.
-            Other(::serde_json::Value),
-        }
-    });
-    quote! {
-        #doc
-        ///
-        #[doc = #note]
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #repr
-        pub enum #name {
-            #(#arms)*
-            #fallback
+    match tagging {
+        Tagging::Untagged => quote! {
+            #doc
+            ///
+            /// Decoding tries each shape in this order and keeps the first that matches; a value
+            /// that matches none is kept as `Other`.
+            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#arms)*
+                /// A value that matches none of the known shapes.
+                Other(::serde_json::Value),
+            }
+        },
+        Tagging::Internal { property } => {
+            let note = format!(
+                " The {} property tells the shapes apart; a tag this version does not know is kept as `Unknown`.",
+                code(property)
+            );
+            let decode = variants.iter().filter_map(|v| {
+                let tag = v.tag.as_ref()?;
+                let vname = ident(&v.name);
+                Some(quote! {
+                    ::std::option::Option::Some(#tag) => ::serde_json::from_value(value).map(Self::#vname).map_err(::serde::de::Error::custom),
+                })
+            });
+            quote! {
+                #doc
+                ///
+                #[doc = #note]
+                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#arms)*
+                    /// A value whose tag this version does not know.
+                    Unknown(::serde_json::Value),
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                        let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                        match tag.as_deref() {
+                            #(#decode)*
+                            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -25,7 +25,10 @@ pub fn lower(doc: &Document, settings: &Settings) -> SpecResult<(Api, Vec<Warnin
         .crate_name
         .clone()
         .or_else(|| text("x-rust-crate-name"))
-        .unwrap_or_else(|| heck::ToKebabCase::to_kebab_case(crate::naming::snake(&title).as_str()));
+        .unwrap_or_else(|| title.clone());
+    // Only letters, digits and dashes survive, so the name is a valid package name.
+    let crate_name =
+        heck::ToKebabCase::to_kebab_case(crate::naming::bare(&crate::naming::snake(&crate_name)));
     let crate_version = settings
         .crate_version
         .clone()

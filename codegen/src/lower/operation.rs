@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::schema::{Types, component_name, description};
+use super::schema::{Types, component_name, description, with_facts};
 use crate::Settings;
 use crate::error::{Location, SpecError, SpecResult, Warning};
 use crate::ir::{
@@ -356,11 +356,15 @@ impl<'d> OpContext<'_, 'd> {
                     TypeRef::String
                 }
             };
-            let doc = description(p).or_else(|| {
-                let schema = p.get("schema")?;
-                let (target, _) = self.doc.deref(schema, &pptr).ok()?;
-                description(target)
-            });
+            let schema_target = match p.get("schema") {
+                Some(schema) => Some(self.doc.deref(schema, &child(&pptr, "schema"))?.0),
+                None => None,
+            };
+            let doc = description(p).or_else(|| schema_target.and_then(description));
+            let doc = match schema_target {
+                Some(t) => with_facts(doc, t),
+                None => doc,
+            };
             params.push(Param {
                 name: names.claim(&naming::snake(&wire)),
                 wire_name: wire,
@@ -441,62 +445,152 @@ impl<'d> OpContext<'_, 'd> {
         hint: &str,
     ) -> SpecResult<Response> {
         let rptr = child(self.op_ptr, "responses");
-        let mut success: Vec<&String> = responses.keys().filter(|k| k.starts_with('2')).collect();
-        success.sort_by_key(|k| (k.ends_with(['X', 'x']), (*k).clone()));
-        let key = match success.first() {
-            Some(k) => (*k).clone(),
-            None if responses.contains_key("default") => "default".to_owned(),
-            None => {
+        for key in responses.keys() {
+            if key.len() == 3 && key.ends_with("xx") {
                 types_warn(
                     types,
-                    &rptr,
-                    "no 2XX or default response; successful responses are not decoded",
+                    &child(&rptr, key),
+                    format!(
+                        "`{key}` is not a valid response key (OpenAPI wants `{}`); read as that",
+                        key.to_uppercase()
+                    ),
                 );
-                return Ok(Response::Empty);
             }
+        }
+        let mut success: Vec<&String> = responses.keys().filter(|k| k.starts_with('2')).collect();
+        success.sort_by_key(|k| (k.ends_with(['X', 'x']), (*k).clone()));
+        let keys: Vec<String> = if success.is_empty() && responses.contains_key("default") {
+            vec!["default".to_owned()]
+        } else {
+            success.iter().map(|k| (*k).clone()).collect()
         };
-        if success.len() > 1 {
+        if keys.is_empty() {
             types_warn(
                 types,
                 &rptr,
-                format!("several success responses; the body of `{key}` is the one decoded"),
+                "no 2XX or default response; successful responses are not decoded",
             );
+            return Ok(Response::Empty);
         }
-        let Some(node) = responses.get(&key) else {
-            return Ok(Response::Empty);
-        };
-        let (resp, resp_ptr) = self.doc.deref(node, &child(&rptr, &key))?;
-        let Some(content) = resp.get("content").and_then(Value::as_object) else {
-            return Ok(Response::Empty);
-        };
-        let Some((media, media_node)) = content.iter().find(|(m, _)| is_json(m)) else {
-            types_warn(
-                types,
-                &resp_ptr,
-                "the success response is not JSON; its body is not decoded",
-            );
-            return Ok(Response::Empty);
-        };
-        let Some(schema) = media_node.get("schema") else {
-            return Ok(Response::Json(TypeRef::Json));
-        };
-        let sptr = child(&child(&child(&resp_ptr, "content"), media), "schema");
-        let view = types.object_view(schema, &sptr)?;
-        if view.properties.contains_key("success") && view.properties.contains_key("result") {
-            let (result, result_ptr) = view.properties["result"].clone();
-            let owner = owning_component(&result_ptr).unwrap_or_else(|| hint.to_owned());
-            let lowered = types.lower(result, &result_ptr, &format!("{owner}Result"))?;
-            let result_info = match view.properties.get("result_info") {
-                Some((node, ptr)) => Some(types.lower(node, ptr, "ResultInfo")?.ty),
-                None => None,
+        // The JSON schema of each success response, in status order, without duplicates.
+        let mut schemas: Vec<(String, &'d Value, String)> = Vec::new();
+        let mut non_json = Vec::new();
+        for key in &keys {
+            let Some(node) = responses.get(key) else {
+                continue;
             };
+            let (resp, resp_ptr) = self.doc.deref(node, &child(&rptr, key))?;
+            let Some(content) = resp.get("content").and_then(Value::as_object) else {
+                continue;
+            };
+            match content.iter().find(|(m, _)| is_json(m)) {
+                Some((media, media_node)) => {
+                    let sptr = child(&child(&child(&resp_ptr, "content"), media), "schema");
+                    let schema = media_node.get("schema").unwrap_or(&Value::Bool(true));
+                    let (target, _) = self.doc.deref(schema, &sptr)?;
+                    if !schemas.iter().any(|(_, s, p)| {
+                        *s == schema || self.doc.deref(s, p).is_ok_and(|(t, _)| t == target)
+                    }) {
+                        schemas.push((key.clone(), schema, sptr));
+                    }
+                }
+                None => non_json.extend(content.keys().cloned()),
+            }
+        }
+        if schemas.is_empty() {
+            if !non_json.is_empty() {
+                types_warn(
+                    types,
+                    &rptr,
+                    format!(
+                        "the success response is not JSON ({}); its body is not decoded",
+                        non_json.join(", ")
+                    ),
+                );
+            }
+            return Ok(Response::Empty);
+        }
+        let mut decoded = Vec::new();
+        for (key, schema, sptr) in &schemas {
+            decoded.push((key.clone(), self.decode_one(types, schema, sptr, hint)?));
+        }
+        if decoded.len() == 1 {
+            return Ok(decoded.remove(0).1);
+        }
+        // Several success responses with different bodies: one untagged union, tried in status order.
+        let all_envelopes = decoded
+            .iter()
+            .all(|(_, r)| matches!(r, Response::Envelope { .. }));
+        if all_envelopes {
+            let mut variants = Vec::new();
+            let mut info = None;
+            let mut optional = false;
+            for (key, r) in &decoded {
+                if let Response::Envelope {
+                    result,
+                    result_optional,
+                    result_info,
+                } = r
+                {
+                    variants.push((format!("Status{key}"), result.clone()));
+                    optional |= *result_optional;
+                    if info.is_none() {
+                        info.clone_from(result_info);
+                    }
+                }
+            }
+            let ty = types.union_of(&format!("{hint}Result"), &rptr, variants);
             return Ok(Response::Envelope {
-                result: lowered.ty,
-                result_optional: lowered.nullable,
-                result_info,
+                result: ty,
+                result_optional: optional,
+                result_info: info,
             });
         }
-        let l = types.lower(schema, &sptr, &format!("{hint}Response"))?;
+        let mut variants = Vec::new();
+        for (key, schema, sptr) in &schemas {
+            let l = types.lower(schema, sptr, &format!("{hint}Response{key}"))?;
+            variants.push((
+                format!("Status{key}"),
+                if l.nullable {
+                    TypeRef::Nullable(Box::new(l.ty))
+                } else {
+                    l.ty
+                },
+            ));
+        }
+        Ok(Response::Json(types.union_of(
+            &format!("{hint}Response"),
+            &rptr,
+            variants,
+        )))
+    }
+
+    /// The decoded form of one JSON success body: a Cloudflare envelope, or plain JSON.
+    fn decode_one(
+        &self,
+        types: &mut Types<'d>,
+        schema: &'d Value,
+        sptr: &str,
+        hint: &str,
+    ) -> SpecResult<Response> {
+        if schema.is_object() {
+            let view = types.object_view(schema, sptr)?;
+            if view.properties.contains_key("success") && view.properties.contains_key("result") {
+                let (result, result_ptr) = view.properties["result"].clone();
+                let owner = owning_component(&result_ptr).unwrap_or_else(|| hint.to_owned());
+                let lowered = types.lower(result, &result_ptr, &format!("{owner}Result"))?;
+                let result_info = match view.properties.get("result_info") {
+                    Some((node, ptr)) => Some(types.lower(node, ptr, "ResultInfo")?.ty),
+                    None => None,
+                };
+                return Ok(Response::Envelope {
+                    result: lowered.ty,
+                    result_optional: lowered.nullable,
+                    result_info,
+                });
+            }
+        }
+        let l = types.lower(schema, sptr, &format!("{hint}Response"))?;
         Ok(Response::Json(if l.nullable {
             TypeRef::Nullable(Box::new(l.ty))
         } else {

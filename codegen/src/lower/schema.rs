@@ -55,6 +55,7 @@ pub struct Types<'d> {
     names: Namespace,
     memo: HashMap<String, Lowered>,
     in_progress: HashSet<String>,
+    merging: Vec<String>,
     defs: BTreeMap<String, TypeDef>,
     depth: usize,
     /// Warnings collected while lowering.
@@ -69,6 +70,7 @@ impl<'d> Types<'d> {
             names: Namespace::default(),
             memo: HashMap::new(),
             in_progress: HashSet::new(),
+            merging: Vec::new(),
             defs: BTreeMap::new(),
             depth: 0,
             warnings: Vec::new(),
@@ -80,9 +82,78 @@ impl<'d> Types<'d> {
         (self.defs.into_values().collect(), self.warnings)
     }
 
+    /// A new untagged union of the given (variant name, type) pairs, named from `hint`.
+    pub fn union_of(
+        &mut self,
+        hint: &str,
+        origin: &str,
+        variants: Vec<(String, TypeRef)>,
+    ) -> TypeRef {
+        let name = self.names.claim(hint);
+        let mut names = Namespace::default();
+        let variants = variants
+            .into_iter()
+            .map(|(v, ty)| UnionVariant {
+                name: names.claim(&naming::pascal(&v)),
+                tag: None,
+                ty,
+            })
+            .collect();
+        self.defs.insert(
+            name.clone(),
+            TypeDef {
+                name: name.clone(),
+                doc: Some(
+                    "One of the operation's success bodies; which one depends on the status code."
+                        .to_owned(),
+                ),
+                origin: origin.to_owned(),
+                kind: TypeKind::Union {
+                    variants,
+                    tagging: Tagging::Untagged,
+                },
+            },
+        );
+        TypeRef::Named(name)
+    }
+
     /// Looks up a named type already lowered.
     pub fn def(&self, name: &str) -> Option<&TypeDef> {
         self.defs.get(name)
+    }
+
+    /// Tolerates what strict validators reject, with a warning: a `default` of the wrong type
+    /// and a `pattern` that is not a valid regular expression. Neither affects the output.
+    fn check_defects(&mut self, obj: &serde_json::Map<String, Value>, ptr: &str) {
+        let ty = obj.get("type").and_then(Value::as_str);
+        if let Some(d) = obj.get("default") {
+            let ok = match ty {
+                Some("boolean") => d.is_boolean(),
+                Some("integer") => d.is_i64() || d.is_u64(),
+                Some("number") => d.is_number(),
+                Some("string") => d.is_string(),
+                Some("array") => d.is_array(),
+                Some("object") => d.is_object(),
+                _ => true,
+            };
+            if !ok && !d.is_null() {
+                self.warn(
+                    &child(ptr, "default"),
+                    format!(
+                        "default {d} does not match type `{}`; ignored",
+                        ty.unwrap_or_default()
+                    ),
+                );
+            }
+        }
+        if let Some(Value::String(p)) = obj.get("pattern") {
+            if !plausible_regex(p) {
+                self.warn(
+                    &child(ptr, "pattern"),
+                    "`pattern` is not a valid regular expression; ignored (patterns are never enforced)",
+                );
+            }
+        }
     }
 
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
@@ -151,6 +222,7 @@ impl<'d> Types<'d> {
             .get("nullable")
             .and_then(Value::as_bool)
             .unwrap_or(false);
+        self.check_defects(obj, ptr);
 
         if let Some(members) = obj.get("allOf") {
             return self.lower_all_of(node, members, ptr, hint, nullable_flag);
@@ -312,12 +384,37 @@ impl<'d> Types<'d> {
             ));
         }
         let (node, ptr) = self.doc.deref(node, ptr)?;
+        if let Some(pos) = self.merging.iter().position(|p| *p == ptr) {
+            let mut cycle: Vec<String> = self.merging[pos..].to_vec();
+            cycle.push(ptr.clone());
+            return Err(SpecError::new(
+                &ptr,
+                format!(
+                    "`allOf` cycle, so no value can ever be built: {}",
+                    cycle.join(" -> ")
+                ),
+            ));
+        }
         let Some(obj) = node.as_object() else {
             return Err(SpecError::new(
                 &ptr,
                 "an `allOf` member must be a schema mapping",
             ));
         };
+        self.merging.push(ptr.clone());
+        let result = self.merge_object(view, obj, &ptr, depth);
+        self.merging.pop();
+        result
+    }
+
+    fn merge_object(
+        &mut self,
+        view: &mut ObjectView<'d>,
+        obj: &'d serde_json::Map<String, Value>,
+        ptr: &str,
+        depth: usize,
+    ) -> SpecResult<()> {
+        let ptr = ptr.to_owned();
         if view.description.is_none() {
             view.description = obj
                 .get("description")
@@ -425,7 +522,7 @@ impl<'d> Types<'d> {
                 .or_else(|| target.get("readOnly"))
                 .and_then(Value::as_bool)
                 == Some(true);
-            let doc = description(node).or_else(|| description(target));
+            let doc = with_facts(description(node).or_else(|| description(target)), target);
             fields.push(Field {
                 name: names.claim(&naming::snake(wire)),
                 wire_name: wire.clone(),
@@ -605,10 +702,18 @@ impl<'d> Types<'d> {
         bptr: &str,
         owner: &str,
     ) -> SpecResult<(Vec<UnionVariant>, Tagging)> {
-        let discriminator = node
+        let explicit = node
             .get("discriminator")
             .and_then(|d| d.get("propertyName"))
-            .and_then(Value::as_str);
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        // Without a discriminator, a property that every branch fixes to a distinct value
+        // (`type: {enum: [a]}` / `const: a`) tags the union just as well.
+        let discriminator = match explicit {
+            Some(d) => Some(d),
+            None => self.implicit_tag(branches, bptr)?,
+        };
+        let discriminator = discriminator.as_deref();
         let mapping: Vec<(String, String)> = node
             .get("discriminator")
             .and_then(|d| d.get("mapping"))
@@ -625,9 +730,23 @@ impl<'d> Types<'d> {
         for (i, branch) in branches {
             let ptr = child(bptr, &i.to_string());
             let (target, tptr) = self.doc.deref(branch, &ptr)?;
+            let tag = match discriminator {
+                Some(prop) => {
+                    let r = branch.get("$ref").and_then(Value::as_str);
+                    let from_mapping = mapping
+                        .iter()
+                        .find(|(_, v)| Some(v.as_str()) == r)
+                        .map(|(k, _)| k.clone());
+                    let from_schema = self.fixed_value(branch, &ptr, prop)?;
+                    let from_name = component_name(&tptr).map(str::to_owned);
+                    from_mapping.or(from_schema).or(from_name)
+                }
+                None => None,
+            };
+            // A referenced branch is named after its component, an inline one after its tag.
             let base = match branch.get("$ref").and_then(Value::as_str) {
                 Some(_) => component_name(&tptr).map(naming::pascal),
-                None => None,
+                None => tag.as_deref().map(naming::variant),
             }
             .unwrap_or_else(|| branch_kind_name(target));
             let vname = names.claim(&base);
@@ -637,19 +756,6 @@ impl<'d> Types<'d> {
             } else {
                 l.ty
             };
-            let tag = match discriminator {
-                Some(prop) => {
-                    let r = branch.get("$ref").and_then(Value::as_str);
-                    let from_mapping = mapping
-                        .iter()
-                        .find(|(_, v)| Some(v.as_str()) == r)
-                        .map(|(k, _)| k.clone());
-                    let from_schema = single_value_property(target, prop);
-                    let from_name = component_name(&tptr).map(str::to_owned);
-                    from_mapping.or(from_schema).or(from_name)
-                }
-                None => None,
-            };
             tags_complete &= tag.is_some();
             variants.push(UnionVariant {
                 name: vname,
@@ -657,8 +763,12 @@ impl<'d> Types<'d> {
                 ty,
             });
         }
+        let mut tags: Vec<&String> = variants.iter().filter_map(|v| v.tag.as_ref()).collect();
+        tags.sort();
+        tags.dedup();
+        let distinct = tags.len() == variants.len();
         let tagging = match discriminator {
-            Some(prop) if tags_complete => Tagging::Internal {
+            Some(prop) if tags_complete && distinct => Tagging::Internal {
                 property: prop.to_owned(),
             },
             _ => Tagging::Untagged,
@@ -670,6 +780,97 @@ impl<'d> Types<'d> {
         }
         Ok((variants, tagging))
     }
+}
+
+impl<'d> Types<'d> {
+    /// The one string value a branch fixes `prop` to (`enum: [x]` or `const: x`), if any.
+    fn fixed_value(
+        &mut self,
+        branch: &'d Value,
+        ptr: &str,
+        prop: &str,
+    ) -> SpecResult<Option<String>> {
+        if !self.doc.deref(branch, ptr)?.0.is_object() {
+            return Ok(None);
+        }
+        let view = self.object_view(branch, ptr)?;
+        let Some((node, pptr)) = view.properties.get(prop).cloned() else {
+            return Ok(None);
+        };
+        let (node, _) = self.doc.deref(node, &pptr)?;
+        if let Some(Value::String(c)) = node.get("const") {
+            return Ok(Some(c.clone()));
+        }
+        Ok(
+            match node
+                .get("enum")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+            {
+                Some([Value::String(one)]) => Some(one.clone()),
+                _ => None,
+            },
+        )
+    }
+
+    /// A property every branch fixes to a distinct string, in the first branch's property order.
+    fn implicit_tag(
+        &mut self,
+        branches: &[(usize, &'d Value)],
+        bptr: &str,
+    ) -> SpecResult<Option<String>> {
+        let Some((i0, first)) = branches.first() else {
+            return Ok(None);
+        };
+        let (first_target, _) = self.doc.deref(first, &child(bptr, &i0.to_string()))?;
+        if !first_target.is_object() {
+            return Ok(None);
+        }
+        let candidates: Vec<String> = self
+            .object_view(first, &child(bptr, &i0.to_string()))?
+            .properties
+            .keys()
+            .cloned()
+            .collect();
+        'candidates: for prop in candidates {
+            let mut seen = Vec::new();
+            for (i, b) in branches {
+                match self.fixed_value(b, &child(bptr, &i.to_string()), &prop)? {
+                    Some(v) if !seen.contains(&v) => seen.push(v),
+                    _ => continue 'candidates,
+                }
+            }
+            return Ok(Some(prop));
+        }
+        Ok(None)
+    }
+}
+
+/// Appends the schema's `format` and `default` to a description, for the docs.
+pub fn with_facts(doc: Option<String>, schema: &Value) -> Option<String> {
+    let mut facts = Vec::new();
+    if let Some(f) = schema.get("format").and_then(Value::as_str) {
+        facts.push(format!(
+            "Format: `{}` (kept as sent, not parsed).",
+            f.replace('`', "")
+        ));
+    }
+    if let Some(d) = schema.get("default") {
+        let text = serde_json::to_string(d)
+            .unwrap_or_default()
+            .replace('`', "");
+        if text.len() <= 80 {
+            facts.push(format!("Default: `{text}`."));
+        }
+    }
+    if facts.is_empty() {
+        return doc;
+    }
+    let facts = facts.join(" ");
+    Some(match doc {
+        Some(d) => format!("{d}\n\n{facts}"),
+        None => facts,
+    })
 }
 
 /// The component name if `ptr` is `#/components/schemas/NAME`.
@@ -698,14 +899,44 @@ fn branch_kind_name(node: &Value) -> String {
     .to_owned()
 }
 
-/// The one value a property is fixed to (`enum: [x]` or `const: x`), for discriminators.
-fn single_value_property(node: &Value, prop: &str) -> Option<String> {
-    let p = node.get("properties")?.get(prop)?;
-    if let Some(Value::String(c)) = p.get("const") {
-        return Some(c.clone());
+/// A cheap validity check for a regular expression: brackets balance and it does not end in a
+/// lone backslash. Enough to flag the broken patterns real specs contain.
+fn plausible_regex(p: &str) -> bool {
+    let mut depth: i64 = 0;
+    let mut in_class = false;
+    let mut chars = p.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if chars.next().is_none() {
+                    return false;
+                }
+            }
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
     }
-    match p.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
-        Some([Value::String(one)]) => Some(one.clone()),
-        _ => None,
+    depth == 0 && !in_class
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plausible_regex;
+
+    #[test]
+    fn regex_plausibility() {
+        assert!(plausible_regex("^[a-z0-9-]+$"));
+        assert!(plausible_regex("^(a|b)\\)$"));
+        assert!(!plausible_regex("^(a|b$"));
+        assert!(!plausible_regex("[a-z"));
+        assert!(!plausible_regex("abc\\"));
     }
 }

@@ -129,11 +129,15 @@ impl<'a> ListRequest<'a> {
         self
     }
     /// Page number of paginated results.
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Number of records per page.
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
