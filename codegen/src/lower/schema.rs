@@ -907,11 +907,8 @@ fn plausible_regex(p: &str) -> bool {
     let mut chars = p.chars();
     while let Some(c) = chars.next() {
         match c {
-            '\\' => {
-                if chars.next().is_none() {
-                    return false;
-                }
-            }
+            '\\' if chars.next().is_none() => return false,
+            '\\' => {}
             '[' if !in_class => in_class = true,
             ']' if in_class => in_class = false,
             '(' if !in_class => depth += 1,
