@@ -68,8 +68,7 @@ fn resource_paths(out: &mut String, index: usize, ops: usize) {
     put!(out, "  /zones/{{zone_id}}/things_{n}:\n");
     put!(
         out,
-        "\
-    get:
+        "    get:
       operationId: things-{n}-list-things-{n}
       summary: List Things {n}
       description: List, filter and sort the things of kind {n} in a zone, one page at a time.
@@ -154,8 +153,7 @@ fn resource_paths(out: &mut String, index: usize, ops: usize) {
     if ops >= 2 {
         put!(
             out,
-            "\
-    post:
+            "    post:
       operationId: things-{n}-create-thing-{n}
       summary: Create Thing {n}
       description: Create a new thing of kind {n} in the zone.
@@ -187,8 +185,7 @@ fn resource_paths(out: &mut String, index: usize, ops: usize) {
     put!(out, "  /zones/{{zone_id}}/things_{n}/{{id}}:\n");
     put!(
         out,
-        "\
-    get:
+        "    get:
       operationId: things-{n}-thing-{n}-details
       summary: Thing {n} Details
       description: Get the details of one thing of kind {n}.
@@ -211,8 +208,7 @@ fn resource_paths(out: &mut String, index: usize, ops: usize) {
     if ops >= 4 {
         put!(
             out,
-            "\
-    patch:
+            "    patch:
       operationId: things-{n}-edit-thing-{n}
       summary: Edit Thing {n}
       description: Change some settings of one thing of kind {n}.
@@ -242,8 +238,7 @@ fn resource_paths(out: &mut String, index: usize, ops: usize) {
     if ops >= 5 {
         put!(
             out,
-            "\
-    delete:
+            "    delete:
       operationId: things-{n}-delete-thing-{n}
       summary: Delete Thing {n}
       description: Delete one thing of kind {n}.
@@ -282,8 +277,7 @@ fn resource_paths(out: &mut String, index: usize, ops: usize) {
 /// Security schemes, shared parameters, the failure response and the envelope schemas.
 fn shared_components(out: &mut String) {
     out.push_str(
-        "\
-  securitySchemes:
+        "  securitySchemes:
     api_token:
       type: http
       scheme: bearer
@@ -428,8 +422,7 @@ fn resource_schemas(out: &mut String, index: usize) {
     let n = index;
     put!(
         out,
-        "\
-    Thing{n}:
+        "    Thing{n}:
       type: object
       description: A thing of kind {n}.
       properties:

@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod constructs;
+
 use codegen::{OutputFile, Settings};
 
 /// The workspace root.

@@ -43,3 +43,40 @@ fn upstream_json_and_yaml_give_the_same_crate() {
         );
     }
 }
+
+#[test]
+fn large_synthetic_specs_mixing_every_construct_compile() {
+    let mut crates = Vec::new();
+    for (label, ops, v31) in [("constructs-30", 336, false), ("constructs-31", 140, true)] {
+        let text = tests::constructs::constructs_spec(ops, v31);
+        let started = std::time::Instant::now();
+        let generated = codegen::generate_str(
+            &format!("{label}.json"),
+            &text,
+            &codegen::Settings {
+                crate_name: Some(label.to_owned()),
+                ..codegen::Settings::default()
+            },
+        )
+        .unwrap_or_else(|e| panic!("{label}: {e}"));
+        let count: usize = generated
+            .api
+            .resources
+            .iter()
+            .map(|r| r.operations.len())
+            .sum();
+        eprintln!(
+            "{label}: {count} operations, {} types, generated in {:?}",
+            generated.api.types.len(),
+            started.elapsed()
+        );
+        assert_eq!(count, ops, "{label}: every operation is generated");
+        let unexpected: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+        assert!(
+            unexpected.is_empty(),
+            "{label}: unexpected warnings: {unexpected:#?}"
+        );
+        crates.push((label.to_owned(), generated.files));
+    }
+    check_crates("constructs", &crates);
+}
