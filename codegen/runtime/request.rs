@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use super::multipart::Multipart;
 use super::client::Client;
 use super::envelope;
 use super::error::{ApiError, Error, Result};
@@ -169,6 +170,10 @@ pub struct RequestBuilder<'a> {
     query: Vec<(String, String)>,
     headers: Vec<(&'static str, String)>,
     body: Option<std::result::Result<Vec<u8>, String>>,
+    /// The body's media type; `application/json` when `None`.
+    content_type: Option<String>,
+    /// The `Accept` header: JSON unless the operation answers with text or bytes.
+    accept: &'static str,
     options: RequestOptions,
 }
 
@@ -189,6 +194,8 @@ impl<'a> RequestBuilder<'a> {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            content_type: None,
+            accept: "application/json",
             options: RequestOptions::default(),
         }
     }
@@ -218,6 +225,43 @@ impl<'a> RequestBuilder<'a> {
     /// Sets a JSON request body. A serialisation failure is reported when the request is sent.
     pub fn json_body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
         self.body = Some(serde_json::to_vec(body).map_err(|error| error.to_string()));
+        self
+    }
+
+    /// Sets a raw body sent as it is, with the given media type (`application/octet-stream`,
+    /// `text/plain`, ...).
+    pub fn bytes_body(mut self, content_type: &'static str, body: Vec<u8>) -> Self {
+        self.body = Some(Ok(body));
+        self.content_type = Some(content_type.to_owned());
+        self
+    }
+
+    /// Sets a newline-delimited JSON body (`application/x-ndjson`): one line per item.
+    pub fn ndjson_body<B: Serialize>(mut self, items: &[B]) -> Self {
+        let mut out = Vec::new();
+        let mut result = Ok(());
+        for item in items {
+            match serde_json::to_vec(item) {
+                Ok(line) => {
+                    out.extend_from_slice(&line);
+                    out.push(b'\n');
+                }
+                Err(error) => {
+                    result = Err(error.to_string());
+                    break;
+                }
+            }
+        }
+        self.body = Some(result.map(|()| out));
+        self.content_type = Some("application/x-ndjson".to_owned());
+        self
+    }
+
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart_body(mut self, form: Multipart) -> Self {
+        let (content_type, bytes) = form.encode();
+        self.body = Some(Ok(bytes));
+        self.content_type = Some(content_type);
         self
     }
 
@@ -261,6 +305,22 @@ impl<'a> RequestBuilder<'a> {
     pub async fn send_empty(self) -> Result<ApiResponse<(), ()>> {
         let raw = self.execute().await?;
         envelope::check_empty(raw.status, raw.headers, &raw.body)
+    }
+
+    /// Sends the request and returns the body of a 2xx response as text (invalid UTF-8 is
+    /// replaced, never an error).
+    pub async fn send_text(mut self) -> Result<ApiResponse<String, ()>> {
+        self.accept = "text/*, */*;q=0.5";
+        let raw = self.execute().await?;
+        let text = String::from_utf8_lossy(&raw.body).into_owned();
+        Ok(ApiResponse::new(raw.status, text).with_headers(raw.headers))
+    }
+
+    /// Sends the request and returns the body of a 2xx response as bytes.
+    pub async fn send_bytes(mut self) -> Result<ApiResponse<Vec<u8>, ()>> {
+        self.accept = "*/*";
+        let raw = self.execute().await?;
+        Ok(ApiResponse::new(raw.status, raw.body).with_headers(raw.headers))
     }
 
     /// Performs the request with retries, inside a tracing span, and returns the 2xx response.
@@ -373,10 +433,17 @@ impl<'a> RequestBuilder<'a> {
     fn build_headers(&self) -> Result<HeaderMap> {
         let inner = &self.client.inner;
         let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(ACCEPT, HeaderValue::from_static(self.accept));
         headers.insert(USER_AGENT, inner.user_agent.clone());
         if self.body.is_some() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            let content_type = match &self.content_type {
+                None => HeaderValue::from_static("application/json"),
+                Some(t) => HeaderValue::from_str(t).map_err(|_| Error::InvalidRequest {
+                    parameter: "content-type".to_owned(),
+                    reason: format!("`{t}` is not a valid header value"),
+                })?,
+            };
+            headers.insert(CONTENT_TYPE, content_type);
         }
         for (name, value) in &inner.auth_headers {
             headers.insert(name.clone(), value.clone());

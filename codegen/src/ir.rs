@@ -146,6 +146,8 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
     /// A boxed value, used to break recursion.
     Boxed(Box<TypeRef>),
+    /// Raw bytes (`Vec<u8>`): binary file parts and non-JSON bodies.
+    Bytes,
 }
 
 /// A group of operations on one kind of thing, such as `client_certificates`.
@@ -276,6 +278,21 @@ pub struct Body {
     pub content_type: String,
     /// Documentation from the spec.
     pub doc: Option<String>,
+    /// How the body is encoded.
+    pub kind: BodyKind,
+}
+
+/// How a request body is encoded on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `serde_json`.
+    Json,
+    /// Newline-delimited JSON: the body type is a list, one line per item.
+    Ndjson,
+    /// `multipart/form-data`: the body type is a struct, one part per field.
+    Multipart,
+    /// Raw bytes sent as they are with the media type (`application/octet-stream`, ...).
+    Bytes,
 }
 
 /// The decoded form of a successful response.
@@ -292,6 +309,10 @@ pub enum Response {
     },
     /// A plain JSON body.
     Json(TypeRef),
+    /// A text body (`text/*`), as a `String`.
+    Text,
+    /// Any other non-JSON body, as bytes.
+    Bytes,
     /// No body, or one that is ignored.
     Empty,
 }

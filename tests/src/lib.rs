@@ -126,3 +126,31 @@ pub fn check_crates(label: &str, crates: &[(String, Vec<OutputFile>)]) {
         );
     }
 }
+
+/// Copies a hand-written test file into one crate of a scratch workspace made by
+/// [`check_crates`] and runs it with `cargo test`, offline. Panics with cargo's output on failure.
+pub fn run_crate_test(label: &str, crate_name: &str, test_file: &Path) {
+    let target = root().join("target");
+    let crate_dir = target.join("compile-tests").join(label).join(crate_name);
+    let name = test_file.file_name().expect("file name");
+    std::fs::create_dir_all(crate_dir.join("tests")).expect("tests dir");
+    std::fs::copy(test_file, crate_dir.join("tests").join(name)).expect("copy test");
+    let stem = test_file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(&cargo)
+        .current_dir(&crate_dir)
+        .args(["test", "--offline", "--quiet", "--test", &stem])
+        .env("CARGO_TARGET_DIR", target.join("compile-tests-target"))
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("run cargo test");
+    assert!(
+        output.status.success(),
+        "{crate_name}: `cargo test --test {stem}` failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -24,6 +24,12 @@ fn fixtures_and_upstream_compile() {
         crates.push(("upstream-client-certificates".to_owned(), generated.files));
     }
     check_crates("fixtures", &crates);
+    // Bodies and responses that are not JSON, on the wire, in the crate generated for them.
+    tests::run_crate_test(
+        "fixtures",
+        "fixture-request-bodies",
+        &tests::root().join("tests/fixtures/wire/request_bodies.rs"),
+    );
 }
 
 #[test]

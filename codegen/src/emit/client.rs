@@ -10,7 +10,8 @@ use super::docs::{code, doc_attrs, doc_paragraphs, raw_doc};
 use super::ident;
 use super::types::type_tokens;
 use crate::ir::{
-    Api, Body, Operation, Pagination, Param, ParamLocation, Resource, Response, TypeKind, TypeRef,
+    Api, Body, BodyKind, Operation, Pagination, Param, ParamLocation, Resource, Response, TypeKind,
+    TypeRef,
 };
 
 /// The tokens of `src/resources/mod.rs`: module declarations and the accessors on `Client`.
@@ -220,6 +221,16 @@ fn response_types(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
             quote!(crate::runtime::ApiResponse<(), ()>),
             quote!(send_empty()),
         ),
+        Response::Text => (
+            quote!(::std::string::String),
+            quote!(crate::runtime::ApiResponse<::std::string::String, ()>),
+            quote!(send_text()),
+        ),
+        Response::Bytes => (
+            quote!(::std::vec::Vec<u8>),
+            quote!(crate::runtime::ApiResponse<::std::vec::Vec<u8>, ()>),
+            quote!(send_bytes()),
+        ),
     }
 }
 
@@ -285,14 +296,75 @@ fn request_statements(api: &Api, op: &Operation) -> TokenStream {
             out.extend(quote! { if let ::std::option::Option::Some(v) = &self.#n { #stmt } });
         }
     }
-    match &op.body {
-        Some(Body { required: true, .. }) => out.extend(quote!(request = request.json_body(&self.body);)),
-        Some(_) => out.extend(quote! {
-            if let ::std::option::Option::Some(body) = &self.body { request = request.json_body(body); }
-        }),
-        None => {}
+    if let Some(body) = &op.body {
+        let set = body_statement(api, body);
+        out.extend(if body.required {
+            quote! { { let body = self.body; #set } }
+        } else {
+            quote! { if let ::std::option::Option::Some(body) = self.body { #set } }
+        });
     }
     out
+}
+
+/// The statement that puts `body` (owned) on `request`, by encoding.
+fn body_statement(api: &Api, body: &Body) -> TokenStream {
+    match body.kind {
+        BodyKind::Json => quote!(request = request.json_body(&body);),
+        BodyKind::Ndjson => quote!(request = request.ndjson_body(&body);),
+        BodyKind::Bytes => {
+            let ct = &body.content_type;
+            quote!(request = request.bytes_body(#ct, body);)
+        }
+        BodyKind::Multipart => {
+            let fields = match &body.ty {
+                TypeRef::Named(name) => {
+                    api.types
+                        .iter()
+                        .find(|t| &t.name == name)
+                        .and_then(|t| match &t.kind {
+                            TypeKind::Struct { fields, .. } => Some(fields.as_slice()),
+                            _ => None,
+                        })
+                }
+                _ => None,
+            };
+            let parts = fields.unwrap_or_default().iter().map(|f| {
+                let n = ident(&f.name);
+                let wire = &f.wire_name;
+                let add = |value: TokenStream, ty: &TypeRef| -> TokenStream {
+                    match ty {
+                        TypeRef::Bytes => quote!(form = form.file(#wire, #wire, "application/octet-stream", #value);),
+                        TypeRef::String => quote!(form = form.text(#wire, #value);),
+                        other => {
+                            let text = to_text(api, quote!(v), other);
+                            quote!({ let v = &#value; form = form.text(#wire, #text); })
+                        }
+                    }
+                };
+                let one = |value: TokenStream, ty: &TypeRef| -> TokenStream {
+                    match ty {
+                        TypeRef::Array(inner) => {
+                            let each = add(quote!(item), inner);
+                            quote!(for item in #value { #each })
+                        }
+                        other => add(value, other),
+                    }
+                };
+                if f.required && !f.nullable {
+                    one(quote!(body.#n), &f.ty)
+                } else {
+                    let inner = one(quote!(value), &f.ty);
+                    quote!(if let ::std::option::Option::Some(value) = body.#n { #inner })
+                }
+            });
+            quote! {
+                let mut form = crate::runtime::Multipart::new();
+                #(#parts)*
+                request = request.multipart_body(form);
+            }
+        }
+    }
 }
 
 fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {

@@ -7,7 +7,8 @@ use super::schema::{Types, component_name, description, with_facts};
 use crate::Settings;
 use crate::error::{Location, SpecError, SpecResult, Warning};
 use crate::ir::{
-    Body, Method, Operation, Pagination, Param, ParamLocation, Resource, Response, TypeRef,
+    Body, BodyKind, Method, Operation, Pagination, Param, ParamLocation, Resource, Response,
+    TypeRef,
 };
 use crate::load::{Document, child};
 use crate::naming::{self, Namespace};
@@ -411,22 +412,92 @@ impl<'d> OpContext<'_, 'd> {
                 "a request body needs a `content` mapping",
             ));
         };
-        let Some((media, node)) = content.iter().find(|(m, _)| is_json(m)) else {
-            let media: Vec<&str> = content.keys().map(String::as_str).collect();
-            return Ok(BodyOutcome::Unsupported(media.join(", ")));
+        // JSON first, then multipart, then anything else as raw bytes.
+        let pick = content
+            .iter()
+            .find(|(m, _)| is_json(m))
+            .or_else(|| {
+                content
+                    .iter()
+                    .find(|(m, _)| media_base(m) == "multipart/form-data")
+            })
+            .or_else(|| content.iter().next());
+        let Some((media, node)) = pick else {
+            return Err(SpecError::new(
+                child(&bptr, "content"),
+                "a request body needs at least one media type",
+            ));
         };
         let mptr = child(&child(&bptr, "content"), media);
-        let ty = match node.get("schema") {
-            Some(schema) => {
-                let l = types.lower(schema, &child(&mptr, "schema"), &format!("{hint}Body"))?;
-                if l.nullable {
-                    TypeRef::Nullable(Box::new(l.ty))
-                } else {
-                    l.ty
+        let sptr = child(&mptr, "schema");
+        let schema = node.get("schema");
+        let base = media_base(media);
+        let (kind, ty) = if is_json(media) {
+            let ty = match schema {
+                Some(schema) => {
+                    let l = types.lower(schema, &sptr, &format!("{hint}Body"))?;
+                    if l.nullable {
+                        TypeRef::Nullable(Box::new(l.ty))
+                    } else {
+                        l.ty
+                    }
+                }
+                None => TypeRef::Json,
+            };
+            (BodyKind::Json, ty)
+        } else if base == "multipart/form-data" {
+            let Some(schema) = schema else {
+                return Ok(BodyOutcome::Unsupported(format!(
+                    "{media} without a schema"
+                )));
+            };
+            let l = types.lower_binary_as_bytes(schema, &sptr, &format!("{hint}Form"))?;
+            match &l.ty {
+                TypeRef::Named(name) if types.is_struct(name) => (BodyKind::Multipart, l.ty),
+                _ => {
+                    return Ok(BodyOutcome::Unsupported(format!(
+                        "{media} whose schema is not an object"
+                    )));
                 }
             }
-            None => TypeRef::Json,
+        } else if base.ends_with("ndjson") || base == "application/jsonl" {
+            let item = match schema.map(|s| self.doc.deref(s, &sptr)).transpose()? {
+                Some((target, tptr))
+                    if target.get("type").and_then(Value::as_str) == Some("array") =>
+                {
+                    match target.get("items") {
+                        Some(items) => Some(
+                            types
+                                .lower(items, &child(&tptr, "items"), &format!("{hint}Line"))?
+                                .ty,
+                        ),
+                        None => Some(TypeRef::Json),
+                    }
+                }
+                _ => None,
+            };
+            match item {
+                Some(item) => (BodyKind::Ndjson, TypeRef::Array(Box::new(item))),
+                None => (BodyKind::Bytes, TypeRef::Bytes),
+            }
+        } else {
+            (BodyKind::Bytes, TypeRef::Bytes)
         };
+        if content.len() > 1 {
+            let others: Vec<&str> = content
+                .keys()
+                .filter(|m| *m != media)
+                .map(String::as_str)
+                .collect();
+            types_warn(
+                types,
+                &child(&bptr, "content"),
+                format!(
+                    "the body is sent as `{media}`; the other media types ({}) are not offered",
+                    others.join(", ")
+                ),
+            );
+        }
         Ok(BodyOutcome::Body(Some(Body {
             ty,
             required: body
@@ -435,6 +506,7 @@ impl<'d> OpContext<'_, 'd> {
                 .unwrap_or(false),
             content_type: media.clone(),
             doc: description(body),
+            kind,
         })))
     }
 
@@ -498,17 +570,11 @@ impl<'d> OpContext<'_, 'd> {
             }
         }
         if schemas.is_empty() {
-            if !non_json.is_empty() {
-                types_warn(
-                    types,
-                    &rptr,
-                    format!(
-                        "the success response is not JSON ({}); its body is not decoded",
-                        non_json.join(", ")
-                    ),
-                );
-            }
-            return Ok(Response::Empty);
+            return Ok(match non_json.first() {
+                Some(media) if media_base(media).starts_with("text/") => Response::Text,
+                Some(_) => Response::Bytes,
+                None => Response::Empty,
+            });
         }
         let mut decoded = Vec::new();
         for (key, schema, sptr) in &schemas {
@@ -611,8 +677,18 @@ fn types_warn(types: &mut Types<'_>, pointer: &str, message: impl Into<String>) 
     });
 }
 
+/// The media type without parameters, lower-cased.
+fn media_base(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
 fn is_json(media: &str) -> bool {
-    let m = media.split(';').next().unwrap_or_default().trim();
+    let m = media_base(media);
     m == "application/json" || m.ends_with("+json")
 }
 

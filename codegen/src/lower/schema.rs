@@ -58,6 +58,7 @@ pub struct Types<'d> {
     merging: Vec<String>,
     defs: BTreeMap<String, TypeDef>,
     depth: usize,
+    binary_as_bytes: bool,
     /// Warnings collected while lowering.
     pub warnings: Vec<Warning>,
 }
@@ -73,6 +74,7 @@ impl<'d> Types<'d> {
             merging: Vec::new(),
             defs: BTreeMap::new(),
             depth: 0,
+            binary_as_bytes: false,
             warnings: Vec::new(),
         }
     }
@@ -115,6 +117,26 @@ impl<'d> Types<'d> {
             },
         );
         TypeRef::Named(name)
+    }
+
+    /// Lowers a form body: `format: binary` strings become bytes (file parts).
+    pub fn lower_binary_as_bytes(
+        &mut self,
+        node: &'d Value,
+        ptr: &str,
+        hint: &str,
+    ) -> SpecResult<Lowered> {
+        self.binary_as_bytes = true;
+        let result = self.lower(node, ptr, hint);
+        self.binary_as_bytes = false;
+        result
+    }
+
+    /// Whether `name` is a struct type.
+    pub fn is_struct(&self, name: &str) -> bool {
+        self.defs
+            .get(name)
+            .is_some_and(|d| matches!(d.kind, TypeKind::Struct { .. }))
     }
 
     /// Looks up a named type already lowered.
@@ -247,6 +269,12 @@ impl<'d> Types<'d> {
         let (ty_name, type_nullable) = self.type_name(obj.get("type"), ptr)?;
         let nullable = nullable_flag || type_nullable;
         let lowered = match ty_name.as_deref() {
+            Some("string")
+                if self.binary_as_bytes
+                    && obj.get("format").and_then(Value::as_str) == Some("binary") =>
+            {
+                Lowered::plain(TypeRef::Bytes)
+            }
             Some("string") => Lowered::plain(TypeRef::String),
             Some("integer") => {
                 let width = if obj.get("format").and_then(Value::as_str) == Some("int32") {

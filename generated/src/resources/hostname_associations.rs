@@ -144,7 +144,10 @@ impl<'a> ReplaceRequest<'a> {
             let v = &self.zone_id;
             request = request.path_param("zone_id", v.as_str());
         }
-        request = request.json_body(&self.body);
+        {
+            let body = self.body;
+            request = request.json_body(&body);
+        }
         request
             .options(self.options)
             .send_envelope::<crate::types::HostnameAssociations, ()>()

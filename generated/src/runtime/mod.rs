@@ -24,6 +24,7 @@ mod auth;
 mod client;
 mod envelope;
 mod error;
+mod multipart;
 mod path;
 mod request;
 mod response;
@@ -42,6 +43,7 @@ pub use auth::{Credentials, Secret};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use envelope::{ApiMessage, ApiMessageSource};
 pub use error::{ApiError, Error, Result};
+pub use multipart::Multipart;
 pub use request::{Method, OperationInfo, RequestBuilder, RequestOptions};
 pub use response::ApiResponse;
 

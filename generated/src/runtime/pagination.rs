@@ -46,8 +46,8 @@ impl PageInfo for () {
     }
 }
 
-/// The result of one page request.
-type PageResult<T, I> = Result<ApiResponse<Vec<T>, I>>;
+/// The outcome of one page request: the page's items with its metadata, or the error.
+pub type PageResult<T, I> = Result<ApiResponse<Vec<T>, I>>;
 
 /// A stream of pages, each a [`ApiResponse`] whose result is the page's items. An error is
 /// yielded once and ends the stream. Use [`PageStream::items`] to stream the items instead.
