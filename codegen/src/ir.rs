@@ -112,6 +112,46 @@ pub struct Field {
     pub nullable: bool,
     /// Documentation from the spec.
     pub doc: Option<String>,
+    /// Limits checked before a request carrying this field is sent.
+    pub constraints: Constraints,
+}
+
+/// Limits from the schema, checked on what the client sends and never on what it receives.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `minLength` of a string.
+    pub min_length: Option<u64>,
+    /// `maxLength` of a string.
+    pub max_length: Option<u64>,
+    /// `minimum` of a number.
+    pub minimum: Option<f64>,
+    /// `maximum` of a number.
+    pub maximum: Option<f64>,
+    /// `minItems` of a list.
+    pub min_items: Option<u64>,
+    /// `maxItems` of a list.
+    pub max_items: Option<u64>,
+}
+
+impl Constraints {
+    /// Reads the limits of a schema node.
+    pub fn of(schema: &serde_json::Value) -> Self {
+        let uint = |k: &str| schema.get(k).and_then(serde_json::Value::as_u64);
+        let num = |k: &str| schema.get(k).and_then(serde_json::Value::as_f64);
+        Self {
+            min_length: uint("minLength").filter(|v| *v > 0),
+            max_length: uint("maxLength"),
+            minimum: num("minimum"),
+            maximum: num("maximum"),
+            min_items: uint("minItems").filter(|v| *v > 0),
+            max_items: uint("maxItems"),
+        }
+    }
+
+    /// Whether there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// A string enum value.
@@ -265,6 +305,8 @@ pub struct Param {
     pub required: bool,
     /// Documentation from the spec.
     pub doc: Option<String>,
+    /// Limits checked before the request is sent.
+    pub constraints: Constraints,
 }
 
 /// A request body.

@@ -353,3 +353,51 @@ async fn each_failure_status_maps_to_its_variant() {
         assert_eq!(err.api_errors()[0].code, 9000 + i64::from(status));
     }
 }
+
+#[tokio::test]
+async fn limits_are_checked_before_sending() {
+    let (server, client) = setup().await;
+    let err = client
+        .client_certificates()
+        .list(ZONE)
+        .per_page(51)
+        .await
+        .expect_err("per_page > 50");
+    let Error::InvalidRequest { parameter, reason } = &err else {
+        panic!("expected InvalidRequest, got {err:?}")
+    };
+    assert_eq!(
+        (parameter.as_str(), reason.as_str()),
+        ("per_page", "is 51; the maximum is 50")
+    );
+    let err = client
+        .client_certificates()
+        .get("x".repeat(33), CERT)
+        .await
+        .expect_err("id too long");
+    assert!(
+        matches!(&err, Error::InvalidRequest { parameter, .. } if parameter == "zone_id"),
+        "{err:?}"
+    );
+    let body = HostnameAssociation {
+        hostnames: None,
+        mtls_certificate_id: Some("too-short".to_owned()),
+    };
+    let err = client
+        .hostname_associations()
+        .replace(ZONE, body)
+        .await
+        .expect_err("uuid length");
+    assert!(
+        matches!(&err, Error::InvalidRequest { parameter, .. } if parameter == "mtls_certificate_id"),
+        "{err:?}"
+    );
+    assert!(
+        server
+            .received_requests()
+            .await
+            .expect("recording")
+            .is_empty(),
+        "nothing may be sent"
+    );
+}

@@ -10,8 +10,8 @@ use super::docs::{code, doc_attrs, doc_paragraphs, raw_doc};
 use super::ident;
 use super::types::type_tokens;
 use crate::ir::{
-    Api, Body, BodyKind, Operation, Pagination, Param, ParamLocation, Resource, Response, TypeKind,
-    TypeRef,
+    Api, Body, BodyKind, Constraints, Operation, Pagination, Param, ParamLocation, Resource,
+    Response, TypeKind, TypeRef,
 };
 
 /// The tokens of `src/resources/mod.rs`: module declarations and the accessors on `Client`.
@@ -263,8 +263,88 @@ fn is_enum(api: &Api, name: &str) -> bool {
         .any(|t| t.name == name && matches!(t.kind, TypeKind::Enum { .. }))
 }
 
-fn request_statements(api: &Api, op: &Operation) -> TokenStream {
+/// Checks of `v` (a reference) against the schema's limits, each returning early on failure.
+fn checks(wire: &str, ty: &TypeRef, c: &Constraints) -> TokenStream {
+    let u = |v: Option<u64>| match v {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    };
+    let f = |v: Option<f64>| match v {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    };
+    match ty {
+        TypeRef::String if c.min_length.is_some() || c.max_length.is_some() => {
+            let (min, max) = (u(c.min_length), u(c.max_length));
+            quote!(crate::runtime::validate::length(#wire, v, #min, #max)?;)
+        }
+        TypeRef::Integer(_) | TypeRef::Number if c.minimum.is_some() || c.maximum.is_some() => {
+            let (min, max) = (f(c.minimum), f(c.maximum));
+            quote!(crate::runtime::validate::range(#wire, *v as f64, #min, #max)?;)
+        }
+        TypeRef::Array(_) if c.min_items.is_some() || c.max_items.is_some() => {
+            let (min, max) = (u(c.min_items), u(c.max_items));
+            quote!(crate::runtime::validate::items(#wire, v.len(), #min, #max)?;)
+        }
+        _ => TokenStream::new(),
+    }
+}
+
+/// The checks of an operation's parameters and of its body's top-level fields.
+fn validation(api: &Api, op: &Operation) -> TokenStream {
     let mut out = TokenStream::new();
+    for p in &op.params {
+        let check = checks(&p.wire_name, &p.ty, &p.constraints);
+        if check.is_empty() {
+            continue;
+        }
+        let n = ident(&p.name);
+        out.extend(if p.required {
+            quote! { { let v = &self.#n; #check } }
+        } else {
+            quote! { if let ::std::option::Option::Some(v) = &self.#n { #check } }
+        });
+    }
+    let Some(body) = op
+        .body
+        .as_ref()
+        .filter(|b| matches!(b.kind, BodyKind::Json | BodyKind::Multipart))
+    else {
+        return out;
+    };
+    let TypeRef::Named(name) = &body.ty else {
+        return out;
+    };
+    let Some(TypeKind::Struct { fields, .. }) =
+        api.types.iter().find(|t| &t.name == name).map(|t| &t.kind)
+    else {
+        return out;
+    };
+    let mut field_checks = TokenStream::new();
+    for field in fields {
+        let check = checks(&field.wire_name, &field.ty, &field.constraints);
+        if check.is_empty() {
+            continue;
+        }
+        let n = ident(&field.name);
+        field_checks.extend(if field.required && !field.nullable {
+            quote! { { let v = &body.#n; #check } }
+        } else {
+            quote! { if let ::std::option::Option::Some(v) = &body.#n { #check } }
+        });
+    }
+    if !field_checks.is_empty() {
+        out.extend(if body.required {
+            quote! { { let body = &self.body; #field_checks } }
+        } else {
+            quote! { if let ::std::option::Option::Some(body) = &self.body { #field_checks } }
+        });
+    }
+    out
+}
+
+fn request_statements(api: &Api, op: &Operation) -> TokenStream {
+    let mut out = validation(api, op);
     for p in &op.params {
         let n = ident(&p.name);
         let wire = &p.wire_name;

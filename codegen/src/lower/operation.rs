@@ -7,8 +7,8 @@ use super::schema::{Types, component_name, description, with_facts};
 use crate::Settings;
 use crate::error::{Location, SpecError, SpecResult, Warning};
 use crate::ir::{
-    Body, BodyKind, Method, Operation, Pagination, Param, ParamLocation, Resource, Response,
-    TypeRef,
+    Body, BodyKind, Constraints, Method, Operation, Pagination, Param, ParamLocation, Resource,
+    Response, TypeRef,
 };
 use crate::load::{Document, child};
 use crate::naming::{self, Namespace};
@@ -367,6 +367,7 @@ impl<'d> OpContext<'_, 'd> {
                 None => doc,
             };
             params.push(Param {
+                constraints: schema_target.map(Constraints::of).unwrap_or_default(),
                 name: names.claim(&naming::snake(&wire)),
                 wire_name: wire,
                 location,

@@ -181,6 +181,31 @@ impl<'a> ListRequest<'a> {
         let mut request = self.client.request(&OPERATION);
         {
             let v = &self.zone_id;
+            crate::runtime::validate::length(
+                "zone_id",
+                v,
+                ::std::option::Option::None,
+                ::std::option::Option::Some(32u64),
+            )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.page {
+            crate::runtime::validate::range(
+                "page",
+                *v as f64,
+                ::std::option::Option::Some(1f64),
+                ::std::option::Option::None,
+            )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            crate::runtime::validate::range(
+                "per_page",
+                *v as f64,
+                ::std::option::Option::Some(5f64),
+                ::std::option::Option::Some(50f64),
+            )?;
+        }
+        {
+            let v = &self.zone_id;
             request = request.path_param("zone_id", v.as_str());
         }
         if let ::std::option::Option::Some(v) = &self.status {
@@ -285,6 +310,15 @@ impl<'a> CreateRequest<'a> {
         let mut request = self.client.request(&OPERATION);
         {
             let v = &self.zone_id;
+            crate::runtime::validate::length(
+                "zone_id",
+                v,
+                ::std::option::Option::None,
+                ::std::option::Option::Some(32u64),
+            )?;
+        }
+        {
+            let v = &self.zone_id;
             request = request.path_param("zone_id", v.as_str());
         }
         {
@@ -336,6 +370,24 @@ impl<'a> GetRequest<'a> {
         };
         #[allow(unused_mut)]
         let mut request = self.client.request(&OPERATION);
+        {
+            let v = &self.zone_id;
+            crate::runtime::validate::length(
+                "zone_id",
+                v,
+                ::std::option::Option::None,
+                ::std::option::Option::Some(32u64),
+            )?;
+        }
+        {
+            let v = &self.client_certificate_id;
+            crate::runtime::validate::length(
+                "client_certificate_id",
+                v,
+                ::std::option::Option::None,
+                ::std::option::Option::Some(32u64),
+            )?;
+        }
         {
             let v = &self.zone_id;
             request = request.path_param("zone_id", v.as_str());
@@ -391,6 +443,24 @@ impl<'a> ReactivateRequest<'a> {
         let mut request = self.client.request(&OPERATION);
         {
             let v = &self.zone_id;
+            crate::runtime::validate::length(
+                "zone_id",
+                v,
+                ::std::option::Option::None,
+                ::std::option::Option::Some(32u64),
+            )?;
+        }
+        {
+            let v = &self.client_certificate_id;
+            crate::runtime::validate::length(
+                "client_certificate_id",
+                v,
+                ::std::option::Option::None,
+                ::std::option::Option::Some(32u64),
+            )?;
+        }
+        {
+            let v = &self.zone_id;
             request = request.path_param("zone_id", v.as_str());
         }
         {
@@ -442,6 +512,24 @@ impl<'a> RevokeRequest<'a> {
         };
         #[allow(unused_mut)]
         let mut request = self.client.request(&OPERATION);
+        {
+            let v = &self.zone_id;
+            crate::runtime::validate::length(
+                "zone_id",
+                v,
+                ::std::option::Option::None,
+                ::std::option::Option::Some(32u64),
+            )?;
+        }
+        {
+            let v = &self.client_certificate_id;
+            crate::runtime::validate::length(
+                "client_certificate_id",
+                v,
+                ::std::option::Option::None,
+                ::std::option::Option::Some(32u64),
+            )?;
+        }
         {
             let v = &self.zone_id;
             request = request.path_param("zone_id", v.as_str());

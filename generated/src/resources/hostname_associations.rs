@@ -88,6 +88,23 @@ impl<'a> ListRequest<'a> {
         let mut request = self.client.request(&OPERATION);
         {
             let v = &self.zone_id;
+            crate::runtime::validate::length(
+                "zone_id",
+                v,
+                ::std::option::Option::None,
+                ::std::option::Option::Some(32u64),
+            )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mtls_certificate_id {
+            crate::runtime::validate::length(
+                "mtls_certificate_id",
+                v,
+                ::std::option::Option::Some(36u64),
+                ::std::option::Option::Some(36u64),
+            )?;
+        }
+        {
+            let v = &self.zone_id;
             request = request.path_param("zone_id", v.as_str());
         }
         if let ::std::option::Option::Some(v) = &self.mtls_certificate_id {
@@ -140,6 +157,26 @@ impl<'a> ReplaceRequest<'a> {
         };
         #[allow(unused_mut)]
         let mut request = self.client.request(&OPERATION);
+        {
+            let v = &self.zone_id;
+            crate::runtime::validate::length(
+                "zone_id",
+                v,
+                ::std::option::Option::None,
+                ::std::option::Option::Some(32u64),
+            )?;
+        }
+        {
+            let body = &self.body;
+            if let ::std::option::Option::Some(v) = &body.mtls_certificate_id {
+                crate::runtime::validate::length(
+                    "mtls_certificate_id",
+                    v,
+                    ::std::option::Option::Some(36u64),
+                    ::std::option::Option::Some(36u64),
+                )?;
+            }
+        }
         {
             let v = &self.zone_id;
             request = request.path_param("zone_id", v.as_str());

@@ -32,6 +32,7 @@ mod retry;
 mod tls;
 
 pub mod pagination;
+pub mod validate;
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
