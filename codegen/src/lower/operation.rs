@@ -118,7 +118,7 @@ pub fn lower_paths<'d>(
             }
         }
     }
-    Ok(resources
+    let resources: Vec<Resource> = resources
         .into_iter()
         .filter(|(_, r)| !r.operations.is_empty())
         .map(|(name, r)| Resource {
@@ -126,7 +126,17 @@ pub fn lower_paths<'d>(
             type_name: r.type_name,
             operations: r.operations,
         })
-        .collect())
+        .collect();
+    if resources.is_empty() && (!settings.tags.is_empty() || !settings.path_prefixes.is_empty()) {
+        return Err(SpecError::new(
+            "#/paths",
+            format!(
+                "no operation matches the selection (tags: {:?}, path prefixes: {:?})",
+                settings.tags, settings.path_prefixes
+            ),
+        ));
+    }
+    Ok(resources)
 }
 
 fn selected_by_tag(op: &Value, settings: &Settings) -> bool {
