@@ -1,4 +1,5 @@
-//! Project automation. `cargo xtask codegen [--check]` regenerates `generated/` from `spec/`.
+//! Project automation. `cargo xtask codegen [--check]` regenerates `generated/` from `spec/`;
+//! `cargo xtask bench [--quick]` runs the benchmarks in `bench/` and writes `BENCHMARKS.md`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,7 +15,12 @@ usage: cargo xtask codegen [--spec FILE|DIR] [--out DIR] [--check] [--crate-name
   --check              write nothing; fail if the output differs from what is on disk
   --crate-name NAME    the Cargo package name (default: from the spec)
   --tag TAG            only operations with this tag (repeatable)
-  --path-prefix PREFIX only paths starting with PREFIX (repeatable)";
+  --path-prefix PREFIX only paths starting with PREFIX (repeatable)
+
+usage: cargo xtask bench [--quick] [--out FILE] [--only SECTIONS]
+
+  Runs `cargo run --release -p bench` (see `cargo xtask bench --help`): generation speed and
+  scale, compile cost of the output, client overhead; prints a table, writes BENCHMARKS.md.";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -29,6 +35,7 @@ fn main() -> ExitCode {
 fn run(args: Vec<String>) -> Result<()> {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
+        Some("bench") => bench(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -92,6 +99,22 @@ fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs> {
     Ok(parsed)
 }
 
+/// Runs the benchmark binary in release mode, passing the arguments on. The work is in `bench/`,
+/// so that this crate stays small and quick to build.
+fn bench(args: &[String]) -> Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["run", "--release", "--quiet", "-p", "bench", "--"])
+        .args(args)
+        .current_dir(workspace_root())
+        .status()
+        .context("could not run cargo")?;
+    if !status.success() {
+        bail!("the benchmarks failed ({status})");
+    }
+    Ok(())
+}
+
 fn codegen(args: &[String]) -> Result<()> {
     let args = parse_codegen_args(args)?;
     let generated = codegen::generate_file(&args.spec, &args.settings)?;
@@ -118,6 +141,7 @@ fn codegen(args: &[String]) -> Result<()> {
         );
         return Ok(());
     }
+    report_api_changes(&args.out, &generated.files);
     let changes = codegen::write::write(&args.out, &generated.files)?;
     println!(
         "{}: {} file(s) written, {} removed, {} unchanged",
@@ -127,4 +151,33 @@ fn codegen(args: &[String]) -> Result<()> {
         generated.files.len() - changes.written.len()
     );
     Ok(())
+}
+
+/// Prints what changed in the public API since the last generation into `out`, and whether it
+/// breaks users, from the old and new `api-surface.txt`.
+fn report_api_changes(out: &Path, files: &[codegen::OutputFile]) {
+    let Ok(old) = std::fs::read_to_string(out.join("api-surface.txt")) else {
+        return;
+    };
+    let Some(new) = files.iter().find(|f| f.path == "api-surface.txt") else {
+        return;
+    };
+    let changes = codegen::emit::surface::diff(&old, &new.contents);
+    if changes.breaking.is_empty() && changes.additive.is_empty() {
+        println!("public API: unchanged");
+        return;
+    }
+    println!(
+        "public API: {} breaking change(s), {} addition(s){}",
+        changes.breaking.len(),
+        changes.additive.len(),
+        if changes.breaking.is_empty() {
+            "; a minor version bump is enough"
+        } else {
+            "; this needs a major version bump"
+        }
+    );
+    for line in changes.breaking.iter().chain(&changes.additive) {
+        println!("  {line}");
+    }
 }

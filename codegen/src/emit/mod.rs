@@ -5,6 +5,7 @@ mod client;
 mod docs;
 mod root;
 mod runtime;
+pub mod surface;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -55,6 +56,11 @@ pub fn emit(api: &Api, spec_name: &str) -> Result<Vec<OutputFile>, Error> {
         )?;
     }
     files.extend(runtime::files());
+    files.push(OutputFile {
+        path: "api-surface.txt".to_owned(),
+        contents: surface::surface(api),
+        emitted: true,
+    });
     Ok(files)
 }
 

@@ -1,0 +1,74 @@
+//! A regeneration tells the maintainer what changed in the public API and whether it breaks.
+
+use std::process::Command;
+
+fn codegen(spec: &std::path::Path, out: &std::path::Path) -> String {
+    let output = Command::new(env!("CARGO"))
+        .current_dir(tests::root())
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "xtask",
+            "--",
+            "codegen",
+            "--crate-name",
+            "changes",
+            "--spec",
+        ])
+        .arg(spec)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("run xtask");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn regeneration_reports_breaking_and_additive_changes() {
+    let dir = std::env::temp_dir().join(format!("codegen-api-changes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let before =
+        std::fs::read_to_string(tests::root().join("tests/fixtures/ok/nullable_field.yaml"))
+            .expect("fixture");
+    let spec = dir.join("openapi.yaml");
+    std::fs::write(&spec, &before).expect("write spec");
+    let out = dir.join("crate");
+    codegen(&spec, &out);
+    assert!(codegen(&spec, &out).contains("public API: unchanged"));
+
+    // A new optional field is additive; a new required one and a removed one break users.
+    let after = before
+        .replace(
+            "        text: {type: string}\n",
+            "        title: {type: string}\n        size: {type: integer}\n",
+        )
+        .replace("required: [text, parent]", "required: [title, parent]");
+    std::fs::write(&spec, after).expect("write spec");
+    let report = codegen(&spec, &out);
+    assert!(
+        report.contains(
+            "public API: 2 breaking change(s), 1 addition(s); this needs a major version bump"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("- struct Note.text: String (required)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("+ struct Note.title: String (required) (new required field)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("+ struct Note.size: Option<i64>"),
+        "{report}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
