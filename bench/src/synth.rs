@@ -578,4 +578,24 @@ mod tests {
             assert_eq!(ops, n, "{n} operations");
         }
     }
+
+    #[test]
+    fn the_generator_accepts_it_without_warnings() {
+        let generated = codegen::generate_str(
+            "synthetic.yaml",
+            &synthetic_spec(12),
+            &codegen::Settings::default(),
+        )
+        .expect("the synthetic spec generates");
+        assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+        let resources: Vec<&str> = generated
+            .files
+            .iter()
+            .filter_map(|f| f.path.strip_prefix("src/resources/"))
+            .collect();
+        assert_eq!(
+            resources,
+            ["mod.rs", "things_1.rs", "things_2.rs", "things_3.rs"]
+        );
+    }
 }

@@ -26,7 +26,12 @@ impl Multipart {
 
     /// Adds a text field.
     pub fn text(mut self, name: &str, value: impl Into<String>) -> Self {
-        self.parts.push(Part { name: name.to_owned(), filename: None, content_type: None, data: value.into().into_bytes() });
+        self.parts.push(Part {
+            name: name.to_owned(),
+            filename: None,
+            content_type: None,
+            data: value.into().into_bytes(),
+        });
         self
     }
 
@@ -47,7 +52,10 @@ impl Multipart {
         let mut out = Vec::new();
         for part in &self.parts {
             out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-            let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", quote(&part.name));
+            let mut disposition = format!(
+                "Content-Disposition: form-data; name=\"{}\"",
+                quote(&part.name)
+            );
             if let Some(filename) = &part.filename {
                 disposition.push_str(&format!("; filename=\"{}\"", quote(filename)));
             }
@@ -70,7 +78,11 @@ impl Multipart {
         let mut seed = state.hash_one(self.parts.len());
         loop {
             let candidate = format!("----rust-form-{seed:016x}");
-            if !self.parts.iter().any(|p| contains(&p.data, candidate.as_bytes())) {
+            if !self
+                .parts
+                .iter()
+                .any(|p| contains(&p.data, candidate.as_bytes()))
+            {
                 return candidate;
             }
             seed = state.hash_one(seed);
@@ -80,7 +92,9 @@ impl Multipart {
 
 /// Escapes a name or file name for a quoted header parameter, as browsers do.
 fn quote(s: &str) -> String {
-    s.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn strip_breaks(s: &str) -> String {
@@ -99,9 +113,16 @@ mod tests {
     fn encodes_text_and_file_parts() {
         let (content_type, body) = Multipart::new()
             .text("name", "cert \"one\"")
-            .file("file", "a\"b.pem", "application/x-pem-file", b"PEM\r\nDATA".to_vec())
+            .file(
+                "file",
+                "a\"b.pem",
+                "application/x-pem-file",
+                b"PEM\r\nDATA".to_vec(),
+            )
             .encode();
-        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect("boundary");
+        let boundary = content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .expect("boundary");
         let body = String::from_utf8(body).expect("utf-8");
         assert_eq!(
             body,
@@ -117,10 +138,17 @@ mod tests {
     fn boundary_never_occurs_in_the_data() {
         let form = Multipart::new().text("a", "x");
         let (content_type, _) = form.encode();
-        let boundary = content_type.rsplit('=').next().unwrap_or_default().to_owned();
+        let boundary = content_type
+            .rsplit('=')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         let tricky = Multipart::new().text("a", boundary.clone());
         let (second, body) = tricky.encode();
         let new_boundary = second.rsplit('=').next().unwrap_or_default();
-        assert_eq!(String::from_utf8_lossy(&body).matches(new_boundary).count(), 2);
+        assert_eq!(
+            String::from_utf8_lossy(&body).matches(new_boundary).count(),
+            2
+        );
     }
 }

@@ -10,10 +10,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use super::multipart::Multipart;
 use super::client::Client;
 use super::envelope;
 use super::error::{ApiError, Error, Result};
+use super::multipart::Multipart;
 use super::path;
 use super::response::ApiResponse;
 use super::retry::{self, RetryConfig};

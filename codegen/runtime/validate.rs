@@ -4,17 +4,26 @@
 use super::error::{Error, Result};
 
 fn invalid(parameter: &str, reason: String) -> Error {
-    Error::InvalidRequest { parameter: parameter.to_owned(), reason }
+    Error::InvalidRequest {
+        parameter: parameter.to_owned(),
+        reason,
+    }
 }
 
 /// Fails when `value` has fewer than `min` or more than `max` characters.
 pub fn length(parameter: &str, value: &str, min: Option<u64>, max: Option<u64>) -> Result<()> {
     let len = value.chars().count() as u64;
     if let Some(min) = min.filter(|m| len < *m) {
-        return Err(invalid(parameter, format!("is {len} characters long; the minimum is {min}")));
+        return Err(invalid(
+            parameter,
+            format!("is {len} characters long; the minimum is {min}"),
+        ));
     }
     if let Some(max) = max.filter(|m| len > *m) {
-        return Err(invalid(parameter, format!("is {len} characters long; the maximum is {max}")));
+        return Err(invalid(
+            parameter,
+            format!("is {len} characters long; the maximum is {max}"),
+        ));
     }
     Ok(())
 }
@@ -22,10 +31,16 @@ pub fn length(parameter: &str, value: &str, min: Option<u64>, max: Option<u64>) 
 /// Fails when `value` is below `min` or above `max`.
 pub fn range(parameter: &str, value: f64, min: Option<f64>, max: Option<f64>) -> Result<()> {
     if let Some(min) = min.filter(|m| value < *m) {
-        return Err(invalid(parameter, format!("is {value}; the minimum is {min}")));
+        return Err(invalid(
+            parameter,
+            format!("is {value}; the minimum is {min}"),
+        ));
     }
     if let Some(max) = max.filter(|m| value > *m) {
-        return Err(invalid(parameter, format!("is {value}; the maximum is {max}")));
+        return Err(invalid(
+            parameter,
+            format!("is {value}; the maximum is {max}"),
+        ));
     }
     Ok(())
 }
@@ -34,10 +49,16 @@ pub fn range(parameter: &str, value: f64, min: Option<f64>, max: Option<f64>) ->
 pub fn items(parameter: &str, len: usize, min: Option<u64>, max: Option<u64>) -> Result<()> {
     let len = len as u64;
     if let Some(min) = min.filter(|m| len < *m) {
-        return Err(invalid(parameter, format!("has {len} items; the minimum is {min}")));
+        return Err(invalid(
+            parameter,
+            format!("has {len} items; the minimum is {min}"),
+        ));
     }
     if let Some(max) = max.filter(|m| len > *m) {
-        return Err(invalid(parameter, format!("has {len} items; the maximum is {max}")));
+        return Err(invalid(
+            parameter,
+            format!("has {len} items; the maximum is {max}"),
+        ));
     }
     Ok(())
 }
@@ -56,16 +77,31 @@ mod tests {
     #[test]
     fn lengths_count_characters() {
         assert!(length("id", "ü".repeat(32).as_str(), None, Some(32)).is_ok());
-        assert_eq!(reason(length("id", &"a".repeat(33), None, Some(32))), "id is 33 characters long; the maximum is 32");
-        assert_eq!(reason(length("id", "abc", Some(36), Some(36))), "id is 3 characters long; the minimum is 36");
+        assert_eq!(
+            reason(length("id", &"a".repeat(33), None, Some(32))),
+            "id is 33 characters long; the maximum is 32"
+        );
+        assert_eq!(
+            reason(length("id", "abc", Some(36), Some(36))),
+            "id is 3 characters long; the minimum is 36"
+        );
     }
 
     #[test]
     fn ranges_and_items() {
         assert!(range("per_page", 5.0, Some(5.0), Some(50.0)).is_ok());
-        assert_eq!(reason(range("per_page", 51.0, Some(5.0), Some(50.0))), "per_page is 51; the maximum is 50");
-        assert_eq!(reason(range("page", 0.0, Some(1.0), None)), "page is 0; the minimum is 1");
-        assert_eq!(reason(items("errors", 0, Some(1), None)), "errors has 0 items; the minimum is 1");
+        assert_eq!(
+            reason(range("per_page", 51.0, Some(5.0), Some(50.0))),
+            "per_page is 51; the maximum is 50"
+        );
+        assert_eq!(
+            reason(range("page", 0.0, Some(1.0), None)),
+            "page is 0; the minimum is 1"
+        );
+        assert_eq!(
+            reason(items("errors", 0, Some(1), None)),
+            "errors has 0 items; the minimum is 1"
+        );
         assert!(items("hostnames", 3, None, Some(3)).is_ok());
     }
 }

@@ -5,6 +5,11 @@ use std::process::Command;
 
 pub mod constructs;
 
+/// The Rust examples in README.md, compiled as doctests so that the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
+
 use codegen::{OutputFile, Settings};
 
 /// The workspace root.

@@ -39,6 +39,44 @@ const ENV_BASE_URL: &str = "CLOUDFLARE_BASE_URL";
 /// Build one with [`Client::builder`] (for example
 /// `Client::builder().api_token(token).build()?`) or from the environment with
 /// [`Client::from_env`].
+///
+/// # Example
+///
+/// Operations hang off resource handles, `client.<resource>().<operation>(...)`; each returns a
+/// builder that you `.await` (see the crate root for one).
+///
+// This file is copied into every generated crate, so the example names the crate it is compiled
+// in (`CARGO_CRATE_NAME`) and uses only runtime items; it is compiled as a doctest there.
+#[doc = concat!(
+    "```no_run\n",
+    "use std::time::Duration;\n",
+    "use ", env!("CARGO_CRATE_NAME"), "::{Client, Error, RequestOptions};\n",
+    "\n",
+    "# async fn example() -> Result<(), Error> {\n",
+    "// From the environment: CLOUDFLARE_API_TOKEN (or CLOUDFLARE_API_KEY with CLOUDFLARE_EMAIL,\n",
+    "// or CLOUDFLARE_API_USER_SERVICE_KEY), and CLOUDFLARE_BASE_URL when it is set.\n",
+    "let client = Client::from_env()?;\n",
+    "\n",
+    "// Or explicitly, with a shorter timeout and more retries than the defaults.\n",
+    "let client = Client::builder()\n",
+    "    .api_token(\"my-api-token\")\n",
+    "    .timeout(Duration::from_secs(20))\n",
+    "    .max_retries(4)\n",
+    "    .build()?;\n",
+    "\n",
+    "// Clones share one connection pool: hand one to each task.\n",
+    "let for_a_task = client.clone();\n",
+    "tokio::spawn(async move { println!(\"{for_a_task:?}\") });\n",
+    "\n",
+    "// Settings for a single call go in `RequestOptions`, passed to a builder's `.options(...)`.\n",
+    "let _one_call = RequestOptions::new()\n",
+    "    .timeout(Duration::from_secs(5))\n",
+    "    .max_retries(0)\n",
+    "    .header(\"x-request-id\", \"42\");\n",
+    "# Ok(())\n",
+    "# }\n",
+    "```",
+)]
 #[derive(Clone)]
 pub struct Client {
     pub(super) inner: Arc<ClientInner>,

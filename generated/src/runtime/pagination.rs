@@ -158,8 +158,9 @@ impl<T, I> std::fmt::Debug for ItemStream<'_, T, I> {
 ///   only `total_count` and `result_info.per_page` are known, the page count is derived from
 ///   them), so no empty trailing request is made;
 /// - the page is empty;
-/// - the page is short: fewer items than `result_info.per_page`, or, when the server did not say,
-///   than `requested_per_page`;
+/// - the page count is unknown and the page is short: fewer items than `result_info.per_page`,
+///   or, when the server did not say, than `requested_per_page` (a known page count wins over a
+///   short page, which may come from a page size the server capped without saying so);
 /// - `result_info.page` names a page other than the one requested (the page is still yielded if
 ///   it is the first one; a later one is dropped, as it repeats one already seen);
 /// - the page's payload is identical to the previous page's (a server that ignores `page`): the
@@ -287,18 +288,25 @@ fn next_step(view: &PageView) -> Step {
     if view.item_count == 0 {
         return Step::Yield(None);
     }
-    let items = u64::try_from(view.item_count).unwrap_or(u64::MAX);
     let reported_per_page = info.per_page.filter(|&n| n > 0);
-    let per_page = reported_per_page.or(view.requested_per_page.filter(|&n| n > 0));
-    if per_page.is_some_and(|per_page| items < per_page) {
-        return Step::Yield(None);
-    }
     let total_pages = info.total_pages.or_else(|| {
         // Only the server's own page size is trusted here: it may have capped the requested one.
         let per_page = reported_per_page?;
         Some(info.total_count?.div_ceil(per_page))
     });
-    if total_pages.is_some_and(|total| view.requested_page >= total) {
+    if let Some(total) = total_pages {
+        // The server's own page count decides. A page can be short without being the last (a
+        // server that caps the page size without saying so, or drops items from a page after
+        // paginating); stopping there would silently lose the rest of the list.
+        return Step::Yield(if view.requested_page < total {
+            view.requested_page.checked_add(1)
+        } else {
+            None
+        });
+    }
+    let items = u64::try_from(view.item_count).unwrap_or(u64::MAX);
+    let per_page = reported_per_page.or(view.requested_per_page.filter(|&n| n > 0));
+    if per_page.is_some_and(|per_page| items < per_page) {
         return Step::Yield(None);
     }
     Step::Yield(view.requested_page.checked_add(1))
@@ -502,6 +510,27 @@ mod tests {
             calls, 2,
             "the server's per_page (5) wins over the requested 50"
         );
+    }
+
+    #[tokio::test]
+    async fn a_known_page_count_wins_over_a_short_page() {
+        // The server caps pages at 3 items without reporting `per_page`, but says there are 2
+        // pages: stopping at the short first page would lose page 2.
+        let (items, calls) = run(1, Some(5), |n| {
+            assert!(n <= 2, "page {n} must not be requested");
+            Ok(page(
+                (n - 1) * 3,
+                3,
+                Info {
+                    page: Some(n),
+                    total_pages: Some(2),
+                    ..Info::default()
+                },
+            ))
+        })
+        .await;
+        assert_eq!(ok_items(items), vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(calls, 2);
     }
 
     #[tokio::test]
