@@ -321,23 +321,29 @@ The code is in `bench/` (`cargo xtask bench` runs `cargo run --release -p bench`
    for the largest size; the prettyplease row re-parses and re-prints the emitted text with
    `syn` + `prettyplease`, an estimate of the formatting share inside the emit stage.
 3. **Compile cost.** `xtask codegen --out` writes the crate to a temp dir outside the workspace,
-   with the workspace's `Cargo.lock` copied in; `cargo build --offline` with a fresh
-   `CARGO_TARGET_DIR` is the clean build. The rebuild touches `src/types.rs` and builds again;
-   its baseline is a no-op `cargo build` (cargo's own overhead). Crates are counted twice: the
-   packages cargo compiles (build scripts and proc macros included) and the unique normal
-   dependencies in `cargo tree -e normal`. The synthetic crate (`--crate-name synthetic`) gets the
-   same with `cargo check`.
+   with the workspace's `Cargo.lock` copied in; `cargo build --offline --timings` with a fresh
+   `CARGO_TARGET_DIR` is the clean build. Its same-run baseline is the same manifest and lock
+   file with an empty library (the dependencies alone), built the same way; `--timings` also
+   gives the generated crate's own compile unit and the slowest dependencies. The rebuild
+   touches `src/types.rs` (or appends an item to it) and builds again; its baseline is a no-op
+   `cargo build` (cargo's own overhead). Crates are counted twice: the packages cargo compiles
+   (build scripts and proc macros included) and the unique normal dependencies in
+   `cargo tree -e normal`. The synthetic crate (`--crate-name synthetic`) gets the same with
+   `cargo check`, one rebuild each.
 4. **Client overhead.** A small HTTP/1.1 server in the bench binary (tokio, keep-alive, canned
    responses) on 127.0.0.1. The baseline is hand-written: the same request through the same
    `reqwest` (the client's `http_client_builder()`, so transport settings match), the body
    decoded with `serde_json` into minimal hand-written structs (the same fields, plain `String`s
    for enums, no envelope checks beyond `success`). Batches alternate between the two, order
-   flipping every round; the ratio is the median of per-round ratios. Decode rows have no HTTP:
+   flipping every round; the ratio is the median of per-round ratios, and the signed figure in
+   brackets the median extra time per request (steadier than the ratio, which shrinks when a
+   busy machine slows the loopback round trip for both). Decode rows have no HTTP:
    the same 50-item page decoded into the generated models inside a plain envelope, and with the
    runtime's own two-pass envelope (borrowed `RawValue` result, then the models), against the
    minimal structs.
 5. **Pagination memory.** A counting global allocator in the bench binary tracks live heap bytes
    and their peak while `client.client_certificates().list(zone).per_page(50).items()` streams
    every item of 20 or 200 pages (1,000 or 10,000 items) from the local server, items dropped as
-   they come. Collecting all 10,000 into a `Vec` is shown for contrast.
+   they come; the server counts the requests (one per page, none wasted). Collecting all 10,000
+   into a `Vec` is shown for contrast.
 ";

@@ -248,8 +248,9 @@ async fn connection(
             }
             filled += n;
         }
-        stream.write_all(reply).await?;
+        // Counted before the reply goes out, so a client that has its answer sees the count.
         counter.fetch_add(1, Ordering::Relaxed);
+        stream.write_all(reply).await?;
         buf.copy_within(request_end..filled, 0);
         filled -= request_end;
     }
