@@ -62,8 +62,13 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> Result<Changes, Error> {
         }
         return Err(e);
     }
-    for (tmp, target) in &staged {
-        std::fs::rename(tmp, target).map_err(|e| io(target, &e))?;
+    for (i, (tmp, target)) in staged.iter().enumerate() {
+        if let Err(e) = std::fs::rename(tmp, target) {
+            for (rest, _) in &staged[i..] {
+                let _ = std::fs::remove_file(rest);
+            }
+            return Err(io(target, &e));
+        }
     }
     for rel in &changes.removed {
         let path = dir.join(rel);

@@ -3,7 +3,7 @@
 //! # Cloudflare API: API Shield Client Certificates for a Zone
 //!
 //! A typed async client for Cloudflare API: API Shield Client Certificates for a Zone (API version 4.0.0), generated from its OpenAPI description.
-//! The default base URL is `https://api.cloudflare.com/client/v4`.
+//! The spec's server is `https://api.cloudflare.com/client/v4`. The client's default base URL is [`runtime::DEFAULT_BASE_URL`]; set another with [`ClientBuilder::base_url`] or `CLOUDFLARE_BASE_URL`.
 //!
 //! ## Resources
 //!

@@ -2,6 +2,9 @@
 
 use tests::{check_crates, fixtures, generate, upstream_spec};
 
+#[path = "../../codegen/tests/strategy.rs"]
+mod strategy;
+
 #[test]
 fn fixtures_and_upstream_compile() {
     let mut crates: Vec<(String, Vec<codegen::OutputFile>)> = fixtures("ok")
@@ -39,6 +42,8 @@ fn upstream_json_and_yaml_give_the_same_crate() {
     };
     let a = generate(&yaml, "upstream");
     let b = generate(&json, "upstream");
+    let paths = |g: &codegen::Generated| g.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+    assert_eq!(paths(&a), paths(&b), "the same files from YAML and JSON");
     for (x, y) in a.files.iter().zip(&b.files) {
         let strip = |s: &str| s.lines().skip(1).collect::<Vec<_>>().join("\n");
         assert_eq!(
@@ -85,4 +90,38 @@ fn large_synthetic_specs_mixing_every_construct_compile() {
         crates.push((label.to_owned(), generated.files));
     }
     check_crates("constructs", &crates);
+}
+
+/// Random documents the generator accepts (fixed seed) must give crates that compile and
+/// document without warnings: the property tests alone only prove the generator does not panic.
+#[test]
+fn accepted_random_documents_compile() {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let mut crates = Vec::new();
+    let mut tried = 0;
+    while crates.len() < 24 && tried < 2000 {
+        tried += 1;
+        let doc = strategy::document()
+            .new_tree(&mut runner)
+            .expect("tree")
+            .current();
+        let name = format!("random-{tried}");
+        let settings = codegen::Settings {
+            crate_name: Some(name.clone()),
+            ..codegen::Settings::default()
+        };
+        if let Ok(generated) = codegen::generate_str("random.json", &doc.to_string(), &settings) {
+            if !generated.api.resources.is_empty() {
+                crates.push((name, generated.files));
+            }
+        }
+    }
+    assert_eq!(
+        crates.len(),
+        24,
+        "enough accepted random documents ({tried} tried)"
+    );
+    check_crates("random", &crates);
 }

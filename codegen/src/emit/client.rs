@@ -349,6 +349,18 @@ fn request_statements(api: &Api, op: &Operation) -> TokenStream {
         let n = ident(&p.name);
         let wire = &p.wire_name;
         let stmt = match (p.location, &p.ty) {
+            (ParamLocation::Path | ParamLocation::Header, TypeRef::Array(inner)) => {
+                // `style: simple`, the default for path and header parameters: `a,b,c`.
+                let text = to_text(api, quote!(item), inner);
+                let joined = quote! {
+                    v.iter().map(|item| ::std::string::ToString::to_string(&#text)).collect::<::std::vec::Vec<_>>().join(",")
+                };
+                if p.location == ParamLocation::Path {
+                    quote!(request = request.path_param(#wire, &#joined);)
+                } else {
+                    quote!(request = request.header(#wire, #joined);)
+                }
+            }
             (ParamLocation::Path, ty) => {
                 let text = to_text(api, quote!(v), ty);
                 if borrowed_text(api, ty) {
@@ -582,7 +594,7 @@ fn to_page_number(ty: &TypeRef, value: TokenStream) -> TokenStream {
         TypeRef::Number => {
             quote!(if #value.is_finite() && #value >= 1.0 { #value as u64 } else { 1 })
         }
-        _ => quote!(u64::try_from(#value).unwrap_or(1)),
+        _ => quote!(u64::try_from(#value).unwrap_or(1).max(1)),
     }
 }
 

@@ -33,6 +33,7 @@ pub fn raw_doc(text: &str) -> TokenStream {
 
 /// Inner `#![doc]` attributes for a module's own docs, from generator-written text.
 pub fn inner_doc(text: &str) -> TokenStream {
+    let text = clean(text);
     let lines = text.lines().map(|l| {
         if l.is_empty() {
             String::new()
@@ -43,7 +44,22 @@ pub fn inner_doc(text: &str) -> TokenStream {
     quote! { #( #![doc = #lines] )* }
 }
 
+/// Removes what rustc refuses in doc comments: bare carriage returns (made line breaks), other
+/// control characters, and the bidirectional-override code points (`text_direction_codepoint`).
+fn clean(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| *c == '\n' || *c == '\t' || !c.is_control())
+        .filter(
+            |c| !matches!(*c as u32, 0x202A..=0x202E | 0x2066..=0x2069 | 0x200E | 0x200F | 0x061C),
+        )
+        .collect()
+}
+
 fn lines_to_attrs(text: &str) -> TokenStream {
+    let text = clean(text);
+    let text = text.as_str();
     let lines = text.lines().map(|l| {
         if l.is_empty() {
             String::new()
@@ -97,6 +113,8 @@ pub fn sanitize(text: &str) -> String {
 }
 
 fn escape_line(line: &str) -> String {
+    // An unpaired backtick would open a code span that never closes; escape them all then.
+    let unpaired = line.matches('`').count() % 2 == 1;
     let mut out = String::with_capacity(line.len() + 8);
     let chars: Vec<char> = line.chars().collect();
     let mut i = 0;
@@ -104,8 +122,12 @@ fn escape_line(line: &str) -> String {
     while i < chars.len() {
         let c = chars[i];
         if c == '`' {
-            in_code = !in_code;
-            out.push(c);
+            if unpaired {
+                out.push_str("\\`");
+            } else {
+                in_code = !in_code;
+                out.push(c);
+            }
             i += 1;
             continue;
         }
@@ -172,7 +194,12 @@ fn link_end(chars: &[char], start: usize) -> Option<usize> {
         return None;
     }
     let end = (close + 2..chars.len()).find(|&j| chars[j] == ')')?;
-    Some(end + 1)
+    // Only web links are kept: `[x](Foo)` would be an intra-doc link rustdoc cannot resolve.
+    let target: String = chars[close + 2..end].iter().collect();
+    let web = ["http://", "https://", "mailto:", "#"]
+        .iter()
+        .any(|p| target.starts_with(p));
+    web.then_some(end + 1)
 }
 
 #[cfg(test)]
@@ -199,6 +226,24 @@ mod tests {
             "```text\nfn x() {}\n```\n&lt;b&gt;"
         );
         assert_eq!(sanitize("```json\n{}"), "```text\n{}\n```");
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_removed() {
+        let attrs = lines_to_attrs("a\rb\u{202E}c\u{7}").to_string();
+        assert!(
+            attrs.contains("\" a\"") && attrs.contains("\" bc\""),
+            "{attrs}"
+        );
+    }
+
+    #[test]
+    fn unpaired_backticks_and_intra_doc_links_are_escaped() {
+        assert_eq!(sanitize("a ` <b>"), "a \\` &lt;b&gt;");
+        assert_eq!(
+            sanitize("[x](Foo) [y](https://y)"),
+            "\\[x\\](Foo) [y](https://y)"
+        );
     }
 
     #[test]

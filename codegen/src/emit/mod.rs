@@ -61,6 +61,15 @@ pub fn emit(api: &Api, spec_name: &str) -> Result<Vec<OutputFile>, Error> {
         contents: surface::surface(api),
         emitted: true,
     });
+    // Module names are unique by construction; this guards the "a failure writes nothing" rule.
+    let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    paths.sort_unstable();
+    if let Some(w) = paths.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Error::Internal {
+            file: w[0].to_owned(),
+            message: "two outputs have the same path".to_owned(),
+        });
+    }
     Ok(files)
 }
 

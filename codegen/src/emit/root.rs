@@ -61,8 +61,9 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     ));
     if let Some(url) = &api.base_url {
         text.push_str(&format!(
-            "The default base URL is `{}`.\n",
-            url.replace('`', "")
+            "The spec's server is {}. The client's default base URL is [`runtime::DEFAULT_BASE_URL`]; \
+             set another with [`ClientBuilder::base_url`] or `CLOUDFLARE_BASE_URL`.\n",
+            super::docs::code(url)
         ));
     }
     text.push_str("\n## Resources\n\n");
@@ -91,8 +92,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         for s in &api.security_schemes {
             text.push_str(&format!(
                 "- `{}`: {}\n",
-                s.key.replace('`', ""),
-                s.summary.replace('`', "")
+                sanitize(&s.key.replace('`', "")),
+                sanitize(&s.summary.replace('`', ""))
             ));
         }
     }
@@ -149,7 +150,7 @@ fn example(api: &Api, lib_name: &str) -> Option<String> {
          # }}\n",
         lib = lib_name,
         res = crate::naming::bare(&resource.name),
-        method = crate::naming::bare(&op.method_name),
+        method = op.method_name,
         args = args.join(", "),
     ))
 }

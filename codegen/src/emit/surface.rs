@@ -122,8 +122,9 @@ pub struct SurfaceChanges {
     pub additive: Vec<String>,
 }
 
-/// Compares two surfaces. A removed line breaks users; an added line is additive, except a new
-/// required field in a struct that already existed (struct literals stop compiling).
+/// Compares two surfaces. A removed line breaks users, and so does a new field or variant of a
+/// type that already existed (struct literals and exhaustive matches stop compiling); new types,
+/// new operations and new optional setters are additive.
 pub fn diff(old: &str, new: &str) -> SurfaceChanges {
     let items = |s: &str| -> Vec<String> {
         s.lines()
@@ -142,16 +143,20 @@ pub fn diff(old: &str, new: &str) -> SurfaceChanges {
         if old.contains(line) {
             continue;
         }
-        let owner_existed = line
+        // A new field of an existing struct breaks struct literals; a new variant of an existing
+        // enum or union breaks exhaustive matches. Only new items and new operations are additive.
+        let owner = line
             .strip_prefix("struct ")
             .and_then(|rest| rest.split_once('.'))
-            .is_some_and(|(owner, _)| old.iter().any(|l| l == &format!("struct {owner}")));
-        if line.ends_with("(required)") && owner_existed {
-            changes
-                .breaking
-                .push(format!("+ {line} (new required field)"));
-        } else {
-            changes.additive.push(format!("+ {line}"));
+            .map(|(owner, _)| format!("struct {owner}"))
+            .or_else(|| {
+                let (kind, rest) = line.split_once(' ')?;
+                let (owner, _) = rest.split_once("::")?;
+                matches!(kind, "enum" | "union").then(|| format!("{kind} {owner}"))
+            });
+        match owner {
+            Some(owner) if old.contains(&owner) => changes.breaking.push(format!("+ {line}")),
+            _ => changes.additive.push(format!("+ {line}")),
         }
     }
     changes
@@ -163,14 +168,15 @@ mod tests {
 
     #[test]
     fn classifies_changes() {
-        let old = "# h\nstruct A\nstruct A.x: Option<String>\nenum E::One = \"one\"\nfn r().get(id: String) -> A\n";
-        let new = "# h\nstruct A\nstruct A.x: Option<String>\nstruct A.y: i64 (required)\nstruct B\nstruct B.z: i64 (required)\nenum E::One = \"one\"\nenum E::Two = \"two\"\nfn r().get(id: String, body: A) -> A\n";
+        let old = "# h\nstruct A\nstruct A.x: Option<String>\nenum E\nenum E::One = \"one\"\nfn r().get(id: String) -> A\n";
+        let new = "# h\nstruct A\nstruct A.x: Option<String>\nstruct A.y: Option<i64>\nstruct B\nstruct B.z: i64 (required)\nenum E\nenum E::One = \"one\"\nenum E::Two = \"two\"\nfn r().get(id: String, body: A) -> A\nfn r().get.page(i64)\n";
         let d = diff(old, new);
         assert_eq!(
             d.breaking,
             vec![
                 "- fn r().get(id: String) -> A",
-                "+ struct A.y: i64 (required) (new required field)"
+                "+ struct A.y: Option<i64>",
+                "+ enum E::Two = \"two\""
             ]
         );
         assert_eq!(
@@ -178,8 +184,8 @@ mod tests {
             vec![
                 "+ struct B",
                 "+ struct B.z: i64 (required)",
-                "+ enum E::Two = \"two\"",
-                "+ fn r().get(id: String, body: A) -> A"
+                "+ fn r().get(id: String, body: A) -> A",
+                "+ fn r().get.page(i64)"
             ]
         );
     }

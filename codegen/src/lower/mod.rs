@@ -29,6 +29,12 @@ pub fn lower(doc: &Document, settings: &Settings) -> SpecResult<(Api, Vec<Warnin
     // Only letters, digits and dashes survive, so the name is a valid package name.
     let crate_name =
         heck::ToKebabCase::to_kebab_case(crate::naming::bare(&crate::naming::snake(&crate_name)));
+    // A package name must start with a letter.
+    let crate_name = if crate_name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        crate_name
+    } else {
+        format!("api-{}", crate_name.trim_start_matches(['_', '-']))
+    };
     let crate_version = settings
         .crate_version
         .clone()

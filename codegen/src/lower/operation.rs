@@ -27,8 +27,32 @@ const METHODS: [(&str, Method); 7] = [
 /// Names a builder's own fields take, which parameters must not shadow.
 const BUILDER_FIELDS: [&str; 3] = ["client", "options", "body"];
 
+/// Names a builder's own methods take, which optional-parameter setters must not shadow.
+const BUILDER_METHODS: [&str; 6] = [
+    "send",
+    "send_with_response",
+    "pages",
+    "items",
+    "into_future",
+    "clone",
+];
+
+/// Methods `Client` already has (in the runtime), which resource accessors must not take.
+const CLIENT_METHODS: [&str; 9] = [
+    "builder",
+    "from_env",
+    "request",
+    "base_url",
+    "http_client",
+    "http_client_builder",
+    "clone",
+    "fmt",
+    "new",
+];
+
 struct ResourceBuilder {
     type_name: String,
+    module: String,
     methods: Namespace,
     builders: Namespace,
     operations: Vec<Operation>,
@@ -54,6 +78,7 @@ pub fn lower_paths<'d>(
     };
     let mut resources: IndexMap<String, ResourceBuilder> = IndexMap::new();
     let mut type_names = Namespace::default();
+    let mut module_names = Namespace::with_reserved(&CLIENT_METHODS);
     for (path, item) in paths {
         let item_ptr = child("#/paths", path);
         if !path.starts_with('/') {
@@ -91,14 +116,17 @@ pub fn lower_paths<'d>(
                 item,
             };
             let (resource, method_name) = ctx.names();
-            let res = resources
-                .entry(resource.clone())
-                .or_insert_with(|| ResourceBuilder {
-                    type_name: type_names.claim(&naming::pascal(&resource)),
+            let res = resources.entry(resource.clone()).or_insert_with(|| {
+                let type_name = type_names.claim(&naming::pascal(&resource));
+                ResourceBuilder {
+                    module: module_names.claim(&resource),
+                    // The handle type lives in the same module as the builders.
+                    builders: Namespace::with_reserved(&[type_name.as_str()]),
+                    type_name,
                     methods: Namespace::with_reserved(&["new", "client"]),
-                    builders: Namespace::default(),
                     operations: Vec::new(),
-                });
+                }
+            });
             let method_name = if res.methods.claim(&method_name) == method_name {
                 method_name
             } else {
@@ -121,8 +149,8 @@ pub fn lower_paths<'d>(
     let resources: Vec<Resource> = resources
         .into_iter()
         .filter(|(_, r)| !r.operations.is_empty())
-        .map(|(name, r)| Resource {
-            name: naming::snake(&name),
+        .map(|(_, r)| Resource {
+            name: r.module,
             type_name: r.type_name,
             operations: r.operations,
         })
@@ -317,6 +345,9 @@ impl<'d> OpContext<'_, 'd> {
             .map(|(n, _)| n.clone())
             .collect();
         let mut names = Namespace::with_reserved(&BUILDER_FIELDS);
+        for m in BUILDER_METHODS {
+            names.claim(m);
+        }
         let mut params = Vec::new();
         for ((wire, location), (p, pptr)) in raw {
             let location = match location.as_str() {
@@ -558,12 +589,18 @@ impl<'d> OpContext<'_, 'd> {
         // The JSON schema of each success response, in status order, without duplicates.
         let mut schemas: Vec<(String, &'d Value, String)> = Vec::new();
         let mut non_json = Vec::new();
+        let mut without_body = false;
         for key in &keys {
             let Some(node) = responses.get(key) else {
                 continue;
             };
             let (resp, resp_ptr) = self.doc.deref(node, &child(&rptr, key))?;
-            let Some(content) = resp.get("content").and_then(Value::as_object) else {
+            let Some(content) = resp
+                .get("content")
+                .and_then(Value::as_object)
+                .filter(|c| !c.is_empty())
+            else {
+                without_body = true;
                 continue;
             };
             match content.iter().find(|(m, _)| is_json(m)) {
@@ -592,7 +629,23 @@ impl<'d> OpContext<'_, 'd> {
             decoded.push((key.clone(), self.decode_one(types, schema, sptr, hint)?));
         }
         if decoded.len() == 1 {
-            return Ok(decoded.remove(0).1);
+            let only = decoded.remove(0).1;
+            // Another success status has no body (a 204 beside a 200): the result may be absent.
+            return Ok(match only {
+                Response::Envelope {
+                    result,
+                    result_info,
+                    ..
+                } if without_body => Response::Envelope {
+                    result,
+                    result_optional: true,
+                    result_info,
+                },
+                Response::Json(ty) if without_body && !matches!(ty, TypeRef::Nullable(_)) => {
+                    Response::Json(TypeRef::Nullable(Box::new(ty)))
+                }
+                other => other,
+            });
         }
         // Several success responses with different bodies: one untagged union, tried in status order.
         let all_envelopes = decoded
@@ -727,8 +780,8 @@ fn template_names(path: &str) -> Vec<String> {
 fn pagination(method: Method, params: &[Param], response: &Response) -> Option<Pagination> {
     let Response::Envelope {
         result: TypeRef::Array(item),
+        result_optional: false,
         result_info: Some(info @ TypeRef::Named(_)),
-        ..
     } = response
     else {
         return None;

@@ -56,6 +56,8 @@ pub struct Types<'d> {
     memo: HashMap<String, Lowered>,
     in_progress: HashSet<String>,
     merging: Vec<String>,
+    /// Names of the structs and unions whose fields are being lowered, innermost last.
+    building: Vec<String>,
     defs: BTreeMap<String, TypeDef>,
     depth: usize,
     binary_as_bytes: bool,
@@ -72,6 +74,7 @@ impl<'d> Types<'d> {
             memo: HashMap::new(),
             in_progress: HashSet::new(),
             merging: Vec::new(),
+            building: Vec::new(),
             defs: BTreeMap::new(),
             depth: 0,
             binary_as_bytes: false,
@@ -117,6 +120,16 @@ impl<'d> Types<'d> {
             },
         );
         TypeRef::Named(name)
+    }
+
+    /// The memo key of a schema: its pointer, and whether binary strings are bytes here, since a
+    /// schema used in both a JSON body and a form lowers to two different types.
+    fn memo_key(&self, ptr: &str) -> String {
+        if self.binary_as_bytes {
+            format!("{ptr} (form)")
+        } else {
+            ptr.to_owned()
+        }
     }
 
     /// Lowers a form body: `format: binary` strings become bytes (file parts).
@@ -209,7 +222,7 @@ impl<'d> Types<'d> {
                 ));
             };
             let (target, tptr) = self.doc.follow(r, &child(ptr, "$ref"))?;
-            if let Some(done) = self.memo.get(&tptr) {
+            if let Some(done) = self.memo.get(&self.memo_key(&tptr)) {
                 return Ok(done.clone());
             }
             if self.in_progress.contains(&tptr) {
@@ -225,7 +238,7 @@ impl<'d> Types<'d> {
             let lowered = self.lower(target, &tptr, &hint);
             self.in_progress.remove(&tptr);
             let lowered = lowered?;
-            self.memo.insert(tptr, lowered.clone());
+            self.memo.insert(self.memo_key(&tptr), lowered.clone());
             return Ok(lowered);
         }
         let Some(obj) = node.as_object() else {
@@ -237,7 +250,7 @@ impl<'d> Types<'d> {
                 )),
             };
         };
-        if let Some(done) = self.memo.get(ptr) {
+        if let Some(done) = self.memo.get(&self.memo_key(ptr)) {
             return Ok(done.clone());
         }
         let nullable_flag = obj
@@ -374,6 +387,22 @@ impl<'d> Types<'d> {
         };
         let has_own_shape =
             node.get("properties").is_some() || node.get("additionalProperties").is_some();
+        // Members that only add a description, `nullable` or limits do not change the shape: an
+        // `allOf` with one shaped member is that member (`allOf: [{$ref: Id}, {description}]`).
+        let shaped: Vec<usize> = (0..list.len()).filter(|i| has_shape(&list[*i])).collect();
+        let reuse =
+            |t: &Self, i: usize| list[i].get("$ref").is_some() || !t.is_object_like(&list[i], ptr);
+        if !has_own_shape && shaped.len() == 1 && reuse(self, shaped[0]) {
+            let i = shaped[0];
+            let l = self.lower(&list[i], &child(&child(ptr, "allOf"), &i.to_string()), hint)?;
+            let flagged = list
+                .iter()
+                .any(|m| m.get("nullable").and_then(Value::as_bool) == Some(true));
+            return Ok(Lowered {
+                nullable: l.nullable || nullable || flagged,
+                ..l
+            });
+        }
         if list.len() == 1 && !has_own_shape {
             let l = self.lower(&list[0], &child(&child(ptr, "allOf"), "0"), hint)?;
             return Ok(Lowered {
@@ -389,6 +418,18 @@ impl<'d> Types<'d> {
         }
         let view = self.object_view(node, ptr)?;
         self.lower_object(view, ptr, hint)
+    }
+
+    /// Whether a schema (after `$ref`s) is an object or an `allOf`, which merge as objects.
+    fn is_object_like(&self, node: &'d Value, ptr: &str) -> bool {
+        match self.doc.deref(node, ptr) {
+            Ok((target, _)) => {
+                target.get("properties").is_some()
+                    || target.get("allOf").is_some()
+                    || target.get("type").and_then(Value::as_str) == Some("object")
+            }
+            Err(_) => false,
+        }
     }
 
     /// Flattens an object schema, following `$ref` and merging `allOf` members in order.
@@ -514,9 +555,11 @@ impl<'d> Types<'d> {
             nullable,
         };
         // Memoise before the fields so that a recursive reference finds the name.
-        self.memo.insert(ptr.to_owned(), lowered.clone());
+        self.memo.insert(self.memo_key(ptr), lowered.clone());
         self.in_progress.insert(ptr.to_owned());
+        self.building.push(name.clone());
         let fields = self.fields(&view, &name);
+        self.building.pop();
         self.in_progress.remove(ptr);
         let fields = fields?;
         let additional = match view.additional {
@@ -564,20 +607,17 @@ impl<'d> Types<'d> {
         Ok(fields)
     }
 
-    /// Lowers a field's schema; a reference back to a type still being built is boxed.
+    /// Lowers a field's schema. A type that is still being built (the field refers back to its
+    /// owner, directly or through `allOf`/`oneOf` wrappers) is boxed so the type has a size.
     fn lower_field(&mut self, node: &'d Value, ptr: &str, hint: &str) -> SpecResult<Lowered> {
-        if let Some(r) = node.get("$ref").and_then(Value::as_str) {
-            let (_, tptr) = self.doc.follow(r, &child(ptr, "$ref"))?;
-            if self.in_progress.contains(&tptr) {
-                if let Some(done) = self.memo.get(&tptr) {
-                    return Ok(Lowered {
-                        ty: TypeRef::Boxed(Box::new(done.ty.clone())),
-                        nullable: done.nullable,
-                    });
-                }
+        let l = self.lower(node, ptr, hint)?;
+        let ty = match l.ty {
+            TypeRef::Named(n) if self.building.contains(&n) => {
+                TypeRef::Boxed(Box::new(TypeRef::Named(n)))
             }
-        }
-        self.lower(node, ptr, hint)
+            other => other,
+        };
+        Ok(Lowered { ty, ..l })
     }
 
     fn lower_enum(
@@ -650,7 +690,7 @@ impl<'d> Types<'d> {
             ty: TypeRef::Named(name),
             nullable,
         };
-        self.memo.insert(ptr.to_owned(), lowered.clone());
+        self.memo.insert(self.memo_key(ptr), lowered.clone());
         Ok(lowered)
     }
 
@@ -706,9 +746,11 @@ impl<'d> Types<'d> {
             ty: TypeRef::Named(name.clone()),
             nullable,
         };
-        self.memo.insert(ptr.to_owned(), lowered.clone());
+        self.memo.insert(self.memo_key(ptr), lowered.clone());
         self.in_progress.insert(ptr.to_owned());
+        self.building.push(name.clone());
         let result = self.union_variants(node, &real, &bptr, &name);
+        self.building.pop();
         self.in_progress.remove(ptr);
         let (variants, tagging) = result?;
         let doc = description(node);
@@ -753,7 +795,8 @@ impl<'d> Types<'d> {
                     .collect()
             })
             .unwrap_or_default();
-        let mut names = Namespace::default();
+        // `Other` and `Unknown` are the fallback variants of untagged and tagged unions.
+        let mut names = Namespace::with_reserved(&["Other", "Unknown"]);
         let mut variants = Vec::new();
         let mut tags_complete = true;
         for (i, branch) in branches {
@@ -873,6 +916,24 @@ impl<'d> Types<'d> {
         }
         Ok(None)
     }
+}
+
+/// Whether a schema node says what kind of value it is (rather than only annotating one).
+fn has_shape(node: &Value) -> bool {
+    [
+        "$ref",
+        "type",
+        "enum",
+        "const",
+        "properties",
+        "additionalProperties",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "items",
+    ]
+    .iter()
+    .any(|k| node.get(k).is_some())
 }
 
 /// Appends the schema's `format` and `default` to a description, for the docs.

@@ -242,8 +242,8 @@ impl<'a> ListRequest<'a> {
         crate::types::ClientCertificate,
         crate::types::ResultInfo,
     > {
-        let first = self.page.map_or(1, |v| u64::try_from(v).unwrap_or(1));
-        let per_page = self.per_page.map(|v| u64::try_from(v).unwrap_or(1));
+        let first = self.page.map_or(1, |v| u64::try_from(v).unwrap_or(1).max(1));
+        let per_page = self.per_page.map(|v| u64::try_from(v).unwrap_or(1).max(1));
         crate::runtime::pagination::paginate(
             first,
             per_page,

@@ -291,13 +291,23 @@ impl<'a> RequestBuilder<'a> {
         self,
     ) -> Result<ApiResponse<Option<T>, I>> {
         let raw = self.execute().await?;
+        if raw.body.trim_ascii().is_empty() {
+            // A 2xx without a body (an operation that may answer 204): no result.
+            return Ok(ApiResponse::new(raw.status, None).with_headers(raw.headers));
+        }
         envelope::decode_envelope(raw.status, raw.headers, &raw.body)
     }
 
     /// Sends the request and decodes a plain JSON body (no envelope).
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<ApiResponse<T, ()>> {
         let raw = self.execute().await?;
-        envelope::decode_json(raw.status, raw.headers, &raw.body)
+        // A 2xx without a body decodes as JSON `null`, which an `Option` result accepts.
+        let body: &[u8] = if raw.body.trim_ascii().is_empty() {
+            b"null"
+        } else {
+            &raw.body
+        };
+        envelope::decode_json(raw.status, raw.headers, body)
     }
 
     /// Sends the request and ignores the body of a 2xx response (such as a 204), except that an
