@@ -4,6 +4,7 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hasher;
+use std::sync::Arc;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -240,13 +241,31 @@ fn decode_error(status: StatusCode, message: String, body: &[u8]) -> Error {
 pub(super) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
     status: StatusCode,
     headers: HeaderMap,
-    body: &[u8],
+    body: impl Into<Vec<u8>> + AsRef<[u8]>,
 ) -> Result<ApiResponse<Option<T>, I>, Error> {
-    let envelope: RawEnvelope<'_> = serde_json::from_slice(body).map_err(|error| {
+    let bytes = body.as_ref();
+    // One pass straight into the typed envelope; the two-pass path below only runs when that
+    // fails, to tell a `success: false` envelope from a payload of the wrong shape.
+    if let Ok(envelope) = serde_json::from_slice::<TypedEnvelope<T>>(bytes) {
+        if envelope.success != Some(false) {
+            let result_info = envelope
+                .result_info
+                .and_then(|raw| decode_result_info::<I>(&raw));
+            let mut response = ApiResponse::new(status, envelope.result)
+                .with_headers(headers)
+                .with_messages(envelope.messages)
+                .with_envelope_body(Arc::new(body.into()));
+            if let Some(info) = result_info {
+                response = response.with_result_info(info);
+            }
+            return Ok(response);
+        }
+    }
+    let envelope: RawEnvelope<'_> = serde_json::from_slice(bytes).map_err(|error| {
         decode_error(
             status,
             format!("the response is not a Cloudflare envelope: {error}"),
-            body,
+            bytes,
         )
     })?;
     if envelope.success == Some(false) {
@@ -255,32 +274,66 @@ pub(super) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
             headers,
             envelope.errors,
             envelope.messages,
-            String::from_utf8_lossy(body).into_owned(),
+            String::from_utf8_lossy(bytes).into_owned(),
         ))));
     }
-    let raw_result = envelope.result.map(RawValue::get).unwrap_or("null");
     let result = match envelope.result {
         None => None,
         Some(raw) => Some(
             serde_json::from_str::<T>(raw.get())
-                .map_err(|error| decode_error(status, format!("field `result`: {error}"), body))?,
+                .map_err(|error| decode_error(status, format!("field `result`: {error}"), bytes))?,
         ),
     };
-    let result_info = envelope.result_info.and_then(|raw| {
-        serde_json::from_str::<I>(raw.get())
-            .map_err(|error| {
-                tracing::debug!(%error, "ignoring a `result_info` that does not fit its type");
-            })
-            .ok()
-    });
+    let result_info = envelope
+        .result_info
+        .and_then(|raw| decode_result_info::<I>(raw));
     let mut response = ApiResponse::new(status, result)
         .with_headers(headers)
         .with_messages(envelope.messages)
-        .with_fingerprint(fingerprint(raw_result.as_bytes()));
+        .with_envelope_body(Arc::new(body.into()));
     if let Some(info) = result_info {
         response = response.with_result_info(info);
     }
     Ok(response)
+}
+
+/// A `result_info` that does not fit its type is dropped (with a debug log), never an error.
+fn decode_result_info<I: DeserializeOwned>(raw: &RawValue) -> Option<I> {
+    serde_json::from_str::<I>(raw.get())
+        .map_err(|error| {
+            tracing::debug!(%error, "ignoring a `result_info` that does not fit its type");
+        })
+        .ok()
+}
+
+/// The fingerprint of an envelope body's raw `result`, for spotting a repeated page.
+pub(super) fn result_fingerprint(body: &[u8]) -> Option<u64> {
+    let envelope: RawEnvelope<'_> = serde_json::from_slice(body).ok()?;
+    Some(fingerprint(
+        envelope
+            .result
+            .map(RawValue::get)
+            .unwrap_or("null")
+            .as_bytes(),
+    ))
+}
+
+/// The envelope decoded in one pass, with a typed `result`.
+#[derive(Deserialize)]
+#[serde(bound = "T: DeserializeOwned")]
+struct TypedEnvelope<T> {
+    #[serde(default, deserialize_with = "lenient_bool")]
+    success: Option<bool>,
+    #[serde(default, deserialize_with = "lenient_messages")]
+    messages: Vec<ApiMessage>,
+    #[serde(default = "none")]
+    result: Option<T>,
+    #[serde(default)]
+    result_info: Option<Box<RawValue>>,
+}
+
+fn none<T>() -> Option<T> {
+    None
 }
 
 /// Decodes a 2xx body that is plain JSON, not an envelope.

@@ -190,13 +190,14 @@ where
         match (state.fetch)(page).await {
             Err(error) => Some((Err(error), state)),
             Ok(response) => {
+                let fingerprint = response.fingerprint();
                 let view = PageView {
                     requested_page: page,
                     is_first: page == state.first_page,
                     item_count: response.result().len(),
                     info: response.result_info().map(InfoView::of),
                     requested_per_page: state.requested_per_page,
-                    fingerprint: response.fingerprint(),
+                    fingerprint,
                     previous_fingerprint: state.previous_fingerprint,
                 };
                 match next_step(&view) {
@@ -209,7 +210,7 @@ where
                             tracing::debug!(page, "pagination reached the last page");
                         }
                         state.next_page = next;
-                        state.previous_fingerprint = response.fingerprint();
+                        state.previous_fingerprint = fingerprint;
                         Some((Ok(response), state))
                     }
                 }

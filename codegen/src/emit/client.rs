@@ -50,8 +50,11 @@ pub fn resources_mod(api: &Api) -> TokenStream {
     }
 }
 
-/// The tokens of one `src/resources/<name>.rs`.
-pub fn resource_file(api: &Api, resource: &Resource) -> TokenStream {
+/// The tokens of one `src/resources/<name>.rs`, one chunk per item.
+pub fn resource_file<'a>(
+    api: &'a Api,
+    resource: &'a Resource,
+) -> impl Iterator<Item = TokenStream> + 'a {
     let handle = ident(&resource.type_name);
     let module_doc = format!(
         " The `{}` resource: {} operation(s).",
@@ -63,11 +66,7 @@ pub fn resource_file(api: &Api, resource: &Resource) -> TokenStream {
         resource.name, resource.name
     );
     let methods = resource.operations.iter().map(handle_method);
-    let builders = resource
-        .operations
-        .iter()
-        .map(|op| builder(api, resource, op));
-    quote! {
+    let head = quote! {
         #![doc = #module_doc]
 
         #[doc = #handle_doc]
@@ -83,9 +82,13 @@ pub fn resource_file(api: &Api, resource: &Resource) -> TokenStream {
 
             #(#methods)*
         }
-
-        #(#builders)*
-    }
+    };
+    std::iter::once(head).chain(
+        resource
+            .operations
+            .iter()
+            .map(move |op| builder(api, resource, op)),
+    )
 }
 
 fn op_doc(op: &Operation) -> TokenStream {

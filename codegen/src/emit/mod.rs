@@ -11,7 +11,7 @@ mod types;
 use proc_macro2::{Ident, Span, TokenStream};
 
 use crate::error::Error;
-use crate::format::format_file;
+use crate::format::format_chunks;
 use crate::ir::Api;
 
 /// One output file: a path relative to the crate root and its full contents.
@@ -32,28 +32,27 @@ pub fn emit(api: &Api, spec_name: &str) -> Result<Vec<OutputFile>, Error> {
         contents: root::cargo_toml(api, spec_name),
         emitted: true,
     }];
-    let mut push = |path: String, tokens: TokenStream| -> Result<(), Error> {
-        let contents = format_file(&path, tokens, spec_name)?;
-        files.push(OutputFile {
-            path,
-            contents,
-            emitted: true,
-        });
-        Ok(())
-    };
-    push("src/lib.rs".to_owned(), root::lib_rs(api))?;
-    let mut types_tokens = types::types_file(api);
-    types_tokens.extend(client::page_info_impls(api));
-    push("src/types.rs".to_owned(), types_tokens)?;
+    let mut push =
+        |path: &str, chunks: &mut dyn Iterator<Item = TokenStream>| -> Result<(), Error> {
+            let contents = format_chunks(path, chunks, spec_name)?;
+            files.push(OutputFile {
+                path: path.to_owned(),
+                contents,
+                emitted: true,
+            });
+            Ok(())
+        };
+    push("src/lib.rs", &mut std::iter::once(root::lib_rs(api)))?;
+    let mut types =
+        types::types_file(api).chain(std::iter::once_with(|| client::page_info_impls(api)));
+    push("src/types.rs", &mut types)?;
     push(
-        "src/resources/mod.rs".to_owned(),
-        client::resources_mod(api),
+        "src/resources/mod.rs",
+        &mut std::iter::once(client::resources_mod(api)),
     )?;
     for resource in &api.resources {
-        push(
-            format!("src/resources/{}.rs", crate::naming::bare(&resource.name)),
-            client::resource_file(api, resource),
-        )?;
+        let path = format!("src/resources/{}.rs", crate::naming::bare(&resource.name));
+        push(&path, &mut client::resource_file(api, resource))?;
     }
     files.extend(runtime::files());
     files.push(OutputFile {

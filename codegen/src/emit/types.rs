@@ -7,16 +7,15 @@ use super::docs::{code, doc_attrs, raw_doc};
 use super::ident;
 use crate::ir::{Api, Field, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
-/// The tokens of `src/types.rs`.
-pub fn types_file(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(type_def);
-    quote! {
+/// The tokens of `src/types.rs`, one chunk per item (see `format::format_chunks`).
+pub fn types_file(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
+    let head = quote! {
         //! Data types: request bodies, results and the enums they use, generated from the spec's schemas.
         //!
         //! Every field the server may leave out is an `Option`; every enum decoded from a response
         //! keeps values this version does not know in an `Unknown` variant.
-        #(#items)*
-    }
+    };
+    std::iter::once(head).chain(api.types.iter().map(type_def))
 }
 
 /// The Rust type for a type reference, with absolute paths so spec names cannot shadow std.

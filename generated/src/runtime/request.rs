@@ -295,7 +295,7 @@ impl<'a> RequestBuilder<'a> {
             // A 2xx without a body (an operation that may answer 204): no result.
             return Ok(ApiResponse::new(raw.status, None).with_headers(raw.headers));
         }
-        envelope::decode_envelope(raw.status, raw.headers, &raw.body)
+        envelope::decode_envelope(raw.status, raw.headers, raw.body)
     }
 
     /// Sends the request and decodes a plain JSON body (no envelope).

@@ -1,6 +1,9 @@
 //! The successful outcome of a call: the decoded result with its status, headers, envelope
 //! metadata and a fingerprint of the payload.
 
+use std::fmt;
+use std::sync::Arc;
+
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
@@ -15,7 +18,28 @@ pub struct ApiResponse<T, I = ()> {
     result: T,
     result_info: Option<I>,
     messages: Vec<ApiMessage>,
-    fingerprint: Option<u64>,
+    fingerprint: Fingerprint,
+}
+
+/// How the payload fingerprint is known: given, or worked out on demand from the body (only
+/// pagination asks, so single calls never pay for hashing).
+#[derive(Clone)]
+enum Fingerprint {
+    None,
+    Known(u64),
+    OfEnvelopeResult(Arc<Vec<u8>>),
+}
+
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fingerprint::None => f.write_str("None"),
+            Fingerprint::Known(v) => write!(f, "Known({v})"),
+            Fingerprint::OfEnvelopeResult(body) => {
+                write!(f, "OfEnvelopeResult({} bytes)", body.len())
+            }
+        }
+    }
 }
 
 impl<T, I> ApiResponse<T, I> {
@@ -29,7 +53,7 @@ impl<T, I> ApiResponse<T, I> {
             result,
             result_info: None,
             messages: Vec::new(),
-            fingerprint: None,
+            fingerprint: Fingerprint::None,
         }
     }
 
@@ -53,7 +77,14 @@ impl<T, I> ApiResponse<T, I> {
 
     /// Sets the payload fingerprint that pagination compares to spot a repeated page.
     pub fn with_fingerprint(mut self, fingerprint: u64) -> Self {
-        self.fingerprint = Some(fingerprint);
+        self.fingerprint = Fingerprint::Known(fingerprint);
+        self
+    }
+
+    /// Keeps the raw envelope body so that [`ApiResponse::fingerprint`] can hash its `result`
+    /// when asked.
+    pub(super) fn with_envelope_body(mut self, body: Arc<Vec<u8>>) -> Self {
+        self.fingerprint = Fingerprint::OfEnvelopeResult(body);
         self
     }
 
@@ -102,7 +133,11 @@ impl<T, I> ApiResponse<T, I> {
     /// A hash of the raw `result` JSON (of the whole body for plain JSON responses), used by
     /// pagination to detect a server that returns the same page again. `None` when unknown.
     pub fn fingerprint(&self) -> Option<u64> {
-        self.fingerprint
+        match &self.fingerprint {
+            Fingerprint::None => None,
+            Fingerprint::Known(v) => Some(*v),
+            Fingerprint::OfEnvelopeResult(body) => super::envelope::result_fingerprint(body),
+        }
     }
 
     /// Consumes the response and returns the result with the `result_info`.
