@@ -288,7 +288,7 @@ pub async fn overhead(report: &mut Report, mode: &Mode, server: &Server) -> Resu
     let r = median_ratio(&a, &b);
     report.push(
         Row::new(
-            "Decode the same page the runtime's way (raw envelope, then models, fingerprint)",
+            "Decode the same page two-pass (the runtime's fallback and pagination fingerprint path)",
             us(median(&a)),
         )
         .baseline(format!("hand-written {}", us(median(&b))), ratio(r)),

@@ -338,9 +338,9 @@ The code is in `bench/` (`cargo xtask bench` runs `cargo run --release -p bench`
    flipping every round; the ratio is the median of per-round ratios, and the signed figure in
    brackets the median extra time per request (steadier than the ratio, which shrinks when a
    busy machine slows the loopback round trip for both). Decode rows have no HTTP:
-   the same 50-item page decoded into the generated models inside a plain envelope, and with the
-   runtime's own two-pass envelope (borrowed `RawValue` result, then the models), against the
-   minimal structs.
+   the same 50-item page decoded into the generated models inside a plain envelope (what the
+   runtime does: one pass), and two-pass (borrowed `RawValue` result, then the models: the
+   runtime's fallback, and what pagination's repeat check parses), against the minimal structs.
 5. **Pagination memory.** A counting global allocator in the bench binary tracks live heap bytes
    and their peak while `client.client_certificates().list(zone).per_page(50).items()` streams
    every item of 20 or 200 pages (1,000 or 10,000 items) from the local server, items dropped as

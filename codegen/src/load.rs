@@ -94,14 +94,6 @@ impl Document {
         line_of(&self.text, pointer)
     }
 
-    /// Whether this is an OpenAPI 3.1 document (type arrays, `const`).
-    pub fn is_3_1(&self) -> bool {
-        self.root
-            .get("openapi")
-            .and_then(Value::as_str)
-            .is_some_and(|v| v.starts_with("3.1"))
-    }
-
     /// Looks up a node by JSON pointer (`#/a/b` or `/a/b`).
     pub fn get(&self, pointer: &str) -> Option<&Value> {
         let p = pointer.strip_prefix('#').unwrap_or(pointer);

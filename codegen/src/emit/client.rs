@@ -266,27 +266,27 @@ fn is_enum(api: &Api, name: &str) -> bool {
         .any(|t| t.name == name && matches!(t.kind, TypeKind::Enum { .. }))
 }
 
+/// `Some(v)` or `None` as tokens.
+fn opt<T: quote::ToTokens>(v: Option<T>) -> TokenStream {
+    match v {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
 /// Checks of `v` (a reference) against the schema's limits, each returning early on failure.
 fn checks(wire: &str, ty: &TypeRef, c: &Constraints) -> TokenStream {
-    let u = |v: Option<u64>| match v {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
-    };
-    let f = |v: Option<f64>| match v {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
-    };
     match ty {
         TypeRef::String if c.min_length.is_some() || c.max_length.is_some() => {
-            let (min, max) = (u(c.min_length), u(c.max_length));
+            let (min, max) = (opt(c.min_length), opt(c.max_length));
             quote!(crate::runtime::validate::length(#wire, v, #min, #max)?;)
         }
         TypeRef::Integer(_) | TypeRef::Number if c.minimum.is_some() || c.maximum.is_some() => {
-            let (min, max) = (f(c.minimum), f(c.maximum));
+            let (min, max) = (opt(c.minimum), opt(c.maximum));
             quote!(crate::runtime::validate::range(#wire, *v as f64, #min, #max)?;)
         }
         TypeRef::Array(_) if c.min_items.is_some() || c.max_items.is_some() => {
-            let (min, max) = (u(c.min_items), u(c.max_items));
+            let (min, max) = (opt(c.min_items), opt(c.max_items));
             quote!(crate::runtime::validate::items(#wire, v.len(), #min, #max)?;)
         }
         _ => TokenStream::new(),
@@ -464,14 +464,11 @@ fn body_statement(api: &Api, body: &Body) -> TokenStream {
 
 fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
     let name = ident(&op.builder_name);
-    let handle = ident(&resource.type_name);
-    let method = ident(&op.method_name);
     let doc = format!(
         " Request builder for [`{}::{}`]: set optional parameters, then `.await` it or call `send`.",
         resource.type_name,
         crate::naming::bare(&op.method_name)
     );
-    let _ = (&handle, &method);
     let fields = op.params.iter().map(|p| {
         let n = ident(&p.name);
         let t = type_tokens(&p.ty);

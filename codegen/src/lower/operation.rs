@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::schema::{Types, component_name, description, with_facts};
 use crate::Settings;
-use crate::error::{Location, SpecError, SpecResult, Warning};
+use crate::error::{SpecError, SpecResult};
 use crate::ir::{
     Body, BodyKind, Constraints, Method, Operation, Pagination, Param, ParamLocation, Resource,
     Response, TypeRef,
@@ -260,9 +260,7 @@ impl<'d> OpContext<'_, 'd> {
         let body = match self.body(types, hint)? {
             BodyOutcome::Body(b) => b,
             BodyOutcome::Unsupported(media) => {
-                types_warn(
-                    types,
-                    &child(self.op_ptr, "requestBody"),
+                types.warn(&child(self.op_ptr, "requestBody"),
                     format!(
                         "operation skipped: request body media type(s) {media} are not supported yet"
                     ),
@@ -355,8 +353,7 @@ impl<'d> OpContext<'_, 'd> {
                 "query" => ParamLocation::Query,
                 "header" => ParamLocation::Header,
                 other => {
-                    types_warn(
-                        types,
+                    types.warn(
                         &pptr,
                         format!("`{other}` parameters are not supported; `{wire}` is left out"),
                     );
@@ -374,8 +371,7 @@ impl<'d> OpContext<'_, 'd> {
             }
             let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
             if location == ParamLocation::Path && !required {
-                types_warn(
-                    types,
+                types.warn(
                     &pptr,
                     "a path parameter must be `required: true`; treating it as required",
                 );
@@ -390,8 +386,7 @@ impl<'d> OpContext<'_, 'd> {
                     l.ty
                 }
                 None => {
-                    types_warn(
-                        types,
+                    types.warn(
                         &pptr,
                         "a parameter without `schema`; sending it as a string",
                     );
@@ -531,8 +526,7 @@ impl<'d> OpContext<'_, 'd> {
                 .filter(|m| *m != media)
                 .map(String::as_str)
                 .collect();
-            types_warn(
-                types,
+            types.warn(
                 &child(&bptr, "content"),
                 format!(
                     "the body is sent as `{media}`; the other media types ({}) are not offered",
@@ -561,8 +555,7 @@ impl<'d> OpContext<'_, 'd> {
         let rptr = child(self.op_ptr, "responses");
         for key in responses.keys() {
             if key.len() == 3 && key.ends_with("xx") {
-                types_warn(
-                    types,
+                types.warn(
                     &child(&rptr, key),
                     format!(
                         "`{key}` is not a valid response key (OpenAPI wants `{}`); read as that",
@@ -579,8 +572,7 @@ impl<'d> OpContext<'_, 'd> {
             success.iter().map(|k| (*k).clone()).collect()
         };
         if keys.is_empty() {
-            types_warn(
-                types,
+            types.warn(
                 &rptr,
                 "no 2XX or default response; successful responses are not decoded",
             );
@@ -732,13 +724,6 @@ impl<'d> OpContext<'_, 'd> {
 enum BodyOutcome {
     Body(Option<Body>),
     Unsupported(String),
-}
-
-fn types_warn(types: &mut Types<'_>, pointer: &str, message: impl Into<String>) {
-    types.warnings.push(Warning {
-        location: Location::at(pointer),
-        message: message.into(),
-    });
 }
 
 /// The media type without parameters, lower-cased.

@@ -152,11 +152,6 @@ impl<'d> Types<'d> {
             .is_some_and(|d| matches!(d.kind, TypeKind::Struct { .. }))
     }
 
-    /// Looks up a named type already lowered.
-    pub fn def(&self, name: &str) -> Option<&TypeDef> {
-        self.defs.get(name)
-    }
-
     /// Tolerates what strict validators reject, with a warning: a `default` of the wrong type
     /// and a `pattern` that is not a valid regular expression. Neither affects the output.
     fn check_defects(&mut self, obj: &serde_json::Map<String, Value>, ptr: &str) {
@@ -191,7 +186,8 @@ impl<'d> Types<'d> {
         }
     }
 
-    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+    /// Records a warning at `pointer`.
+    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
         self.warnings.push(Warning {
             location: crate::error::Location::at(pointer),
             message: message.into(),
@@ -226,6 +222,19 @@ impl<'d> Types<'d> {
                 return Ok(done.clone());
             }
             if self.in_progress.contains(&tptr) {
+                // A map or list of itself can be built (it may be empty); its values stay JSON.
+                let container = target.get("properties").is_none()
+                    && (target
+                        .get("additionalProperties")
+                        .is_some_and(Value::is_object)
+                        || target.get("items").is_some());
+                if container {
+                    self.warn(
+                        ptr,
+                        format!("`{r}` is a map or list of itself; its values are kept as JSON"),
+                    );
+                    return Ok(Lowered::plain(TypeRef::Json));
+                }
                 return Err(SpecError::new(
                     ptr,
                     format!(
