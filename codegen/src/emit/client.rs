@@ -526,9 +526,27 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
     let variant = ident(op.method.variant());
     let statements = request_statements(api, op);
     let pages = op.pagination.as_ref().map(pagination_methods);
+    // Header parameters may carry secrets: such builders print only their name.
+    let has_headers = op
+        .params
+        .iter()
+        .any(|p| p.location == ParamLocation::Header);
+    let (derive_debug, manual_debug) = if has_headers {
+        let label = op.builder_name.clone();
+        let manual = quote! {
+            impl ::std::fmt::Debug for #name<'_> {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#label).finish_non_exhaustive()
+                }
+            }
+        };
+        (quote!(), manual)
+    } else {
+        (quote!(::std::fmt::Debug,), quote!())
+    };
     quote! {
         #[doc = #doc]
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[derive(#derive_debug ::std::clone::Clone)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #name<'a> {
             client: &'a crate::runtime::Client,
@@ -567,6 +585,8 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
 
             #pages
         }
+
+        #manual_debug
 
         impl<'a> ::std::future::IntoFuture for #name<'a> {
             type Output = crate::runtime::Result<#out>;

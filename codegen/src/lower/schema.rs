@@ -329,7 +329,10 @@ impl<'d> Types<'d> {
             Some("object") | None
                 if obj.contains_key("properties") || obj.contains_key("additionalProperties") =>
             {
-                let view = self.object_view(node, ptr)?;
+                let mut view = self.object_view(node, ptr)?;
+                // 3.1's `type: [object, "null"]` is known before the fields, so that a recursive
+                // reference inside them sees the type as nullable too.
+                view.nullable |= nullable;
                 self.lower_object(view, ptr, hint)?
             }
             Some("object") => Lowered::plain(TypeRef::Map(Box::new(TypeRef::Json))),
