@@ -248,17 +248,18 @@ pub(super) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
     // fails, to tell a `success: false` envelope from a payload of the wrong shape.
     if let Ok(envelope) = serde_json::from_slice::<TypedEnvelope<T>>(bytes) {
         if envelope.success != Some(false) {
-            let result_info = envelope
+            let info = envelope
                 .result_info
-                .and_then(|raw| decode_result_info::<I>(&raw));
-            let mut response = ApiResponse::new(status, envelope.result)
-                .with_headers(headers)
-                .with_messages(envelope.messages)
-                .with_envelope_body(Arc::new(body.into()));
-            if let Some(info) = result_info {
-                response = response.with_result_info(info);
-            }
-            return Ok(response);
+                .as_deref()
+                .and_then(decode_result_info::<I>);
+            return Ok(success(
+                status,
+                headers,
+                envelope.result,
+                info,
+                envelope.messages,
+                body.into(),
+            ));
         }
     }
     let envelope: RawEnvelope<'_> = serde_json::from_slice(bytes).map_err(|error| {
@@ -284,17 +285,35 @@ pub(super) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
                 .map_err(|error| decode_error(status, format!("field `result`: {error}"), bytes))?,
         ),
     };
-    let result_info = envelope
-        .result_info
-        .and_then(|raw| decode_result_info::<I>(raw));
-    let mut response = ApiResponse::new(status, result)
+    let info = envelope.result_info.and_then(decode_result_info::<I>);
+    Ok(success(
+        status,
+        headers,
+        result,
+        info,
+        envelope.messages,
+        body.into(),
+    ))
+}
+
+/// The response for a successful envelope, whichever path decoded it. The body is kept so
+/// that pagination can fingerprint its `result` on demand.
+fn success<T, I>(
+    status: StatusCode,
+    headers: HeaderMap,
+    result: Option<T>,
+    result_info: Option<I>,
+    messages: Vec<ApiMessage>,
+    body: Vec<u8>,
+) -> ApiResponse<Option<T>, I> {
+    let response = ApiResponse::new(status, result)
         .with_headers(headers)
-        .with_messages(envelope.messages)
-        .with_envelope_body(Arc::new(body.into()));
-    if let Some(info) = result_info {
-        response = response.with_result_info(info);
+        .with_messages(messages)
+        .with_envelope_body(Arc::new(body));
+    match result_info {
+        Some(info) => response.with_result_info(info),
+        None => response,
     }
-    Ok(response)
 }
 
 /// A `result_info` that does not fit its type is dropped (with a debug log), never an error.

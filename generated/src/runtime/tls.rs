@@ -58,10 +58,20 @@ mod tests {
     fn builds_a_config_for_http_and_https() {
         let config = client_config(false).unwrap();
         assert_eq!(config.alpn_protocols, vec![b"http/1.1".to_vec()]);
-        // This machine has system roots; on one without, the error must be a Config error.
-        match client_config(true) {
-            Ok(_) | Err(Error::Config(_)) => {}
-            Err(other) => panic!("unexpected error {other:?}"),
+        // An https client needs the system's roots: it builds exactly when the platform verifier
+        // can be made here, and otherwise fails with a Config error that says what to install.
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        match (platform_verifier(provider).is_ok(), client_config(true)) {
+            (true, Ok(config)) => assert_eq!(config.alpn_protocols, vec![b"http/1.1".to_vec()]),
+            (false, Err(Error::Config(message))) => {
+                assert!(
+                    message.starts_with("no usable TLS root certificates"),
+                    "{message}"
+                )
+            }
+            (roots, other) => {
+                panic!("verifier available: {roots}, but client_config gave {other:?}")
+            }
         }
     }
 }
