@@ -6,6 +6,8 @@ use std::path::PathBuf;
 /// A place in the spec: the file (when known) and a JSON pointer into the document.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
+    /// The file, for diagnostics that are printed alone (warnings); errors carry it beside.
+    pub file: Option<String>,
     /// The JSON pointer, such as `#/paths/~1zones/get/responses`.
     pub pointer: String,
     /// The line in a YAML or JSON file, when the loader could find it.
@@ -16,6 +18,7 @@ impl Location {
     /// A location from a JSON pointer alone.
     pub fn at(pointer: impl Into<String>) -> Self {
         Self {
+            file: None,
             pointer: pointer.into(),
             line: None,
         }
@@ -24,6 +27,9 @@ impl Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file}: ")?;
+        }
         match self.line {
             Some(line) => write!(f, "{} (line {line})", self.pointer),
             None => f.write_str(&self.pointer),
@@ -126,3 +132,95 @@ impl fmt::Display for Warning {
 
 /// Shorthand for results whose error is located in the spec.
 pub type SpecResult<T> = std::result::Result<T, SpecError>;
+
+/// Warnings of one kind: the message with its specifics (code spans, numbers) blanked out, how
+/// many there are, and where the first few are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WarningGroup {
+    /// The message shape shared by the group, such as "`…` is a map or list of itself".
+    pub kind: String,
+    /// How many warnings have this shape.
+    pub count: usize,
+    /// The first (up to three) warnings' locations, in sorted order.
+    pub first: Vec<Location>,
+}
+
+/// The shape of a warning message: code spans become `…` and runs of digits `N`.
+pub fn warning_kind(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut in_code = false;
+    let mut last_digit = false;
+    for c in message.chars() {
+        if c == '`' {
+            if !in_code {
+                out.push_str("`…`");
+            }
+            in_code = !in_code;
+            last_digit = false;
+        } else if !in_code {
+            let digit = c.is_ascii_digit();
+            if !digit {
+                out.push(c);
+            } else if !last_digit {
+                out.push('N');
+            }
+            last_digit = digit;
+        }
+    }
+    out
+}
+
+/// Groups warnings by kind, the largest group first (ties by kind), keeping each group's first
+/// three locations. Deterministic for the same warnings.
+pub fn group_warnings(warnings: &[Warning]) -> Vec<WarningGroup> {
+    let mut groups: Vec<WarningGroup> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for w in warnings {
+        let kind = warning_kind(&w.message);
+        let i = *index.entry(kind.clone()).or_insert_with(|| {
+            groups.push(WarningGroup {
+                kind,
+                count: 0,
+                first: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        let g = &mut groups[i];
+        g.count += 1;
+        if g.first.len() < 3 {
+            g.first.push(w.location.clone());
+        }
+    }
+    groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.kind.cmp(&b.kind)));
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn warning(pointer: &str, message: &str) -> Warning {
+        Warning {
+            location: Location::at(pointer),
+            message: message.to_owned(),
+        }
+    }
+
+    #[test]
+    fn warnings_group_by_shape() {
+        let ws = [
+            warning("#/a", "`x` is ignored inside `allOf` member 1"),
+            warning("#/b", "`y` is ignored inside `allOf` member 22"),
+            warning("#/c", "cookie parameter `z` is not sent"),
+            warning("#/d", "`q` is ignored inside `allOf` member 3"),
+            warning("#/e", "`q` is ignored inside `allOf` member 4"),
+        ];
+        let groups = group_warnings(&ws);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].kind, "`…` is ignored inside `…` member N");
+        assert_eq!(groups[0].count, 4);
+        let firsts: Vec<&str> = groups[0].first.iter().map(|l| l.pointer.as_str()).collect();
+        assert_eq!(firsts, ["#/a", "#/b", "#/d"]);
+        assert_eq!(groups[1].count, 1);
+    }
+}

@@ -16,7 +16,7 @@ pub mod write;
 use std::path::Path;
 
 pub use emit::OutputFile;
-pub use error::{Error, Warning};
+pub use error::{Error, Warning, WarningGroup, group_warnings};
 
 /// Generator settings that do not come from the spec.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -29,6 +29,8 @@ pub struct Settings {
     pub tags: Vec<String>,
     /// Only paths starting with one of these prefixes (all when empty).
     pub path_prefixes: Vec<String>,
+    /// Whether `$ref`s may reach files outside the spec's folder (refused by default).
+    pub allow_outside_refs: bool,
 }
 
 /// The result of generating: the files of the crate and the warnings, sorted.
@@ -50,19 +52,17 @@ pub fn generate_str(file: &str, text: &str, settings: &Settings) -> Result<Gener
 
 /// Generates a crate from a spec file.
 pub fn generate_file(path: &Path, settings: &Settings) -> Result<Generated, Error> {
-    let doc = load::load_file(path)?;
+    let doc = load::load_file_with(path, settings.allow_outside_refs)?;
     generate_doc(&doc, settings)
 }
 
 /// Generates a crate from a loaded document.
 pub fn generate_doc(doc: &load::Document, settings: &Settings) -> Result<Generated, Error> {
-    let (api, mut warnings) = lower::lower(doc, settings).map_err(|mut e| {
-        e.location.line = doc.line_of(&e.location.pointer);
-        e.in_file(&doc.file)
-    })?;
+    let (api, mut warnings) = lower::lower(doc, settings).map_err(|e| doc.locate(e))?;
     for w in &mut warnings {
-        w.location.line = doc.line_of(&w.location.pointer);
+        doc.locate_warning(w);
     }
+    warnings.sort();
     let files = emit::emit(&api, &doc.file)?;
     Ok(Generated {
         files,

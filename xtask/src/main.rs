@@ -8,7 +8,8 @@ use anyhow::{Context, Result, bail};
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--spec FILE|DIR] [--out DIR] [--check] [--crate-name NAME]
-                           [--tag TAG]... [--path-prefix PREFIX]...
+                           [--tag TAG]... [--path-prefix PREFIX]... [--all-warnings]
+                           [--allow-outside-refs]
 
   --spec FILE|DIR      the OpenAPI description (default: spec/, which holds openapi.yaml)
   --out DIR            where to write the crate (default: generated/)
@@ -16,15 +17,41 @@ usage: cargo xtask codegen [--spec FILE|DIR] [--out DIR] [--check] [--crate-name
   --crate-name NAME    the Cargo package name (default: from the spec)
   --tag TAG            only operations with this tag (repeatable)
   --path-prefix PREFIX only paths starting with PREFIX (repeatable)
+  --all-warnings       print every warning (by default, more than 20 are grouped by kind)
+  --allow-outside-refs let `$ref`s reach files outside the spec's folder
+  -h, --help           print this help
 
 usage: cargo xtask bench [--quick] [--out FILE] [--only SECTIONS]
 
   Runs `cargo run --release -p bench` (see `cargo xtask bench --help`): generation speed and
   scale, compile cost of the output, client overhead; prints a table, writes BENCHMARKS.md.";
 
+/// More warnings than this are grouped by kind unless `--all-warnings` is given.
+const WARNINGS_LISTED: usize = 20;
+
+/// A mistake in the command line: printed with the usage, exit status 2.
+#[derive(Debug)]
+struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+fn usage_error(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(message.into()))
+}
+
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<UsageError>().is_some() => {
+            eprintln!("error: {e}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -40,7 +67,7 @@ fn run(args: Vec<String>) -> Result<()> {
             println!("{USAGE}");
             Ok(())
         }
-        Some(other) => bail!("unknown command `{other}`\n{USAGE}"),
+        Some(other) => Err(usage_error(format!("unknown command `{other}`"))),
     }
 }
 
@@ -55,6 +82,8 @@ struct CodegenArgs {
     spec: PathBuf,
     out: PathBuf,
     check: bool,
+    all_warnings: bool,
+    help: bool,
     settings: codegen::Settings,
 }
 
@@ -64,6 +93,8 @@ fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs> {
         spec: root.join("spec"),
         out: root.join("generated"),
         check: false,
+        all_warnings: false,
+        help: false,
         settings: codegen::Settings::default(),
     };
     let mut it = args.iter();
@@ -71,7 +102,7 @@ fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs> {
         let mut value = |name: &str| {
             it.next()
                 .cloned()
-                .with_context(|| format!("{name} needs a value\n{USAGE}"))
+                .ok_or_else(|| usage_error(format!("{name} needs a value")))
         };
         match arg.as_str() {
             "--spec" => parsed.spec = PathBuf::from(value("--spec")?),
@@ -80,8 +111,14 @@ fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs> {
             "--crate-name" => parsed.settings.crate_name = Some(value("--crate-name")?),
             "--tag" => parsed.settings.tags.push(value("--tag")?),
             "--path-prefix" => parsed.settings.path_prefixes.push(value("--path-prefix")?),
-            other => bail!("unknown option `{other}`\n{USAGE}"),
+            "--all-warnings" => parsed.all_warnings = true,
+            "--allow-outside-refs" => parsed.settings.allow_outside_refs = true,
+            "-h" | "--help" => parsed.help = true,
+            other => return Err(usage_error(format!("unknown option `{other}`"))),
         }
+    }
+    if parsed.help {
+        return Ok(parsed);
     }
     if parsed.spec.is_dir() {
         let dir = parsed.spec.clone();
@@ -117,10 +154,12 @@ fn bench(args: &[String]) -> Result<()> {
 
 fn codegen(args: &[String]) -> Result<()> {
     let args = parse_codegen_args(args)?;
-    let generated = codegen::generate_file(&args.spec, &args.settings)?;
-    for w in &generated.warnings {
-        eprintln!("{w}");
+    if args.help {
+        println!("{USAGE}");
+        return Ok(());
     }
+    let generated = codegen::generate_file(&args.spec, &args.settings)?;
+    print_warnings(&generated.warnings, args.all_warnings);
     if args.check {
         let changes = codegen::write::check(&args.out, &generated.files)?;
         if !changes.is_empty() {
@@ -151,6 +190,32 @@ fn codegen(args: &[String]) -> Result<()> {
         generated.files.len() - changes.written.len()
     );
     Ok(())
+}
+
+/// Prints the warnings: all of them when there are few or `all` is set, else one line per kind
+/// with a count and the places of its first cases.
+fn print_warnings(warnings: &[codegen::Warning], all: bool) {
+    if all || warnings.len() <= WARNINGS_LISTED {
+        for w in warnings {
+            eprintln!("{w}");
+        }
+        return;
+    }
+    let groups = codegen::group_warnings(warnings);
+    eprintln!(
+        "{} warnings of {} kinds (`--all-warnings` lists every one):",
+        warnings.len(),
+        groups.len()
+    );
+    for g in &groups {
+        eprintln!("warning: {} x {}", g.count, g.kind);
+        for at in &g.first {
+            eprintln!("    at {at}");
+        }
+        if g.count > g.first.len() {
+            eprintln!("    and {} more", g.count - g.first.len());
+        }
+    }
 }
 
 /// Prints what changed in the public API since the last generation into `out`, and whether it

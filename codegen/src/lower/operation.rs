@@ -103,7 +103,8 @@ pub fn lower_paths<'d>(
             let Some((_, method)) = METHODS.iter().find(|(m, _)| m == key) else {
                 continue;
             };
-            let op_ptr = child(&item_ptr, key);
+            // An operation may itself be a `$ref` (common in multi-file specs).
+            let (op, op_ptr) = doc.deref(op, &child(&item_ptr, key))?;
             if !selected_by_tag(op, settings) {
                 continue;
             }

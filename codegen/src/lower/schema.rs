@@ -515,9 +515,17 @@ impl<'d> Types<'d> {
                 )?;
             }
         }
-        match obj.get("properties") {
-            Some(Value::Object(props)) => {
-                let pptr = child(&ptr, "properties");
+        // `properties: {$ref: ...}` (a shared map of properties, seen in multi-file specs).
+        let properties = match obj.get("properties") {
+            Some(p) if p.get("$ref").is_some_and(Value::is_string) => {
+                let (target, tptr) = self.doc.deref(p, &child(&ptr, "properties"))?;
+                Some((target, tptr))
+            }
+            Some(p) => Some((p, child(&ptr, "properties"))),
+            None => None,
+        };
+        match properties {
+            Some((Value::Object(props), pptr)) => {
                 for (name, schema) in props {
                     // A later member replaces an earlier property wholesale (the envelope override).
                     view.properties.shift_remove(name);
@@ -525,11 +533,8 @@ impl<'d> Types<'d> {
                         .insert(name.clone(), (schema, child(&pptr, name)));
                 }
             }
-            Some(_) => {
-                return Err(SpecError::new(
-                    child(&ptr, "properties"),
-                    "`properties` must be a mapping",
-                ));
+            Some((_, pptr)) => {
+                return Err(SpecError::new(pptr, "`properties` must be a mapping"));
             }
             None => {}
         }
@@ -975,10 +980,31 @@ pub fn with_facts(doc: Option<String>, schema: &Value) -> Option<String> {
     })
 }
 
-/// The component name if `ptr` is `#/components/schemas/NAME`.
+/// The name a schema at `ptr` gives its type: `NAME` for `#/components/schemas/NAME`, also in
+/// another file of a multi-file spec; there, also a top-level key of the file (`file.yaml#/NAME`)
+/// or the file's stem for a whole-file schema (`models/droplet.yaml`).
 pub fn component_name(ptr: &str) -> Option<&str> {
-    let rest = ptr.strip_prefix("#/components/schemas/")?;
-    if rest.contains('/') { None } else { Some(rest) }
+    if let Some(rest) = ptr.strip_prefix("#/components/schemas/") {
+        return if rest.contains('/') { None } else { Some(rest) };
+    }
+    let mounted = ptr
+        .strip_prefix("#/")?
+        .strip_prefix(crate::load::MOUNT_KEY)?;
+    let mounted = mounted.strip_prefix('/')?;
+    let (file, inner) = mounted.split_once('/').unwrap_or((mounted, ""));
+    if inner.is_empty() {
+        let name = file.rsplit("~1").next().unwrap_or(file);
+        let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+        return (!stem.is_empty()).then_some(stem);
+    }
+    if let Some(rest) = inner.strip_prefix("components/schemas/") {
+        return if rest.contains('/') { None } else { Some(rest) };
+    }
+    if inner.contains('/') {
+        None
+    } else {
+        Some(inner)
+    }
 }
 
 /// A schema's description, if it has one.
