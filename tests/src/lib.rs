@@ -41,21 +41,24 @@ pub fn upstream_spec(ext: &str) -> Option<PathBuf> {
     }
 }
 
-/// The fixture specs in `tests/fixtures/<group>/`, sorted by name, as (name, path).
+/// The fixture specs in `tests/fixtures/<group>/`, sorted by name, as (name, path). A folder
+/// holding `openapi.yaml` is one multi-file fixture named after the folder.
 pub fn fixtures(group: &str) -> Vec<(String, PathBuf)> {
     let dir = root().join("tests/fixtures").join(group);
     let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
-        .map(|p| {
-            (
-                p.file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                p,
-            )
+        .filter_map(|p| {
+            if p.is_dir() {
+                let name = p.file_name()?.to_string_lossy().into_owned();
+                let root = p.join("openapi.yaml");
+                return root.is_file().then_some((name, root));
+            }
+            let name = p.file_stem()?.to_string_lossy().into_owned();
+            p.extension()
+                .is_some_and(|e| e == "yaml" || e == "json")
+                .then_some((name, p))
         })
         .collect();
     out.sort();

@@ -13,6 +13,125 @@ fn error_for(name: &str) -> String {
     }
 }
 
+/// The error for a multi-file bad spec: `tests/fixtures/bad/<name>/openapi.yaml`.
+fn error_for_folder(name: &str, settings: &Settings) -> String {
+    let path = tests::root()
+        .join("tests/fixtures/bad")
+        .join(name)
+        .join("openapi.yaml");
+    match codegen::generate_file(&path, settings) {
+        Ok(_) => panic!("{name}: expected an error"),
+        Err(e) => e.to_string(),
+    }
+}
+
+const REF_AT: &str =
+    "openapi.yaml: #/paths/~1a/get/responses/200/content/application~1json/schema/$ref (line 12): ";
+
+#[test]
+fn ref_leaving_the_spec_folder_is_refused_unless_allowed() {
+    let e = error_for_folder("outside_ref", &Settings::default());
+    assert!(e.starts_with(REF_AT), "{e}");
+    assert!(
+        e.contains("`$ref: ../../ok/multi_file/models/pet.yaml` leaves the spec's folder")
+            && e.ends_with("pass --allow-outside-refs to allow it"),
+        "{e}"
+    );
+    let path = tests::root().join("tests/fixtures/bad/outside_ref/openapi.yaml");
+    let allowed = Settings {
+        allow_outside_refs: true,
+        ..Settings::default()
+    };
+    let generated = codegen::generate_file(&path, &allowed).expect("allowed with the flag");
+    assert!(generated.api.types.iter().any(|t| t.name == "Pet"));
+}
+
+#[test]
+fn url_ref_is_never_fetched() {
+    let e = error_for_folder("url_ref", &Settings::default());
+    assert_eq!(
+        e,
+        format!(
+            "{REF_AT}`$ref: https://example.com/schemas/pet.yaml#/Pet` is a URL; the generator \
+             never fetches anything: save the document beside the spec and refer to it by a \
+             relative path"
+        )
+    );
+}
+
+#[test]
+fn dangling_ref_into_another_file_names_both() {
+    let e = error_for_folder("dangling_file_ref", &Settings::default());
+    assert_eq!(
+        e,
+        format!("{REF_AT}`$ref: models.yaml#/Missing` points at nothing in that file")
+    );
+}
+
+#[test]
+fn ref_to_a_missing_file_names_it() {
+    let e = error_for_folder("missing_file", &Settings::default());
+    assert!(
+        e.starts_with(&format!(
+            "{REF_AT}`$ref: schemas/nothere.yaml` names a file that cannot be read"
+        )),
+        "{e}"
+    );
+}
+
+#[test]
+fn cycle_across_files_names_each_file() {
+    let e = error_for_folder("cross_file_cycle", &Settings::default());
+    assert!(
+        e.ends_with("reference cycle: a.yaml#/A -> b.yaml#/B -> a.yaml#/A"),
+        "{e}"
+    );
+}
+
+#[test]
+fn errors_inside_another_file_name_that_file_and_line() {
+    let doc = codegen::load::parse_files(&[
+        (
+            "openapi.yaml",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    $ref: paths/a.yaml\n",
+        ),
+        ("paths/a.yaml", "# the path item\nget:\n  summary: no responses\n"),
+    ])
+    .expect("loads");
+    let e = codegen::generate_doc(&doc, &Settings::default())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert_eq!(
+        e,
+        "paths/a.yaml: #/get (line 2): the operation has no `responses`; at least one is required"
+    );
+}
+
+#[test]
+fn cli_help_exits_0_and_unknown_options_exit_2() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO"))
+            .current_dir(tests::root())
+            .args(["run", "--quiet", "-p", "xtask", "--"])
+            .args(args)
+            .output()
+            .expect("run xtask")
+    };
+    let help = run(&["codegen", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("usage: cargo xtask codegen"));
+    let bad = run(&["codegen", "--no-such-option"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("unknown option `--no-such-option`") && stderr.contains("usage:"),
+        "{stderr}"
+    );
+    let missing = run(&["codegen", "--spec"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
 #[test]
 fn malformed_yaml_names_the_line() {
     let e = error_for("malformed_yaml");

@@ -982,7 +982,8 @@ pub fn with_facts(doc: Option<String>, schema: &Value) -> Option<String> {
 
 /// The name a schema at `ptr` gives its type: `NAME` for `#/components/schemas/NAME`, also in
 /// another file of a multi-file spec; there, also a top-level key of the file (`file.yaml#/NAME`)
-/// or the file's stem for a whole-file schema (`models/droplet.yaml`).
+/// or a `definitions`/`$defs` entry, or the file's stem for a whole-file schema
+/// (`models/droplet.yaml`).
 pub fn component_name(ptr: &str) -> Option<&str> {
     if let Some(rest) = ptr.strip_prefix("#/components/schemas/") {
         return if rest.contains('/') { None } else { Some(rest) };
@@ -997,14 +998,11 @@ pub fn component_name(ptr: &str) -> Option<&str> {
         let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
         return (!stem.is_empty()).then_some(stem);
     }
-    if let Some(rest) = inner.strip_prefix("components/schemas/") {
-        return if rest.contains('/') { None } else { Some(rest) };
-    }
-    if inner.contains('/') {
-        None
-    } else {
-        Some(inner)
-    }
+    let rest = ["components/schemas/", "definitions/", "$defs/"]
+        .iter()
+        .find_map(|p| inner.strip_prefix(p))
+        .unwrap_or(inner);
+    if rest.contains('/') { None } else { Some(rest) }
 }
 
 /// A schema's description, if it has one.
@@ -1054,7 +1052,31 @@ fn plausible_regex(p: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::plausible_regex;
+    use super::{component_name, plausible_regex};
+
+    #[test]
+    fn schemas_in_other_files_are_named_after_their_place() {
+        let mounted = |p: &str| format!("#/{}/{p}", crate::load::MOUNT_KEY);
+        assert_eq!(component_name("#/components/schemas/Pet"), Some("Pet"));
+        assert_eq!(
+            component_name("#/components/schemas/Pet/properties/a"),
+            None
+        );
+        assert_eq!(component_name(&mounted("models~1pet.yaml")), Some("pet"));
+        assert_eq!(
+            component_name(&mounted("m.yaml/definitions/Tag")),
+            Some("Tag")
+        );
+        assert_eq!(
+            component_name(&mounted("m.yaml/components/schemas/X")),
+            Some("X")
+        );
+        assert_eq!(component_name(&mounted("m.yaml/Droplet")), Some("Droplet"));
+        assert_eq!(
+            component_name(&mounted("m.yaml/Droplet/properties/a")),
+            None
+        );
+    }
 
     #[test]
     fn regex_plausibility() {
