@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub mod constructs;
+pub mod corpus;
 
 /// The Rust examples in README.md, compiled as doctests so that the README stays true.
 #[cfg(doctest)]

@@ -152,9 +152,23 @@ fn escape_line(line: &str) -> String {
             i += 1;
             continue;
         }
-        if starts_url(&chars[i..]) && (i == 0 || !matches!(chars[i - 1], '<' | '(' | '"' | '\'')) {
+        if c == '<' && starts_url(&chars[i + 1..]) {
+            // An autolink `<https://...>` is kept as it is.
+            let close = (i + 1..chars.len())
+                .find(|&j| chars[j].is_whitespace() || matches!(chars[j], '<' | '>'));
+            if let Some(end) = close.filter(|&j| chars[j] == '>') {
+                out.extend(&chars[i..=end]);
+                i = end + 1;
+                continue;
+            }
+        }
+        // Any other URL is wrapped, also inside quotes or parentheses: rustdoc's `bare_urls`
+        // lint fires there too (a link whose text spans two lines is no longer a link here).
+        if starts_url(&chars[i..]) {
             let end = (i..chars.len())
-                .find(|&j| chars[j].is_whitespace() || matches!(chars[j], '>' | ')' | '"'))
+                .find(|&j| {
+                    chars[j].is_whitespace() || matches!(chars[j], '<' | '>' | ')' | '"' | '\'' | '`')
+                })
                 .unwrap_or(chars.len());
             let mut url: String = chars[i..end].iter().collect();
             let mut tail = String::new();
@@ -217,6 +231,13 @@ mod tests {
     #[test]
     fn bare_urls_are_wrapped() {
         assert_eq!(sanitize("at https://a.b/c."), "at <https://a.b/c>.");
+        assert_eq!(sanitize("(e.g. \"https://a.b\")"), "(e.g. \"<https://a.b>\")");
+        assert_eq!(sanitize("Cluster](https://a.b/c)."), "Cluster\\](<https://a.b/c>).");
+        assert_eq!(sanitize("see <https://a.b/c> ok"), "see <https://a.b/c> ok");
+        assert_eq!(
+            sanitize("Format: https://<host>:<port>."),
+            "Format: <https://>&lt;host&gt;:&lt;port&gt;."
+        );
     }
 
     #[test]

@@ -1,0 +1,335 @@
+//! The real-world corpus: every public spec in `../shared/realworld/` is generated, checked and
+//! documented with warnings denied, and measured (one table row per spec).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// One spec of the corpus: a short name and its root file.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The file or folder name under `realworld/`, such as `oxide.json` or `digitalocean`.
+    pub name: String,
+    /// The root file of the description.
+    pub root: PathBuf,
+}
+
+/// The corpus folder, or `None` (after printing `SKIPPED:`) when it is absent outside CI.
+/// Under CI (`CI` set) a missing folder is a failure, not a skip.
+pub fn folder() -> Option<PathBuf> {
+    let dir = crate::root().join("../shared/realworld");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{} is absent; CI must have ../shared beside the repository",
+        dir.display()
+    );
+    eprintln!(
+        "SKIPPED: {} is absent (it lives in ../shared beside the repository)",
+        dir.display()
+    );
+    None
+}
+
+/// Every spec in the corpus, sorted by name: each top-level `.json`/`.yaml`/`.yml` file, and for
+/// each folder the one file in it whose text starts an OpenAPI document (`openapi:` at the top).
+pub fn specs(dir: &Path) -> Vec<Spec> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            let mut roots = Vec::new();
+            find_roots(&path, &mut roots);
+            roots.sort();
+            assert_eq!(
+                roots.len(),
+                1,
+                "{}: expected one OpenAPI root file, found {roots:?}",
+                path.display()
+            );
+            out.push(Spec {
+                name,
+                root: roots.remove(0),
+            });
+        } else if is_spec_file(&path) {
+            out.push(Spec { name, root: path });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+fn is_spec_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
+}
+
+fn find_roots(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            find_roots(&path, out);
+        } else if is_spec_file(&path) {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            if text
+                .lines()
+                .any(|l| l.starts_with("openapi:") || l.starts_with("\"openapi\":"))
+            {
+                out.push(path);
+            }
+        }
+    }
+}
+
+/// What one spec gave.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The spec's name.
+    pub name: String,
+    /// Operations in the spec (after `$ref`s), generated, and skipped with their reasons.
+    pub operations: usize,
+    /// Operations generated.
+    pub generated: usize,
+    /// Why operations were skipped, one line per warning that says so.
+    pub skipped: Vec<String>,
+    /// Named types emitted.
+    pub types: usize,
+    /// Warnings by kind (count, kind), the largest first.
+    pub warnings: Vec<(usize, String)>,
+    /// Emitted lines (generated files only).
+    pub lines: usize,
+    /// Generation, `cargo check` and `cargo doc` wall times.
+    pub times: [Duration; 3],
+    /// Peak memory of the `cargo check` process tree, in bytes (sampled every 50 ms).
+    pub check_peak: u64,
+}
+
+impl Row {
+    /// The table header matching [`Row::line`].
+    pub const HEADER: &str = "| spec | operations generated / in spec | skipped (why) | types | warnings by kind | emitted lines | generation | cargo check | check peak memory | cargo doc |\n|---|---|---|---|---|---|---|---|---|---|";
+
+    /// One Markdown table row.
+    pub fn line(&self) -> String {
+        let skipped = if self.skipped.is_empty() {
+            "0".to_owned()
+        } else {
+            format!("{}: {}", self.skipped.len(), self.skipped.join("; "))
+        };
+        let warnings = if self.warnings.is_empty() {
+            "0".to_owned()
+        } else {
+            self.warnings
+                .iter()
+                .map(|(n, k)| format!("{n} x {}", k.replace('|', "\\|")))
+                .collect::<Vec<_>>()
+                .join("<br>")
+        };
+        format!(
+            "| {} | {} / {} | {} | {} | {} | {} | {:.1} s | {:.1} s | {} MiB | {:.1} s |",
+            self.name,
+            self.generated,
+            self.operations,
+            skipped.replace('|', "\\|"),
+            self.types,
+            warnings,
+            self.lines,
+            self.times[0].as_secs_f64(),
+            self.times[1].as_secs_f64(),
+            self.check_peak / (1024 * 1024),
+            self.times[2].as_secs_f64(),
+        )
+    }
+}
+
+/// Counts the operations a document declares: HTTP-method keys of every path item.
+fn count_operations(doc: &codegen::load::Document) -> usize {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let Some(paths) = doc.root.get("paths").and_then(|p| p.as_object()) else {
+        return 0;
+    };
+    paths
+        .iter()
+        .filter_map(|(path, item)| {
+            let ptr = codegen::load::child("#/paths", path);
+            doc.deref(item, &ptr).ok().map(|(v, _)| v)
+        })
+        .filter_map(serde_json::Value::as_object)
+        .map(|item| item.keys().filter(|k| METHODS.contains(&k.as_str())).count())
+        .sum()
+}
+
+/// Generates `spec` into a scratch crate, checks and documents it with warnings denied, and
+/// measures it. Panics with the tool's output when generation, `check` or `doc` fails.
+pub fn run(spec: &Spec) -> Row {
+    let crate_name = format!("corpus-{}", spec.name.replace(['.', '_'], "-"));
+    let settings = codegen::Settings {
+        crate_name: Some(crate_name.clone()),
+        ..codegen::Settings::default()
+    };
+    let started = Instant::now();
+    let doc = codegen::load::load_file(&spec.root)
+        .unwrap_or_else(|e| panic!("{}: does not load: {e}", spec.name));
+    let generated = codegen::generate_doc(&doc, &settings)
+        .unwrap_or_else(|e| panic!("{}: does not generate: {e}", spec.name));
+    let gen_time = started.elapsed();
+    let operations = count_operations(&doc);
+    let generated_ops: usize = generated
+        .api
+        .resources
+        .iter()
+        .map(|r| r.operations.len())
+        .sum();
+    let skipped: Vec<String> = generated
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("operation skipped"))
+        .map(|w| format!("{} ({})", w.location.pointer, w.message))
+        .collect();
+    let warnings = codegen::group_warnings(&generated.warnings)
+        .into_iter()
+        .map(|g| (g.count, g.kind))
+        .collect();
+    let lines = generated
+        .files
+        .iter()
+        .filter(|f| f.emitted)
+        .map(|f| f.contents.lines().count())
+        .sum();
+
+    let target = crate::root().join("target");
+    // A scratch workspace of one member, outside this workspace, with this workspace's lock file.
+    let workspace = target.join("compile-tests").join(&crate_name);
+    let dir = workspace.join(&crate_name);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    std::fs::write(
+        workspace.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"3\"\nmembers = [{crate_name:?}]\n"),
+    )
+    .expect("workspace manifest");
+    if let Ok(lock) = std::fs::read(crate::root().join("Cargo.lock")) {
+        std::fs::write(workspace.join("Cargo.lock"), lock).expect("lock file");
+    }
+    codegen::write::write(&dir, &generated.files)
+        .unwrap_or_else(|e| panic!("{}: write: {e}", spec.name));
+    let target_dir = target.join("compile-tests-target");
+    let (check_time, check_peak) = cargo(
+        &workspace,
+        &target_dir,
+        &["check", "--offline", "--quiet"],
+        "RUSTFLAGS",
+        &spec.name,
+    );
+    let (doc_time, _) = cargo(
+        &workspace,
+        &target_dir,
+        &["doc", "--offline", "--no-deps", "--quiet"],
+        "RUSTDOCFLAGS",
+        &spec.name,
+    );
+    Row {
+        name: spec.name.clone(),
+        operations,
+        generated: generated_ops,
+        skipped,
+        types: generated.api.types.len(),
+        warnings,
+        lines,
+        times: [gen_time, check_time, doc_time],
+        check_peak,
+    }
+}
+
+/// Runs cargo with `flags_var=-D warnings`, returning its wall time and the peak memory of its
+/// process tree. Panics with cargo's output on failure.
+fn cargo(dir: &Path, target: &Path, args: &[&str], flags_var: &str, name: &str) -> (Duration, u64) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let started = Instant::now();
+    let mut child = Command::new(cargo)
+        .current_dir(dir)
+        .args(args)
+        .env("CARGO_TARGET_DIR", target)
+        .env(flags_var, "-D warnings")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run cargo");
+    let pid = child.id();
+    let stderr = child.stderr.take();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut s) = stderr {
+            let _ = std::io::Read::read_to_string(&mut s, &mut text);
+        }
+        text
+    });
+    let mut peak = 0u64;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for cargo") {
+            break status;
+        }
+        peak = peak.max(tree_rss(pid));
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let took = started.elapsed();
+    let stderr = reader.join().unwrap_or_default();
+    assert!(
+        status.success(),
+        "{name}: `cargo {}` fails with warnings denied in {}:\n{stderr}",
+        args[0],
+        dir.display()
+    );
+    (took, peak)
+}
+
+/// The resident memory of `pid` and all its descendants, in bytes, from `/proc`.
+fn tree_rss(pid: u32) -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    let mut procs: Vec<(u32, u32, u64)> = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let Ok(p) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(status) = std::fs::read_to_string(format!("/proc/{p}/status")) else {
+            continue;
+        };
+        let field = |key: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+        };
+        let ppid = field("PPid:").and_then(|v| u32::try_from(v).ok()).unwrap_or(0);
+        procs.push((p, ppid, field("VmRSS:").unwrap_or(0) * 1024));
+    }
+    let mut tree = vec![pid];
+    let mut total = 0;
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        for &(p, ppid, rss) in &procs {
+            if p == parent {
+                total += rss;
+            }
+            if ppid == parent && !tree.contains(&p) {
+                tree.push(p);
+            }
+        }
+        i += 1;
+    }
+    total
+}

@@ -1,0 +1,58 @@
+//! The real-world corpus (`../shared/realworld/`): each public spec generates, and its crate
+//! passes `cargo check` and `cargo doc` with warnings denied. Prints one row per spec.
+//!
+//! Cloudflare's whole API is by far the largest (about 4 minutes of `cargo check`), so it has a
+//! test of its own and CI gives it a step of its own. The tests take turns (a lock), so that the
+//! times and memory they print are not inflated by each other.
+
+use std::sync::Mutex;
+
+use tests::corpus::{self, Row};
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// The spec too large to share a step with the others.
+const WHOLE_CLOUDFLARE: &str = "cloudflare.json";
+
+fn run(select: impl Fn(&str) -> bool) -> usize {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let Some(dir) = corpus::folder() else {
+        return 0;
+    };
+    let specs: Vec<_> = corpus::specs(&dir)
+        .into_iter()
+        .filter(|s| select(&s.name))
+        .collect();
+    let mut rows = Vec::new();
+    for spec in &specs {
+        let row = corpus::run(spec);
+        eprintln!("{}\n{}", Row::HEADER, row.line());
+        rows.push(row);
+    }
+    println!("{}", Row::HEADER);
+    for row in &rows {
+        println!("{}", row.line());
+    }
+    for row in &rows {
+        assert!(row.generated > 0, "{}: no operation generated", row.name);
+    }
+    specs.len()
+}
+
+#[test]
+fn realworld_specs_generate_check_and_document() {
+    let n = run(|name| name != WHOLE_CLOUDFLARE);
+    if corpus::folder().is_some() {
+        assert!(n >= 4, "expected the four smaller specs, found {n}");
+    }
+}
+
+#[test]
+fn whole_cloudflare_spec_generates_checks_and_documents() {
+    let n = run(|name| name == WHOLE_CLOUDFLARE);
+    if corpus::folder().is_some() {
+        assert_eq!(n, 1, "{WHOLE_CLOUDFLARE} is in the corpus");
+    }
+}
