@@ -165,7 +165,11 @@ fn count_operations(doc: &codegen::load::Document) -> usize {
             doc.deref(item, &ptr).ok().map(|(v, _)| v)
         })
         .filter_map(serde_json::Value::as_object)
-        .map(|item| item.keys().filter(|k| METHODS.contains(&k.as_str())).count())
+        .map(|item| {
+            item.keys()
+                .filter(|k| METHODS.contains(&k.as_str()))
+                .count()
+        })
         .sum()
 }
 
@@ -313,7 +317,9 @@ fn tree_rss(pid: u32) -> u64 {
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse::<u64>().ok())
         };
-        let ppid = field("PPid:").and_then(|v| u32::try_from(v).ok()).unwrap_or(0);
+        let ppid = field("PPid:")
+            .and_then(|v| u32::try_from(v).ok())
+            .unwrap_or(0);
         procs.push((p, ppid, field("VmRSS:").unwrap_or(0) * 1024));
     }
     let mut tree = vec![pid];

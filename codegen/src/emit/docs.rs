@@ -167,7 +167,8 @@ fn escape_line(line: &str) -> String {
         if starts_url(&chars[i..]) {
             let end = (i..chars.len())
                 .find(|&j| {
-                    chars[j].is_whitespace() || matches!(chars[j], '<' | '>' | ')' | '"' | '\'' | '`')
+                    chars[j].is_whitespace()
+                        || matches!(chars[j], '<' | '>' | ')' | '"' | '\'' | '`')
                 })
                 .unwrap_or(chars.len());
             let mut url: String = chars[i..end].iter().collect();
@@ -231,8 +232,14 @@ mod tests {
     #[test]
     fn bare_urls_are_wrapped() {
         assert_eq!(sanitize("at https://a.b/c."), "at <https://a.b/c>.");
-        assert_eq!(sanitize("(e.g. \"https://a.b\")"), "(e.g. \"<https://a.b>\")");
-        assert_eq!(sanitize("Cluster](https://a.b/c)."), "Cluster\\](<https://a.b/c>).");
+        assert_eq!(
+            sanitize("(e.g. \"https://a.b\")"),
+            "(e.g. \"<https://a.b>\")"
+        );
+        assert_eq!(
+            sanitize("Cluster](https://a.b/c)."),
+            "Cluster\\](<https://a.b/c>)."
+        );
         assert_eq!(sanitize("see <https://a.b/c> ok"), "see <https://a.b/c> ok");
         assert_eq!(
             sanitize("Format: https://<host>:<port>."),
