@@ -188,6 +188,9 @@ pub enum TypeRef {
     Boxed(Box<TypeRef>),
     /// Raw bytes (`Vec<u8>`): binary file parts and non-JSON bodies.
     Bytes,
+    /// A `multipart/form-data` form the caller builds part by part (the runtime's `Multipart`),
+    /// for forms whose schema is not one plain object.
+    MultipartForm,
 }
 
 /// A group of operations on one kind of thing, such as `client_certificates`.
@@ -322,6 +325,45 @@ pub struct Body {
     pub doc: Option<String>,
     /// How the body is encoded.
     pub kind: BodyKind,
+    /// For a form-encoded body: the fields whose `style`/`explode` are not the default, in spec
+    /// order.
+    pub form_fields: Vec<FormField>,
+}
+
+/// How one field of an `application/x-www-form-urlencoded` body is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormField {
+    /// The field's name on the wire.
+    pub wire_name: String,
+    /// The `style`: `form`, `spaceDelimited`, `pipeDelimited` or `deepObject`.
+    pub style: FormStyle,
+    /// Whether lists and objects are spread over several pairs.
+    pub explode: bool,
+}
+
+/// The `style` of a form field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormStyle {
+    /// `form`.
+    Form,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+}
+
+impl FormStyle {
+    /// The variant name of the runtime's `FormStyle`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            FormStyle::Form => "Form",
+            FormStyle::SpaceDelimited => "SpaceDelimited",
+            FormStyle::PipeDelimited => "PipeDelimited",
+            FormStyle::DeepObject => "DeepObject",
+        }
+    }
 }
 
 /// How a request body is encoded on the wire.
@@ -333,6 +375,10 @@ pub enum BodyKind {
     Ndjson,
     /// `multipart/form-data`: the body type is a struct, one part per field.
     Multipart,
+    /// `multipart/form-data` whose schema is not one plain object: the caller builds the parts.
+    MultipartParts,
+    /// `application/x-www-form-urlencoded`: a struct (or map), encoded field by field.
+    Form,
     /// Raw bytes sent as they are with the media type (`application/octet-stream`, ...).
     Bytes,
 }

@@ -4,7 +4,7 @@
 //! `RequestBuilder`, which owns transport, retries, envelope decoding and errors.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::docs::{code, doc_attrs, doc_paragraphs, raw_doc};
 use super::ident;
@@ -308,11 +308,12 @@ fn validation(api: &Api, op: &Operation) -> TokenStream {
             quote! { if let ::std::option::Option::Some(v) = &self.#n { #check } }
         });
     }
-    let Some(body) = op
-        .body
-        .as_ref()
-        .filter(|b| matches!(b.kind, BodyKind::Json | BodyKind::Multipart))
-    else {
+    let Some(body) = op.body.as_ref().filter(|b| {
+        matches!(
+            b.kind,
+            BodyKind::Json | BodyKind::Multipart | BodyKind::Form
+        )
+    }) else {
         return out;
     };
     let TypeRef::Named(name) = &body.ty else {
@@ -410,6 +411,20 @@ fn body_statement(api: &Api, body: &Body) -> TokenStream {
         BodyKind::Bytes => {
             let ct = &body.content_type;
             quote!(request = request.bytes_body(#ct, body);)
+        }
+        BodyKind::MultipartParts => quote!(request = request.multipart_body(body);),
+        BodyKind::Form => {
+            let fields = body.form_fields.iter().map(|f| {
+                let name = &f.wire_name;
+                let style = format_ident!("{}", f.style.variant());
+                let explode = f.explode;
+                quote!(crate::runtime::FormField {
+                    name: #name,
+                    style: crate::runtime::FormStyle::#style,
+                    explode: #explode,
+                })
+            });
+            quote!(request = request.form_body(&body, &[#(#fields),*]);)
         }
         BodyKind::Multipart => {
             let fields = match &body.ty {

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{inner_doc, sanitize};
-use crate::ir::{Api, Operation, ParamLocation, Resource, TypeRef};
+use crate::ir::{Api, BodyKind, Operation, ParamLocation, Resource, TypeRef};
 
 /// The generated crate's manifest: a package section, then the runtime's dependencies verbatim.
 pub fn cargo_toml(api: &Api, spec_name: &str) -> String {
@@ -108,6 +108,21 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         text.push('\n');
     }
     let inner = inner_doc(&text);
+    // Forms whose parts the caller builds take the runtime's `Multipart`.
+    let multipart = api
+        .resources
+        .iter()
+        .flat_map(|r| &r.operations)
+        .any(|o| {
+            o.body
+                .as_ref()
+                .is_some_and(|b| b.kind == BodyKind::MultipartParts)
+        })
+        .then(|| {
+            quote!(
+                pub use runtime::Multipart;
+            )
+        });
     quote! {
         #inner
         #![deny(missing_docs)]
@@ -118,6 +133,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub mod types;
 
         pub use runtime::{ApiError, ApiMessage, ApiResponse, Client, ClientBuilder, Credentials, Error, RequestOptions, Result};
+        #multipart
     }
 }
 

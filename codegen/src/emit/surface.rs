@@ -105,6 +105,7 @@ fn ty_text(ty: &TypeRef) -> String {
         TypeRef::Boolean => "bool".to_owned(),
         TypeRef::Json => "Value".to_owned(),
         TypeRef::Bytes => "Vec<u8>".to_owned(),
+        TypeRef::MultipartForm => "Multipart".to_owned(),
         TypeRef::Named(n) => n.clone(),
         TypeRef::Array(t) => format!("Vec<{}>", ty_text(t)),
         TypeRef::Map(t) => format!("Map<{}>", ty_text(t)),

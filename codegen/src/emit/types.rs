@@ -28,6 +28,7 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::Boolean => quote!(bool),
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+        TypeRef::MultipartForm => quote!(crate::runtime::Multipart),
         TypeRef::Named(name) => {
             let name = ident(name);
             quote!(crate::types::#name)

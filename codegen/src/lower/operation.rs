@@ -7,8 +7,8 @@ use super::schema::{Types, component_name, description, with_facts};
 use crate::Settings;
 use crate::error::{SpecError, SpecResult};
 use crate::ir::{
-    Body, BodyKind, Constraints, Method, Operation, Pagination, Param, ParamLocation, Resource,
-    Response, TypeRef,
+    Body, BodyKind, Constraints, FormField, FormStyle, Method, Operation, Pagination, Param,
+    ParamLocation, Resource, Response, TypeRef,
 };
 use crate::load::{Document, child};
 use crate::naming::{self, Namespace};
@@ -450,7 +450,7 @@ impl<'d> OpContext<'_, 'd> {
                 "a request body needs a `content` mapping",
             ));
         };
-        // JSON first, then multipart, then anything else as raw bytes.
+        // JSON first, then multipart, then a URL-encoded form, then anything else as raw bytes.
         let pick = content
             .iter()
             .find(|(m, _)| is_json(m))
@@ -459,6 +459,7 @@ impl<'d> OpContext<'_, 'd> {
                     .iter()
                     .find(|(m, _)| media_base(m) == "multipart/form-data")
             })
+            .or_else(|| content.iter().find(|(m, _)| media_base(m) == FORM_MEDIA))
             .or_else(|| content.iter().next());
         let Some((media, node)) = pick else {
             return Err(SpecError::new(
@@ -470,6 +471,7 @@ impl<'d> OpContext<'_, 'd> {
         let sptr = child(&mptr, "schema");
         let schema = node.get("schema");
         let base = media_base(media);
+        let mut form_fields = Vec::new();
         let (kind, ty) = if is_json(media) {
             let ty = match schema {
                 Some(schema) => {
@@ -489,15 +491,35 @@ impl<'d> OpContext<'_, 'd> {
                     "{media} without a schema"
                 )));
             };
-            let l = types.lower_binary_as_bytes(schema, &sptr, &format!("{hint}Form"))?;
+            // A choice of forms (`oneOf`/`anyOf`): the caller builds the parts.
+            let (target, _) = self.doc.deref(schema, &sptr)?;
+            if target.get("oneOf").is_some() || target.get("anyOf").is_some() {
+                (BodyKind::MultipartParts, TypeRef::MultipartForm)
+            } else {
+                let l = types.lower_binary_as_bytes(schema, &sptr, &format!("{hint}Form"))?;
+                match &l.ty {
+                    TypeRef::Named(name) if types.is_struct(name) => (BodyKind::Multipart, l.ty),
+                    _ => (BodyKind::MultipartParts, TypeRef::MultipartForm),
+                }
+            }
+        } else if base == FORM_MEDIA {
+            let Some(schema) = schema else {
+                return Ok(BodyOutcome::Unsupported(format!(
+                    "{media} without a schema"
+                )));
+            };
+            let l = types.lower(schema, &sptr, &format!("{hint}Form"))?;
             match &l.ty {
-                TypeRef::Named(name) if types.is_struct(name) => (BodyKind::Multipart, l.ty),
+                TypeRef::Named(name) if types.is_struct(name) => {}
+                TypeRef::Map(_) | TypeRef::Json => {}
                 _ => {
                     return Ok(BodyOutcome::Unsupported(format!(
                         "{media} whose schema is not an object"
                     )));
                 }
             }
+            form_fields = form_encodings(node, &mptr, types);
+            (BodyKind::Form, l.ty)
         } else if base.ends_with("ndjson") || base == "application/jsonl" {
             let item = match schema.map(|s| self.doc.deref(s, &sptr)).transpose()? {
                 Some((target, tptr))
@@ -544,6 +566,7 @@ impl<'d> OpContext<'_, 'd> {
             content_type: media.clone(),
             doc: description(body),
             kind,
+            form_fields,
         })))
     }
 
@@ -728,6 +751,46 @@ enum BodyOutcome {
 }
 
 /// The media type without parameters, lower-cased.
+/// The media type of URL-encoded forms.
+const FORM_MEDIA: &str = "application/x-www-form-urlencoded";
+
+/// The fields of a URL-encoded form whose `encoding` is not the default (`style: form`,
+/// `explode: true`), in spec order. An unknown style is warned about and treated as `form`.
+fn form_encodings(media: &Value, mptr: &str, types: &mut Types<'_>) -> Vec<FormField> {
+    let Some(encoding) = media.get("encoding").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let eptr = child(mptr, "encoding");
+    let mut out = Vec::new();
+    for (name, enc) in encoding {
+        let style = match enc.get("style").and_then(Value::as_str) {
+            None | Some("form") => FormStyle::Form,
+            Some("spaceDelimited") => FormStyle::SpaceDelimited,
+            Some("pipeDelimited") => FormStyle::PipeDelimited,
+            Some("deepObject") => FormStyle::DeepObject,
+            Some(other) => {
+                types.warn(
+                    &child(&child(&eptr, name), "style"),
+                    format!("form style `{other}` is not one OpenAPI defines; using `form`"),
+                );
+                FormStyle::Form
+            }
+        };
+        let explode = enc
+            .get("explode")
+            .and_then(Value::as_bool)
+            .unwrap_or(style == FormStyle::Form);
+        if style != FormStyle::Form || !explode {
+            out.push(FormField {
+                wire_name: name.clone(),
+                style,
+                explode,
+            });
+        }
+    }
+    out
+}
+
 fn media_base(media: &str) -> String {
     media
         .split(';')

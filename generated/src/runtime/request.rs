@@ -257,6 +257,19 @@ impl<'a> RequestBuilder<'a> {
         self
     }
 
+    /// Sets an `application/x-www-form-urlencoded` body from a typed struct; `fields` lists the
+    /// fields whose `style`/`explode` differ from the default. A serialisation failure is
+    /// reported when the request is sent.
+    pub fn form_body<B: Serialize + ?Sized>(
+        mut self,
+        body: &B,
+        fields: &[super::FormField],
+    ) -> Self {
+        self.body = Some(super::form::encode(body, fields).map(String::into_bytes));
+        self.content_type = Some("application/x-www-form-urlencoded".to_owned());
+        self
+    }
+
     /// Sets a `multipart/form-data` body.
     pub fn multipart_body(mut self, form: Multipart) -> Self {
         let (content_type, bytes) = form.encode();
