@@ -191,6 +191,10 @@ pub enum Error {
     /// The client could not be configured.
     #[error("invalid client configuration: {0}")]
     Config(String),
+    /// A list could not be walked to its end: the server handed back a cursor it had already
+    /// given (it ignores the cursor), so the items after the last page yielded are missing.
+    #[error("pagination incomplete: {0}")]
+    Pagination(String),
 }
 
 impl Error {

@@ -33,6 +33,7 @@ mod retry;
 mod tls;
 
 pub mod pagination;
+pub mod paging;
 pub mod validate;
 
 #[cfg(feature = "blocking")]

@@ -405,19 +405,92 @@ pub enum Response {
     Empty,
 }
 
-/// Page-number pagination over an envelope whose `result` is a list.
+/// How a list operation is walked page by page, with `pages()` and `items()` streams.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
-    /// The Rust name of the page parameter.
-    pub page_param: String,
-    /// The page parameter's type.
-    pub page_ty: TypeRef,
-    /// The Rust name of the page-size parameter, if any.
-    pub per_page_param: Option<String>,
-    /// The page-size parameter's type.
-    pub per_page_ty: Option<TypeRef>,
+    /// How the next page is asked for.
+    pub style: PageStyle,
     /// The item type.
     pub item: TypeRef,
-    /// The `result_info` type, which gets a `PageInfo` implementation.
-    pub info: TypeRef,
+    /// Where the items are in a response.
+    pub items: ItemsAt,
+    /// The envelope's `result_info` type, if the response is an envelope with one.
+    pub info: Option<TypeRef>,
+}
+
+/// Where a page's items are.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemsAt {
+    /// The envelope's `result`.
+    Result,
+    /// A list field of the JSON body.
+    Field(Hop),
+}
+
+/// One step into a struct: the Rust field name and whether it is an `Option`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    /// The Rust field name.
+    pub field: String,
+    /// Whether the field is an `Option` (optional or nullable).
+    pub optional: bool,
+}
+
+/// A field reached from the root of a response: the envelope's `result_info` or the JSON body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldPath {
+    /// Whether the path starts at `result_info` (else at the body).
+    pub from_info: bool,
+    /// The fields, outermost first.
+    pub hops: Vec<Hop>,
+}
+
+/// How the next page is asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageStyle {
+    /// A `page` number (and maybe `per_page`), stopping by the envelope's `result_info`.
+    PageNumber {
+        /// The Rust name of the page parameter.
+        page_param: String,
+        /// The page parameter's type.
+        page_ty: TypeRef,
+        /// The Rust name of the page-size parameter, if any.
+        per_page_param: Option<String>,
+        /// The page-size parameter's type.
+        per_page_ty: Option<TypeRef>,
+    },
+    /// A cursor or token parameter whose next value the response gives.
+    Cursor {
+        /// The Rust name of the cursor parameter (a string).
+        param: String,
+        /// Where the next cursor comes from.
+        next: NextCursor,
+    },
+    /// An `offset` advanced by the items received, with an optional `limit`.
+    Offset {
+        /// The Rust name of the offset parameter.
+        param: String,
+        /// Its type.
+        ty: TypeRef,
+        /// The Rust name of the limit parameter, if any.
+        limit_param: Option<String>,
+        /// Its type.
+        limit_ty: Option<TypeRef>,
+        /// A total count in the response, if it has one.
+        total: Option<FieldPath>,
+    },
+}
+
+/// Where the next cursor comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextCursor {
+    /// A string field (`next_page`, `next_cursor`, `result_info.cursors.after`).
+    Field(FieldPath),
+    /// The last item's `id` while a `has_more` flag is true (`starting_after`/`after` lists).
+    LastItemId {
+        /// The `has_more` flag.
+        has_more: FieldPath,
+        /// The item's id field (a string).
+        id: Hop,
+    },
 }

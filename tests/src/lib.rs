@@ -142,8 +142,14 @@ pub fn run_crate_test(label: &str, crate_name: &str, test_file: &Path) {
     let target = root().join("target");
     let crate_dir = target.join("compile-tests").join(label).join(crate_name);
     let name = test_file.file_name().expect("file name");
-    std::fs::create_dir_all(crate_dir.join("tests")).expect("tests dir");
+    std::fs::create_dir_all(crate_dir.join("tests/support")).expect("tests dir");
     std::fs::copy(test_file, crate_dir.join("tests").join(name)).expect("copy test");
+    // The shared loopback server, as the test's `mod support;`.
+    std::fs::copy(
+        root().join("tests/fixtures/wire/support/mod.rs"),
+        crate_dir.join("tests/support/mod.rs"),
+    )
+    .expect("copy the test server");
     let stem = test_file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -33,6 +33,12 @@ fn fixtures_and_upstream_compile() {
         "fixture-request-bodies",
         &tests::root().join("tests/fixtures/wire/request_bodies.rs"),
     );
+    // Every pagination style, walked over the wire.
+    tests::run_crate_test(
+        "fixtures",
+        "fixture-pagination-styles",
+        &tests::root().join("tests/fixtures/wire/pagination_styles.rs"),
+    );
 }
 
 #[test]

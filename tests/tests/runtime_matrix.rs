@@ -1118,11 +1118,12 @@ async fn three_pages_by_total_pages() {
     );
 }
 
-/// 14. A server that ignores `page` and always returns the same full page: the stream stops after
-/// 2 requests without yielding a duplicate, with no `result_info` at all (the repeat is spotted)
-/// and with a `result_info` that keeps saying page 1.
+/// 14. A server that ignores `page` and always returns the same full page: the stream yields the
+/// first page once, then ends with `Error::Pagination` (the list is incomplete, never silently
+/// cut short) after 2 requests, with no `result_info` at all (the repeat is spotted) and with a
+/// `result_info` that keeps saying page 1.
 #[tokio::test]
-async fn a_server_ignoring_page_stops_without_duplicates() {
+async fn a_server_ignoring_page_is_reported_not_silently_truncated() {
     for info in [Value::Null, json!({"page": 1, "per_page": 5, "count": 5})] {
         let server = MockServer::start().await;
         let mut body = envelope(Value::Array(
@@ -1138,15 +1139,24 @@ async fn a_server_ignoring_page_stops_without_duplicates() {
             .respond_with(ResponseTemplate::new(200).set_body_json(body))
             .mount(&server)
             .await;
-        let items: Vec<ClientCertificate> = guarded(
-            client(&server.uri())
-                .client_certificates()
-                .list(ZONE)
-                .items()
-                .try_collect(),
-        )
+        let client = client(&server.uri());
+        let mut stream = client.client_certificates().list(ZONE).items();
+        let mut items: Vec<ClientCertificate> = Vec::new();
+        let error = guarded(async {
+            loop {
+                match stream.next().await {
+                    Some(Ok(item)) => items.push(item),
+                    Some(Err(e)) => return Some(e),
+                    None => return None,
+                }
+            }
+        })
         .await
-        .expect("stops");
+        .expect("the list is reported incomplete");
+        assert!(
+            matches!(error, Error::Pagination(_)),
+            "result_info {info}: {error}"
+        );
         assert_eq!(item_ids(&items), ids(0..5), "result_info {info}");
         assert_eq!(hits(&server).await, 2, "result_info {info}");
     }

@@ -10,8 +10,8 @@ use super::docs::{code, doc_attrs, doc_paragraphs, raw_doc};
 use super::ident;
 use super::types::type_tokens;
 use crate::ir::{
-    Api, Body, BodyKind, Constraints, Operation, Pagination, Param, ParamLocation, Resource,
-    Response, TypeKind, TypeRef,
+    Api, Body, BodyKind, Constraints, Operation, Param, ParamLocation, Resource, Response,
+    TypeKind, TypeRef,
 };
 
 /// The tokens of `src/resources/mod.rs`: module declarations and the accessors on `Client`.
@@ -540,7 +540,7 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
     let path = &op.path;
     let variant = ident(op.method.variant());
     let statements = request_statements(api, op);
-    let pages = op.pagination.as_ref().map(pagination_methods);
+    let pages = op.pagination.as_ref().map(super::pagination::methods);
     // Header parameters may carry secrets: such builders print only their name.
     let has_headers = op
         .params
@@ -612,118 +612,4 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
             }
         }
     }
-}
-
-/// Converts a page number (`u64`) into the parameter's type.
-fn from_page_number(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::Number => quote!(#value as f64),
-        TypeRef::Integer(32) => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
-        _ => quote!(i64::try_from(#value).unwrap_or(i64::MAX)),
-    }
-}
-
-/// Converts the parameter's value into a page number (`u64`).
-fn to_page_number(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::Number => {
-            quote!(if #value.is_finite() && #value >= 1.0 { #value as u64 } else { 1 })
-        }
-        _ => quote!(u64::try_from(#value).unwrap_or(1).max(1)),
-    }
-}
-
-fn pagination_methods(p: &Pagination) -> TokenStream {
-    let page = ident(&p.page_param);
-    let item = type_tokens(&p.item);
-    let info = type_tokens(&p.info);
-    let first = to_page_number(&p.page_ty, quote!(v));
-    let set_page = from_page_number(&p.page_ty, quote!(page));
-    let per_page = match (&p.per_page_param, &p.per_page_ty) {
-        (Some(name), Some(ty)) => {
-            let n = ident(name);
-            let conv = to_page_number(ty, quote!(v));
-            quote!(self.#n.map(|v| #conv))
-        }
-        _ => quote!(::std::option::Option::None),
-    };
-    quote! {
-        /// Every page from the current `page` on, one request per page, as a stream.
-        ///
-        /// Stops on the last page by `total_pages`, on an empty or short page, or when the server
-        /// repeats a page, so it never loops forever. Holds one page in memory at a time.
-        pub fn pages(self) -> crate::runtime::pagination::PageStream<'a, #item, #info> {
-            let first = self.#page.map_or(1, |v| #first);
-            let per_page = #per_page;
-            crate::runtime::pagination::paginate(first, per_page, move |page| {
-                let mut next = self.clone();
-                next.#page = ::std::option::Option::Some(#set_page);
-                next.send_with_response()
-            })
-        }
-
-        /// Every item of every page, as a stream; see [`Self::pages`] for when it stops.
-        pub fn items(self) -> crate::runtime::pagination::ItemStream<'a, #item, #info> {
-            self.pages().items()
-        }
-    }
-}
-
-/// The `PageInfo` implementations for result-info types used by paginated operations.
-pub fn page_info_impls(api: &Api) -> TokenStream {
-    let mut seen: Vec<&str> = Vec::new();
-    let mut out = TokenStream::new();
-    for p in api
-        .resources
-        .iter()
-        .flat_map(|r| &r.operations)
-        .filter_map(|o| o.pagination.as_ref())
-    {
-        let TypeRef::Named(name) = &p.info else {
-            continue;
-        };
-        if seen.contains(&name.as_str()) {
-            continue;
-        }
-        seen.push(name);
-        let Some(def) = api.types.iter().find(|t| &t.name == name) else {
-            continue;
-        };
-        let TypeKind::Struct { fields, .. } = &def.kind else {
-            continue;
-        };
-        let getter = |wire: &str| {
-            let method = ident(wire);
-            let body = match fields.iter().find(|f| f.wire_name == wire) {
-                Some(f) => {
-                    let n = ident(&f.name);
-                    let conv = match f.ty {
-                        TypeRef::Number => {
-                            quote!(self.#n.filter(|v| v.is_finite() && *v >= 0.0).map(|v| v as u64))
-                        }
-                        TypeRef::Integer(_) => quote!(self.#n.and_then(|v| u64::try_from(v).ok())),
-                        _ => quote!(::std::option::Option::None),
-                    };
-                    if f.required
-                        && !f.nullable
-                        && matches!(f.ty, TypeRef::Integer(_) | TypeRef::Number)
-                    {
-                        quote!({ let v = ::std::option::Option::Some(self.#n); v.and_then(|v| u64::try_from(v as i64).ok()) })
-                    } else {
-                        conv
-                    }
-                }
-                None => quote!(::std::option::Option::None),
-            };
-            quote! { fn #method(&self) -> ::std::option::Option<u64> { #body } }
-        };
-        let methods = ["page", "per_page", "total_pages", "total_count", "count"].map(getter);
-        let ty = ident(name);
-        out.extend(quote! {
-            impl crate::runtime::pagination::PageInfo for crate::types::#ty {
-                #(#methods)*
-            }
-        });
-    }
-    out
 }

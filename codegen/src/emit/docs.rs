@@ -138,8 +138,11 @@ fn escape_line(line: &str) -> String {
         }
         if c == '[' {
             if let Some(end) = link_end(&chars, i) {
+                // The link is kept; `<` and `>` in its text would read as HTML tags.
                 let link: String = chars[i..end].iter().collect();
-                out.push_str(&link);
+                let close = link.find("](").unwrap_or(link.len());
+                out.push_str(&link[..close].replace('<', "&lt;").replace('>', "&gt;"));
+                out.push_str(&link[close..]);
                 i = end;
                 continue;
             }
@@ -220,6 +223,14 @@ fn link_end(chars: &[char], start: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_in_link_text_is_escaped() {
+        assert_eq!(
+            sanitize("the [<Pay> Connector](https://x.y/pay)"),
+            "the [&lt;Pay&gt; Connector](https://x.y/pay)"
+        );
+    }
 
     #[test]
     fn links_are_kept_and_brackets_escaped() {

@@ -3,6 +3,7 @@
 
 mod client;
 mod docs;
+mod pagination;
 mod root;
 mod runtime;
 pub mod surface;
@@ -44,7 +45,7 @@ pub fn emit(api: &Api, spec_name: &str) -> Result<Vec<OutputFile>, Error> {
         };
     push("src/lib.rs", &mut std::iter::once(root::lib_rs(api)))?;
     let mut types =
-        types::types_file(api).chain(std::iter::once_with(|| client::page_info_impls(api)));
+        types::types_file(api).chain(std::iter::once_with(|| pagination::page_info_impls(api)));
     push("src/types.rs", &mut types)?;
     push(
         "src/resources/mod.rs",

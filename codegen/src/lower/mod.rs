@@ -1,8 +1,10 @@
 //! Lowering: the OpenAPI document -> the IR. All validation of the spec happens here.
 //!
-//! `schema` turns schemas into types; `operation` turns paths into resources and operations.
+//! `schema` turns schemas into types; `operation` turns paths into resources and operations;
+//! `pagination` finds how a list operation is walked.
 
 mod operation;
+mod pagination;
 pub mod schema;
 
 use serde_json::Value;

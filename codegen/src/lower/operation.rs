@@ -7,8 +7,8 @@ use super::schema::{Types, component_name, description, with_facts};
 use crate::Settings;
 use crate::error::{SpecError, SpecResult};
 use crate::ir::{
-    Body, BodyKind, Constraints, FormField, FormStyle, Method, Operation, Pagination, Param,
-    ParamLocation, Resource, Response, TypeRef,
+    Body, BodyKind, Constraints, FormField, FormStyle, Method, Operation, Param, ParamLocation,
+    Resource, Response, TypeRef,
 };
 use crate::load::{Document, child};
 use crate::naming::{self, Namespace};
@@ -270,7 +270,7 @@ impl<'d> OpContext<'_, 'd> {
             }
         };
         let response = self.response(types, responses, hint)?;
-        let pagination = pagination(self.method, &params, &response);
+        let pagination = super::pagination::detect(self.method, &params, &response, types);
         let permissions = op
             .get("x-cfPermissionsRequired")
             .and_then(|p| p.get("enum"))
@@ -824,38 +824,6 @@ fn template_names(path: &str) -> Vec<String> {
         rest = &rest[start + len + 1..];
     }
     out
-}
-
-fn pagination(method: Method, params: &[Param], response: &Response) -> Option<Pagination> {
-    let Response::Envelope {
-        result: TypeRef::Array(item),
-        result_optional: false,
-        result_info: Some(info @ TypeRef::Named(_)),
-    } = response
-    else {
-        return None;
-    };
-    if method != Method::Get {
-        return None;
-    }
-    let numeric = |p: &&Param| matches!(p.ty, TypeRef::Integer(_) | TypeRef::Number) && !p.required;
-    let find = |wire: &str| {
-        params
-            .iter()
-            .filter(|p| p.location == ParamLocation::Query)
-            .filter(numeric)
-            .find(|p| p.wire_name == wire)
-    };
-    let page = find("page")?;
-    let per_page = find("per_page");
-    Some(Pagination {
-        page_param: page.name.clone(),
-        page_ty: page.ty.clone(),
-        per_page_param: per_page.map(|p| p.name.clone()),
-        per_page_ty: per_page.map(|p| p.ty.clone()),
-        item: (**item).clone(),
-        info: info.clone(),
-    })
 }
 
 #[cfg(test)]

@@ -152,6 +152,14 @@ impl<'d> Types<'d> {
             .is_some_and(|d| matches!(d.kind, TypeKind::Struct { .. }))
     }
 
+    /// The fields of the struct `name`, if it is one.
+    pub fn struct_fields(&self, name: &str) -> Option<&[Field]> {
+        match &self.defs.get(name)?.kind {
+            TypeKind::Struct { fields, .. } => Some(fields),
+            _ => None,
+        }
+    }
+
     /// Tolerates what strict validators reject, with a warning: a `default` of the wrong type
     /// and a `pattern` that is not a valid regular expression. Neither affects the output.
     fn check_defects(&mut self, obj: &serde_json::Map<String, Value>, ptr: &str) {

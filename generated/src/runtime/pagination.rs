@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
 
-use super::error::Result;
+use super::error::{Error, Result};
 use super::response::ApiResponse;
 
 /// Paging details from an envelope's `result_info`. Generated code implements this for the
@@ -52,7 +52,7 @@ pub type PageResult<T, I> = Result<ApiResponse<Vec<T>, I>>;
 /// A stream of pages, each a [`ApiResponse`] whose result is the page's items. An error is
 /// yielded once and ends the stream. Use [`PageStream::items`] to stream the items instead.
 pub struct PageStream<'a, T, I> {
-    inner: Pin<Box<dyn Stream<Item = PageResult<T, I>> + Send + 'a>>,
+    pub(super) inner: Pin<Box<dyn Stream<Item = PageResult<T, I>> + Send + 'a>>,
 }
 
 impl<'a, T: Send + 'a, I: Send + 'a> PageStream<'a, T, I> {
@@ -162,9 +162,10 @@ impl<T, I> std::fmt::Debug for ItemStream<'_, T, I> {
 ///   or, when the server did not say, than `requested_per_page` (a known page count wins over a
 ///   short page, which may come from a page size the server capped without saying so);
 /// - `result_info.page` names a page other than the one requested (the page is still yielded if
-///   it is the first one; a later one is dropped, as it repeats one already seen);
+///   it is the first one; a later one is dropped, as it repeats one already seen, and the stream
+///   ends with [`Error::Pagination`]: the list could not be walked to its end);
 /// - the page's payload is identical to the previous page's (a server that ignores `page`): the
-///   repeat is dropped.
+///   repeat is dropped and the stream ends with [`Error::Pagination`].
 ///
 /// An error from `fetch` is yielded once and ends the stream.
 pub fn paginate<'a, T, I, F, Fut>(
@@ -202,8 +203,13 @@ where
                 };
                 match next_step(&view) {
                     Step::Drop(reason) => {
+                        // The rest of the list cannot be reached: say so rather than end as if
+                        // complete, which would lose items silently.
                         tracing::debug!(page, reason, "pagination stopped; page dropped");
-                        None
+                        let message = format!(
+                            "{reason} when asked for page {page}; that page and the ones after it were not fetched"
+                        );
+                        Some((Err(Error::Pagination(message)), state))
                     }
                     Step::Yield(next) => {
                         if next.is_none() {
@@ -389,6 +395,13 @@ mod tests {
         items.into_iter().map(|item| item.unwrap()).collect()
     }
 
+    /// The items before the last, which must be `Error::Pagination` (the list is incomplete).
+    fn items_then_incomplete(mut items: Vec<Result<u64>>) -> Vec<u64> {
+        let last = items.pop().expect("an error at the end");
+        assert!(matches!(last, Err(Error::Pagination(_))), "{last:?}");
+        ok_items(items)
+    }
+
     #[tokio::test]
     async fn three_pages_by_total_pages_make_exactly_three_calls() {
         let (items, calls) = run(1, Some(2), |n| {
@@ -435,7 +448,7 @@ mod tests {
             Ok(ApiResponse::new(StatusCode::OK, vec![7, 8, 9]).with_fingerprint(99))
         })
         .await;
-        assert_eq!(ok_items(items), vec![7, 8, 9]);
+        assert_eq!(items_then_incomplete(items), vec![7, 8, 9]);
         assert_eq!(calls, 2);
     }
 
@@ -454,7 +467,7 @@ mod tests {
             ))
         })
         .await;
-        assert_eq!(ok_items(items), vec![10, 11, 12]);
+        assert_eq!(items_then_incomplete(items), vec![10, 11, 12]);
         assert_eq!(calls, 2);
     }
 

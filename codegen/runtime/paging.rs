@@ -1,0 +1,182 @@
+//! Pagination driven by the response rather than a page number: a cursor or token the response
+//! hands back (`next_page`, `next_cursor`, `result_info.cursors.after`, the last item's id when
+//! `has_more`), or an offset advanced by the items received.
+//!
+//! The same guarantees as page numbers: the stream stops as soon as the response says it is the
+//! last page (no next cursor, `has_more: false`, a short page), so no wasted trailing request;
+//! it never loops forever (a cursor the server already gave is an [`Error::Pagination`], so a
+//! server that ignores the cursor cannot silently truncate the list); it holds one page at a time.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use futures_util::stream;
+
+use super::error::{Error, Result};
+use super::pagination::PageStream;
+use super::response::ApiResponse;
+
+/// One page as the generated code hands it over: the page (its items as the result) and where
+/// the next page starts, `None` when the response says this is the last one.
+pub type Step<T, I, C> = (ApiResponse<Vec<T>, I>, Option<C>);
+
+/// Streams pages by cursor. `fetch(cursor)` requests the page at `cursor` (`None` for the first
+/// page, or the caller's own starting cursor) and returns the page with the next cursor.
+///
+/// Stops after a page without a next cursor or without items. A next cursor equal to one already
+/// requested yields [`Error::Pagination`] after the page, since following it would loop.
+pub fn paginate_by<'a, T, I, C, F, Fut>(first: Option<C>, fetch: F) -> PageStream<'a, T, I>
+where
+    C: Hash + Send + 'a,
+    F: FnMut(Option<C>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Step<T, I, C>>> + Send + 'a,
+    T: Send + 'a,
+    I: Send + 'a,
+{
+    let mut seen = HashSet::new();
+    if let Some(c) = &first {
+        seen.insert(fingerprint(c));
+    }
+    let state = Walker {
+        fetch,
+        next: Some(Next::Fetch(first)),
+        seen,
+    };
+    let pages = stream::unfold(state, |mut state| async move {
+        let cursor = match state.next.take()? {
+            Next::Fetch(cursor) => cursor,
+            Next::Fail(message) => return Some((Err(Error::Pagination(message)), state)),
+        };
+        match (state.fetch)(cursor).await {
+            Err(error) => Some((Err(error), state)),
+            Ok((page, next)) => {
+                state.next = match next {
+                    _ if page.result().is_empty() => None,
+                    None => None,
+                    Some(c) if !state.seen.insert(fingerprint(&c)) => Some(Next::Fail(
+                        "the server returned a cursor it had already given; \
+                         the pages after this one were not fetched"
+                            .to_owned(),
+                    )),
+                    Some(c) => Some(Next::Fetch(Some(c))),
+                };
+                Some((Ok(page), state))
+            }
+        }
+    });
+    PageStream {
+        inner: Box::pin(pages),
+    }
+}
+
+/// Where the next offset starts, for offset/limit pagination: `None` (the end) when the page was
+/// empty, shorter than the `limit` asked for, or reached the `total` the response announced.
+pub fn next_offset(
+    offset: u64,
+    received: usize,
+    limit: Option<u64>,
+    total: Option<u64>,
+) -> Option<u64> {
+    let received = u64::try_from(received).unwrap_or(u64::MAX);
+    if received == 0 || limit.is_some_and(|l| received < l) {
+        return None;
+    }
+    let next = offset.checked_add(received)?;
+    if total.is_some_and(|t| next >= t) {
+        return None;
+    }
+    Some(next)
+}
+
+enum Next<C> {
+    Fetch(Option<C>),
+    Fail(String),
+}
+
+struct Walker<F, C> {
+    fetch: F,
+    next: Option<Next<C>>,
+    seen: HashSet<u64>,
+}
+
+fn fingerprint(cursor: &impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    cursor.hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use reqwest::StatusCode;
+
+    use super::*;
+
+    /// The cursors a scripted fetch was asked for, in order.
+    type Asked = Arc<Mutex<Vec<Option<String>>>>;
+
+    /// Pages served from a script: for each requested cursor, the items and the next cursor.
+    fn scripted(
+        script: Vec<(Vec<u32>, Option<&'static str>)>,
+    ) -> (PageStream<'static, u32, ()>, Asked) {
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&asked);
+        let mut script = script.into_iter();
+        let pages = paginate_by(None, move |cursor: Option<String>| {
+            log.lock().unwrap().push(cursor);
+            let (items, next) = script.next().expect("no request beyond the script");
+            async move {
+                Ok((
+                    ApiResponse::new(StatusCode::OK, items),
+                    next.map(str::to_owned),
+                ))
+            }
+        });
+        (pages, asked)
+    }
+
+    #[tokio::test]
+    async fn follows_cursors_and_stops_without_a_trailing_request() {
+        let (pages, asked) = scripted(vec![
+            (vec![1, 2], Some("b")),
+            (vec![3], Some("c")),
+            (vec![4], None),
+        ]);
+        let items = pages.items().try_collect().await.unwrap();
+        assert_eq!(items, [1, 2, 3, 4]);
+        assert_eq!(
+            *asked.lock().unwrap(),
+            [None, Some("b".to_owned()), Some("c".to_owned())]
+        );
+    }
+
+    #[tokio::test]
+    async fn an_empty_page_ends_the_list_even_with_a_cursor() {
+        let (pages, asked) = scripted(vec![(vec![1], Some("b")), (vec![], Some("c"))]);
+        assert_eq!(pages.items().try_collect().await.unwrap(), [1]);
+        assert_eq!(asked.lock().unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_repeated_cursor_is_an_error_not_a_loop_or_a_silent_end() {
+        let (mut pages, asked) = scripted(vec![(vec![1], Some("b")), (vec![2], Some("b"))]);
+        assert!(pages.next().await.unwrap().is_ok());
+        assert!(pages.next().await.unwrap().is_ok());
+        let err = pages.next().await.unwrap().expect_err("loop detected");
+        assert!(matches!(err, Error::Pagination(_)), "{err}");
+        assert!(pages.next().await.is_none(), "the error ends the stream");
+        assert_eq!(asked.lock().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn offsets_advance_by_what_was_received() {
+        assert_eq!(next_offset(0, 10, Some(10), None), Some(10));
+        assert_eq!(next_offset(10, 4, Some(10), None), None, "short page");
+        assert_eq!(next_offset(10, 0, None, None), None, "empty page");
+        assert_eq!(next_offset(0, 10, None, Some(10)), None, "total reached");
+        assert_eq!(next_offset(0, 10, None, Some(25)), Some(10));
+    }
+}

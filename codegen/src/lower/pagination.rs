@@ -1,0 +1,261 @@
+//! How a list operation is walked, found from its parameters and its response's shape.
+//!
+//! A GET whose response holds a list (the envelope's `result`, or a list field of the body such
+//! as `items` or `data`) and that takes one of these optional query parameters is paginated:
+//!
+//! - `page` (with `per_page`), over an envelope with `result_info`: page numbers;
+//! - a cursor (`page_token`, `cursor`, `starting_after`, `after`, ...) whose next value the
+//!   response gives (`next_page`, `next_cursor`, `result_info.cursors.after`, ...), or, for
+//!   `starting_after`/`after`, the last item's `id` while `has_more` is true;
+//! - `offset` (with `limit`): advanced by the number of items received.
+//!
+//! Only names are matched, each list in one place here, so adding a convention is one line.
+
+use crate::ir::{
+    FieldPath, Hop, ItemsAt, Method, NextCursor, PageStyle, Pagination, Param, ParamLocation,
+    Response, TypeRef,
+};
+
+use super::schema::Types;
+
+/// List fields of a body, most likely first; otherwise the body's only list field.
+const ITEM_FIELDS: [&str; 7] = [
+    "items", "data", "results", "entries", "records", "values", "objects",
+];
+
+/// Request parameters that carry a cursor.
+const CURSOR_PARAMS: [&str; 12] = [
+    "page_token",
+    "pageToken",
+    "cursor",
+    "next_token",
+    "nextToken",
+    "continuation_token",
+    "continuationToken",
+    "starting_after",
+    "after",
+    "marker",
+    "page_cursor",
+    "next_cursor",
+];
+
+/// Response fields that carry the next cursor.
+const NEXT_FIELDS: [&str; 13] = [
+    "next_page",
+    "next_page_token",
+    "nextPageToken",
+    "next_cursor",
+    "nextCursor",
+    "next_token",
+    "nextToken",
+    "continuation_token",
+    "continuationToken",
+    "next_marker",
+    "nextMarker",
+    "after",
+    "cursor",
+];
+
+/// Objects that may hold the next cursor one level down.
+const CURSOR_PARENTS: [&str; 7] = [
+    "cursors",
+    "pagination",
+    "meta",
+    "page_info",
+    "pageInfo",
+    "response_metadata",
+    "paging",
+];
+
+/// Response fields with the total number of items.
+const TOTAL_FIELDS: [&str; 4] = ["total", "total_count", "totalCount", "total_results"];
+
+/// The pagination of an operation, if it has one.
+pub fn detect(
+    method: Method,
+    params: &[Param],
+    response: &Response,
+    types: &Types<'_>,
+) -> Option<Pagination> {
+    if method != Method::Get {
+        return None;
+    }
+    let optional_query = |wire: &str| {
+        params
+            .iter()
+            .find(|p| p.location == ParamLocation::Query && !p.required && p.wire_name == wire)
+    };
+    let numeric = |p: &&Param| matches!(p.ty, TypeRef::Integer(_) | TypeRef::Number);
+    let (item, items, info, body) = list_of(response, types)?;
+    let item_name = match &item {
+        TypeRef::Named(n) => Some(n.as_str()),
+        _ => None,
+    };
+
+    if let (Some(info @ TypeRef::Named(_)), Some(page)) =
+        (info.as_ref(), optional_query("page").filter(numeric))
+    {
+        let per_page = optional_query("per_page").filter(numeric);
+        return Some(Pagination {
+            style: PageStyle::PageNumber {
+                page_param: page.name.clone(),
+                page_ty: page.ty.clone(),
+                per_page_param: per_page.map(|p| p.name.clone()),
+                per_page_ty: per_page.map(|p| p.ty.clone()),
+            },
+            item,
+            items,
+            info: Some(info.clone()),
+        });
+    }
+
+    // The struct the response's paging fields are read from: `result_info`, or the body.
+    let root = match (&info, body) {
+        (Some(TypeRef::Named(n)), _) => Some((true, n.as_str())),
+        (_, Some(b)) => Some((false, b)),
+        _ => None,
+    };
+
+    let cursor = CURSOR_PARAMS
+        .iter()
+        .find_map(|w| optional_query(w).filter(|p| p.ty == TypeRef::String));
+    if let (Some(param), Some((from_info, root))) = (cursor, root) {
+        let next =
+            next_field(types, root).map(|hops| NextCursor::Field(FieldPath { from_info, hops }));
+        let next = next.or_else(|| {
+            if !matches!(param.wire_name.as_str(), "starting_after" | "after") {
+                return None;
+            }
+            let has_more = field(types, root, "has_more", |t| *t == TypeRef::Boolean)?;
+            let id = field(types, item_name?, "id", |t| *t == TypeRef::String)?;
+            Some(NextCursor::LastItemId {
+                has_more: FieldPath {
+                    from_info,
+                    hops: vec![has_more],
+                },
+                id,
+            })
+        });
+        if let Some(next) = next {
+            return Some(Pagination {
+                style: PageStyle::Cursor {
+                    param: param.name.clone(),
+                    next,
+                },
+                item,
+                items,
+                info,
+            });
+        }
+    }
+
+    if let Some(offset) = optional_query("offset").filter(numeric) {
+        let limit = optional_query("limit").filter(numeric);
+        let total = root.and_then(|(from_info, root)| {
+            TOTAL_FIELDS.iter().find_map(|w| {
+                field(types, root, w, |t| matches!(t, TypeRef::Integer(_))).map(|h| FieldPath {
+                    from_info,
+                    hops: vec![h],
+                })
+            })
+        });
+        return Some(Pagination {
+            style: PageStyle::Offset {
+                param: offset.name.clone(),
+                ty: offset.ty.clone(),
+                limit_param: limit.map(|p| p.name.clone()),
+                limit_ty: limit.map(|p| p.ty.clone()),
+                total,
+            },
+            item,
+            items,
+            info,
+        });
+    }
+    None
+}
+
+/// The item type, where the items are, the envelope's info type and the body struct's name.
+fn list_of<'r>(
+    response: &'r Response,
+    types: &Types<'_>,
+) -> Option<(TypeRef, ItemsAt, Option<TypeRef>, Option<&'r str>)> {
+    match response {
+        Response::Envelope {
+            result: TypeRef::Array(item),
+            result_optional: false,
+            result_info,
+        } => Some(((**item).clone(), ItemsAt::Result, result_info.clone(), None)),
+        Response::Json(TypeRef::Named(body)) => {
+            let fields = types.struct_fields(body)?;
+            let lists: Vec<_> = fields
+                .iter()
+                .filter(|f| matches!(f.ty, TypeRef::Array(_)))
+                .collect();
+            let chosen = ITEM_FIELDS
+                .iter()
+                .find_map(|w| lists.iter().find(|f| f.wire_name == *w))
+                .or_else(|| (lists.len() == 1).then(|| &lists[0]))?;
+            let TypeRef::Array(item) = &chosen.ty else {
+                return None;
+            };
+            let hop = Hop {
+                field: chosen.name.clone(),
+                optional: !chosen.required || chosen.nullable,
+            };
+            Some((
+                (**item).clone(),
+                ItemsAt::Field(hop),
+                None,
+                Some(body.as_str()),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// A field of the struct `owner` with this wire name whose type passes `ok`.
+fn field(types: &Types<'_>, owner: &str, wire: &str, ok: impl Fn(&TypeRef) -> bool) -> Option<Hop> {
+    let f = types
+        .struct_fields(owner)?
+        .iter()
+        .find(|f| f.wire_name == wire && ok(&f.ty))?;
+    Some(Hop {
+        field: f.name.clone(),
+        optional: !f.required || f.nullable,
+    })
+}
+
+/// The path to the next-cursor string in `root`: a field of its own, or one level down.
+fn next_field(types: &Types<'_>, root: &str) -> Option<Vec<Hop>> {
+    let is_string = |t: &TypeRef| *t == TypeRef::String;
+    if let Some(h) = NEXT_FIELDS
+        .iter()
+        .find_map(|w| field(types, root, w, is_string))
+    {
+        return Some(vec![h]);
+    }
+    for parent in CURSOR_PARENTS {
+        let Some(p) = types
+            .struct_fields(root)?
+            .iter()
+            .find(|f| f.wire_name == parent)
+        else {
+            continue;
+        };
+        let TypeRef::Named(inner) = &p.ty else {
+            continue;
+        };
+        if let Some(h) = NEXT_FIELDS
+            .iter()
+            .find_map(|w| field(types, inner, w, is_string))
+        {
+            let outer = Hop {
+                field: p.name.clone(),
+                optional: !p.required || p.nullable,
+            };
+            return Some(vec![outer, h]);
+        }
+    }
+    None
+}
