@@ -3,7 +3,7 @@
 //! # Cloudflare API: API Shield Client Certificates for a Zone
 //!
 //! A typed async client for Cloudflare API: API Shield Client Certificates for a Zone (API version 4.0.0), generated from its OpenAPI description.
-//! The spec's server is `https://api.cloudflare.com/client/v4`. The client's default base URL is [`runtime::DEFAULT_BASE_URL`]; set another with [`ClientBuilder::base_url`] or `CLOUDFLARE_BASE_URL`.
+//! The spec's server is `https://api.cloudflare.com/client/v4`, the client's default base URL; set another with [`ClientBuilder::base_url`] or `CLOUDFLARE_BASE_URL`.
 //!
 //! ## Resources
 //!
@@ -12,7 +12,7 @@
 //!
 //! ## Authentication
 //!
-//! The spec declares these schemes; choose one with [`ClientBuilder`] or [`Client::from_env`]:
+//! The spec declares these schemes; choose one with [`ClientBuilder`] or [`ClientExt::from_env`]:
 //!
 //! - `api_token`: HTTP bearer authentication
 //! - `api_key`: API key in header X-Auth-Key
@@ -23,6 +23,7 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), cloudflare_client_certificates::Error> {
+//! use cloudflare_client_certificates::prelude::*;
 //! // Reads CLOUDFLARE_API_TOKEN (or another supported credential) from the environment.
 //! let client = cloudflare_client_certificates::Client::from_env()?;
 //! let result = client.hostname_associations().list("zone_id").await?;
@@ -37,9 +38,64 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 pub mod resources;
-pub mod runtime;
+/// The runtime crate this client runs on: transport, auth, retries, errors and
+/// pagination.
+pub use ::openapi_client_runtime as runtime;
 pub mod types;
+pub use resources::Resources;
 pub use runtime::{
     ApiError, ApiMessage, ApiResponse, Client, ClientBuilder, Credentials, Error,
     RequestOptions, Result,
 };
+/// This API's settings for the runtime's [`Client`]: user agent and default base URL.
+pub static API: runtime::ApiConfig = runtime::ApiConfig::new(
+        ::core::concat!(
+            ::core::env!("CARGO_PKG_NAME"), "/", ::core::env!("CARGO_PKG_VERSION")
+        ),
+    )
+    .default_base_url("https://api.cloudflare.com/client/v4");
+/// `Client::builder()` and `Client::from_env()` with this API's defaults ([`API`]).
+pub trait ClientExt: ::core::marker::Sized {
+    /// A builder with this API's defaults: its base URL, no credentials, a 60 s timeout
+    /// per attempt, a 10 s connect timeout and 2 retries.
+    fn builder() -> ClientBuilder;
+    /// A client configured from the environment; see [`ClientBuilderExt::from_env`].
+    fn from_env() -> Result<Client>;
+}
+impl ClientExt for Client {
+    fn builder() -> ClientBuilder {
+        ClientBuilder::new(&API)
+    }
+    fn from_env() -> Result<Client> {
+        ClientBuilder::new(&API).env()?.build()
+    }
+}
+/// `ClientBuilder::from_env()` with this API's defaults ([`API`]).
+pub trait ClientBuilderExt: ::core::marker::Sized {
+    /// A builder with this API's defaults, configured from the process environment
+    /// (see [`ClientBuilder::env`]).
+    fn from_env() -> Result<ClientBuilder>;
+    /// Like [`ClientBuilderExt::from_env`], reading variables through `lookup`.
+    fn from_env_with(
+        lookup: impl ::core::ops::Fn(
+            &str,
+        ) -> ::core::option::Option<::std::string::String>,
+    ) -> Result<ClientBuilder>;
+}
+impl ClientBuilderExt for ClientBuilder {
+    fn from_env() -> Result<ClientBuilder> {
+        ClientBuilder::new(&API).env()
+    }
+    fn from_env_with(
+        lookup: impl ::core::ops::Fn(
+            &str,
+        ) -> ::core::option::Option<::std::string::String>,
+    ) -> Result<ClientBuilder> {
+        ClientBuilder::new(&API).env_with(lookup)
+    }
+}
+/// The traits that put this API's constructors and resources on the runtime's types:
+/// `use <crate>::prelude::*;`.
+pub mod prelude {
+    pub use crate::{ClientBuilderExt, ClientExt, Resources};
+}

@@ -61,15 +61,9 @@ fn large_synthetic_specs_mixing_every_construct_compile() {
     for (label, ops, v31) in [("constructs-30", 336, false), ("constructs-31", 140, true)] {
         let text = tests::constructs::constructs_spec(ops, v31);
         let started = std::time::Instant::now();
-        let generated = codegen::generate_str(
-            &format!("{label}.json"),
-            &text,
-            &codegen::Settings {
-                crate_name: Some(label.to_owned()),
-                ..codegen::Settings::default()
-            },
-        )
-        .unwrap_or_else(|e| panic!("{label}: {e}"));
+        let generated =
+            codegen::generate_str(&format!("{label}.json"), &text, &tests::settings(label))
+                .unwrap_or_else(|e| panic!("{label}: {e}"));
         let count: usize = generated
             .api
             .resources
@@ -108,10 +102,7 @@ fn accepted_random_documents_compile() {
             .expect("tree")
             .current();
         let name = format!("random-{tried}");
-        let settings = codegen::Settings {
-            crate_name: Some(name.clone()),
-            ..codegen::Settings::default()
-        };
+        let settings = tests::settings(&name);
         if let Ok(generated) = codegen::generate_str("random.json", &doc.to_string(), &settings) {
             if !generated.api.resources.is_empty() {
                 crates.push((name, generated.files));

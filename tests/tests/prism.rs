@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::runtime::{HeaderMap, Method, OperationInfo};
 use cloudflare_client_certificates::types::{
     ClientCertificate, ClientCertificateStatus, ClientCertificateStatusFilter,

@@ -21,7 +21,7 @@ pub fn resources_mod(api: &Api) -> TokenStream {
         let doc = format!(" Operations on `{}`.", r.name);
         quote! { #[doc = #doc] pub mod #m; }
     });
-    let accessors = api.resources.iter().map(|r| {
+    let decls = api.resources.iter().map(|r| {
         let m = ident(&r.name);
         let t = ident(&r.type_name);
         let doc = format!(
@@ -35,7 +35,14 @@ pub fn resources_mod(api: &Api) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
-            pub fn #m(&self) -> #m::#t<'_> {
+            fn #m(&self) -> #m::#t<'_>;
+        }
+    });
+    let impls = api.resources.iter().map(|r| {
+        let m = ident(&r.name);
+        let t = ident(&r.type_name);
+        quote! {
+            fn #m(&self) -> #m::#t<'_> {
                 #m::#t::new(self)
             }
         }
@@ -44,8 +51,14 @@ pub fn resources_mod(api: &Api) -> TokenStream {
         //! Resource handles: `client.<resource>().<operation>(...)`, one module per resource.
         #(#mods)*
 
-        impl crate::runtime::Client {
-            #(#accessors)*
+        /// The resource handles of this API on the runtime's shared [`Client`](crate::Client):
+        /// `client.<resource>()`. Bring it into scope with `use <crate>::prelude::*;`.
+        pub trait Resources {
+            #(#decls)*
+        }
+
+        impl Resources for crate::runtime::Client {
+            #(#impls)*
         }
     }
 }

@@ -4,10 +4,41 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{inner_doc, sanitize};
+use crate::RuntimeSource;
 use crate::ir::{Api, Operation, ParamLocation, Resource, TypeRef};
 
-/// The generated crate's manifest: a package section, then the runtime's dependencies verbatim.
-pub fn cargo_toml(api: &Api, spec_name: &str) -> String {
+/// The generated crate's manifest: a package section, then the dependencies: the runtime crate
+/// (by path or version) and serde, or, for a vendored runtime, the runtime's own dependencies.
+pub fn cargo_toml(api: &Api, spec_name: &str, runtime: &RuntimeSource) -> String {
+    let package = super::runtime::RUNTIME_PACKAGE;
+    let dependency = match runtime {
+        RuntimeSource::Path(dir) => Some(format!(
+            "{{ path = {}, version = {} }}",
+            toml_string(dir),
+            toml_string(super::runtime::RUNTIME_VERSION)
+        )),
+        RuntimeSource::Version(req) => Some(toml_string(req)),
+        RuntimeSource::Vendored => None,
+    };
+    let deps = match dependency {
+        Some(dep) => format!(
+            "[dependencies]\n\
+             # Transport, auth, retries, errors and pagination; its `Client` and `Error` are\n\
+             # re-exported, so crates generated from parts of one API share them.\n\
+             {package} = {dep}\n\
+             serde = {{ version = \"1\", features = [\"derive\"] }}\n\
+             serde_json = \"1\"\n\
+             \n\
+             [features]\n\
+             default = []\n\
+             # A thin blocking facade: `runtime::blocking::BlockingRuntime`.\n\
+             blocking = [\"{package}/blocking\"]\n"
+        ),
+        None => format!(
+            "# The runtime's dependencies (its sources are vendored in src/runtime/).\n{}",
+            super::runtime::VENDORED_DEPENDENCIES
+        ),
+    };
     let description = format!(
         "Rust client for {}, generated from its OpenAPI description.",
         api.title
@@ -22,12 +53,13 @@ pub fn cargo_toml(api: &Api, spec_name: &str) -> String {
          description = {description}\n\
          publish = false\n\
          \n\
-         {deps}",
+         {deps}\n\
+         [dev-dependencies]\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt\", \"rt-multi-thread\"] }}\n",
         spec = toml_comment(spec_name),
         name = toml_string(&api.crate_name),
         version = toml_string(&api.crate_version),
         description = toml_string(&description),
-        deps = super::runtime::DEPENDENCIES,
     )
 }
 
@@ -51,7 +83,7 @@ fn toml_string(s: &str) -> String {
 }
 
 /// The tokens of `src/lib.rs`.
-pub fn lib_rs(api: &Api) -> TokenStream {
+pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
     let lib_name = api.crate_name.replace('-', "_");
     let mut text = format!("# {}\n\n", sanitize(&api.title));
     text.push_str(&format!(
@@ -61,7 +93,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     ));
     if let Some(url) = &api.base_url {
         text.push_str(&format!(
-            "The spec's server is {}. The client's default base URL is [`runtime::DEFAULT_BASE_URL`]; \
+            "The spec's server is {}, the client's default base URL; \
              set another with [`ClientBuilder::base_url`] or `CLOUDFLARE_BASE_URL`.\n",
             super::docs::code(url)
         ));
@@ -88,7 +120,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         ));
     }
     if !api.security_schemes.is_empty() {
-        text.push_str("\n## Authentication\n\nThe spec declares these schemes; choose one with [`ClientBuilder`] or [`Client::from_env`]:\n\n");
+        text.push_str("\n## Authentication\n\nThe spec declares these schemes; choose one with [`ClientBuilder`] or [`ClientExt::from_env`]:\n\n");
         for s in &api.security_schemes {
             text.push_str(&format!(
                 "- `{}`: {}\n",
@@ -108,16 +140,88 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         text.push('\n');
     }
     let inner = inner_doc(&text);
+    let runtime = if vendored {
+        quote! {
+            pub mod runtime;
+        }
+    } else {
+        let lib = super::ident(&super::runtime::lib_name());
+        quote! {
+            /// The runtime crate this client runs on: transport, auth, retries, errors and
+            /// pagination.
+            pub use ::#lib as runtime;
+        }
+    };
+    let mut config = quote! {
+        runtime::ApiConfig::new(::core::concat!(
+            ::core::env!("CARGO_PKG_NAME"),
+            "/",
+            ::core::env!("CARGO_PKG_VERSION")
+        ))
+    };
+    if let Some(url) = &api.base_url {
+        config = quote! { #config.default_base_url(#url) };
+    }
     quote! {
         #inner
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
 
         pub mod resources;
-        pub mod runtime;
+        #runtime
         pub mod types;
 
+        pub use resources::Resources;
         pub use runtime::{ApiError, ApiMessage, ApiResponse, Client, ClientBuilder, Credentials, Error, RequestOptions, Result};
+
+        /// This API's settings for the runtime's [`Client`]: user agent and default base URL.
+        pub static API: runtime::ApiConfig = #config;
+
+        /// `Client::builder()` and `Client::from_env()` with this API's defaults ([`API`]).
+        pub trait ClientExt: ::core::marker::Sized {
+            /// A builder with this API's defaults: its base URL, no credentials, a 60 s timeout
+            /// per attempt, a 10 s connect timeout and 2 retries.
+            fn builder() -> ClientBuilder;
+            /// A client configured from the environment; see [`ClientBuilderExt::from_env`].
+            fn from_env() -> Result<Client>;
+        }
+
+        impl ClientExt for Client {
+            fn builder() -> ClientBuilder {
+                ClientBuilder::new(&API)
+            }
+            fn from_env() -> Result<Client> {
+                ClientBuilder::new(&API).env()?.build()
+            }
+        }
+
+        /// `ClientBuilder::from_env()` with this API's defaults ([`API`]).
+        pub trait ClientBuilderExt: ::core::marker::Sized {
+            /// A builder with this API's defaults, configured from the process environment
+            /// (see [`ClientBuilder::env`]).
+            fn from_env() -> Result<ClientBuilder>;
+            /// Like [`ClientBuilderExt::from_env`], reading variables through `lookup`.
+            fn from_env_with(
+                lookup: impl ::core::ops::Fn(&str) -> ::core::option::Option<::std::string::String>,
+            ) -> Result<ClientBuilder>;
+        }
+
+        impl ClientBuilderExt for ClientBuilder {
+            fn from_env() -> Result<ClientBuilder> {
+                ClientBuilder::new(&API).env()
+            }
+            fn from_env_with(
+                lookup: impl ::core::ops::Fn(&str) -> ::core::option::Option<::std::string::String>,
+            ) -> Result<ClientBuilder> {
+                ClientBuilder::new(&API).env_with(lookup)
+            }
+        }
+
+        /// The traits that put this API's constructors and resources on the runtime's types:
+        /// `use <crate>::prelude::*;`.
+        pub mod prelude {
+            pub use crate::{ClientBuilderExt, ClientExt, Resources};
+        }
     }
 }
 
@@ -142,6 +246,7 @@ fn example(api: &Api, lib_name: &str) -> Option<String> {
         .collect();
     Some(format!(
         "# async fn example() -> Result<(), {lib}::Error> {{\n\
+         use {lib}::prelude::*;\n\
          // Reads CLOUDFLARE_API_TOKEN (or another supported credential) from the environment.\n\
          let client = {lib}::Client::from_env()?;\n\
          let result = client.{res}().{method}({args}).await?;\n\

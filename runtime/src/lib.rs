@@ -1,8 +1,10 @@
-//! The hand-written runtime that every generated Cloudflare client calls: HTTP transport,
+//! The runtime that clients generated from OpenAPI descriptions call: HTTP transport,
 //! authentication, the response envelope, typed errors, retries and pagination.
 //!
-//! The generator copies this folder verbatim into each generated crate, so nothing here refers to
-//! a generated type. Generated operations describe themselves with a static [`OperationInfo`],
+//! Generated crates depend on this crate (or, in `vendored` mode, carry a copy of its sources
+//! without the tests), so nothing here refers to a generated type. A generated crate describes
+//! its API with an [`ApiConfig`] and re-exports this crate as its `runtime` module, so crates
+//! generated from parts of one API share one [`Client`] and one [`Error`]. Generated operations describe themselves with a static [`OperationInfo`],
 //! start a [`RequestBuilder`] with [`Client::request`], add path, query and body values, and finish
 //! with one of the `send_*` methods, which return an [`ApiResponse`] or an [`Error`].
 //!
@@ -20,8 +22,12 @@
 //!   before any I/O.
 //! - [`pagination::paginate`] walks page-numbered lists and stops without a wasted request.
 
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
 mod auth;
 mod client;
+mod config;
 mod envelope;
 mod error;
 mod multipart;
@@ -32,6 +38,7 @@ mod retry;
 mod tls;
 
 pub mod pagination;
+#[doc(hidden)]
 pub mod validate;
 
 #[cfg(feature = "blocking")]
@@ -42,10 +49,13 @@ use std::pin::Pin;
 
 pub use auth::{Credentials, Secret};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use config::ApiConfig;
 pub use envelope::{ApiMessage, ApiMessageSource};
 pub use error::{ApiError, Error, Result};
 pub use multipart::Multipart;
-pub use request::{Method, OperationInfo, RequestBuilder, RequestOptions};
+pub use request::RequestOptions;
+#[doc(hidden)]
+pub use request::{Method, OperationInfo, RequestBuilder};
 pub use response::ApiResponse;
 
 /// The HTTP client library the runtime is built on, re-exported so that callers can name its
@@ -57,6 +67,7 @@ pub use reqwest::StatusCode;
 /// A map of HTTP headers, as carried by [`ApiResponse`] and [`ApiError`].
 pub use reqwest::header::HeaderMap;
 
+#[doc(hidden)]
 /// A boxed, `Send` future, used by generated `IntoFuture` implementations so that a request
 /// builder can be awaited directly.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

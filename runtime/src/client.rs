@@ -9,6 +9,7 @@ use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::auth::Credentials;
+use super::config::ApiConfig;
 use super::error::{Error, Result};
 use super::request::{OperationInfo, RequestBuilder};
 use super::retry::RetryConfig;
@@ -20,8 +21,6 @@ pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The default timeout for establishing a connection.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The default `User-Agent`: the generated crate's name and version.
-const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// The environment variable holding an API token.
 const ENV_API_TOKEN: &str = "CLOUDFLARE_API_TOKEN";
@@ -34,49 +33,43 @@ const ENV_USER_SERVICE_KEY: &str = "CLOUDFLARE_API_USER_SERVICE_KEY";
 /// The environment variable that overrides the base URL.
 const ENV_BASE_URL: &str = "CLOUDFLARE_BASE_URL";
 
-/// A Cloudflare API client. Cheap to clone (the state is shared), `Send` and `Sync`.
+/// An API client. Cheap to clone (the state is shared), `Send` and `Sync`.
 ///
-/// Build one with [`Client::builder`] (for example
-/// `Client::builder().api_token(token).build()?`) or from the environment with
-/// [`Client::from_env`].
+/// A generated crate re-exports this type and adds, through its `ClientExt` trait,
+/// `Client::builder()` and `Client::from_env()` with its API's defaults (an [`ApiConfig`]), and,
+/// through its `Resources` trait, one accessor per resource:
+/// `client.<resource>().<operation>(...)`. Crates generated from parts of one API therefore
+/// share one `Client` (and one [`Error`]).
 ///
 /// # Example
 ///
-/// Operations hang off resource handles, `client.<resource>().<operation>(...)`; each returns a
-/// builder that you `.await` (see the crate root for one).
+/// ```no_run
+/// use std::time::Duration;
+/// use openapi_client_runtime::{ApiConfig, Client, ClientBuilder, Error, RequestOptions};
 ///
-// This file is copied into every generated crate, so the example names the crate it is compiled
-// in (`CARGO_CRATE_NAME`) and uses only runtime items; it is compiled as a doctest there.
-#[doc = concat!(
-    "```no_run\n",
-    "use std::time::Duration;\n",
-    "use ", env!("CARGO_CRATE_NAME"), "::{Client, Error, RequestOptions};\n",
-    "\n",
-    "# async fn example() -> Result<(), Error> {\n",
-    "// From the environment: CLOUDFLARE_API_TOKEN (or CLOUDFLARE_API_KEY with CLOUDFLARE_EMAIL,\n",
-    "// or CLOUDFLARE_API_USER_SERVICE_KEY), and CLOUDFLARE_BASE_URL when it is set.\n",
-    "let client = Client::from_env()?;\n",
-    "\n",
-    "// Or explicitly, with a shorter timeout and more retries than the defaults.\n",
-    "let client = Client::builder()\n",
-    "    .api_token(\"my-api-token\")\n",
-    "    .timeout(Duration::from_secs(20))\n",
-    "    .max_retries(4)\n",
-    "    .build()?;\n",
-    "\n",
-    "// Clones share one connection pool: hand one to each task.\n",
-    "let for_a_task = client.clone();\n",
-    "tokio::spawn(async move { println!(\"{for_a_task:?}\") });\n",
-    "\n",
-    "// Settings for a single call go in `RequestOptions`, passed to a builder's `.options(...)`.\n",
-    "let _one_call = RequestOptions::new()\n",
-    "    .timeout(Duration::from_secs(5))\n",
-    "    .max_retries(0)\n",
-    "    .header(\"x-request-id\", \"42\");\n",
-    "# Ok(())\n",
-    "# }\n",
-    "```",
-)]
+/// // A generated crate holds this; it names the API's defaults.
+/// static API: ApiConfig = ApiConfig::new("my-client/1.0")
+///     .default_base_url("https://api.example.com/v1");
+///
+/// # async fn example() -> Result<(), Error> {
+/// let client: Client = ClientBuilder::new(&API)
+///     .api_token("my-api-token")
+///     .timeout(Duration::from_secs(20))
+///     .max_retries(4)
+///     .build()?;
+///
+/// // Clones share one connection pool: hand one to each task.
+/// let for_a_task = client.clone();
+/// tokio::spawn(async move { println!("{for_a_task:?}") });
+///
+/// // Settings for a single call go in `RequestOptions`, passed to a builder's `.options(...)`.
+/// let _one_call = RequestOptions::new()
+///     .timeout(Duration::from_secs(5))
+///     .max_retries(0)
+///     .header("x-request-id", "42");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     pub(super) inner: Arc<ClientInner>,
@@ -103,19 +96,9 @@ pub(super) struct ClientInner {
 }
 
 impl Client {
-    /// A builder with the defaults: no credentials, the public base URL, a 60 s timeout per
-    /// attempt, a 10 s connect timeout and 2 retries.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// A client configured from the environment; see [`ClientBuilder::from_env`].
-    pub fn from_env() -> Result<Self> {
-        ClientBuilder::from_env()?.build()
-    }
-
     /// Starts a request for an operation. Generated code calls this; the builder's `send_*`
     /// methods perform it.
+    #[doc(hidden)]
     pub fn request(&self, op: &'static OperationInfo) -> RequestBuilder<'_> {
         RequestBuilder::new(self, op)
     }
@@ -170,6 +153,7 @@ impl fmt::Debug for Client {
 /// Configures and builds a [`Client`]. `Debug` shows no secret.
 #[derive(Clone, Debug)]
 pub struct ClientBuilder {
+    api: &'static ApiConfig,
     credentials: Credentials,
     base_url: String,
     timeout: Duration,
@@ -180,18 +164,15 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
 }
 
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl ClientBuilder {
-    /// A builder with the defaults (see [`Client::builder`]).
-    pub fn new() -> Self {
+    /// A builder with the defaults: the API's default base URL, no credentials, a 60 s timeout
+    /// per attempt, a 10 s connect timeout and 2 retries. A generated crate's
+    /// `Client::builder()` calls this with its API's [`ApiConfig`].
+    pub fn new(api: &'static ApiConfig) -> Self {
         Self {
+            api,
             credentials: Credentials::None,
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: api.default_base_url.unwrap_or(DEFAULT_BASE_URL).to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryConfig::default(),
@@ -201,20 +182,21 @@ impl ClientBuilder {
         }
     }
 
-    /// A builder configured from the process environment.
+    /// Reads credentials and the base URL from the process environment; see
+    /// [`ClientBuilder::env_with`].
     ///
     /// Credentials come from the first complete set of: `CLOUDFLARE_API_TOKEN`;
     /// `CLOUDFLARE_API_KEY` with `CLOUDFLARE_EMAIL`; `CLOUDFLARE_API_USER_SERVICE_KEY`.
     /// `CLOUDFLARE_BASE_URL` overrides the base URL. Empty variables count as unset. It is an
     /// [`Error::Config`] when no credentials are set, or when only one of `CLOUDFLARE_API_KEY`
     /// and `CLOUDFLARE_EMAIL` is (and no token is).
-    pub fn from_env() -> Result<Self> {
-        Self::from_env_with(|name| std::env::var(name).ok())
+    pub fn env(self) -> Result<Self> {
+        self.env_with(|name| std::env::var(name).ok())
     }
 
-    /// Like [`ClientBuilder::from_env`], reading variables through `lookup` instead of the
-    /// process environment (for tests, or other sources of configuration).
-    pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+    /// Like [`ClientBuilder::env`], reading variables through `lookup` instead of the process
+    /// environment (for tests, or other sources of configuration).
+    pub fn env_with(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let var = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
         let credentials = if let Some(token) = var(ENV_API_TOKEN) {
             Credentials::api_token(token)
@@ -244,7 +226,7 @@ impl ClientBuilder {
                 },
             }
         };
-        let mut builder = Self::new().credentials(credentials);
+        let mut builder = self.credentials(credentials);
         if let Some(base_url) = var(ENV_BASE_URL) {
             builder = builder.base_url(base_url);
         }
@@ -352,7 +334,7 @@ impl ClientBuilder {
             ));
         }
         let auth_headers = self.credentials.to_headers()?;
-        let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+        let user_agent = self.user_agent.as_deref().unwrap_or(self.api.user_agent);
         let user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
             Error::Config("the user agent contains characters not allowed in a header".into())
         })?;
@@ -410,6 +392,20 @@ mod tests {
 
     use super::*;
 
+    static API: ApiConfig = ApiConfig::new("test-client/1.0");
+
+    impl Client {
+        fn builder() -> ClientBuilder {
+            ClientBuilder::new(&API)
+        }
+    }
+
+    impl ClientBuilder {
+        fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+            ClientBuilder::new(&API).env_with(lookup)
+        }
+    }
+
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = pairs
             .iter()
@@ -432,7 +428,7 @@ mod tests {
         assert_eq!(client.inner.timeout, Duration::from_secs(60));
         assert_eq!(client.inner.retry, RetryConfig::default());
         assert!(!client.inner.retry_non_idempotent);
-        assert_eq!(client.inner.user_agent, DEFAULT_USER_AGENT);
+        assert_eq!(client.inner.user_agent, "test-client/1.0");
     }
 
     #[test]

@@ -651,8 +651,10 @@ mod tests {
         );
     }
 
+    static API: crate::ApiConfig = crate::ApiConfig::new("test-client/1.0");
+
     fn client(base_url: &str) -> Client {
-        Client::builder()
+        crate::ClientBuilder::new(&API)
             .api_token("TOKEN-SECRET")
             .base_url(base_url)
             .retry_backoff(Duration::from_millis(1), Duration::from_millis(4))
