@@ -1,17 +1,16 @@
-//! Credentials for the Cloudflare API, and the [`Secret`] wrapper that keeps them out of logs.
+//! Credentials as data: values for the API's security schemes ([`Credentials`]), how each goes
+//! on the wire (bearer, basic, API key in a header, query or cookie, OAuth 2 tokens from a
+//! [`TokenProvider`]), and the [`Secret`] wrapper that keeps them out of logs.
 
 use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue};
 
+use super::BoxFuture;
+use super::config::{ApiConfig, ApiKeyLocation, SchemeKind};
 use super::error::Error;
-
-/// The header that carries a legacy global API key.
-const X_AUTH_KEY: HeaderName = HeaderName::from_static("x-auth-key");
-/// The header that carries the e-mail address that goes with a legacy global API key.
-const X_AUTH_EMAIL: HeaderName = HeaderName::from_static("x-auth-email");
-/// The header that carries an Origin CA user service key.
-const X_AUTH_USER_SERVICE_KEY: HeaderName = HeaderName::from_static("x-auth-user-service-key");
 
 /// A secret string, such as an API token or key.
 ///
@@ -57,93 +56,324 @@ impl From<&str> for Secret {
     }
 }
 
-/// How requests authenticate to the Cloudflare API.
+/// Supplies a bearer token per request (OAuth 2, OpenID Connect, or any token that expires):
+/// called before every attempt, so it can refresh the token when needed.
 ///
-/// `Debug` never shows a secret: tokens and keys print as `<redacted>`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Credentials {
-    /// No authentication headers are sent.
-    #[default]
-    None,
-    /// An API token, sent as `Authorization: Bearer <token>`. This is the recommended scheme.
-    ApiToken(Secret),
-    /// A legacy global API key with the account's e-mail address, sent as `X-Auth-Key` and
-    /// `X-Auth-Email`.
-    ApiKey {
-        /// The global API key.
-        key: Secret,
-        /// The e-mail address of the account that owns the key.
-        email: String,
-    },
-    /// An Origin CA user service key, sent as `X-Auth-User-Service-Key`.
-    UserServiceKey(Secret),
+/// Closures `Fn() -> impl Future<Output = Result<Secret>>` implement it.
+pub trait TokenProvider: Send + Sync {
+    /// The token to send now.
+    fn token(&self) -> BoxFuture<'_, Result<Secret, Error>>;
+}
+
+impl<F, Fut> TokenProvider for F
+where
+    F: Fn() -> Fut + Send + Sync,
+    Fut: Future<Output = Result<Secret, Error>> + Send + 'static,
+{
+    fn token(&self) -> BoxFuture<'_, Result<Secret, Error>> {
+        Box::pin(self())
+    }
+}
+
+/// One credential value.
+#[derive(Clone)]
+enum Value {
+    /// A token or key.
+    Secret(Secret),
+    /// A user name and password (HTTP basic).
+    Basic { username: Secret, password: Secret },
+    /// A token supplied per request.
+    Provider(Arc<dyn TokenProvider>),
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Secret(a), Self::Secret(b)) => a == b,
+            (
+                Self::Basic {
+                    username: a,
+                    password: p,
+                },
+                Self::Basic {
+                    username: b,
+                    password: q,
+                },
+            ) => a == b && p == q,
+            (Self::Provider(a), Self::Provider(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// The credentials a client sends: values for one or more of the API's security schemes, by
+/// scheme name, under a kind name (the generated builder method that set them, such as
+/// `api_token`).
+///
+/// Each request sends the values of the first of its operation's security requirements that
+/// these credentials satisfy, and nothing to operations that require none. `Debug` never shows a
+/// value. Generated crates add typed constructors (`Credentials::api_token(...)`) through their
+/// prelude.
+#[derive(Clone, PartialEq)]
+pub struct Credentials {
+    kind: &'static str,
+    values: Vec<(&'static str, Value)>,
+}
+
+impl Default for Credentials {
+    fn default() -> Self {
+        Self::none()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("Credentials");
+        s.field("kind", &self.kind);
+        for (scheme, _) in &self.values {
+            s.field(scheme, &format_args!("<redacted>"));
+        }
+        s.finish()
+    }
 }
 
 impl Credentials {
-    /// Credentials from an API token.
-    pub fn api_token(token: impl Into<String>) -> Self {
-        Self::ApiToken(Secret::new(token))
+    /// No credentials.
+    pub fn none() -> Self {
+        Self::new("none")
     }
 
-    /// Credentials from a legacy global API key and the account's e-mail address.
-    pub fn api_key(key: impl Into<String>, email: impl Into<String>) -> Self {
-        Self::ApiKey {
-            key: Secret::new(key),
-            email: email.into(),
+    /// Empty credentials of this kind, to add values to.
+    pub fn new(kind: &'static str) -> Self {
+        Self {
+            kind,
+            values: Vec::new(),
         }
     }
 
-    /// Credentials from an Origin CA user service key.
-    pub fn user_service_key(key: impl Into<String>) -> Self {
-        Self::UserServiceKey(Secret::new(key))
+    /// Adds a token or key for the scheme `scheme` (bearer, API key, or a fixed OAuth 2 token).
+    pub fn secret(mut self, scheme: &'static str, value: impl Into<String>) -> Self {
+        self.values
+            .push((scheme, Value::Secret(Secret::new(value))));
+        self
     }
 
-    /// A short name for the kind of credentials, safe to log: `none`, `api_token`, `api_key` or
-    /// `user_service_key`.
+    /// Adds a user name and password for the HTTP basic scheme `scheme`.
+    pub fn basic(
+        mut self,
+        scheme: &'static str,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.values.push((
+            scheme,
+            Value::Basic {
+                username: Secret::new(username),
+                password: Secret::new(password),
+            },
+        ));
+        self
+    }
+
+    /// Adds a token provider, asked before every attempt, for the bearer or OAuth 2 scheme
+    /// `scheme`.
+    pub fn token_provider(
+        mut self,
+        scheme: &'static str,
+        provider: impl TokenProvider + 'static,
+    ) -> Self {
+        self.values
+            .push((scheme, Value::Provider(Arc::new(provider))));
+        self
+    }
+
+    /// A short name for the kind of credentials, safe to log, such as `none` or `api_token`.
     pub fn kind(&self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::ApiToken(_) => "api_token",
-            Self::ApiKey { .. } => "api_key",
-            Self::UserServiceKey(_) => "user_service_key",
-        }
+        self.kind
     }
 
-    /// Builds the authentication headers, with every secret value marked sensitive so that the
-    /// HTTP stack does not print it either.
+    /// Checks every value against its scheme and prepares what goes on the wire, with every
+    /// secret value marked sensitive so that the HTTP stack does not print it either.
     ///
-    /// A value that cannot appear in an HTTP header (a line break, for example) is an
-    /// [`Error::Config`] whose message names the credential but never shows its value.
-    pub(super) fn to_headers(&self) -> Result<HeaderMap, Error> {
-        let mut headers = HeaderMap::new();
-        match self {
-            Self::None => {}
-            Self::ApiToken(token) => {
-                headers.insert(
+    /// A value that cannot appear in a header (a line break, for example), an empty one, or a
+    /// value for a scheme the API does not have, is an [`Error::Config`] whose message names the
+    /// scheme but never shows the value.
+    pub(super) fn prepare(&self, api: &ApiConfig) -> Result<PreparedAuth, Error> {
+        let mut entries = Vec::new();
+        for (key, value) in &self.values {
+            let scheme = api
+                .scheme(key)
+                .ok_or_else(|| Error::Config(format!("the API has no security scheme `{key}`")))?;
+            let what = format!("the `{key}` credential");
+            let wire = match (scheme.kind, value) {
+                (SchemeKind::Bearer | SchemeKind::OAuth2, Value::Secret(token)) => Wire::Header(
                     AUTHORIZATION,
-                    sensitive_value("Bearer ", token.expose_secret().trim(), "the API token")?,
-                );
+                    sensitive_value("Bearer ", token.expose_secret().trim(), &what)?,
+                ),
+                (SchemeKind::Bearer | SchemeKind::OAuth2, Value::Provider(p)) => {
+                    Wire::Provider(Arc::clone(p))
+                }
+                (SchemeKind::Basic, Value::Basic { username, password }) => {
+                    if username.expose_secret().contains(':') {
+                        return Err(Error::Config(format!(
+                            "the user name of {what} contains `:`"
+                        )));
+                    }
+                    let pair = format!("{}:{}", username.expose_secret(), password.expose_secret());
+                    Wire::Header(
+                        AUTHORIZATION,
+                        sensitive_value("Basic ", &base64(pair.as_bytes()), &what)?,
+                    )
+                }
+                (SchemeKind::ApiKey { location, name }, Value::Secret(key)) => {
+                    let value = key.expose_secret().trim();
+                    match location {
+                        ApiKeyLocation::Header => Wire::Header(
+                            HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                                Error::Config(format!("`{name}` is not a valid header name"))
+                            })?,
+                            sensitive_value("", value, &what)?,
+                        ),
+                        ApiKeyLocation::Query => {
+                            // Checked like a header value: no line breaks or control characters.
+                            sensitive_value("", value, &what)?;
+                            Wire::Query(name, Secret::new(value))
+                        }
+                        ApiKeyLocation::Cookie => {
+                            if value.contains([';', ',']) {
+                                return Err(Error::Config(format!(
+                                    "{what} contains characters not allowed in a cookie"
+                                )));
+                            }
+                            sensitive_value("", value, &what)?;
+                            Wire::Cookie(format!("{name}={value}"))
+                        }
+                    }
+                }
+                _ => {
+                    return Err(Error::Config(format!(
+                        "{what} is not the kind of value its scheme takes"
+                    )));
+                }
+            };
+            entries.push((*key, wire));
+        }
+        Ok(PreparedAuth {
+            kind: self.kind,
+            entries,
+        })
+    }
+}
+
+/// Credentials checked against the API's schemes, ready for the wire.
+#[derive(Clone)]
+pub(super) struct PreparedAuth {
+    /// The kind of credentials, for `Debug`.
+    pub(super) kind: &'static str,
+    entries: Vec<(&'static str, Wire)>,
+}
+
+/// One prepared credential.
+#[derive(Clone)]
+enum Wire {
+    Header(HeaderName, HeaderValue),
+    Query(&'static str, Secret),
+    Cookie(String),
+    Provider(Arc<dyn TokenProvider>),
+}
+
+/// What one request sends: headers, query parameters, and tokens to fetch per attempt.
+#[derive(Default)]
+pub(super) struct RequestAuth {
+    /// Headers, in the order the credentials were given.
+    pub(super) headers: Vec<(HeaderName, HeaderValue)>,
+    /// Query parameters (their values are secrets).
+    pub(super) query: Vec<(String, String)>,
+    /// Providers of bearer tokens, asked before each attempt.
+    providers: Vec<Arc<dyn TokenProvider>>,
+}
+
+impl PreparedAuth {
+    /// The credentials for an operation with these security requirements (alternatives, each
+    /// naming schemes that go together): those of the first requirement that these credentials
+    /// satisfy; nothing when the operation requires none or none is satisfied (the server then
+    /// answers, typically 401).
+    pub(super) fn for_operation(&self, security: &[&[&str]]) -> RequestAuth {
+        let mut out = RequestAuth::default();
+        let satisfied = security.iter().find(|alternative| {
+            !alternative.is_empty()
+                && alternative
+                    .iter()
+                    .all(|key| self.entries.iter().any(|(k, _)| k == key))
+        });
+        let Some(alternative) = satisfied else {
+            return out;
+        };
+        let mut cookies: Vec<&str> = Vec::new();
+        for (key, wire) in &self.entries {
+            if !alternative.contains(key) {
+                continue;
             }
-            Self::ApiKey { key, email } => {
-                headers.insert(
-                    X_AUTH_KEY,
-                    sensitive_value("", key.expose_secret().trim(), "the API key")?,
-                );
-                headers.insert(
-                    X_AUTH_EMAIL,
-                    sensitive_value("", email.trim(), "the API key's e-mail address")?,
-                );
-            }
-            Self::UserServiceKey(key) => {
-                headers.insert(
-                    X_AUTH_USER_SERVICE_KEY,
-                    sensitive_value("", key.expose_secret().trim(), "the user service key")?,
-                );
+            match wire {
+                Wire::Header(name, value) => out.headers.push((name.clone(), value.clone())),
+                Wire::Query(name, value) => out
+                    .query
+                    .push(((*name).to_owned(), value.expose_secret().to_owned())),
+                Wire::Cookie(pair) => cookies.push(pair),
+                Wire::Provider(p) => out.providers.push(Arc::clone(p)),
             }
         }
-        Ok(headers)
+        if !cookies.is_empty() {
+            if let Ok(mut value) = HeaderValue::from_str(&cookies.join("; ")) {
+                value.set_sensitive(true);
+                out.headers.push((COOKIE, value));
+            }
+        }
+        out
     }
+}
+
+impl RequestAuth {
+    /// Whether a secret goes in the URL (then transport errors must not print the URL).
+    pub(super) fn secret_in_url(&self) -> bool {
+        !self.query.is_empty()
+    }
+
+    /// Asks the token providers for this attempt's `Authorization` header, if there is one.
+    pub(super) async fn provided_header(&self) -> Result<Option<HeaderValue>, Error> {
+        let Some(provider) = self.providers.first() else {
+            return Ok(None);
+        };
+        let token = provider.token().await?;
+        sensitive_value(
+            "Bearer ",
+            token.expose_secret().trim(),
+            "the provided token",
+        )
+        .map(Some)
+    }
+}
+
+/// Standard base64 with padding (RFC 4648), for HTTP basic credentials.
+fn base64(bytes: &[u8]) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(TABLE[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Makes the header value `prefix` + `value`, marked sensitive, or a configuration error that
@@ -165,6 +395,81 @@ fn sensitive_value(prefix: &str, value: &str, what: &str) -> Result<HeaderValue,
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+    use crate::config::{CredentialSet, SecurityScheme};
+
+    /// Every scheme kind, and Cloudflare's combination of two API keys.
+    pub(crate) static API: ApiConfig = ApiConfig::new("test/1.0")
+        .schemes(&[
+            SecurityScheme {
+                key: "token",
+                kind: SchemeKind::Bearer,
+                env: &["T_TOKEN"],
+            },
+            SecurityScheme {
+                key: "key",
+                kind: SchemeKind::ApiKey {
+                    location: ApiKeyLocation::Header,
+                    name: "X-Auth-Key",
+                },
+                env: &["T_KEY"],
+            },
+            SecurityScheme {
+                key: "email",
+                kind: SchemeKind::ApiKey {
+                    location: ApiKeyLocation::Header,
+                    name: "X-Auth-Email",
+                },
+                env: &["T_EMAIL"],
+            },
+            SecurityScheme {
+                key: "basic",
+                kind: SchemeKind::Basic,
+                env: &["T_USER", "T_PASSWORD"],
+            },
+            SecurityScheme {
+                key: "query",
+                kind: SchemeKind::ApiKey {
+                    location: ApiKeyLocation::Query,
+                    name: "api_key",
+                },
+                env: &["T_QUERY"],
+            },
+            SecurityScheme {
+                key: "cookie",
+                kind: SchemeKind::ApiKey {
+                    location: ApiKeyLocation::Cookie,
+                    name: "session",
+                },
+                env: &["T_COOKIE"],
+            },
+            SecurityScheme {
+                key: "oauth",
+                kind: SchemeKind::OAuth2,
+                env: &["T_OAUTH"],
+            },
+        ])
+        .credential_sets(
+            &[
+                CredentialSet {
+                    name: "token",
+                    schemes: &["token"],
+                },
+                CredentialSet {
+                    name: "key",
+                    schemes: &["key", "email"],
+                },
+            ],
+            false,
+        );
+
+    fn headers(credentials: &Credentials, security: &[&[&str]]) -> Vec<(String, String)> {
+        let auth = credentials.prepare(&API).unwrap().for_operation(security);
+        assert!(auth.headers.iter().all(|(_, v)| v.is_sensitive()));
+        auth.headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
+            .collect()
+    }
 
     #[test]
     fn secret_is_redacted_in_debug_and_display() {
@@ -177,9 +482,11 @@ mod tests {
     #[test]
     fn credentials_debug_never_shows_secrets() {
         let all = [
-            Credentials::api_token("tok-SECRET-1"),
-            Credentials::api_key("key-SECRET-2", "me@example.com"),
-            Credentials::user_service_key("v1.0-SECRET-3"),
+            Credentials::new("token").secret("token", "tok-SECRET-1"),
+            Credentials::new("key")
+                .secret("key", "key-SECRET-2")
+                .secret("email", "me@example.com"),
+            Credentials::new("basic").basic("basic", "user", "pw-SECRET-3"),
         ];
         for credentials in &all {
             let debug = format!("{credentials:?}");
@@ -187,50 +494,103 @@ mod tests {
             assert!(!debug.contains("SECRET"), "{debug}");
             assert!(!pretty.contains("SECRET"), "{pretty}");
             assert!(debug.contains("<redacted>"), "{debug}");
+            assert!(debug.contains(credentials.kind()), "{debug}");
         }
     }
 
     #[test]
-    fn token_becomes_a_sensitive_bearer_header() {
-        let headers = Credentials::api_token("abc").to_headers().unwrap();
-        let value = headers.get(AUTHORIZATION).unwrap();
-        assert_eq!(value, "Bearer abc");
-        assert!(value.is_sensitive());
-        assert_eq!(headers.len(), 1);
-        assert!(!format!("{headers:?}").contains("abc"));
+    fn each_scheme_kind_on_the_wire() {
+        let token = Credentials::new("token").secret("token", " abc ");
+        assert_eq!(
+            headers(&token, &[&["token"]]),
+            [("authorization".to_owned(), "Bearer abc".to_owned())]
+        );
+        let basic = Credentials::new("basic").basic("basic", "Aladdin", "open sesame");
+        assert_eq!(
+            headers(&basic, &[&["basic"]]),
+            [(
+                "authorization".to_owned(),
+                "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==".to_owned()
+            )]
+        );
+        let cookie = Credentials::new("c").secret("cookie", "s1");
+        assert_eq!(
+            headers(&cookie, &[&["cookie"]]),
+            [("cookie".to_owned(), "session=s1".to_owned())]
+        );
+        let query = Credentials::new("q").secret("query", "k1");
+        let auth = query.prepare(&API).unwrap().for_operation(&[&["query"]]);
+        assert!(auth.headers.is_empty() && auth.secret_in_url());
+        assert_eq!(auth.query, [("api_key".to_owned(), "k1".to_owned())]);
     }
 
     #[test]
-    fn api_key_sends_key_and_email() {
-        let headers = Credentials::api_key("k", "me@example.com")
-            .to_headers()
-            .unwrap();
-        assert_eq!(headers.get("x-auth-key").unwrap(), "k");
-        assert_eq!(headers.get("x-auth-email").unwrap(), "me@example.com");
-        assert!(headers.get("x-auth-key").unwrap().is_sensitive());
-        assert_eq!(headers.len(), 2);
+    fn a_combination_sends_both_in_the_order_given_and_only_where_required() {
+        let key = Credentials::new("key")
+            .secret("key", "k")
+            .secret("email", "me@example.com");
+        let expected = [
+            ("x-auth-key".to_owned(), "k".to_owned()),
+            ("x-auth-email".to_owned(), "me@example.com".to_owned()),
+        ];
+        // The requirement lists email first; the values go in the order they were given.
+        assert_eq!(headers(&key, &[&["token"], &["email", "key"]]), expected);
+        // An operation that requires nothing, or only a scheme we lack, gets nothing.
+        assert!(headers(&key, &[]).is_empty());
+        assert!(headers(&key, &[&["token"]]).is_empty());
+        assert!(headers(&key, &[&["key", "basic"]]).is_empty());
+        // Half of a combination is not enough.
+        let half = Credentials::new("half").secret("key", "k");
+        assert!(headers(&half, &[&["email", "key"]]).is_empty());
     }
 
     #[test]
-    fn user_service_key_and_none() {
-        let headers = Credentials::user_service_key("v1.0-x")
-            .to_headers()
-            .unwrap();
-        assert_eq!(headers.get("x-auth-user-service-key").unwrap(), "v1.0-x");
-        assert!(Credentials::None.to_headers().unwrap().is_empty());
+    fn base64_matches_rfc_4648() {
+        for (input, output) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), output);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_token_provider_is_asked_per_request() {
+        let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let seen = Arc::clone(&count);
+        let credentials = Credentials::new("oauth").token_provider("oauth", move || {
+            let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async move { Ok(Secret::new(format!("t{n}"))) }
+        });
+        let prepared = credentials.prepare(&API).unwrap();
+        let auth = prepared.for_operation(&[&["oauth"]]);
+        assert_eq!(auth.provided_header().await.unwrap().unwrap(), "Bearer t0");
+        assert_eq!(auth.provided_header().await.unwrap().unwrap(), "Bearer t1");
+        // A provider is only for bearer-like schemes.
+        let wrong = Credentials::new("x").token_provider("key", || async { Ok(Secret::new("t")) });
+        assert!(matches!(wrong.prepare(&API), Err(Error::Config(_))));
     }
 
     #[test]
-    fn invalid_header_characters_are_a_config_error_without_the_value() {
-        let err = Credentials::api_token("bad\ntoken-SECRET")
-            .to_headers()
-            .unwrap_err();
-        let text = format!("{err} {err:?}");
-        assert!(matches!(err, Error::Config(_)));
-        assert!(!text.contains("SECRET"), "{text}");
-        assert!(matches!(
-            Credentials::api_token("  ").to_headers(),
-            Err(Error::Config(_))
-        ));
+    fn invalid_values_are_config_errors_without_the_value() {
+        for bad in [
+            Credentials::new("token").secret("token", "bad\ntoken-SECRET"),
+            Credentials::new("token").secret("token", "  "),
+            Credentials::new("c").secret("cookie", "a;b-SECRET"),
+            Credentials::new("q").secret("query", "a\nb-SECRET"),
+            Credentials::new("b").basic("basic", "us:er", "SECRET"),
+            Credentials::new("x").secret("basic", "SECRET"),
+            Credentials::new("x").secret("nope", "SECRET"),
+        ] {
+            let err = bad.prepare(&API).err().expect("refused");
+            let text = format!("{err} {err:?}");
+            assert!(matches!(err, Error::Config(_)), "{text}");
+            assert!(!text.contains("SECRET"), "{text}");
+        }
     }
 }

@@ -10,8 +10,10 @@
 //!
 //! Behaviour in short:
 //!
-//! - Credentials come from [`Credentials`] (API token, API key and email, or user service key)
-//!   and are never printed: they live in a [`Secret`] and go out as sensitive header values.
+//! - Credentials are values for the API's security schemes ([`Credentials`]): bearer tokens,
+//!   HTTP basic, API keys in a header, query or cookie, OAuth 2 tokens (fixed or from a
+//!   [`TokenProvider`] per request). Each operation gets only those its security requirements
+//!   name. They are never printed: they live in a [`Secret`] and go out as sensitive values.
 //! - Responses in Cloudflare's `{success, errors, messages, result, result_info}` envelope are
 //!   checked: a `success: false` is an error even when the status is 2xx, and a required `result`
 //!   that is missing or `null` is [`Error::MissingResult`].
@@ -47,9 +49,9 @@ pub mod blocking;
 use std::future::Future;
 use std::pin::Pin;
 
-pub use auth::{Credentials, Secret};
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use config::ApiConfig;
+pub use auth::{Credentials, Secret, TokenProvider};
+pub use client::{Client, ClientBuilder};
+pub use config::{ApiConfig, ApiKeyLocation, CredentialSet, SchemeKind, SecurityScheme};
 pub use envelope::{ApiMessage, ApiMessageSource};
 pub use error::{ApiError, Error, Result};
 pub use multipart::Multipart;

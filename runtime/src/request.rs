@@ -4,12 +4,15 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+};
 use reqwest::{StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use super::auth::RequestAuth;
 use super::client::Client;
 use super::envelope;
 use super::error::{ApiError, Error, Result};
@@ -19,6 +22,7 @@ use super::response::ApiResponse;
 use super::retry::{self, RetryConfig};
 
 /// An HTTP method used by an operation.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
     /// `GET`.
@@ -78,6 +82,7 @@ impl fmt::Display for Method {
 }
 
 /// A static description of one API operation, written by the generator for each operation.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OperationInfo {
     /// The spec's `operationId`, used in errors and tracing.
@@ -86,6 +91,9 @@ pub struct OperationInfo {
     pub method: Method,
     /// The path relative to the base URL, with `{name}` placeholders.
     pub path_template: &'static str,
+    /// The security requirements: alternatives, each naming the schemes that go together; empty
+    /// when the operation needs no credentials.
+    pub security: &'static [&'static [&'static str]],
 }
 
 /// Settings for one request that override the client's: timeout, retries, extra headers and
@@ -163,6 +171,7 @@ impl fmt::Debug for RequestOptions {
 ///
 /// A builder can be cloned, for example to send the same request for several pages.
 #[derive(Clone)]
+#[doc(hidden)]
 pub struct RequestBuilder<'a> {
     client: &'a Client,
     op: &'static OperationInfo,
@@ -337,7 +346,7 @@ impl<'a> RequestBuilder<'a> {
     async fn execute(self) -> Result<RawResponse> {
         let op = self.op;
         let span = tracing::debug_span!(
-            "cloudflare_request",
+            "api_request",
             operation_id = op.operation_id,
             method = op.method.as_str(),
             path_template = op.path_template,
@@ -350,13 +359,17 @@ impl<'a> RequestBuilder<'a> {
     /// The attempt loop of [`RequestBuilder::execute`].
     async fn execute_attempts(self) -> Result<RawResponse> {
         let inner = &self.client.inner;
+        let auth = inner.auth.for_operation(self.op.security);
         let url = build_url(
             &inner.base_url,
             self.op.path_template,
             &self.path_params,
-            self.query.iter().chain(self.options.query.iter()),
+            self.query
+                .iter()
+                .chain(auth.query.iter())
+                .chain(self.options.query.iter()),
         )?;
-        let headers = self.build_headers()?;
+        let headers = self.build_headers(&auth)?;
         let body = match self.body {
             None => None,
             Some(Ok(bytes)) => Some(bytes),
@@ -383,10 +396,14 @@ impl<'a> RequestBuilder<'a> {
         loop {
             attempt = attempt.saturating_add(1);
             span.record("attempts", attempt);
+            let mut attempt_headers = headers.clone();
+            if let Some(token) = auth.provided_header().await? {
+                attempt_headers.insert(AUTHORIZATION, token);
+            }
             let mut request = inner
                 .http
                 .request(self.op.method.to_reqwest(), url.clone())
-                .headers(headers.clone())
+                .headers(attempt_headers)
                 .timeout(timeout);
             if let Some(bytes) = &body {
                 request = request.body(bytes.clone());
@@ -405,6 +422,12 @@ impl<'a> RequestBuilder<'a> {
                     ))
                 }
                 Err(error) => {
+                    // A key in the query string must not reach messages through the URL.
+                    let error = if auth.secret_in_url() {
+                        error.without_url()
+                    } else {
+                        error
+                    };
                     let error = Error::from_transport(error);
                     tracing::debug!(attempt, error = transport_kind(&error), "request failed");
                     error
@@ -440,7 +463,7 @@ impl<'a> RequestBuilder<'a> {
     /// The headers of every attempt: accept, user agent, content type and authentication, then
     /// the operation's header parameters, then the per-request extras; each stage replaces
     /// same-named headers of the stages before it.
-    fn build_headers(&self) -> Result<HeaderMap> {
+    fn build_headers(&self, auth: &RequestAuth) -> Result<HeaderMap> {
         let inner = &self.client.inner;
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static(self.accept));
@@ -455,7 +478,7 @@ impl<'a> RequestBuilder<'a> {
             };
             headers.insert(CONTENT_TYPE, content_type);
         }
-        for (name, value) in &inner.auth_headers {
+        for (name, value) in &auth.headers {
             headers.insert(name.clone(), value.clone());
         }
         apply_headers(
@@ -584,12 +607,14 @@ mod tests {
         operation_id: "client-certificate-for-a-zone-client-certificate-details",
         method: Method::Get,
         path_template: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
+        security: &[&["api_token"]],
     };
 
     static CREATE_CERT: OperationInfo = OperationInfo {
         operation_id: "client-certificate-for-a-zone-create-client-certificate",
         method: Method::Post,
         path_template: "/zones/{zone_id}/client_certificates",
+        security: &[&["api_token"]],
     };
 
     #[derive(Debug, Deserialize, PartialEq)]
@@ -651,11 +676,16 @@ mod tests {
         );
     }
 
-    static API: crate::ApiConfig = crate::ApiConfig::new("test-client/1.0");
+    static API: crate::ApiConfig =
+        crate::ApiConfig::new("test-client/1.0").schemes(&[crate::SecurityScheme {
+            key: "api_token",
+            kind: crate::SchemeKind::Bearer,
+            env: &[],
+        }]);
 
     fn client(base_url: &str) -> Client {
         crate::ClientBuilder::new(&API)
-            .api_token("TOKEN-SECRET")
+            .credentials(crate::Credentials::new("api_token").secret("api_token", "TOKEN-SECRET"))
             .base_url(base_url)
             .retry_backoff(Duration::from_millis(1), Duration::from_millis(4))
             .build()
@@ -676,7 +706,8 @@ mod tests {
                     .header("x-trace", "2")
                     .header("Authorization", "Bearer OTHER"),
             );
-        let headers = builder.build_headers().unwrap();
+        let request_auth = client.inner.auth.for_operation(CREATE_CERT.security);
+        let headers = builder.build_headers(&request_auth).unwrap();
         assert_eq!(headers.get(ACCEPT).unwrap(), "application/json");
         assert_eq!(headers.get(CONTENT_TYPE).unwrap(), "application/json");
         let traces: Vec<_> = headers.get_all("x-trace").iter().collect();
@@ -698,7 +729,7 @@ mod tests {
             .request(&GET_CERT)
             .options(RequestOptions::new().header("bad name", "v"));
         assert!(matches!(
-            builder.build_headers(),
+            builder.build_headers(&request_auth),
             Err(Error::InvalidRequest { parameter, .. }) if parameter == "bad name"
         ));
     }

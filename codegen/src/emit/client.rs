@@ -534,6 +534,10 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
         }
     });
     let (out, with_response, send_call) = response_types(op);
+    let security = op.security.iter().map(|alt| {
+        let keys = alt.iter().map(String::as_str);
+        quote! { &[#(#keys),*] }
+    });
     let op_id = &op.operation_id;
     let path = &op.path;
     let variant = ident(op.method.variant());
@@ -589,6 +593,7 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
                     operation_id: #op_id,
                     method: crate::runtime::Method::#variant,
                     path_template: #path,
+                    security: &[#(#security),*],
                 };
                 #[allow(unused_mut)]
                 let mut request = self.client.request(&OPERATION);

@@ -190,7 +190,7 @@ fn tokens(t: &impl quote::ToTokens) -> String {
 /// A signature without its leading `fn`.
 fn sig_text(sig: &syn::Signature) -> String {
     let text = tokens(sig);
-    text.strip_prefix("fn ").unwrap_or(&text).to_owned()
+    text.replacen("fn ", "", 1)
 }
 
 /// A variant's fields without their attributes: `{ a: T, b: U }` or `(T, U)`.
