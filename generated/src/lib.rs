@@ -62,6 +62,7 @@ pub static API: runtime::ApiConfig = runtime::ApiConfig::new(
     )
     .default_base_url("https://api.cloudflare.com/client/v4")
     .base_url_env("CLOUDFLARE_BASE_URL")
+    .request_id_header("cf-ray")
     .schemes(
         &[
             runtime::SecurityScheme {
@@ -140,18 +141,18 @@ pub trait ClientBuilderExt: ::core::marker::Sized {
             &str,
         ) -> ::core::option::Option<::std::string::String>,
     ) -> Result<ClientBuilder>;
-    ///Authenticates with `api_token` (HTTP bearer authentication). Environment: CLOUDFLARE_API_TOKEN.
+    /// Authenticates with `api_token` (HTTP bearer authentication) (added to credentials set before). Environment: CLOUDFLARE_API_TOKEN.
     fn api_token(
         self,
         api_token: impl ::core::convert::Into<::std::string::String>,
     ) -> ClientBuilder;
-    ///Authenticates with `api_key` (API key in header X-Auth-Key) together with `api_email` (API key in header X-Auth-Email). Environment: CLOUDFLARE_API_KEY, CLOUDFLARE_EMAIL.
+    /// Authenticates with `api_key` (API key in header X-Auth-Key) together with `api_email` (API key in header X-Auth-Email) (added to credentials set before). Environment: CLOUDFLARE_API_KEY, CLOUDFLARE_EMAIL.
     fn api_key(
         self,
         api_key: impl ::core::convert::Into<::std::string::String>,
         api_email: impl ::core::convert::Into<::std::string::String>,
     ) -> ClientBuilder;
-    ///Authenticates with `user_service_key` (API key in header X-Auth-User-Service-Key). Environment: CLOUDFLARE_API_USER_SERVICE_KEY.
+    /// Authenticates with `user_service_key` (API key in header X-Auth-User-Service-Key) (added to credentials set before). Environment: CLOUDFLARE_API_USER_SERVICE_KEY.
     fn user_service_key(
         self,
         user_service_key: impl ::core::convert::Into<::std::string::String>,
@@ -172,36 +173,38 @@ impl ClientBuilderExt for ClientBuilder {
         self,
         api_token: impl ::core::convert::Into<::std::string::String>,
     ) -> ClientBuilder {
-        self.credentials(<Credentials as CredentialsExt>::api_token(api_token))
+        self.add_credentials(<Credentials as CredentialsExt>::api_token(api_token))
     }
     fn api_key(
         self,
         api_key: impl ::core::convert::Into<::std::string::String>,
         api_email: impl ::core::convert::Into<::std::string::String>,
     ) -> ClientBuilder {
-        self.credentials(<Credentials as CredentialsExt>::api_key(api_key, api_email))
+        self.add_credentials(
+            <Credentials as CredentialsExt>::api_key(api_key, api_email),
+        )
     }
     fn user_service_key(
         self,
         user_service_key: impl ::core::convert::Into<::std::string::String>,
     ) -> ClientBuilder {
-        self.credentials(
+        self.add_credentials(
             <Credentials as CredentialsExt>::user_service_key(user_service_key),
         )
     }
 }
 /// Typed constructors of [`Credentials`] for this API's ways to authenticate.
 pub trait CredentialsExt: ::core::marker::Sized {
-    ///Authenticates with `api_token` (HTTP bearer authentication). Environment: CLOUDFLARE_API_TOKEN.
+    /// Authenticates with `api_token` (HTTP bearer authentication). Environment: CLOUDFLARE_API_TOKEN.
     fn api_token(
         api_token: impl ::core::convert::Into<::std::string::String>,
     ) -> Credentials;
-    ///Authenticates with `api_key` (API key in header X-Auth-Key) together with `api_email` (API key in header X-Auth-Email). Environment: CLOUDFLARE_API_KEY, CLOUDFLARE_EMAIL.
+    /// Authenticates with `api_key` (API key in header X-Auth-Key) together with `api_email` (API key in header X-Auth-Email). Environment: CLOUDFLARE_API_KEY, CLOUDFLARE_EMAIL.
     fn api_key(
         api_key: impl ::core::convert::Into<::std::string::String>,
         api_email: impl ::core::convert::Into<::std::string::String>,
     ) -> Credentials;
-    ///Authenticates with `user_service_key` (API key in header X-Auth-User-Service-Key). Environment: CLOUDFLARE_API_USER_SERVICE_KEY.
+    /// Authenticates with `user_service_key` (API key in header X-Auth-User-Service-Key). Environment: CLOUDFLARE_API_USER_SERVICE_KEY.
     fn user_service_key(
         user_service_key: impl ::core::convert::Into<::std::string::String>,
     ) -> Credentials;
@@ -226,8 +229,30 @@ impl CredentialsExt for Credentials {
         Credentials::new("user_service_key").secret("user_service_key", user_service_key)
     }
 }
+/// This API's name for the request id: [`runtime::ApiError::request_id`],
+/// [`runtime::Error::request_id`], [`runtime::ApiResponse::request_id`].
+pub trait RequestIdExt {
+    /// The `cf-ray` response header, which identifies the request to the API's operators.
+    fn cf_ray(&self) -> ::core::option::Option<&str>;
+}
+impl RequestIdExt for ApiError {
+    fn cf_ray(&self) -> ::core::option::Option<&str> {
+        self.request_id()
+    }
+}
+impl RequestIdExt for Error {
+    fn cf_ray(&self) -> ::core::option::Option<&str> {
+        self.request_id()
+    }
+}
+impl<T, I> RequestIdExt for ApiResponse<T, I> {
+    fn cf_ray(&self) -> ::core::option::Option<&str> {
+        self.request_id()
+    }
+}
 /// The traits that put this API's constructors and resources on the runtime's types:
 /// `use <crate>::prelude::*;`.
 pub mod prelude {
     pub use crate::{ClientBuilderExt, ClientExt, CredentialsExt, Resources};
+    pub use crate::RequestIdExt;
 }

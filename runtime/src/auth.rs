@@ -2,6 +2,7 @@
 //! on the wire (bearer, basic, API key in a header, query or cookie, OAuth 2 tokens from a
 //! [`TokenProvider`]), and the [`Secret`] wrapper that keeps them out of logs.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
@@ -116,7 +117,7 @@ impl PartialEq for Value {
 /// prelude.
 #[derive(Clone, PartialEq)]
 pub struct Credentials {
-    kind: &'static str,
+    kind: Cow<'static, str>,
     values: Vec<(&'static str, Value)>,
 }
 
@@ -146,7 +147,7 @@ impl Credentials {
     /// Empty credentials of this kind, to add values to.
     pub fn new(kind: &'static str) -> Self {
         Self {
-            kind,
+            kind: Cow::Borrowed(kind),
             values: Vec::new(),
         }
     }
@@ -187,9 +188,27 @@ impl Credentials {
         self
     }
 
+    /// These credentials with `other`'s added: a value for a scheme both have is `other`'s.
+    /// The kind names both (`a+b`) unless one of them is empty.
+    pub fn merge(mut self, other: Credentials) -> Self {
+        if other.values.is_empty() {
+            return self;
+        }
+        self.kind = if self.values.is_empty() {
+            other.kind
+        } else {
+            Cow::Owned(format!("{}+{}", self.kind, other.kind))
+        };
+        for (scheme, value) in other.values {
+            self.values.retain(|(k, _)| *k != scheme);
+            self.values.push((scheme, value));
+        }
+        self
+    }
+
     /// A short name for the kind of credentials, safe to log, such as `none` or `api_token`.
-    pub fn kind(&self) -> &'static str {
-        self.kind
+    pub fn kind(&self) -> &str {
+        &self.kind
     }
 
     /// Checks every value against its scheme and prepares what goes on the wire, with every
@@ -259,7 +278,7 @@ impl Credentials {
             entries.push((*key, wire));
         }
         Ok(PreparedAuth {
-            kind: self.kind,
+            kind: self.kind.clone(),
             entries,
         })
     }
@@ -269,7 +288,7 @@ impl Credentials {
 #[derive(Clone)]
 pub(super) struct PreparedAuth {
     /// The kind of credentials, for `Debug`.
-    pub(super) kind: &'static str,
+    pub(super) kind: Cow<'static, str>,
     entries: Vec<(&'static str, Wire)>,
 }
 
@@ -542,6 +561,24 @@ mod tests {
         // Half of a combination is not enough.
         let half = Credentials::new("half").secret("key", "k");
         assert!(headers(&half, &[&["email", "key"]]).is_empty());
+    }
+
+    #[test]
+    fn merged_credentials_serve_each_operation_its_own() {
+        let both = Credentials::new("token")
+            .secret("token", "old")
+            .merge(Credentials::new("basic").basic("basic", "u", "p"))
+            .merge(Credentials::new("token").secret("token", "new"));
+        assert_eq!(both.kind(), "token+basic+token");
+        assert_eq!(
+            headers(&both, &[&["token"]]),
+            [("authorization".to_owned(), "Bearer new".to_owned())]
+        );
+        assert_eq!(
+            headers(&both, &[&["basic"]]),
+            [("authorization".to_owned(), "Basic dTpw".to_owned())]
+        );
+        assert_eq!(Credentials::none().merge(both.clone()), both);
     }
 
     #[test]

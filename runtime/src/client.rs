@@ -75,6 +75,8 @@ pub(super) struct ClientInner {
     pub(super) base_url: String,
     /// The credentials, checked and prepared for the wire.
     pub(super) auth: PreparedAuth,
+    /// The API's request-id header.
+    pub(super) request_id_header: Option<&'static str>,
     /// The `User-Agent` header value.
     pub(super) user_agent: HeaderValue,
     /// The timeout of one attempt.
@@ -132,7 +134,7 @@ impl fmt::Debug for Client {
         let inner = &self.inner;
         f.debug_struct("Client")
             .field("base_url", &inner.base_url)
-            .field("credentials", &inner.auth.kind)
+            .field("credentials", &&*inner.auth.kind)
             .field("timeout", &inner.timeout)
             .field("max_retries", &inner.retry.max_retries)
             .field("retry_non_idempotent", &inner.retry_non_idempotent)
@@ -263,9 +265,17 @@ impl ClientBuilder {
         Ok(builder)
     }
 
-    /// Sets the credentials.
+    /// Sets the credentials, replacing any set before.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = credentials;
+        self
+    }
+
+    /// Adds credentials to those set before (a value for the same scheme replaces the earlier
+    /// one), for APIs whose operations need different schemes. Generated credential methods
+    /// call this.
+    pub fn add_credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = std::mem::take(&mut self.credentials).merge(credentials);
         self
     }
 
@@ -376,6 +386,7 @@ impl ClientBuilder {
                 http,
                 base_url,
                 auth,
+                request_id_header: self.api.request_id_header,
                 user_agent,
                 timeout: self.timeout,
                 retry: self.retry,

@@ -2,6 +2,7 @@
 //! request builder that generated code fills in, and the attempt loop with retries.
 
 use std::fmt;
+use std::future::Future;
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{
@@ -287,6 +288,7 @@ impl<'a> RequestBuilder<'a> {
     ) -> Result<ApiResponse<T, I>> {
         let operation_id = self.op.operation_id;
         let response = self.send_envelope_optional::<T, I>().await?;
+        // Tagged with the request-id header by `send_envelope_optional`.
         let status = response.status();
         response.transpose().ok_or(Error::MissingResult {
             status,
@@ -299,47 +301,67 @@ impl<'a> RequestBuilder<'a> {
     pub async fn send_envelope_optional<T: DeserializeOwned, I: DeserializeOwned>(
         self,
     ) -> Result<ApiResponse<Option<T>, I>> {
-        let raw = self.execute().await?;
-        if raw.body.trim_ascii().is_empty() {
-            // A 2xx without a body (an operation that may answer 204): no result.
-            return Ok(ApiResponse::new(raw.status, None).with_headers(raw.headers));
-        }
-        envelope::decode_envelope(raw.status, raw.headers, raw.body)
+        let id = self.client.inner.request_id_header;
+        tagged(id, async move {
+            let raw = self.execute().await?;
+            if raw.body.trim_ascii().is_empty() {
+                // A 2xx without a body (an operation that may answer 204): no result.
+                return Ok(ApiResponse::new(raw.status, None).with_headers(raw.headers));
+            }
+            envelope::decode_envelope(raw.status, raw.headers, raw.body)
+        })
+        .await
     }
 
     /// Sends the request and decodes a plain JSON body (no envelope).
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<ApiResponse<T, ()>> {
-        let raw = self.execute().await?;
-        // A 2xx without a body decodes as JSON `null`, which an `Option` result accepts.
-        let body: &[u8] = if raw.body.trim_ascii().is_empty() {
-            b"null"
-        } else {
-            &raw.body
-        };
-        envelope::decode_json(raw.status, raw.headers, body)
+        let id = self.client.inner.request_id_header;
+        tagged(id, async move {
+            let raw = self.execute().await?;
+            // A 2xx without a body decodes as JSON `null`, which an `Option` result accepts.
+            let body: &[u8] = if raw.body.trim_ascii().is_empty() {
+                b"null"
+            } else {
+                &raw.body
+            };
+            envelope::decode_json(raw.status, raw.headers, body)
+        })
+        .await
     }
 
     /// Sends the request and ignores the body of a 2xx response (such as a 204), except that an
     /// envelope saying `success: false` is still an error.
     pub async fn send_empty(self) -> Result<ApiResponse<(), ()>> {
-        let raw = self.execute().await?;
-        envelope::check_empty(raw.status, raw.headers, &raw.body)
+        let id = self.client.inner.request_id_header;
+        tagged(id, async move {
+            let raw = self.execute().await?;
+            envelope::check_empty(raw.status, raw.headers, &raw.body)
+        })
+        .await
     }
 
     /// Sends the request and returns the body of a 2xx response as text (invalid UTF-8 is
     /// replaced, never an error).
     pub async fn send_text(mut self) -> Result<ApiResponse<String, ()>> {
         self.accept = "text/*, */*;q=0.5";
-        let raw = self.execute().await?;
-        let text = String::from_utf8_lossy(&raw.body).into_owned();
-        Ok(ApiResponse::new(raw.status, text).with_headers(raw.headers))
+        let id = self.client.inner.request_id_header;
+        tagged(id, async move {
+            let raw = self.execute().await?;
+            let text = String::from_utf8_lossy(&raw.body).into_owned();
+            Ok(ApiResponse::new(raw.status, text).with_headers(raw.headers))
+        })
+        .await
     }
 
     /// Sends the request and returns the body of a 2xx response as bytes.
     pub async fn send_bytes(mut self) -> Result<ApiResponse<Vec<u8>, ()>> {
         self.accept = "*/*";
-        let raw = self.execute().await?;
-        Ok(ApiResponse::new(raw.status, raw.body).with_headers(raw.headers))
+        let id = self.client.inner.request_id_header;
+        tagged(id, async move {
+            let raw = self.execute().await?;
+            Ok(ApiResponse::new(raw.status, raw.body).with_headers(raw.headers))
+        })
+        .await
     }
 
     /// Performs the request with retries, inside a tracing span, and returns the 2xx response.
@@ -495,6 +517,17 @@ impl<'a> RequestBuilder<'a> {
                 .map(|(name, value)| (name.as_str(), value.as_str())),
         )?;
         Ok(headers)
+    }
+}
+
+/// The outcome of `send`, with the API's request-id header named on the response or the error.
+async fn tagged<T, I>(
+    header: Option<&'static str>,
+    send: impl Future<Output = Result<ApiResponse<T, I>>>,
+) -> Result<ApiResponse<T, I>> {
+    match send.await {
+        Ok(response) => Ok(response.with_request_id_header(header)),
+        Err(error) => Err(error.with_request_id_header(header)),
     }
 }
 
@@ -676,8 +709,9 @@ mod tests {
         );
     }
 
-    static API: crate::ApiConfig =
-        crate::ApiConfig::new("test-client/1.0").schemes(&[crate::SecurityScheme {
+    static API: crate::ApiConfig = crate::ApiConfig::new("test-client/1.0")
+        .request_id_header("cf-ray")
+        .schemes(&[crate::SecurityScheme {
             key: "api_token",
             kind: crate::SchemeKind::Bearer,
             env: &[],
@@ -824,7 +858,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(response.result(), &Cert { id: "c1".into() });
-        assert_eq!(response.cf_ray(), Some("abc-SJC"));
+        assert_eq!(response.request_id(), Some("abc-SJC"));
         let seen = seen.lock().unwrap();
         assert_eq!(seen.len(), 3);
         assert_eq!(
@@ -954,7 +988,7 @@ mod tests {
         );
         let err = get().send_envelope::<Cert, ()>().await.unwrap_err();
         assert!(matches!(&err, Error::NotFound(_)), "{err:?}");
-        assert_eq!(err.cf_ray(), Some("r-404"));
+        assert_eq!(err.request_id(), Some("r-404"));
         assert_eq!(
             err.to_string(),
             "not found: HTTP 404 Not Found: error 1404: nope [cf-ray r-404]"

@@ -33,6 +33,12 @@ fn fixtures_and_upstream_compile() {
         "fixture-request-bodies",
         &tests::root().join("tests/fixtures/wire/request_bodies.rs"),
     );
+    // Servers and every credential style of an API that is not Cloudflare, on the wire.
+    tests::run_crate_test(
+        "fixtures",
+        "fixture-auth-styles",
+        &tests::root().join("tests/fixtures/wire/auth_styles.rs"),
+    );
 }
 
 #[test]

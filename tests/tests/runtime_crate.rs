@@ -200,3 +200,41 @@ fn a_vendored_crate_builds_on_its_own() {
         );
     }
 }
+
+/// Nothing of Cloudflare (names, host, variables) reaches a crate generated from another API's
+/// spec: base URL, environment variables and credentials all come from that spec.
+#[test]
+fn a_crate_from_another_api_names_nothing_of_cloudflare() {
+    let path = tests::root().join("tests/fixtures/ok/auth_styles.yaml");
+    let generated = tests::generate(&path, "auth-styles");
+    for file in &generated.files {
+        let lower = file.contents.to_ascii_lowercase();
+        for needle in [
+            "cloudflare",
+            "api.cloudflare.com",
+            "cf-ray",
+            "cf_ray",
+            "x-auth-",
+        ] {
+            assert!(
+                !lower.contains(needle),
+                "{}: mentions `{needle}`",
+                file.path
+            );
+        }
+    }
+    let lib = &generated
+        .files
+        .iter()
+        .find(|f| f.path == "src/lib.rs")
+        .expect("lib.rs")
+        .contents;
+    for expected in [
+        "https://eu.example.test/v2",
+        "AUTH_DEMO_BASE_URL",
+        "AUTH_DEMO_BEARER",
+        "AUTH_DEMO_BASIC_USERNAME",
+    ] {
+        assert!(lib.contains(expected), "lib.rs lacks {expected}");
+    }
+}

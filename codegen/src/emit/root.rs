@@ -192,7 +192,46 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
         config = quote! { #config.default_base_url(#url) };
     }
     let base_url_env = &api.base_url_env;
-    config = quote! { #config.base_url_env(#base_url_env) };
+    let request_id = &api.request_id_header;
+    config = quote! { #config.base_url_env(#base_url_env).request_id_header(#request_id) };
+    // A vendor's own name for the request id (`cf_ray`) as an accessor of that name.
+    let accessor = crate::naming::snake(request_id);
+    let request_id_trait = if accessor.contains("request_id") || accessor.starts_with("r#") {
+        quote! {}
+    } else {
+        let method = super::ident(&accessor);
+        let doc = format!(
+            " The `{request_id}` response header, which identifies the request to the API's operators."
+        );
+        quote! {
+            /// This API's name for the request id: [`runtime::ApiError::request_id`],
+            /// [`runtime::Error::request_id`], [`runtime::ApiResponse::request_id`].
+            pub trait RequestIdExt {
+                #[doc = #doc]
+                fn #method(&self) -> ::core::option::Option<&str>;
+            }
+            impl RequestIdExt for ApiError {
+                fn #method(&self) -> ::core::option::Option<&str> {
+                    self.request_id()
+                }
+            }
+            impl RequestIdExt for Error {
+                fn #method(&self) -> ::core::option::Option<&str> {
+                    self.request_id()
+                }
+            }
+            impl<T, I> RequestIdExt for ApiResponse<T, I> {
+                fn #method(&self) -> ::core::option::Option<&str> {
+                    self.request_id()
+                }
+            }
+        }
+    };
+    let prelude_request_id = if request_id_trait.is_empty() {
+        quote! {}
+    } else {
+        quote! { pub use crate::RequestIdExt; }
+    };
     if !api.security_schemes.is_empty() {
         let schemes = api.security_schemes.iter().map(|s| {
             let key = &s.key;
@@ -300,10 +339,13 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
             #(#credential_impls)*
         }
 
+        #request_id_trait
+
         /// The traits that put this API's constructors and resources on the runtime's types:
         /// `use <crate>::prelude::*;`.
         pub mod prelude {
             pub use crate::{ClientBuilderExt, ClientExt, CredentialsExt, Resources};
+            #prelude_request_id
         }
     }
 }
@@ -360,18 +402,22 @@ fn credential_methods(
                 adds.push(quote! { .secret(#key, #value) });
             }
         }
-        let doc = sanitize(&format!(
-            " Authenticates with {}. Environment: {}.",
-            described.join(" together with "),
-            set_env(api, set).join(", ")
-        ));
+        let doc = format!(
+            " {}",
+            sanitize(&format!(
+                "Authenticates with {} (added to credentials set before). Environment: {}.",
+                described.join(" together with "),
+                set_env(api, set).join(", ")
+            ))
+        );
         bd.push(quote! { #[doc = #doc] fn #name(self, #(#args),*) -> ClientBuilder; });
         bi.push(quote! {
             fn #name(self, #(#args),*) -> ClientBuilder {
-                self.credentials(<Credentials as CredentialsExt>::#name(#(#arg_names),*))
+                self.add_credentials(<Credentials as CredentialsExt>::#name(#(#arg_names),*))
             }
         });
-        cd.push(quote! { #[doc = #doc] fn #name(#(#args),*) -> Credentials; });
+        let constructor_doc = doc.replace(" (added to credentials set before)", "");
+        cd.push(quote! { #[doc = #constructor_doc] fn #name(#(#args),*) -> Credentials; });
         ci.push(quote! {
             fn #name(#(#args),*) -> Credentials {
                 Credentials::new(#kind) #(#adds)*
@@ -396,7 +442,7 @@ fn credential_methods(
             });
             bi.push(quote! {
                 fn #provider(self, provider: impl runtime::TokenProvider + 'static) -> ClientBuilder {
-                    self.credentials(Credentials::new(#kind).token_provider(#key, provider))
+                    self.add_credentials(Credentials::new(#kind).token_provider(#key, provider))
                 }
             });
         }

@@ -64,6 +64,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> SpecResult<(Api, Vec<Warnin
         security_schemes: security.schemes,
         credential_sets: security.sets,
         anonymous_allowed: security.anonymous_allowed,
+        request_id_header: security.request_id_header,
         types,
         resources,
     };

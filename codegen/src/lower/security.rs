@@ -64,6 +64,8 @@ pub struct Security {
     pub sets: Vec<CredentialSet>,
     /// Whether every operation can be called without credentials.
     pub anonymous_allowed: bool,
+    /// The request-id header.
+    pub request_id_header: String,
 }
 
 /// The alternatives of a `security` value: each requirement object's scheme names, in order.
@@ -284,11 +286,14 @@ pub fn lower(
                 }
             }
             None => {
-                let wanted = alt
+                let mut wanted = alt
                     .iter()
                     .map(|k| naming::bare(&naming::snake(k)).to_owned())
                     .collect::<Vec<_>>()
                     .join("_and_");
+                if RESERVED.contains(&wanted.as_str()) {
+                    wanted.push_str("_credentials");
+                }
                 CredentialSet {
                     name: names.claim(&naming::snake(&wanted)),
                     schemes: alt.clone(),
@@ -305,13 +310,61 @@ pub fn lower(
     }
 
     let prefix_base = format!("{prefix}_BASE_URL");
+    let request_id_header = request_id_header(doc)?;
     Ok(Security {
+        request_id_header,
         base_url: base_url(doc, &mut warn),
         base_url_env: prefix_base,
         schemes,
         sets,
         anonymous_allowed,
     })
+}
+
+/// The request-id header: `info.x-rust-request-id-header`, else the first response header the
+/// spec declares whose name says it is one (`x-request-id`, `request-id`, `x-amzn-requestid`,
+/// `cf-ray`...), else `x-request-id`.
+fn request_id_header(doc: &Document) -> SpecResult<String> {
+    if let Some(v) = doc
+        .root
+        .get("info")
+        .and_then(|i| i.get("x-rust-request-id-header"))
+    {
+        let ptr = "#/info/x-rust-request-id-header";
+        return v
+            .as_str()
+            .filter(|h| {
+                !h.is_empty()
+                    && h.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            })
+            .map(str::to_ascii_lowercase)
+            .ok_or_else(|| SpecError::new(ptr, "expected a header name such as `x-request-id`"));
+    }
+    let looks_like = |name: &str| {
+        let n = name.to_ascii_lowercase();
+        n.contains("request-id") || n.contains("requestid") || n == "cf-ray"
+    };
+    let mut declared = Vec::new();
+    if let Some(paths) = doc.root.get("paths").and_then(Value::as_object) {
+        for item in paths.values().filter_map(Value::as_object) {
+            for op in item.values().filter_map(Value::as_object) {
+                let responses = op.get("responses").and_then(Value::as_object);
+                for response in responses.into_iter().flat_map(|r| r.values()) {
+                    if let Some(h) = response.get("headers").and_then(Value::as_object) {
+                        declared.extend(h.keys().cloned());
+                    }
+                }
+            }
+        }
+    }
+    if let Some(h) = doc.get("#/components/headers").and_then(Value::as_object) {
+        declared.extend(h.keys().cloned());
+    }
+    Ok(declared
+        .into_iter()
+        .find(|n| looks_like(n))
+        .map_or_else(|| "x-request-id".to_owned(), |n| n.to_ascii_lowercase()))
 }
 
 /// `x-rust-credentials`: method name -> schemes, checked.
