@@ -19,7 +19,8 @@
 //!   that is missing or `null` is [`Error::MissingResult`].
 //! - Failed attempts are retried with capped exponential backoff and jitter, honouring
 //!   `Retry-After`, `retry-after-ms` and `x-should-retry`; non-idempotent methods (POST, PATCH)
-//!   are never retried unless the caller opts in.
+//!   are retried only when the server provably did not act on them (a 429 with `Retry-After`,
+//!   a refused connection) or when the caller opts in.
 //! - Path values are percent-encoded as one segment, and empty, `.` and `..` values are refused
 //!   before any I/O.
 //! - [`pagination::paginate`] walks page-numbered lists and stops without a wasted request.

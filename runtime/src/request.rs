@@ -456,12 +456,10 @@ impl<'a> RequestBuilder<'a> {
                 }
             };
             let retries_done = attempt - 1;
+            // A request the server provably did not act on may be repeated whatever its method.
+            let allows_retry = method_allows_retry || not_acted_on(&error);
             if retries_done >= retry_config.max_retries
-                || !retry::should_retry(
-                    method_allows_retry,
-                    error.retry_outcome(),
-                    error.retry_hint(),
-                )
+                || !retry::should_retry(allows_retry, error.retry_outcome(), error.retry_hint())
             {
                 return Err(error);
             }
@@ -517,6 +515,17 @@ impl<'a> RequestBuilder<'a> {
                 .map(|(name, value)| (name.as_str(), value.as_str())),
         )?;
         Ok(headers)
+    }
+}
+
+/// Whether the server provably did not act on the request: a 429 with `Retry-After` (the server
+/// asks for the same request later) or a connection that was never made (nothing was sent).
+/// Such a request is retried even when it is a POST or PATCH; a 5xx or a timeout is not.
+fn not_acted_on(error: &Error) -> bool {
+    match error {
+        Error::RateLimited(api) => api.headers().contains_key(reqwest::header::RETRY_AFTER),
+        Error::Connection(transport) => transport.is_connect(),
+        _ => false,
     }
 }
 
@@ -909,6 +918,63 @@ mod tests {
             .unwrap();
         assert_eq!(response.result().id, "c1");
         assert_eq!(seen.lock().unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn post_is_retried_after_429_with_retry_after_only() {
+        let (base, seen) = serve(vec![
+            ("429 Too Many Requests", vec!["retry-after: 0"], "", 0),
+            ("200 OK", vec![], OK_CERT, 0),
+            ("429 Too Many Requests", vec![], "", 0),
+            ("200 OK", vec![], OK_CERT, 0),
+        ]);
+        let client = client(&base);
+        let create = || {
+            client
+                .request(&CREATE_CERT)
+                .path_param("zone_id", "z")
+                .json_body(&serde_json::json!({"csr": "x"}))
+                .send_envelope::<Cert, ()>()
+        };
+        let response = create().await.unwrap();
+        assert_eq!(response.result().id, "c1");
+        assert_eq!(seen.lock().unwrap().len(), 2, "retried after Retry-After");
+        // Without Retry-After the server did not say it dropped the request: no retry.
+        let err = create().await.unwrap_err();
+        assert!(matches!(err, Error::RateLimited(_)), "{err:?}");
+        assert_eq!(seen.lock().unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn post_is_retried_when_the_connection_was_refused() {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let attempts = Arc::new(Mutex::new(0u32));
+        let counter = Arc::clone(&attempts);
+        let client = crate::ClientBuilder::new(&API)
+            .credentials(
+                crate::Credentials::new("t").token_provider("api_token", move || {
+                    *counter.lock().unwrap() += 1;
+                    async { Ok(crate::Secret::new("t")) }
+                }),
+            )
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
+            .build()
+            .unwrap();
+        let err = client
+            .request(&CREATE_CERT)
+            .path_param("zone_id", "z")
+            .json_body(&serde_json::json!({"csr": "x"}))
+            .send_envelope::<Cert, ()>()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Connection(_)), "{err:?}");
+        // The provider is asked once per attempt: 1 + 2 retries.
+        assert_eq!(*attempts.lock().unwrap(), 3);
     }
 
     #[tokio::test]
