@@ -179,7 +179,7 @@ fn tokens(t: &impl quote::ToTokens) -> String {
         ("[ ", "["),
         (" ]", "]"),
         (" ;", ";"),
-        (" ?", "?"),
+        ("? ", "?"),
         (" : ", ": "),
     ] {
         text = text.replace(from, to);
