@@ -72,7 +72,7 @@ fn two_crates_from_two_tags_share_one_client_and_one_error() {
     // if the types were not the same).
     let main = format!(
         "//! Uses two generated crates with one client and one error handler.\n\
-         use cf_account_roles::prelude::{{ClientExt, Resources as _}};\n\
+         use cf_account_roles::prelude::{{ClientBuilderExt, ClientExt, Resources as _}};\n\
          use cf_load_balancer_regions::prelude::Resources as _;\n\
          \n\
          fn handle(error: &cf_account_roles::Error) -> String {{\n    \
