@@ -195,7 +195,7 @@ pub fn gen_peak(spec: &Path, stages: bool) -> Result<()> {
     let (api, warnings) = codegen::lower::lower(&doc, &settings)
         .map_err(|e| anyhow::Error::new(e.in_file(&doc.file)))?;
     let after_lower = peak_rss()?;
-    let files = codegen::emit::emit(&api, &doc.file)?;
+    let files = codegen::emit::emit(&api, &doc.file, &codegen::RuntimeSource::default())?;
     let after_emit = peak_rss()?;
     black_box((&warnings, &files));
     println!(
@@ -323,7 +323,13 @@ fn stages(report: &mut Report, mode: &Mode, scratch: &Path, ops: usize) -> Resul
                 .map_err(|e| anyhow::Error::new(e.in_file(&doc.file)))
         })?;
         lower.push(t);
-        let (files, t) = timed(|| Ok(codegen::emit::emit(&api.0, &doc.file)?))?;
+        let (files, t) = timed(|| {
+            Ok(codegen::emit::emit(
+                &api.0,
+                &doc.file,
+                &codegen::RuntimeSource::default(),
+            )?)
+        })?;
         emit.push(t);
         let (_, t) = timed(|| {
             for f in files

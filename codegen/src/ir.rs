@@ -18,10 +18,19 @@ pub struct Api {
     pub description: Option<String>,
     /// The license named in the spec, if any.
     pub license: Option<String>,
-    /// The first server URL, used as the default base URL.
+    /// The first server URL with its variables replaced by their defaults: the default base URL.
     pub base_url: Option<String>,
-    /// Authentication schemes the spec declares, for the docs.
+    /// The environment variable that overrides the base URL (`<PREFIX>_BASE_URL`).
+    pub base_url_env: String,
+    /// Authentication schemes the spec declares that the client supports, in spec order.
     pub security_schemes: Vec<SecurityScheme>,
+    /// The ways to authenticate (alternatives of the root and operation `security`), in order:
+    /// one typed builder method each.
+    pub credential_sets: Vec<CredentialSet>,
+    /// Whether every operation can be called without credentials.
+    pub anonymous_allowed: bool,
+    /// The response header that identifies a request (lower case), kept on errors and responses.
+    pub request_id_header: String,
     /// Every named type, sorted by name.
     pub types: Vec<TypeDef>,
     /// Resources in spec order, each with its operations.
@@ -35,6 +44,48 @@ pub struct SecurityScheme {
     pub key: String,
     /// A short description such as "HTTP bearer token" or "API key in header `X-Auth-Key`".
     pub summary: String,
+    /// How the credential goes on the wire.
+    pub kind: SchemeKind,
+    /// The environment variables that hold it: one, or user name and password for basic.
+    pub env: Vec<String>,
+}
+
+/// How a credential goes on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer`.
+    Bearer,
+    /// `Authorization: Basic`.
+    Basic,
+    /// An API key in a header, query parameter or cookie.
+    ApiKey {
+        /// `header`, `query` or `cookie`.
+        location: ApiKeyLocation,
+        /// The header, parameter or cookie name.
+        name: String,
+    },
+    /// OAuth 2 or OpenID Connect: a bearer token, fixed or from a token provider.
+    OAuth2,
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// A header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
+}
+
+/// Schemes sent together, set by one builder method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialSet {
+    /// The builder method's name (a Rust identifier).
+    pub name: String,
+    /// The scheme keys, in argument order.
+    pub schemes: Vec<String>,
 }
 
 /// A named Rust type.
@@ -280,6 +331,9 @@ pub struct Operation {
     pub response: Response,
     /// Page-number pagination, when the operation supports it.
     pub pagination: Option<Pagination>,
+    /// Security requirements: alternatives, each naming schemes sent together; empty when the
+    /// operation needs no credentials (or names only schemes the client does not support).
+    pub security: Vec<Vec<String>>,
 }
 
 /// Where a parameter goes.

@@ -15,7 +15,7 @@ pub mod write;
 
 use std::path::Path;
 
-pub use emit::OutputFile;
+pub use emit::{OutputFile, RUNTIME_PACKAGE, RUNTIME_VERSION};
 pub use error::{Error, Warning, WarningGroup, group_warnings};
 
 /// Generator settings that do not come from the spec.
@@ -31,6 +31,60 @@ pub struct Settings {
     pub path_prefixes: Vec<String>,
     /// Whether `$ref`s may reach files outside the spec's folder (refused by default).
     pub allow_outside_refs: bool,
+    /// How the crate gets the runtime (default: the registry version this generator embeds).
+    pub runtime: RuntimeSource,
+}
+
+/// Where a generated crate gets the runtime crate (`openapi-client-runtime`) from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// A path dependency on the runtime crate's directory, as written in `Cargo.toml` (relative
+    /// to the generated crate, or absolute).
+    Path(String),
+    /// A registry dependency with this version requirement.
+    Version(String),
+    /// The runtime's sources, without their tests, copied into `src/runtime/`, so that the crate
+    /// builds on its own.
+    Vendored,
+}
+
+impl Default for RuntimeSource {
+    fn default() -> Self {
+        Self::Version(emit::RUNTIME_VERSION.to_owned())
+    }
+}
+
+impl std::str::FromStr for RuntimeSource {
+    type Err = String;
+
+    /// Parses `path=DIR`, `version=REQ` or `vendored`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let invalid = || {
+            format!(
+                "invalid runtime source `{s}`: expected `path=DIR`, `version=REQ` or `vendored`"
+            )
+        };
+        match s.split_once('=') {
+            None if s == "vendored" => Ok(Self::Vendored),
+            Some(("path", dir)) if !dir.trim().is_empty() => Ok(Self::Path(dir.to_owned())),
+            Some(("version", req)) if is_version_req(req) => Ok(Self::Version(req.to_owned())),
+            _ => Err(invalid()),
+        }
+    }
+}
+
+/// Whether `req` looks like a Cargo version requirement (`0.1`, `^0.1.2`, `>=0.1, <0.3`, `=0.1.0`).
+fn is_version_req(req: &str) -> bool {
+    req.split(',').all(|part| {
+        let v = part
+            .trim()
+            .trim_start_matches(['^', '~', '=', '>', '<'])
+            .trim();
+        !v.is_empty()
+            && v.split('.').count() <= 3
+            && v.split('.')
+                .all(|n| n == "*" || (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit())))
+    })
 }
 
 /// The result of generating: the files of the crate and the warnings, sorted.
@@ -63,10 +117,50 @@ pub fn generate_doc(doc: &load::Document, settings: &Settings) -> Result<Generat
         doc.locate_warning(w);
     }
     warnings.sort();
-    let files = emit::emit(&api, &doc.file)?;
+    let files = emit::emit(&api, &doc.file, &settings.runtime)?;
     Ok(Generated {
         files,
         warnings,
         api,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RuntimeSource;
+
+    #[test]
+    fn runtime_sources_parse_and_bad_ones_say_what_is_expected() {
+        assert_eq!("vendored".parse(), Ok(RuntimeSource::Vendored));
+        assert_eq!(
+            "path=../runtime".parse(),
+            Ok(RuntimeSource::Path("../runtime".to_owned()))
+        );
+        for req in ["0.1", "0.1.0", "^0.1.2", "=0.1.0", ">=0.1, <0.3", "0.*"] {
+            assert_eq!(
+                format!("version={req}").parse(),
+                Ok(RuntimeSource::Version(req.to_owned())),
+                "{req}"
+            );
+        }
+        for bad in [
+            "",
+            "vendor",
+            "path=",
+            "version=",
+            "version=latest",
+            "git=x",
+            "Vendored",
+        ] {
+            let err = bad.parse::<RuntimeSource>().unwrap_err();
+            assert!(
+                err.contains("`path=DIR`, `version=REQ` or `vendored`"),
+                "{bad}: {err}"
+            );
+        }
+        assert_eq!(
+            RuntimeSource::default(),
+            RuntimeSource::Version(crate::RUNTIME_VERSION.to_owned())
+        );
+    }
 }

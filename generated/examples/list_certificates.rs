@@ -12,6 +12,7 @@
 use std::process::ExitCode;
 
 use cloudflare_client_certificates::Client;
+use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::types::ClientCertificateStatusFilter;
 
 #[tokio::main]

@@ -13,6 +13,7 @@
 
 use std::process::ExitCode;
 
+use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::types::HostnameAssociation;
 use cloudflare_client_certificates::{Client, Error};
 

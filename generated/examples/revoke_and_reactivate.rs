@@ -11,6 +11,7 @@
 
 use std::process::ExitCode;
 
+use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::types::ClientCertificateStatus;
 use cloudflare_client_certificates::{Client, Error};
 

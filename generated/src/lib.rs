@@ -3,7 +3,7 @@
 //! # Cloudflare API: API Shield Client Certificates for a Zone
 //!
 //! A typed async client for Cloudflare API: API Shield Client Certificates for a Zone (API version 4.0.0), generated from its OpenAPI description.
-//! The spec's server is `https://api.cloudflare.com/client/v4`. The client's default base URL is [`runtime::DEFAULT_BASE_URL`]; set another with [`ClientBuilder::base_url`] or `CLOUDFLARE_BASE_URL`.
+//! The spec's server is `https://api.cloudflare.com/client/v4`, the client's default base URL; set another with [`ClientBuilder::base_url`] or `CLOUDFLARE_BASE_URL`.
 //!
 //! ## Resources
 //!
@@ -12,18 +12,25 @@
 //!
 //! ## Authentication
 //!
-//! The spec declares these schemes; choose one with [`ClientBuilder`] or [`Client::from_env`]:
+//! The spec declares these schemes:
 //!
 //! - `api_token`: HTTP bearer authentication
 //! - `api_key`: API key in header X-Auth-Key
 //! - `api_email`: API key in header X-Auth-Email
 //! - `user_service_key`: API key in header X-Auth-User-Service-Key
 //!
+//! Set credentials with one of these [`ClientBuilderExt`] methods, or from the environment with [`ClientExt::from_env`] (the first complete set wins); each operation gets only the credentials it requires:
+//!
+//! - [`api_token`](ClientBuilderExt::api_token): `api_token`; `CLOUDFLARE_API_TOKEN`
+//! - [`api_key`](ClientBuilderExt::api_key): `api_key` with `api_email`; `CLOUDFLARE_API_KEY` and `CLOUDFLARE_EMAIL`
+//! - [`user_service_key`](ClientBuilderExt::user_service_key): `user_service_key`; `CLOUDFLARE_API_USER_SERVICE_KEY`
+//!
 //! ## Example
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), cloudflare_client_certificates::Error> {
-//! // Reads CLOUDFLARE_API_TOKEN (or another supported credential) from the environment.
+//! use cloudflare_client_certificates::prelude::*;
+//! // Reads the credentials (CLOUDFLARE_API_TOKEN, or another supported set) from the environment.
 //! let client = cloudflare_client_certificates::Client::from_env()?;
 //! let result = client.hostname_associations().list("zone_id").await?;
 //! println!("{result:?}");
@@ -37,9 +44,215 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 pub mod resources;
-pub mod runtime;
+/// The runtime crate this client runs on: transport, auth, retries, errors and
+/// pagination.
+pub use ::openapi_client_runtime as runtime;
 pub mod types;
+pub use resources::Resources;
 pub use runtime::{
     ApiError, ApiMessage, ApiResponse, Client, ClientBuilder, Credentials, Error,
     RequestOptions, Result,
 };
+/// This API's settings for the runtime's [`Client`]: user agent, default base URL,
+/// environment variables and security schemes.
+pub static API: runtime::ApiConfig = runtime::ApiConfig::new(
+        ::core::concat!(
+            ::core::env!("CARGO_PKG_NAME"), "/", ::core::env!("CARGO_PKG_VERSION")
+        ),
+    )
+    .default_base_url("https://api.cloudflare.com/client/v4")
+    .base_url_env("CLOUDFLARE_BASE_URL")
+    .request_id_header("cf-ray")
+    .schemes(
+        &[
+            runtime::SecurityScheme {
+                key: "api_token",
+                kind: runtime::SchemeKind::Bearer,
+                env: &["CLOUDFLARE_API_TOKEN"],
+            },
+            runtime::SecurityScheme {
+                key: "api_key",
+                kind: runtime::SchemeKind::ApiKey {
+                    location: runtime::ApiKeyLocation::Header,
+                    name: "X-Auth-Key",
+                },
+                env: &["CLOUDFLARE_API_KEY"],
+            },
+            runtime::SecurityScheme {
+                key: "api_email",
+                kind: runtime::SchemeKind::ApiKey {
+                    location: runtime::ApiKeyLocation::Header,
+                    name: "X-Auth-Email",
+                },
+                env: &["CLOUDFLARE_EMAIL"],
+            },
+            runtime::SecurityScheme {
+                key: "user_service_key",
+                kind: runtime::SchemeKind::ApiKey {
+                    location: runtime::ApiKeyLocation::Header,
+                    name: "X-Auth-User-Service-Key",
+                },
+                env: &["CLOUDFLARE_API_USER_SERVICE_KEY"],
+            },
+        ],
+    )
+    .credential_sets(
+        &[
+            runtime::CredentialSet {
+                name: "api_token",
+                schemes: &["api_token"],
+            },
+            runtime::CredentialSet {
+                name: "api_key",
+                schemes: &["api_key", "api_email"],
+            },
+            runtime::CredentialSet {
+                name: "user_service_key",
+                schemes: &["user_service_key"],
+            },
+        ],
+        false,
+    );
+/// `Client::builder()` and `Client::from_env()` with this API's defaults ([`API`]).
+pub trait ClientExt: ::core::marker::Sized {
+    /// A builder with this API's defaults: its base URL, no credentials, a 60 s timeout
+    /// per attempt, a 10 s connect timeout and 2 retries.
+    fn builder() -> ClientBuilder;
+    /// A client configured from the environment; see [`ClientBuilderExt::from_env`].
+    fn from_env() -> Result<Client>;
+}
+impl ClientExt for Client {
+    fn builder() -> ClientBuilder {
+        ClientBuilder::new(&API)
+    }
+    fn from_env() -> Result<Client> {
+        ClientBuilder::new(&API).env()?.build()
+    }
+}
+/// `ClientBuilder::from_env()` with this API's defaults ([`API`]), and one method per way
+/// to authenticate.
+pub trait ClientBuilderExt: ::core::marker::Sized {
+    /// A builder with this API's defaults, configured from the process environment
+    /// (see [`ClientBuilder::env`]).
+    fn from_env() -> Result<ClientBuilder>;
+    /// Like [`ClientBuilderExt::from_env`], reading variables through `lookup`.
+    fn from_env_with(
+        lookup: impl ::core::ops::Fn(
+            &str,
+        ) -> ::core::option::Option<::std::string::String>,
+    ) -> Result<ClientBuilder>;
+    /// Authenticates with `api_token` (HTTP bearer authentication) (added to credentials set before). Environment: CLOUDFLARE_API_TOKEN.
+    fn api_token(
+        self,
+        api_token: impl ::core::convert::Into<::std::string::String>,
+    ) -> ClientBuilder;
+    /// Authenticates with `api_key` (API key in header X-Auth-Key) together with `api_email` (API key in header X-Auth-Email) (added to credentials set before). Environment: CLOUDFLARE_API_KEY, CLOUDFLARE_EMAIL.
+    fn api_key(
+        self,
+        api_key: impl ::core::convert::Into<::std::string::String>,
+        api_email: impl ::core::convert::Into<::std::string::String>,
+    ) -> ClientBuilder;
+    /// Authenticates with `user_service_key` (API key in header X-Auth-User-Service-Key) (added to credentials set before). Environment: CLOUDFLARE_API_USER_SERVICE_KEY.
+    fn user_service_key(
+        self,
+        user_service_key: impl ::core::convert::Into<::std::string::String>,
+    ) -> ClientBuilder;
+}
+impl ClientBuilderExt for ClientBuilder {
+    fn from_env() -> Result<ClientBuilder> {
+        ClientBuilder::new(&API).env()
+    }
+    fn from_env_with(
+        lookup: impl ::core::ops::Fn(
+            &str,
+        ) -> ::core::option::Option<::std::string::String>,
+    ) -> Result<ClientBuilder> {
+        ClientBuilder::new(&API).env_with(lookup)
+    }
+    fn api_token(
+        self,
+        api_token: impl ::core::convert::Into<::std::string::String>,
+    ) -> ClientBuilder {
+        self.add_credentials(<Credentials as CredentialsExt>::api_token(api_token))
+    }
+    fn api_key(
+        self,
+        api_key: impl ::core::convert::Into<::std::string::String>,
+        api_email: impl ::core::convert::Into<::std::string::String>,
+    ) -> ClientBuilder {
+        self.add_credentials(
+            <Credentials as CredentialsExt>::api_key(api_key, api_email),
+        )
+    }
+    fn user_service_key(
+        self,
+        user_service_key: impl ::core::convert::Into<::std::string::String>,
+    ) -> ClientBuilder {
+        self.add_credentials(
+            <Credentials as CredentialsExt>::user_service_key(user_service_key),
+        )
+    }
+}
+/// Typed constructors of [`Credentials`] for this API's ways to authenticate.
+pub trait CredentialsExt: ::core::marker::Sized {
+    /// Authenticates with `api_token` (HTTP bearer authentication). Environment: CLOUDFLARE_API_TOKEN.
+    fn api_token(
+        api_token: impl ::core::convert::Into<::std::string::String>,
+    ) -> Credentials;
+    /// Authenticates with `api_key` (API key in header X-Auth-Key) together with `api_email` (API key in header X-Auth-Email). Environment: CLOUDFLARE_API_KEY, CLOUDFLARE_EMAIL.
+    fn api_key(
+        api_key: impl ::core::convert::Into<::std::string::String>,
+        api_email: impl ::core::convert::Into<::std::string::String>,
+    ) -> Credentials;
+    /// Authenticates with `user_service_key` (API key in header X-Auth-User-Service-Key). Environment: CLOUDFLARE_API_USER_SERVICE_KEY.
+    fn user_service_key(
+        user_service_key: impl ::core::convert::Into<::std::string::String>,
+    ) -> Credentials;
+}
+impl CredentialsExt for Credentials {
+    fn api_token(
+        api_token: impl ::core::convert::Into<::std::string::String>,
+    ) -> Credentials {
+        Credentials::new("api_token").secret("api_token", api_token)
+    }
+    fn api_key(
+        api_key: impl ::core::convert::Into<::std::string::String>,
+        api_email: impl ::core::convert::Into<::std::string::String>,
+    ) -> Credentials {
+        Credentials::new("api_key")
+            .secret("api_key", api_key)
+            .secret("api_email", api_email)
+    }
+    fn user_service_key(
+        user_service_key: impl ::core::convert::Into<::std::string::String>,
+    ) -> Credentials {
+        Credentials::new("user_service_key").secret("user_service_key", user_service_key)
+    }
+}
+/// This API's name for the request id: [`runtime::ApiError::request_id`],
+/// [`runtime::Error::request_id`], [`runtime::ApiResponse::request_id`].
+pub trait RequestIdExt {
+    /// The `cf-ray` response header, which identifies the request to the API's operators.
+    fn cf_ray(&self) -> ::core::option::Option<&str>;
+}
+impl RequestIdExt for ApiError {
+    fn cf_ray(&self) -> ::core::option::Option<&str> {
+        self.request_id()
+    }
+}
+impl RequestIdExt for Error {
+    fn cf_ray(&self) -> ::core::option::Option<&str> {
+        self.request_id()
+    }
+}
+impl<T, I> RequestIdExt for ApiResponse<T, I> {
+    fn cf_ray(&self) -> ::core::option::Option<&str> {
+        self.request_id()
+    }
+}
+/// The traits that put this API's constructors and resources on the runtime's types:
+/// `use <crate>::prelude::*;`.
+pub mod prelude {
+    pub use crate::{ClientBuilderExt, ClientExt, CredentialsExt, Resources};
+    pub use crate::RequestIdExt;
+}

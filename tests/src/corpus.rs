@@ -177,9 +177,11 @@ fn count_operations(doc: &codegen::load::Document) -> usize {
 /// measures it. Panics with the tool's output when generation, `check` or `doc` fails.
 pub fn run(spec: &Spec) -> Row {
     let crate_name = format!("corpus-{}", spec.name.replace(['.', '_'], "-"));
+    // The runtime by an absolute path: the scratch crate sits outside this workspace, and a
+    // copy would be rebuilt (its files new) on every run.
     let settings = codegen::Settings {
-        crate_name: Some(crate_name.clone()),
-        ..codegen::Settings::default()
+        runtime: codegen::RuntimeSource::Path(crate::root().join("runtime").display().to_string()),
+        ..crate::settings(&crate_name)
     };
     let started = Instant::now();
     let doc = codegen::load::load_file(&spec.root)

@@ -66,16 +66,41 @@ pub fn fixtures(group: &str) -> Vec<(String, PathBuf)> {
     out
 }
 
-/// Generates a crate from a spec file, panicking with the generator's message on failure.
-pub fn generate(path: &Path, crate_name: &str) -> codegen::Generated {
-    let settings = Settings {
+/// The settings `cargo xtask codegen` uses for `generated/`: the runtime by path, `../runtime`
+/// (the scratch workspaces of [`check_crates`] get a copy of the runtime there too).
+pub fn settings(crate_name: &str) -> Settings {
+    Settings {
         crate_name: Some(crate_name.to_owned()),
+        runtime: codegen::RuntimeSource::Path("../runtime".to_owned()),
         ..Settings::default()
-    };
+    }
+}
+
+/// Generates a crate from a spec file with [`settings`], panicking with the generator's message
+/// on failure.
+pub fn generate(path: &Path, crate_name: &str) -> codegen::Generated {
+    let settings = settings(crate_name);
     codegen::generate_file(path, &settings).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Writes each crate into one scratch workspace and runs `cargo check` over all of them with
+/// Copies the runtime crate (manifest, README and sources) to `dir/runtime`.
+pub fn copy_runtime(dir: &Path) {
+    let from = root().join("runtime");
+    let to = dir.join("runtime");
+    std::fs::create_dir_all(to.join("src")).expect("create runtime copy");
+    for name in ["Cargo.toml", "README.md"] {
+        std::fs::copy(from.join(name), to.join(name)).expect("copy runtime manifest");
+    }
+    for entry in std::fs::read_dir(from.join("src")).expect("runtime sources") {
+        let path = entry.expect("runtime source").path();
+        if let Some(name) = path.file_name() {
+            std::fs::copy(&path, to.join("src").join(name)).expect("copy runtime source");
+        }
+    }
+}
+
+/// Writes each crate into one scratch workspace (with a copy of the runtime crate at `runtime/`,
+/// where `../runtime` path dependencies find it) and runs `cargo check` over all of them with
 /// warnings denied, offline, reusing this workspace's lock file so no network is needed.
 /// Panics with cargo's output if anything fails to compile.
 pub fn check_crates(label: &str, crates: &[(String, Vec<OutputFile>)]) {
@@ -83,7 +108,9 @@ pub fn check_crates(label: &str, crates: &[(String, Vec<OutputFile>)]) {
     let dir = target.join("compile-tests").join(label);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create scratch workspace");
-    let members: Vec<String> = crates.iter().map(|(name, _)| format!("{name:?}")).collect();
+    copy_runtime(&dir);
+    let mut members: Vec<String> = crates.iter().map(|(name, _)| format!("{name:?}")).collect();
+    members.push("\"runtime\"".to_owned());
     std::fs::write(
         dir.join("Cargo.toml"),
         format!(
@@ -108,13 +135,23 @@ pub fn check_crates(label: &str, crates: &[(String, Vec<OutputFile>)]) {
                 "check",
                 "--offline",
                 "--workspace",
+                "--exclude",
+                codegen::RUNTIME_PACKAGE,
                 "--all-targets",
                 "--quiet",
             ][..],
             "RUSTFLAGS",
         ),
         (
-            &["doc", "--offline", "--workspace", "--no-deps", "--quiet"][..],
+            &[
+                "doc",
+                "--offline",
+                "--workspace",
+                "--exclude",
+                codegen::RUNTIME_PACKAGE,
+                "--no-deps",
+                "--quiet",
+            ][..],
             "RUSTDOCFLAGS",
         ),
     ] {

@@ -240,3 +240,51 @@ fn failed_generation_leaves_output_untouched() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn generator_extensions_are_checked_where_they_are() {
+    assert_eq!(
+        error_for("bad_generator_extensions"),
+        "bad_generator_extensions.yaml: #/info/x-rust-env-prefix (line 5): `x-rust-env-prefix` \
+         must be a string of capital letters, digits and `_`, starting with a letter (such as \
+         `MY_API`)"
+    );
+    // The first problem found: the scheme's variables come before the named combinations.
+    assert_eq!(
+        error_for("bad_credentials_extension"),
+        "bad_credentials_extension.yaml: #/components/securitySchemes/email/x-rust-env (line 11): \
+         `x-rust-env` must be one variable name in capitals, digits and `_`"
+    );
+    let spec = std::fs::read_to_string(
+        tests::root().join("tests/fixtures/bad/bad_credentials_extension.yaml"),
+    )
+    .expect("read")
+    .replace(", x-rust-env: [A, B]", "");
+    let e = codegen::generate_str("creds.yaml", &spec, &Settings::default())
+        .expect_err("unknown scheme")
+        .to_string();
+    assert_eq!(
+        e,
+        "creds.yaml: #/x-rust-credentials/key_and_email (line 7): `token` is not a supported \
+         scheme of `components/securitySchemes`"
+    );
+    let spec = spec.replace("[key, token]", "[key]");
+    let e = codegen::generate_str("creds.yaml", &spec, &Settings::default())
+        .expect_err("not an alternative")
+        .to_string();
+    assert_eq!(
+        e,
+        "creds.yaml: #/x-rust-credentials/key_and_email (line 7): these schemes are not one \
+         alternative of any `security` requirement"
+    );
+    let spec = spec.replace("[key]", "[email, key]");
+    let generated = codegen::generate_str("creds.yaml", &spec, &Settings::default())
+        .expect("a valid combination");
+    assert_eq!(
+        generated.api.credential_sets,
+        [codegen::ir::CredentialSet {
+            name: "key_and_email".to_owned(),
+            schemes: vec!["email".to_owned(), "key".to_owned()],
+        }]
+    );
+}

@@ -39,6 +39,12 @@ fn fixtures_and_upstream_compile() {
         "fixture-pagination-styles",
         &tests::root().join("tests/fixtures/wire/pagination_styles.rs"),
     );
+    // Servers and every credential style of an API that is not Cloudflare, on the wire.
+    tests::run_crate_test(
+        "fixtures",
+        "fixture-auth-styles",
+        &tests::root().join("tests/fixtures/wire/auth_styles.rs"),
+    );
 }
 
 #[test]
@@ -67,15 +73,9 @@ fn large_synthetic_specs_mixing_every_construct_compile() {
     for (label, ops, v31) in [("constructs-30", 336, false), ("constructs-31", 140, true)] {
         let text = tests::constructs::constructs_spec(ops, v31);
         let started = std::time::Instant::now();
-        let generated = codegen::generate_str(
-            &format!("{label}.json"),
-            &text,
-            &codegen::Settings {
-                crate_name: Some(label.to_owned()),
-                ..codegen::Settings::default()
-            },
-        )
-        .unwrap_or_else(|e| panic!("{label}: {e}"));
+        let generated =
+            codegen::generate_str(&format!("{label}.json"), &text, &tests::settings(label))
+                .unwrap_or_else(|e| panic!("{label}: {e}"));
         let count: usize = generated
             .api
             .resources
@@ -114,10 +114,7 @@ fn accepted_random_documents_compile() {
             .expect("tree")
             .current();
         let name = format!("random-{tried}");
-        let settings = codegen::Settings {
-            crate_name: Some(name.clone()),
-            ..codegen::Settings::default()
-        };
+        let settings = tests::settings(&name);
         if let Ok(generated) = codegen::generate_str("random.json", &doc.to_string(), &settings) {
             if !generated.api.resources.is_empty() {
                 crates.push((name, generated.files));

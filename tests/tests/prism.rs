@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::runtime::{HeaderMap, Method, OperationInfo};
 use cloudflare_client_certificates::types::{
     ClientCertificate, ClientCertificateStatus, ClientCertificateStatusFilter,
@@ -285,25 +286,36 @@ fn assert_refused_locally<T: std::fmt::Debug>(
     }
 }
 
+/// The spec's security requirements, which every operation inherits.
+const SECURITY: &[&[&str]] = &[
+    &["api_token"],
+    &["api_email", "api_key"],
+    &["user_service_key"],
+];
+
 static LIST_CERTS_RAW: OperationInfo = OperationInfo {
     operation_id: "client-certificate-for-a-zone-list-client-certificates",
     method: Method::Get,
     path_template: CERTS_PATH,
+    security: SECURITY,
 };
 static CREATE_CERT_RAW: OperationInfo = OperationInfo {
     operation_id: "client-certificate-for-a-zone-create-client-certificate",
     method: Method::Post,
     path_template: CERTS_PATH,
+    security: SECURITY,
 };
 static GET_CERT_RAW: OperationInfo = OperationInfo {
     operation_id: "client-certificate-for-a-zone-client-certificate-details",
     method: Method::Get,
     path_template: CERT_PATH,
+    security: SECURITY,
 };
 static LIST_HOSTNAMES_RAW: OperationInfo = OperationInfo {
     operation_id: "client-certificate-for-a-zone-list-hostname-associations",
     method: Method::Get,
     path_template: HOSTNAMES_PATH,
+    security: SECURITY,
 };
 
 /// A raw `GET /zones/{ZONE}/client_certificates` with the given query, through the client's

@@ -2,6 +2,7 @@
 //! for each of the 7 operations, the method, path, query string, JSON body and auth header are
 //! what the spec says, and the success and `4XX` failure envelopes decode.
 
+use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::types::{
     ClientCertificateStatus, ClientCertificateStatusFilter, CreateClientCertificateRequest,
     HostnameAssociation,

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 const USAGE: &str = "\
 usage: cargo xtask codegen [--spec FILE|DIR] [--out DIR] [--check] [--crate-name NAME]
                            [--tag TAG]... [--path-prefix PREFIX]... [--all-warnings]
-                           [--allow-outside-refs]
+                           [--allow-outside-refs] [--runtime path=DIR|version=REQ|vendored]
 
   --spec FILE|DIR      the OpenAPI description (default: spec/, which holds openapi.yaml)
   --out DIR            where to write the crate (default: generated/)
@@ -20,6 +20,14 @@ usage: cargo xtask codegen [--spec FILE|DIR] [--out DIR] [--check] [--crate-name
   --all-warnings       print every warning (by default, more than 20 are grouped by kind)
   --allow-outside-refs let `$ref`s reach files outside the spec's folder
   -h, --help           print this help
+  --runtime SOURCE     how the crate gets the runtime crate (openapi-client-runtime):
+                       path=DIR      a path dependency (DIR as written in Cargo.toml, relative
+                                     to the output directory); the default, pointing at this
+                                     workspace's runtime/
+                       version=REQ   a registry dependency, e.g. version=0.1
+                       vendored      the runtime's sources (without tests) in src/runtime/
+
+  The runtime's public API is written to runtime/api-surface.txt (checked by --check too).
 
 usage: cargo xtask bench [--quick] [--out FILE] [--only SECTIONS]
 
@@ -85,6 +93,7 @@ struct CodegenArgs {
     all_warnings: bool,
     help: bool,
     settings: codegen::Settings,
+    runtime: Option<codegen::RuntimeSource>,
 }
 
 fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs> {
@@ -96,6 +105,7 @@ fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs> {
         all_warnings: false,
         help: false,
         settings: codegen::Settings::default(),
+        runtime: None,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -114,12 +124,26 @@ fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs> {
             "--all-warnings" => parsed.all_warnings = true,
             "--allow-outside-refs" => parsed.settings.allow_outside_refs = true,
             "-h" | "--help" => parsed.help = true,
+            "--runtime" => {
+                let v = value("--runtime")?;
+                parsed.runtime = Some(
+                    v.parse()
+                        .map_err(|e: String| usage_error(format!("--runtime: {e}")))?,
+                );
+            }
             other => return Err(usage_error(format!("unknown option `{other}`"))),
         }
     }
     if parsed.help {
         return Ok(parsed);
     }
+    parsed.settings.runtime = match parsed.runtime.take() {
+        Some(source) => source,
+        None => codegen::RuntimeSource::Path(relative_path(
+            &absolute(&parsed.out),
+            &root.join("runtime"),
+        )),
+    };
     if parsed.spec.is_dir() {
         let dir = parsed.spec.clone();
         parsed.spec = ["openapi.yaml", "openapi.yml", "openapi.json"]
@@ -134,6 +158,51 @@ fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs> {
             })?;
     }
     Ok(parsed)
+}
+
+/// `path` made absolute against the current directory, with `.` and `..` resolved lexically.
+fn absolute(path: &Path) -> PathBuf {
+    let joined = std::env::current_dir()
+        .map(|cwd| cwd.join(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The path of `to` relative to the directory `from` (both absolute), with `/` separators, or
+/// `to` itself when they share no prefix (another drive).
+fn relative_path(from: &Path, to: &Path) -> String {
+    let to = absolute(to);
+    let from: Vec<_> = from.components().collect();
+    let to_parts: Vec<_> = to.components().collect();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return to.display().to_string();
+    }
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(
+        to_parts[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
 }
 
 /// Runs the benchmark binary in release mode, passing the arguments on. The work is in `bench/`,
@@ -160,10 +229,17 @@ fn codegen(args: &[String]) -> Result<()> {
     }
     let generated = codegen::generate_file(&args.spec, &args.settings)?;
     print_warnings(&generated.warnings, args.all_warnings);
+    let surface_path = workspace_root().join("runtime/api-surface.txt");
+    let surface = codegen::emit::surface::runtime_surface();
+    let old_surface = std::fs::read_to_string(&surface_path).unwrap_or_default();
     if args.check {
         let changes = codegen::write::check(&args.out, &generated.files)?;
-        if !changes.is_empty() {
+        let stale_surface = old_surface != surface;
+        if !changes.is_empty() || stale_surface {
             let mut msg = format!("{} is stale:", args.out.display());
+            if stale_surface {
+                msg.push_str(&format!("\n  differs: {}", surface_path.display()));
+            }
             for f in &changes.written {
                 msg.push_str(&format!("\n  differs: {f}"));
             }
@@ -179,6 +255,14 @@ fn codegen(args: &[String]) -> Result<()> {
             generated.files.len()
         );
         return Ok(());
+    }
+    if old_surface != surface {
+        print_changes(
+            "runtime public API",
+            &codegen::emit::surface::diff(&old_surface, &surface),
+        );
+        std::fs::write(&surface_path, &surface)
+            .with_context(|| format!("writing {}", surface_path.display()))?;
     }
     report_api_changes(&args.out, &generated.files);
     let changes = codegen::write::write(&args.out, &generated.files)?;
@@ -227,13 +311,20 @@ fn report_api_changes(out: &Path, files: &[codegen::OutputFile]) {
     let Some(new) = files.iter().find(|f| f.path == "api-surface.txt") else {
         return;
     };
-    let changes = codegen::emit::surface::diff(&old, &new.contents);
+    print_changes(
+        "public API",
+        &codegen::emit::surface::diff(&old, &new.contents),
+    );
+}
+
+/// Prints a change report: counts, the version bump it needs, then the lines.
+fn print_changes(what: &str, changes: &codegen::emit::surface::SurfaceChanges) {
     if changes.breaking.is_empty() && changes.additive.is_empty() {
-        println!("public API: unchanged");
+        println!("{what}: unchanged");
         return;
     }
     println!(
-        "public API: {} breaking change(s), {} addition(s){}",
+        "{what}: {} breaking change(s), {} addition(s){}",
         changes.breaking.len(),
         changes.additive.len(),
         if changes.breaking.is_empty() {

@@ -21,7 +21,7 @@ pub fn resources_mod(api: &Api) -> TokenStream {
         let doc = format!(" Operations on `{}`.", r.name);
         quote! { #[doc = #doc] pub mod #m; }
     });
-    let accessors = api.resources.iter().map(|r| {
+    let decls = api.resources.iter().map(|r| {
         let m = ident(&r.name);
         let t = ident(&r.type_name);
         let doc = format!(
@@ -35,7 +35,14 @@ pub fn resources_mod(api: &Api) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
-            pub fn #m(&self) -> #m::#t<'_> {
+            fn #m(&self) -> #m::#t<'_>;
+        }
+    });
+    let impls = api.resources.iter().map(|r| {
+        let m = ident(&r.name);
+        let t = ident(&r.type_name);
+        quote! {
+            fn #m(&self) -> #m::#t<'_> {
                 #m::#t::new(self)
             }
         }
@@ -44,8 +51,14 @@ pub fn resources_mod(api: &Api) -> TokenStream {
         //! Resource handles: `client.<resource>().<operation>(...)`, one module per resource.
         #(#mods)*
 
-        impl crate::runtime::Client {
-            #(#accessors)*
+        /// The resource handles of this API on the runtime's shared [`Client`](crate::Client):
+        /// `client.<resource>()`. Bring it into scope with `use <crate>::prelude::*;`.
+        pub trait Resources {
+            #(#decls)*
+        }
+
+        impl Resources for crate::runtime::Client {
+            #(#impls)*
         }
     }
 }
@@ -536,6 +549,10 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
         }
     });
     let (out, with_response, send_call) = response_types(op);
+    let security = op.security.iter().map(|alt| {
+        let keys = alt.iter().map(String::as_str);
+        quote! { &[#(#keys),*] }
+    });
     let op_id = &op.operation_id;
     let path = &op.path;
     let variant = ident(op.method.variant());
@@ -591,6 +608,7 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
                     operation_id: #op_id,
                     method: crate::runtime::Method::#variant,
                     path_template: #path,
+                    security: &[#(#security),*],
                 };
                 #[allow(unused_mut)]
                 let mut request = self.client.request(&OPERATION);

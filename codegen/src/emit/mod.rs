@@ -11,9 +11,12 @@ mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
 
+use crate::RuntimeSource;
 use crate::error::Error;
 use crate::format::format_chunks;
 use crate::ir::Api;
+
+pub use runtime::{RUNTIME_PACKAGE, RUNTIME_VERSION};
 
 /// One output file: a path relative to the crate root and its full contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,10 +30,15 @@ pub struct OutputFile {
 }
 
 /// Produces every file of the generated crate, in a fixed order.
-pub fn emit(api: &Api, spec_name: &str) -> Result<Vec<OutputFile>, Error> {
+pub fn emit(
+    api: &Api,
+    spec_name: &str,
+    runtime_source: &RuntimeSource,
+) -> Result<Vec<OutputFile>, Error> {
+    let vendored = *runtime_source == RuntimeSource::Vendored;
     let mut files = vec![OutputFile {
         path: "Cargo.toml".to_owned(),
-        contents: root::cargo_toml(api, spec_name),
+        contents: root::cargo_toml(api, spec_name, runtime_source),
         emitted: true,
     }];
     let mut push =
@@ -43,7 +51,10 @@ pub fn emit(api: &Api, spec_name: &str) -> Result<Vec<OutputFile>, Error> {
             });
             Ok(())
         };
-    push("src/lib.rs", &mut std::iter::once(root::lib_rs(api)))?;
+    push(
+        "src/lib.rs",
+        &mut std::iter::once(root::lib_rs(api, vendored)),
+    )?;
     let mut types =
         types::types_file(api).chain(std::iter::once_with(|| pagination::page_info_impls(api)));
     push("src/types.rs", &mut types)?;
@@ -55,7 +66,9 @@ pub fn emit(api: &Api, spec_name: &str) -> Result<Vec<OutputFile>, Error> {
         let path = format!("src/resources/{}.rs", crate::naming::bare(&resource.name));
         push(&path, &mut client::resource_file(api, resource))?;
     }
-    files.extend(runtime::files());
+    if vendored {
+        files.extend(runtime::vendored_files(&api.crate_name.replace('-', "_")));
+    }
     files.push(OutputFile {
         path: "api-surface.txt".to_owned(),
         contents: surface::surface(api),

@@ -4,10 +4,44 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{inner_doc, sanitize};
-use crate::ir::{Api, BodyKind, Operation, ParamLocation, Resource, TypeRef};
+use crate::RuntimeSource;
+use crate::ir::{
+    Api, ApiKeyLocation, BodyKind, CredentialSet, Operation, ParamLocation, Resource, SchemeKind,
+    TypeRef,
+};
 
-/// The generated crate's manifest: a package section, then the runtime's dependencies verbatim.
-pub fn cargo_toml(api: &Api, spec_name: &str) -> String {
+/// The generated crate's manifest: a package section, then the dependencies: the runtime crate
+/// (by path or version) and serde, or, for a vendored runtime, the runtime's own dependencies.
+pub fn cargo_toml(api: &Api, spec_name: &str, runtime: &RuntimeSource) -> String {
+    let package = super::runtime::RUNTIME_PACKAGE;
+    let dependency = match runtime {
+        RuntimeSource::Path(dir) => Some(format!(
+            "{{ path = {}, version = {} }}",
+            toml_string(dir),
+            toml_string(super::runtime::RUNTIME_VERSION)
+        )),
+        RuntimeSource::Version(req) => Some(toml_string(req)),
+        RuntimeSource::Vendored => None,
+    };
+    let deps = match dependency {
+        Some(dep) => format!(
+            "[dependencies]\n\
+             # Transport, auth, retries, errors and pagination; its `Client` and `Error` are\n\
+             # re-exported, so crates generated from parts of one API share them.\n\
+             {package} = {dep}\n\
+             serde = {{ version = \"1\", features = [\"derive\"] }}\n\
+             serde_json = \"1\"\n\
+             \n\
+             [features]\n\
+             default = []\n\
+             # A thin blocking facade: `runtime::blocking::BlockingRuntime`.\n\
+             blocking = [\"{package}/blocking\"]\n"
+        ),
+        None => format!(
+            "# The runtime's dependencies (its sources are vendored in src/runtime/).\n{}",
+            super::runtime::VENDORED_DEPENDENCIES
+        ),
+    };
     let description = format!(
         "Rust client for {}, generated from its OpenAPI description.",
         api.title
@@ -22,12 +56,13 @@ pub fn cargo_toml(api: &Api, spec_name: &str) -> String {
          description = {description}\n\
          publish = false\n\
          \n\
-         {deps}",
+         {deps}\n\
+         [dev-dependencies]\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt\", \"rt-multi-thread\"] }}\n",
         spec = toml_comment(spec_name),
         name = toml_string(&api.crate_name),
         version = toml_string(&api.crate_version),
         description = toml_string(&description),
-        deps = super::runtime::DEPENDENCIES,
     )
 }
 
@@ -51,7 +86,7 @@ fn toml_string(s: &str) -> String {
 }
 
 /// The tokens of `src/lib.rs`.
-pub fn lib_rs(api: &Api) -> TokenStream {
+pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
     let lib_name = api.crate_name.replace('-', "_");
     let mut text = format!("# {}\n\n", sanitize(&api.title));
     text.push_str(&format!(
@@ -61,9 +96,16 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     ));
     if let Some(url) = &api.base_url {
         text.push_str(&format!(
-            "The spec's server is {}. The client's default base URL is [`runtime::DEFAULT_BASE_URL`]; \
-             set another with [`ClientBuilder::base_url`] or `CLOUDFLARE_BASE_URL`.\n",
-            super::docs::code(url)
+            "The spec's server is {}, the client's default base URL; \
+             set another with [`ClientBuilder::base_url`] or `{}`.\n",
+            super::docs::code(url),
+            api.base_url_env
+        ));
+    } else {
+        text.push_str(&format!(
+            "The spec names no server: set the base URL with [`ClientBuilder::base_url`] or `{}`; \
+             building a client without one is an error.\n",
+            api.base_url_env
         ));
     }
     text.push_str("\n## Resources\n\n");
@@ -88,12 +130,32 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         ));
     }
     if !api.security_schemes.is_empty() {
-        text.push_str("\n## Authentication\n\nThe spec declares these schemes; choose one with [`ClientBuilder`] or [`Client::from_env`]:\n\n");
+        text.push_str("\n## Authentication\n\nThe spec declares these schemes:\n\n");
         for s in &api.security_schemes {
             text.push_str(&format!(
                 "- `{}`: {}\n",
                 sanitize(&s.key.replace('`', "")),
                 sanitize(&s.summary.replace('`', ""))
+            ));
+        }
+    }
+    if !api.credential_sets.is_empty() {
+        text.push_str(
+            "\nSet credentials with one of these [`ClientBuilderExt`] methods, or from the \
+             environment with [`ClientExt::from_env`] (the first complete set wins); each \
+             operation gets only the credentials it requires:\n\n",
+        );
+        for set in &api.credential_sets {
+            let vars: Vec<String> = set_env(api, set).iter().map(|v| format!("`{v}`")).collect();
+            text.push_str(&format!(
+                "- [`{name}`](ClientBuilderExt::{name}): {}; {}\n",
+                set.schemes
+                    .iter()
+                    .map(|k| format!("`{}`", sanitize(&k.replace('`', ""))))
+                    .collect::<Vec<_>>()
+                    .join(" with "),
+                vars.join(" and "),
+                name = crate::naming::bare(&set.name),
             ));
         }
     }
@@ -123,18 +185,286 @@ pub fn lib_rs(api: &Api) -> TokenStream {
                 pub use runtime::Multipart;
             )
         });
+    let runtime = if vendored {
+        quote! {
+            pub mod runtime;
+        }
+    } else {
+        let lib = super::ident(&super::runtime::lib_name());
+        quote! {
+            /// The runtime crate this client runs on: transport, auth, retries, errors and
+            /// pagination.
+            pub use ::#lib as runtime;
+        }
+    };
+    let mut config = quote! {
+        runtime::ApiConfig::new(::core::concat!(
+            ::core::env!("CARGO_PKG_NAME"),
+            "/",
+            ::core::env!("CARGO_PKG_VERSION")
+        ))
+    };
+    if let Some(url) = &api.base_url {
+        config = quote! { #config.default_base_url(#url) };
+    }
+    let base_url_env = &api.base_url_env;
+    let request_id = &api.request_id_header;
+    config = quote! { #config.base_url_env(#base_url_env).request_id_header(#request_id) };
+    // A vendor's own name for the request id (`cf_ray`) as an accessor of that name.
+    let accessor = crate::naming::snake(request_id);
+    let request_id_trait = if accessor.contains("request_id") || accessor.starts_with("r#") {
+        quote! {}
+    } else {
+        let method = super::ident(&accessor);
+        let doc = format!(
+            " The `{request_id}` response header, which identifies the request to the API's operators."
+        );
+        quote! {
+            /// This API's name for the request id: [`runtime::ApiError::request_id`],
+            /// [`runtime::Error::request_id`], [`runtime::ApiResponse::request_id`].
+            pub trait RequestIdExt {
+                #[doc = #doc]
+                fn #method(&self) -> ::core::option::Option<&str>;
+            }
+            impl RequestIdExt for ApiError {
+                fn #method(&self) -> ::core::option::Option<&str> {
+                    self.request_id()
+                }
+            }
+            impl RequestIdExt for Error {
+                fn #method(&self) -> ::core::option::Option<&str> {
+                    self.request_id()
+                }
+            }
+            impl<T, I> RequestIdExt for ApiResponse<T, I> {
+                fn #method(&self) -> ::core::option::Option<&str> {
+                    self.request_id()
+                }
+            }
+        }
+    };
+    let prelude_request_id = if request_id_trait.is_empty() {
+        quote! {}
+    } else {
+        quote! { pub use crate::RequestIdExt; }
+    };
+    if !api.security_schemes.is_empty() {
+        let schemes = api.security_schemes.iter().map(|s| {
+            let key = &s.key;
+            let env = s.env.iter().map(String::as_str);
+            let kind = match &s.kind {
+                SchemeKind::Bearer => quote! { runtime::SchemeKind::Bearer },
+                SchemeKind::Basic => quote! { runtime::SchemeKind::Basic },
+                SchemeKind::OAuth2 => quote! { runtime::SchemeKind::OAuth2 },
+                SchemeKind::ApiKey { location, name } => {
+                    let location = match location {
+                        ApiKeyLocation::Header => quote! { Header },
+                        ApiKeyLocation::Query => quote! { Query },
+                        ApiKeyLocation::Cookie => quote! { Cookie },
+                    };
+                    quote! {
+                        runtime::SchemeKind::ApiKey {
+                            location: runtime::ApiKeyLocation::#location,
+                            name: #name,
+                        }
+                    }
+                }
+            };
+            quote! {
+                runtime::SecurityScheme { key: #key, kind: #kind, env: &[#(#env),*] }
+            }
+        });
+        config = quote! { #config.schemes(&[#(#schemes),*]) };
+    }
+    if !api.credential_sets.is_empty() {
+        let sets = api.credential_sets.iter().map(|set| {
+            let name = crate::naming::bare(&set.name);
+            let schemes = set.schemes.iter().map(String::as_str);
+            quote! { runtime::CredentialSet { name: #name, schemes: &[#(#schemes),*] } }
+        });
+        let anonymous = api.anonymous_allowed;
+        config = quote! { #config.credential_sets(&[#(#sets),*], #anonymous) };
+    }
+    let (builder_decls, builder_impls, credential_decls, credential_impls) =
+        credential_methods(api);
     quote! {
         #inner
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
 
         pub mod resources;
-        pub mod runtime;
+        #runtime
         pub mod types;
 
+        pub use resources::Resources;
         pub use runtime::{ApiError, ApiMessage, ApiResponse, Client, ClientBuilder, Credentials, Error, RequestOptions, Result};
         #multipart
+
+        /// This API's settings for the runtime's [`Client`]: user agent, default base URL,
+        /// environment variables and security schemes.
+        pub static API: runtime::ApiConfig = #config;
+
+        /// `Client::builder()` and `Client::from_env()` with this API's defaults ([`API`]).
+        pub trait ClientExt: ::core::marker::Sized {
+            /// A builder with this API's defaults: its base URL, no credentials, a 60 s timeout
+            /// per attempt, a 10 s connect timeout and 2 retries.
+            fn builder() -> ClientBuilder;
+            /// A client configured from the environment; see [`ClientBuilderExt::from_env`].
+            fn from_env() -> Result<Client>;
+        }
+
+        impl ClientExt for Client {
+            fn builder() -> ClientBuilder {
+                ClientBuilder::new(&API)
+            }
+            fn from_env() -> Result<Client> {
+                ClientBuilder::new(&API).env()?.build()
+            }
+        }
+
+        /// `ClientBuilder::from_env()` with this API's defaults ([`API`]), and one method per way
+        /// to authenticate.
+        pub trait ClientBuilderExt: ::core::marker::Sized {
+            /// A builder with this API's defaults, configured from the process environment
+            /// (see [`ClientBuilder::env`]).
+            fn from_env() -> Result<ClientBuilder>;
+            /// Like [`ClientBuilderExt::from_env`], reading variables through `lookup`.
+            fn from_env_with(
+                lookup: impl ::core::ops::Fn(&str) -> ::core::option::Option<::std::string::String>,
+            ) -> Result<ClientBuilder>;
+            #(#builder_decls)*
+        }
+
+        impl ClientBuilderExt for ClientBuilder {
+            fn from_env() -> Result<ClientBuilder> {
+                ClientBuilder::new(&API).env()
+            }
+            fn from_env_with(
+                lookup: impl ::core::ops::Fn(&str) -> ::core::option::Option<::std::string::String>,
+            ) -> Result<ClientBuilder> {
+                ClientBuilder::new(&API).env_with(lookup)
+            }
+            #(#builder_impls)*
+        }
+
+        /// Typed constructors of [`Credentials`] for this API's ways to authenticate.
+        pub trait CredentialsExt: ::core::marker::Sized {
+            #(#credential_decls)*
+        }
+
+        impl CredentialsExt for Credentials {
+            #(#credential_impls)*
+        }
+
+        #request_id_trait
+
+        /// The traits that put this API's constructors and resources on the runtime's types:
+        /// `use <crate>::prelude::*;`.
+        pub mod prelude {
+            pub use crate::{ClientBuilderExt, ClientExt, CredentialsExt, Resources};
+            #prelude_request_id
+        }
     }
+}
+
+/// The environment variables of a credential set, in argument order.
+fn set_env(api: &Api, set: &CredentialSet) -> Vec<String> {
+    set.schemes
+        .iter()
+        .filter_map(|k| api.security_schemes.iter().find(|s| &s.key == k))
+        .flat_map(|s| s.env.iter().cloned())
+        .collect()
+}
+
+/// Per credential set: a builder method and a `Credentials` constructor taking one argument per
+/// value (two for HTTP basic); for a lone OAuth 2 scheme also `<name>_provider`, which takes a
+/// token provider asked before every attempt.
+fn credential_methods(
+    api: &Api,
+) -> (
+    Vec<TokenStream>,
+    Vec<TokenStream>,
+    Vec<TokenStream>,
+    Vec<TokenStream>,
+) {
+    let (mut bd, mut bi, mut cd, mut ci) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let into = quote! { impl ::core::convert::Into<::std::string::String> };
+    for set in &api.credential_sets {
+        let name = super::ident(&set.name);
+        let kind = crate::naming::bare(&set.name);
+        let mut args = Vec::new();
+        let mut arg_names = Vec::new();
+        let mut adds = Vec::new();
+        let mut described = Vec::new();
+        for key in &set.schemes {
+            let Some(scheme) = api.security_schemes.iter().find(|s| &s.key == key) else {
+                continue;
+            };
+            described.push(format!(
+                "`{}` ({})",
+                key.replace('`', ""),
+                scheme.summary.replace('`', "")
+            ));
+            let arg = crate::naming::bare(&crate::naming::snake(key)).to_owned();
+            if scheme.kind == SchemeKind::Basic {
+                let user = super::ident(&format!("{arg}_username"));
+                let password = super::ident(&format!("{arg}_password"));
+                args.push(quote! { #user: #into, #password: #into });
+                arg_names.push(quote! { #user, #password });
+                adds.push(quote! { .basic(#key, #user, #password) });
+            } else {
+                let value = super::ident(&arg);
+                args.push(quote! { #value: #into });
+                arg_names.push(quote! { #value });
+                adds.push(quote! { .secret(#key, #value) });
+            }
+        }
+        let doc = format!(
+            " {}",
+            sanitize(&format!(
+                "Authenticates with {} (added to credentials set before). Environment: {}.",
+                described.join(" together with "),
+                set_env(api, set).join(", ")
+            ))
+        );
+        bd.push(quote! { #[doc = #doc] fn #name(self, #(#args),*) -> ClientBuilder; });
+        bi.push(quote! {
+            fn #name(self, #(#args),*) -> ClientBuilder {
+                self.add_credentials(<Credentials as CredentialsExt>::#name(#(#arg_names),*))
+            }
+        });
+        let constructor_doc = doc.replace(" (added to credentials set before)", "");
+        cd.push(quote! { #[doc = #constructor_doc] fn #name(#(#args),*) -> Credentials; });
+        ci.push(quote! {
+            fn #name(#(#args),*) -> Credentials {
+                Credentials::new(#kind) #(#adds)*
+            }
+        });
+        let lone_oauth = set.schemes.len() == 1
+            && api
+                .security_schemes
+                .iter()
+                .any(|s| s.key == set.schemes[0] && s.kind == SchemeKind::OAuth2);
+        if lone_oauth {
+            let key = &set.schemes[0];
+            let provider = super::ident(&format!("{kind}_provider"));
+            let doc = format!(
+                " Authenticates with `{}` tokens from `provider`, asked before every attempt (to \
+                 supply or refresh a token).",
+                key.replace('`', "")
+            );
+            bd.push(quote! {
+                #[doc = #doc]
+                fn #provider(self, provider: impl runtime::TokenProvider + 'static) -> ClientBuilder;
+            });
+            bi.push(quote! {
+                fn #provider(self, provider: impl runtime::TokenProvider + 'static) -> ClientBuilder {
+                    self.add_credentials(Credentials::new(#kind).token_provider(#key, provider))
+                }
+            });
+        }
+    }
+    (bd, bi, cd, ci)
 }
 
 /// A compiled (not run) example calling the first operation whose required inputs are strings.
@@ -158,7 +488,8 @@ fn example(api: &Api, lib_name: &str) -> Option<String> {
         .collect();
     Some(format!(
         "# async fn example() -> Result<(), {lib}::Error> {{\n\
-         // Reads CLOUDFLARE_API_TOKEN (or another supported credential) from the environment.\n\
+         use {lib}::prelude::*;\n\
+         // Reads the credentials{env_note} from the environment.\n\
          let client = {lib}::Client::from_env()?;\n\
          let result = client.{res}().{method}({args}).await?;\n\
          println!(\"{{result:?}}\");\n\
@@ -168,5 +499,13 @@ fn example(api: &Api, lib_name: &str) -> Option<String> {
         res = crate::naming::bare(&resource.name),
         method = op.method_name,
         args = args.join(", "),
+        env_note = api
+            .credential_sets
+            .first()
+            .map(|set| format!(
+                " ({}, or another supported set)",
+                set_env(api, set).join(" and ")
+            ))
+            .unwrap_or_default(),
     ))
 }

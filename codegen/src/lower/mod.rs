@@ -6,12 +6,13 @@
 mod operation;
 mod pagination;
 pub mod schema;
+pub mod security;
 
 use serde_json::Value;
 
 use crate::Settings;
 use crate::error::{SpecResult, Warning};
-use crate::ir::{Api, SecurityScheme};
+use crate::ir::Api;
 use crate::load::Document;
 
 /// Lowers a loaded document to the IR, returning warnings for what was tolerated.
@@ -43,8 +44,9 @@ pub fn lower(doc: &Document, settings: &Settings) -> SpecResult<(Api, Vec<Warnin
         .unwrap_or_else(|| "0.1.0".to_owned());
 
     let mut types = schema::Types::new(doc);
-    let resources = operation::lower_paths(doc, settings, &mut types)?;
+    let mut resources = operation::lower_paths(doc, settings, &mut types)?;
     let (types, mut warnings) = types.into_defs();
+    let security = security::lower(doc, &crate_name, &mut resources, &mut warnings)?;
     warnings.sort();
     warnings.dedup();
 
@@ -59,40 +61,14 @@ pub fn lower(doc: &Document, settings: &Settings) -> SpecResult<(Api, Vec<Warnin
             .and_then(|l| l.get("name"))
             .and_then(Value::as_str)
             .map(str::to_owned),
-        base_url: doc
-            .root
-            .get("servers")
-            .and_then(|s| s.get(0))
-            .and_then(|s| s.get("url"))
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        security_schemes: security_schemes(doc),
+        base_url: security.base_url,
+        base_url_env: security.base_url_env,
+        security_schemes: security.schemes,
+        credential_sets: security.sets,
+        anonymous_allowed: security.anonymous_allowed,
+        request_id_header: security.request_id_header,
         types,
         resources,
     };
     Ok((api, warnings))
-}
-
-fn security_schemes(doc: &Document) -> Vec<SecurityScheme> {
-    let Some(schemes) = doc
-        .get("#/components/securitySchemes")
-        .and_then(Value::as_object)
-    else {
-        return Vec::new();
-    };
-    schemes
-        .iter()
-        .map(|(key, s)| {
-            let field = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or_default();
-            let summary = match field("type") {
-                "http" => format!("HTTP {} authentication", field("scheme")),
-                "apiKey" => format!("API key in {} `{}`", field("in"), field("name")),
-                other => format!("`{other}` authentication"),
-            };
-            SecurityScheme {
-                key: key.clone(),
-                summary,
-            }
-        })
-        .collect()
 }

@@ -305,6 +305,9 @@ impl<'d> OpContext<'_, 'd> {
             body,
             response,
             pagination,
+            security: super::security::requirements(
+                op.get("security").or_else(|| self.doc.root.get("security")),
+            ),
         }))
     }
 

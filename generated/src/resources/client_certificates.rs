@@ -176,6 +176,7 @@ impl<'a> ListRequest<'a> {
             operation_id: "client-certificate-for-a-zone-list-client-certificates",
             method: crate::runtime::Method::Get,
             path_template: "/zones/{zone_id}/client_certificates",
+            security: &[&["api_token"], &["api_email", "api_key"], &["user_service_key"]],
         };
         #[allow(unused_mut)]
         let mut request = self.client.request(&OPERATION);
@@ -305,6 +306,7 @@ impl<'a> CreateRequest<'a> {
             operation_id: "client-certificate-for-a-zone-create-client-certificate",
             method: crate::runtime::Method::Post,
             path_template: "/zones/{zone_id}/client_certificates",
+            security: &[&["api_token"], &["api_email", "api_key"], &["user_service_key"]],
         };
         #[allow(unused_mut)]
         let mut request = self.client.request(&OPERATION);
@@ -367,6 +369,7 @@ impl<'a> GetRequest<'a> {
             operation_id: "client-certificate-for-a-zone-client-certificate-details",
             method: crate::runtime::Method::Get,
             path_template: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
+            security: &[&["api_token"], &["api_email", "api_key"], &["user_service_key"]],
         };
         #[allow(unused_mut)]
         let mut request = self.client.request(&OPERATION);
@@ -438,6 +441,7 @@ impl<'a> ReactivateRequest<'a> {
             operation_id: "client-certificate-for-a-zone-edit-client-certificate",
             method: crate::runtime::Method::Patch,
             path_template: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
+            security: &[&["api_token"], &["api_email", "api_key"], &["user_service_key"]],
         };
         #[allow(unused_mut)]
         let mut request = self.client.request(&OPERATION);
@@ -509,6 +513,7 @@ impl<'a> RevokeRequest<'a> {
             operation_id: "client-certificate-for-a-zone-delete-client-certificate",
             method: crate::runtime::Method::Delete,
             path_template: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
+            security: &[&["api_token"], &["api_email", "api_key"], &["user_service_key"]],
         };
         #[allow(unused_mut)]
         let mut request = self.client.request(&OPERATION);

@@ -83,6 +83,7 @@ impl<'a> ListRequest<'a> {
             operation_id: "client-certificate-for-a-zone-list-hostname-associations",
             method: crate::runtime::Method::Get,
             path_template: "/zones/{zone_id}/certificate_authorities/hostname_associations",
+            security: &[&["api_token"], &["api_email", "api_key"], &["user_service_key"]],
         };
         #[allow(unused_mut)]
         let mut request = self.client.request(&OPERATION);
@@ -154,6 +155,7 @@ impl<'a> ReplaceRequest<'a> {
             operation_id: "client-certificate-for-a-zone-put-hostname-associations",
             method: crate::runtime::Method::Put,
             path_template: "/zones/{zone_id}/certificate_authorities/hostname_associations",
+            security: &[&["api_token"], &["api_email", "api_key"], &["user_service_key"]],
         };
         #[allow(unused_mut)]
         let mut request = self.client.request(&OPERATION);

@@ -5,15 +5,19 @@
 pub mod hostname_associations;
 /// Operations on `client_certificates`.
 pub mod client_certificates;
-impl crate::runtime::Client {
+/// The resource handles of this API on the runtime's shared [`Client`](crate::Client):
+/// `client.<resource>()`. Bring it into scope with `use <crate>::prelude::*;`.
+pub trait Resources {
     /// Operations on `hostname_associations`: `list`, `replace`.
-    pub fn hostname_associations(
-        &self,
-    ) -> hostname_associations::HostnameAssociations<'_> {
+    fn hostname_associations(&self) -> hostname_associations::HostnameAssociations<'_>;
+    /// Operations on `client_certificates`: `list`, `create`, `get`, `reactivate`, `revoke`.
+    fn client_certificates(&self) -> client_certificates::ClientCertificates<'_>;
+}
+impl Resources for crate::runtime::Client {
+    fn hostname_associations(&self) -> hostname_associations::HostnameAssociations<'_> {
         hostname_associations::HostnameAssociations::new(self)
     }
-    /// Operations on `client_certificates`: `list`, `create`, `get`, `reactivate`, `revoke`.
-    pub fn client_certificates(&self) -> client_certificates::ClientCertificates<'_> {
+    fn client_certificates(&self) -> client_certificates::ClientCertificates<'_> {
         client_certificates::ClientCertificates::new(self)
     }
 }

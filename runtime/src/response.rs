@@ -19,6 +19,7 @@ pub struct ApiResponse<T, I = ()> {
     result_info: Option<I>,
     messages: Vec<ApiMessage>,
     fingerprint: Fingerprint,
+    request_id_header: Option<&'static str>,
 }
 
 /// How the payload fingerprint is known: given, or worked out on demand from the body (only
@@ -54,6 +55,7 @@ impl<T, I> ApiResponse<T, I> {
             result_info: None,
             messages: Vec::new(),
             fingerprint: Fingerprint::None,
+            request_id_header: None,
         }
     }
 
@@ -98,11 +100,18 @@ impl<T, I> ApiResponse<T, I> {
         &self.headers
     }
 
-    /// The `cf-ray` header, which identifies the request to Cloudflare support.
-    pub fn cf_ray(&self) -> Option<&str> {
+    /// The value of the API's request-id header (such as `x-request-id`), which identifies the
+    /// request to the API's operators.
+    pub fn request_id(&self) -> Option<&str> {
         self.headers
-            .get("cf-ray")
+            .get(self.request_id_header?)
             .and_then(|value| value.to_str().ok())
+    }
+
+    /// Names the API's request-id header.
+    pub fn with_request_id_header(mut self, name: Option<&'static str>) -> Self {
+        self.request_id_header = name;
+        self
     }
 
     /// The decoded result.
@@ -154,6 +163,7 @@ impl<T, I> ApiResponse<T, I> {
             result_info: self.result_info,
             messages: self.messages,
             fingerprint: self.fingerprint,
+            request_id_header: self.request_id_header,
         }
     }
 }
@@ -169,6 +179,7 @@ impl<T, I> ApiResponse<Option<T>, I> {
             result_info,
             messages,
             fingerprint,
+            request_id_header,
         } = self;
         result.map(|result| ApiResponse {
             status,
@@ -177,6 +188,7 @@ impl<T, I> ApiResponse<Option<T>, I> {
             result_info,
             messages,
             fingerprint,
+            request_id_header,
         })
     }
 }
@@ -193,9 +205,10 @@ mod tests {
         headers.insert("cf-ray", HeaderValue::from_static("8a1b2c3d4e5f-SJC"));
         let response: ApiResponse<Vec<u32>, u8> = ApiResponse::new(StatusCode::OK, vec![1, 2])
             .with_headers(headers)
+            .with_request_id_header(Some("cf-ray"))
             .with_result_info(7)
             .with_fingerprint(42);
-        assert_eq!(response.cf_ray(), Some("8a1b2c3d4e5f-SJC"));
+        assert_eq!(response.request_id(), Some("8a1b2c3d4e5f-SJC"));
         assert_eq!(response.result_info(), Some(&7));
         assert_eq!(response.fingerprint(), Some(42));
         let mapped = response.map(|items| items.len());

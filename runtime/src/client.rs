@@ -6,77 +6,62 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::HeaderValue;
 
-use super::auth::Credentials;
+use super::auth::{Credentials, PreparedAuth};
+use super::config::ApiConfig;
 use super::error::{Error, Result};
 use super::request::{OperationInfo, RequestBuilder};
 use super::retry::RetryConfig;
 use super::tls;
 
-/// The Cloudflare API's base URL, used unless [`ClientBuilder::base_url`] says otherwise.
-pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 /// The default timeout of one attempt, from connecting to reading the last body byte.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The default timeout for establishing a connection.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The default `User-Agent`: the generated crate's name and version.
-const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
-/// The environment variable holding an API token.
-const ENV_API_TOKEN: &str = "CLOUDFLARE_API_TOKEN";
-/// The environment variable holding a legacy global API key.
-const ENV_API_KEY: &str = "CLOUDFLARE_API_KEY";
-/// The environment variable holding the e-mail address that goes with the API key.
-const ENV_EMAIL: &str = "CLOUDFLARE_EMAIL";
-/// The environment variable holding an Origin CA user service key.
-const ENV_USER_SERVICE_KEY: &str = "CLOUDFLARE_API_USER_SERVICE_KEY";
-/// The environment variable that overrides the base URL.
-const ENV_BASE_URL: &str = "CLOUDFLARE_BASE_URL";
-
-/// A Cloudflare API client. Cheap to clone (the state is shared), `Send` and `Sync`.
+/// An API client. Cheap to clone (the state is shared), `Send` and `Sync`.
 ///
-/// Build one with [`Client::builder`] (for example
-/// `Client::builder().api_token(token).build()?`) or from the environment with
-/// [`Client::from_env`].
+/// A generated crate re-exports this type and adds, through its `ClientExt` trait,
+/// `Client::builder()` and `Client::from_env()` with its API's defaults (an [`ApiConfig`]), and,
+/// through its `Resources` trait, one accessor per resource:
+/// `client.<resource>().<operation>(...)`. Crates generated from parts of one API therefore
+/// share one `Client` (and one [`Error`]).
 ///
 /// # Example
 ///
-/// Operations hang off resource handles, `client.<resource>().<operation>(...)`; each returns a
-/// builder that you `.await` (see the crate root for one).
+/// ```no_run
+/// use std::time::Duration;
+/// use openapi_client_runtime::{
+///     ApiConfig, Client, ClientBuilder, Credentials, Error, RequestOptions, SchemeKind,
+///     SecurityScheme,
+/// };
 ///
-// This file is copied into every generated crate, so the example names the crate it is compiled
-// in (`CARGO_CRATE_NAME`) and uses only runtime items; it is compiled as a doctest there.
-#[doc = concat!(
-    "```no_run\n",
-    "use std::time::Duration;\n",
-    "use ", env!("CARGO_CRATE_NAME"), "::{Client, Error, RequestOptions};\n",
-    "\n",
-    "# async fn example() -> Result<(), Error> {\n",
-    "// From the environment: CLOUDFLARE_API_TOKEN (or CLOUDFLARE_API_KEY with CLOUDFLARE_EMAIL,\n",
-    "// or CLOUDFLARE_API_USER_SERVICE_KEY), and CLOUDFLARE_BASE_URL when it is set.\n",
-    "let client = Client::from_env()?;\n",
-    "\n",
-    "// Or explicitly, with a shorter timeout and more retries than the defaults.\n",
-    "let client = Client::builder()\n",
-    "    .api_token(\"my-api-token\")\n",
-    "    .timeout(Duration::from_secs(20))\n",
-    "    .max_retries(4)\n",
-    "    .build()?;\n",
-    "\n",
-    "// Clones share one connection pool: hand one to each task.\n",
-    "let for_a_task = client.clone();\n",
-    "tokio::spawn(async move { println!(\"{for_a_task:?}\") });\n",
-    "\n",
-    "// Settings for a single call go in `RequestOptions`, passed to a builder's `.options(...)`.\n",
-    "let _one_call = RequestOptions::new()\n",
-    "    .timeout(Duration::from_secs(5))\n",
-    "    .max_retries(0)\n",
-    "    .header(\"x-request-id\", \"42\");\n",
-    "# Ok(())\n",
-    "# }\n",
-    "```",
-)]
+/// // A generated crate holds this; it names the API's defaults and security schemes.
+/// static API: ApiConfig = ApiConfig::new("my-client/1.0")
+///     .default_base_url("https://api.example.com/v1")
+///     .schemes(&[SecurityScheme { key: "token", kind: SchemeKind::Bearer, env: &["MY_TOKEN"] }]);
+///
+/// # async fn example() -> Result<(), Error> {
+/// // A generated crate's typed builder methods (`.token(...)`) set credentials like this.
+/// let client: Client = ClientBuilder::new(&API)
+///     .credentials(Credentials::new("token").secret("token", "my-api-token"))
+///     .timeout(Duration::from_secs(20))
+///     .max_retries(4)
+///     .build()?;
+///
+/// // Clones share one connection pool: hand one to each task.
+/// let for_a_task = client.clone();
+/// tokio::spawn(async move { println!("{for_a_task:?}") });
+///
+/// // Settings for a single call go in `RequestOptions`, passed to a builder's `.options(...)`.
+/// let _one_call = RequestOptions::new()
+///     .timeout(Duration::from_secs(5))
+///     .max_retries(0)
+///     .header("x-request-id", "42");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     pub(super) inner: Arc<ClientInner>,
@@ -88,8 +73,10 @@ pub(super) struct ClientInner {
     pub(super) http: reqwest::Client,
     /// The base URL without a trailing slash.
     pub(super) base_url: String,
-    /// The authentication headers, with sensitive values.
-    pub(super) auth_headers: HeaderMap,
+    /// The credentials, checked and prepared for the wire.
+    pub(super) auth: PreparedAuth,
+    /// The API's request-id header.
+    pub(super) request_id_header: Option<&'static str>,
     /// The `User-Agent` header value.
     pub(super) user_agent: HeaderValue,
     /// The timeout of one attempt.
@@ -98,24 +85,12 @@ pub(super) struct ClientInner {
     pub(super) retry: RetryConfig,
     /// Whether POST and PATCH requests may be retried.
     pub(super) retry_non_idempotent: bool,
-    /// The kind of credentials, for `Debug`.
-    pub(super) credentials_kind: &'static str,
 }
 
 impl Client {
-    /// A builder with the defaults: no credentials, the public base URL, a 60 s timeout per
-    /// attempt, a 10 s connect timeout and 2 retries.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// A client configured from the environment; see [`ClientBuilder::from_env`].
-    pub fn from_env() -> Result<Self> {
-        ClientBuilder::from_env()?.build()
-    }
-
     /// Starts a request for an operation. Generated code calls this; the builder's `send_*`
     /// methods perform it.
+    #[doc(hidden)]
     pub fn request(&self, op: &'static OperationInfo) -> RequestBuilder<'_> {
         RequestBuilder::new(self, op)
     }
@@ -159,7 +134,7 @@ impl fmt::Debug for Client {
         let inner = &self.inner;
         f.debug_struct("Client")
             .field("base_url", &inner.base_url)
-            .field("credentials", &inner.credentials_kind)
+            .field("credentials", &&*inner.auth.kind)
             .field("timeout", &inner.timeout)
             .field("max_retries", &inner.retry.max_retries)
             .field("retry_non_idempotent", &inner.retry_non_idempotent)
@@ -170,8 +145,9 @@ impl fmt::Debug for Client {
 /// Configures and builds a [`Client`]. `Debug` shows no secret.
 #[derive(Clone, Debug)]
 pub struct ClientBuilder {
+    api: &'static ApiConfig,
     credentials: Credentials,
-    base_url: String,
+    base_url: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryConfig,
@@ -180,18 +156,15 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
 }
 
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl ClientBuilder {
-    /// A builder with the defaults (see [`Client::builder`]).
-    pub fn new() -> Self {
+    /// A builder with the defaults: the API's default base URL, no credentials, a 60 s timeout
+    /// per attempt, a 10 s connect timeout and 2 retries. A generated crate's
+    /// `Client::builder()` calls this with its API's [`ApiConfig`].
+    pub fn new(api: &'static ApiConfig) -> Self {
         Self {
-            credentials: Credentials::None,
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            api,
+            credentials: Credentials::none(),
+            base_url: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryConfig::default(),
@@ -201,82 +174,117 @@ impl ClientBuilder {
         }
     }
 
-    /// A builder configured from the process environment.
-    ///
-    /// Credentials come from the first complete set of: `CLOUDFLARE_API_TOKEN`;
-    /// `CLOUDFLARE_API_KEY` with `CLOUDFLARE_EMAIL`; `CLOUDFLARE_API_USER_SERVICE_KEY`.
-    /// `CLOUDFLARE_BASE_URL` overrides the base URL. Empty variables count as unset. It is an
-    /// [`Error::Config`] when no credentials are set, or when only one of `CLOUDFLARE_API_KEY`
-    /// and `CLOUDFLARE_EMAIL` is (and no token is).
-    pub fn from_env() -> Result<Self> {
-        Self::from_env_with(|name| std::env::var(name).ok())
+    /// Reads credentials and the base URL from the process environment; see
+    /// [`ClientBuilder::env_with`].
+    pub fn env(self) -> Result<Self> {
+        self.env_with(|name| std::env::var(name).ok())
     }
 
-    /// Like [`ClientBuilder::from_env`], reading variables through `lookup` instead of the
-    /// process environment (for tests, or other sources of configuration).
-    pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+    /// Like [`ClientBuilder::env`], reading variables through `lookup` instead of the process
+    /// environment (for tests, or other sources of configuration).
+    ///
+    /// Credentials come from the first of the API's credential sets
+    /// ([`ApiConfig::credential_sets`]) whose variables are all set; empty variables count as
+    /// unset. A set with only some of its variables set is an [`Error::Config`] naming the
+    /// missing ones, and so is an environment without any credentials when the API's operations
+    /// require some. The API's base-URL variable, when set, overrides the base URL.
+    pub fn env_with(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let api = self.api;
         let var = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
-        let credentials = if let Some(token) = var(ENV_API_TOKEN) {
-            Credentials::api_token(token)
-        } else {
-            match (var(ENV_API_KEY), var(ENV_EMAIL)) {
-                (Some(key), Some(email)) => Credentials::api_key(key, email),
-                (Some(_), None) => {
-                    return Err(Error::Config(format!(
-                        "{ENV_API_KEY} is set but {ENV_EMAIL} is not; set both, or use \
-                         {ENV_API_TOKEN} instead"
-                    )));
-                }
-                (None, Some(_)) => {
-                    return Err(Error::Config(format!(
-                        "{ENV_EMAIL} is set but {ENV_API_KEY} is not; set both, or use \
-                         {ENV_API_TOKEN} instead"
-                    )));
-                }
-                (None, None) => match var(ENV_USER_SERVICE_KEY) {
-                    Some(key) => Credentials::user_service_key(key),
-                    None => {
-                        return Err(Error::Config(format!(
-                            "no Cloudflare credentials in the environment: set {ENV_API_TOKEN}, \
-                             or {ENV_API_KEY} and {ENV_EMAIL}, or {ENV_USER_SERVICE_KEY}"
-                        )));
+        let vars_of = |set: &super::config::CredentialSet| -> Vec<&'static str> {
+            set.schemes
+                .iter()
+                .filter_map(|key| api.scheme(key))
+                .flat_map(|scheme| scheme.env.iter().copied())
+                .collect()
+        };
+        let mut credentials = None;
+        for set in api.credential_sets {
+            let vars = vars_of(set);
+            let (present, missing): (Vec<&str>, Vec<&str>) =
+                vars.iter().partition(|name| var(name).is_some());
+            if vars.is_empty() || present.is_empty() {
+                continue;
+            }
+            if !missing.is_empty() {
+                let first = api
+                    .credential_sets
+                    .first()
+                    .filter(|first| *first != set)
+                    .map(|first| format!(", or use {} instead", vars_of(first).join(" and ")))
+                    .unwrap_or_default();
+                return Err(Error::Config(format!(
+                    "{} {} set but {} {} not; set {}{first}",
+                    present.join(" and "),
+                    if present.len() == 1 { "is" } else { "are" },
+                    missing.join(" and "),
+                    if missing.len() == 1 { "is" } else { "are" },
+                    if vars.len() == 2 {
+                        "both"
+                    } else {
+                        "all of them"
+                    },
+                )));
+            }
+            let mut found = Credentials::new(set.name);
+            for key in set.schemes {
+                let Some(scheme) = api.scheme(key) else {
+                    continue;
+                };
+                let values: Vec<String> = scheme.env.iter().filter_map(|name| var(name)).collect();
+                found = match (scheme.kind, values.as_slice()) {
+                    (super::config::SchemeKind::Basic, [user, password]) => {
+                        found.basic(scheme.key, user.clone(), password.clone())
                     }
-                },
+                    (_, [value]) => found.secret(scheme.key, value.clone()),
+                    _ => found,
+                };
+            }
+            credentials = Some(found);
+            break;
+        }
+        let mut builder = match credentials {
+            Some(credentials) => self.credentials(credentials),
+            None if api.anonymous_allowed || api.credential_sets.is_empty() => self,
+            None => {
+                let options: Vec<String> = api
+                    .credential_sets
+                    .iter()
+                    .map(|set| vars_of(set).join(" and "))
+                    .filter(|text| !text.is_empty())
+                    .collect();
+                return Err(Error::Config(format!(
+                    "no credentials in the environment: set {}",
+                    options.join(", or ")
+                )));
             }
         };
-        let mut builder = Self::new().credentials(credentials);
-        if let Some(base_url) = var(ENV_BASE_URL) {
+        if let Some(base_url) = api.base_url_env.and_then(var) {
             builder = builder.base_url(base_url);
         }
         Ok(builder)
     }
 
-    /// Sets the credentials.
+    /// Sets the credentials, replacing any set before.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = credentials;
         self
     }
 
-    /// Authenticates with an API token (`Authorization: Bearer`).
-    pub fn api_token(self, token: impl Into<String>) -> Self {
-        self.credentials(Credentials::api_token(token))
+    /// Adds credentials to those set before (a value for the same scheme replaces the earlier
+    /// one), for APIs whose operations need different schemes. Generated credential methods
+    /// call this.
+    pub fn add_credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = std::mem::take(&mut self.credentials).merge(credentials);
+        self
     }
 
-    /// Authenticates with a legacy global API key and the account's e-mail address.
-    pub fn api_key(self, key: impl Into<String>, email: impl Into<String>) -> Self {
-        self.credentials(Credentials::api_key(key, email))
-    }
-
-    /// Authenticates with an Origin CA user service key.
-    pub fn user_service_key(self, key: impl Into<String>) -> Self {
-        self.credentials(Credentials::user_service_key(key))
-    }
-
-    /// Sets the base URL (default [`DEFAULT_BASE_URL`]); a trailing slash is tolerated. It must
-    /// be an `http` or `https` URL without credentials, query or fragment, or
-    /// [`ClientBuilder::build`] fails with [`Error::Config`].
+    /// Sets the base URL (default: the API's, [`ApiConfig::default_base_url`]); a trailing
+    /// slash is tolerated. It must be an `http` or `https` URL without credentials, query or
+    /// fragment, or [`ClientBuilder::build`] fails with [`Error::Config`]. An API whose
+    /// description names no server has no default: then setting one is required.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = base_url.into();
+        self.base_url = Some(base_url.into());
         self
     }
 
@@ -340,7 +348,16 @@ impl ClientBuilder {
 
     /// Validates the configuration and builds the client.
     pub fn build(self) -> Result<Client> {
-        let base_url = normalize_base_url(&self.base_url)?;
+        let base_url = match self.base_url.as_deref().or(self.api.default_base_url) {
+            Some(url) => normalize_base_url(url)?,
+            None => {
+                return Err(Error::Config(
+                    "no base URL: the API's description names no server; set one with \
+                     `ClientBuilder::base_url`"
+                        .into(),
+                ));
+            }
+        };
         if self.timeout.is_zero() {
             return Err(Error::Config(
                 "the timeout must be greater than zero".into(),
@@ -351,8 +368,8 @@ impl ClientBuilder {
                 "the initial retry backoff must not exceed the maximum backoff".into(),
             ));
         }
-        let auth_headers = self.credentials.to_headers()?;
-        let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+        let auth = self.credentials.prepare(self.api)?;
+        let user_agent = self.user_agent.as_deref().unwrap_or(self.api.user_agent);
         let user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
             Error::Config("the user agent contains characters not allowed in a header".into())
         })?;
@@ -368,12 +385,12 @@ impl ClientBuilder {
             inner: Arc::new(ClientInner {
                 http,
                 base_url,
-                auth_headers,
+                auth,
+                request_id_header: self.api.request_id_header,
                 user_agent,
                 timeout: self.timeout,
                 retry: self.retry,
                 retry_non_idempotent: self.retry_non_idempotent,
-                credentials_kind: self.credentials.kind(),
             }),
         })
     }
@@ -410,6 +427,98 @@ mod tests {
 
     use super::*;
 
+    use crate::config::{ApiKeyLocation, CredentialSet, SchemeKind, SecurityScheme};
+
+    const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+
+    /// Cloudflare's conventions, as a generated crate would describe them.
+    static API: ApiConfig = ApiConfig::new("test-client/1.0")
+        .default_base_url(DEFAULT_BASE_URL)
+        .base_url_env("CLOUDFLARE_BASE_URL")
+        .schemes(&[
+            SecurityScheme {
+                key: "api_token",
+                kind: SchemeKind::Bearer,
+                env: &["CLOUDFLARE_API_TOKEN"],
+            },
+            SecurityScheme {
+                key: "api_key",
+                kind: SchemeKind::ApiKey {
+                    location: ApiKeyLocation::Header,
+                    name: "X-Auth-Key",
+                },
+                env: &["CLOUDFLARE_API_KEY"],
+            },
+            SecurityScheme {
+                key: "api_email",
+                kind: SchemeKind::ApiKey {
+                    location: ApiKeyLocation::Header,
+                    name: "X-Auth-Email",
+                },
+                env: &["CLOUDFLARE_EMAIL"],
+            },
+            SecurityScheme {
+                key: "user_service_key",
+                kind: SchemeKind::ApiKey {
+                    location: ApiKeyLocation::Header,
+                    name: "X-Auth-User-Service-Key",
+                },
+                env: &["CLOUDFLARE_API_USER_SERVICE_KEY"],
+            },
+        ])
+        .credential_sets(
+            &[
+                CredentialSet {
+                    name: "api_token",
+                    schemes: &["api_token"],
+                },
+                CredentialSet {
+                    name: "api_key",
+                    schemes: &["api_key", "api_email"],
+                },
+                CredentialSet {
+                    name: "user_service_key",
+                    schemes: &["user_service_key"],
+                },
+            ],
+            false,
+        );
+
+    /// An API without servers or security schemes.
+    static BARE: ApiConfig = ApiConfig::new("bare/1.0").base_url_env("BARE_BASE_URL");
+
+    impl Credentials {
+        fn api_token(token: &str) -> Self {
+            Credentials::new("api_token").secret("api_token", token)
+        }
+        fn api_key(key: &str, email: &str) -> Self {
+            Credentials::new("api_key")
+                .secret("api_key", key)
+                .secret("api_email", email)
+        }
+        fn user_service_key(key: &str) -> Self {
+            Credentials::new("user_service_key").secret("user_service_key", key)
+        }
+    }
+
+    impl Client {
+        fn builder() -> ClientBuilder {
+            ClientBuilder::new(&API)
+        }
+    }
+
+    impl ClientBuilder {
+        fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+            ClientBuilder::new(&API).env_with(lookup)
+        }
+        fn api_token(self, token: &str) -> Self {
+            self.credentials(Credentials::api_token(token))
+        }
+        fn api_key(self, key: &str, email: &str) -> Self {
+            self.credentials(Credentials::api_key(key, email))
+        }
+    }
+
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = pairs
             .iter()
@@ -432,7 +541,7 @@ mod tests {
         assert_eq!(client.inner.timeout, Duration::from_secs(60));
         assert_eq!(client.inner.retry, RetryConfig::default());
         assert!(!client.inner.retry_non_idempotent);
-        assert_eq!(client.inner.user_agent, DEFAULT_USER_AGENT);
+        assert_eq!(client.inner.user_agent, "test-client/1.0");
     }
 
     #[test]
@@ -520,7 +629,7 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(builder.credentials, Credentials::api_token("tok"));
-        assert_eq!(builder.base_url, DEFAULT_BASE_URL);
+        assert_eq!(builder.base_url, None);
     }
 
     #[test]
@@ -567,6 +676,12 @@ mod tests {
             err.to_string().contains("CLOUDFLARE_API_KEY is not"),
             "{err}"
         );
+        let err = ClientBuilder::from_env_with(env(&[])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid client configuration: no credentials in the environment: set CLOUDFLARE_API_TOKEN, \
+             or CLOUDFLARE_API_KEY and CLOUDFLARE_EMAIL, or CLOUDFLARE_API_USER_SERVICE_KEY"
+        );
         let err = ClientBuilder::from_env_with(env(&[
             ("CLOUDFLARE_API_TOKEN", "t"),
             ("CLOUDFLARE_BASE_URL", "ftp://x"),
@@ -575,5 +690,30 @@ mod tests {
         .build()
         .unwrap_err();
         assert!(matches!(err, Error::Config(_)));
+    }
+
+    #[test]
+    fn without_servers_a_base_url_is_required() {
+        let err = ClientBuilder::new(&BARE).build().unwrap_err();
+        assert!(err.to_string().contains("no base URL"), "{err}");
+        let client = ClientBuilder::new(&BARE)
+            .base_url("http://127.0.0.1:9/v1/")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:9/v1");
+        // No credentials needed, and the API's own base-URL variable.
+        let client = ClientBuilder::new(&BARE)
+            .env_with(env(&[("BARE_BASE_URL", "http://127.0.0.1:8")]))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:8");
+        assert!(
+            ClientBuilder::new(&BARE)
+                .env_with(env(&[("CLOUDFLARE_BASE_URL", "http://127.0.0.1:8")]))
+                .unwrap()
+                .build()
+                .is_err()
+        );
     }
 }

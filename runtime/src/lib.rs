@@ -1,27 +1,36 @@
-//! The hand-written runtime that every generated Cloudflare client calls: HTTP transport,
+//! The runtime that clients generated from OpenAPI descriptions call: HTTP transport,
 //! authentication, the response envelope, typed errors, retries and pagination.
 //!
-//! The generator copies this folder verbatim into each generated crate, so nothing here refers to
-//! a generated type. Generated operations describe themselves with a static [`OperationInfo`],
+//! Generated crates depend on this crate (or, in `vendored` mode, carry a copy of its sources
+//! without the tests), so nothing here refers to a generated type. A generated crate describes
+//! its API with an [`ApiConfig`] and re-exports this crate as its `runtime` module, so crates
+//! generated from parts of one API share one [`Client`] and one [`Error`]. Generated operations describe themselves with a static [`OperationInfo`],
 //! start a [`RequestBuilder`] with [`Client::request`], add path, query and body values, and finish
 //! with one of the `send_*` methods, which return an [`ApiResponse`] or an [`Error`].
 //!
 //! Behaviour in short:
 //!
-//! - Credentials come from [`Credentials`] (API token, API key and email, or user service key)
-//!   and are never printed: they live in a [`Secret`] and go out as sensitive header values.
+//! - Credentials are values for the API's security schemes ([`Credentials`]): bearer tokens,
+//!   HTTP basic, API keys in a header, query or cookie, OAuth 2 tokens (fixed or from a
+//!   [`TokenProvider`] per request). Each operation gets only those its security requirements
+//!   name. They are never printed: they live in a [`Secret`] and go out as sensitive values.
 //! - Responses in Cloudflare's `{success, errors, messages, result, result_info}` envelope are
 //!   checked: a `success: false` is an error even when the status is 2xx, and a required `result`
 //!   that is missing or `null` is [`Error::MissingResult`].
 //! - Failed attempts are retried with capped exponential backoff and jitter, honouring
 //!   `Retry-After`, `retry-after-ms` and `x-should-retry`; non-idempotent methods (POST, PATCH)
-//!   are never retried unless the caller opts in.
+//!   are retried only when the server provably did not act on them (a 429 with `Retry-After`,
+//!   a refused connection) or when the caller opts in.
 //! - Path values are percent-encoded as one segment, and empty, `.` and `..` values are refused
 //!   before any I/O.
 //! - [`pagination::paginate`] walks page-numbered lists and stops without a wasted request.
 
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
 mod auth;
 mod client;
+mod config;
 mod envelope;
 mod error;
 mod form;
@@ -33,7 +42,9 @@ mod retry;
 mod tls;
 
 pub mod pagination;
+#[doc(hidden)]
 pub mod paging;
+#[doc(hidden)]
 pub mod validate;
 
 #[cfg(feature = "blocking")]
@@ -42,13 +53,16 @@ pub mod blocking;
 use std::future::Future;
 use std::pin::Pin;
 
-pub use auth::{Credentials, Secret};
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use auth::{Credentials, Secret, TokenProvider};
+pub use client::{Client, ClientBuilder};
+pub use config::{ApiConfig, ApiKeyLocation, CredentialSet, SchemeKind, SecurityScheme};
 pub use envelope::{ApiMessage, ApiMessageSource};
 pub use error::{ApiError, Error, Result};
 pub use form::{FormField, FormStyle};
 pub use multipart::Multipart;
-pub use request::{Method, OperationInfo, RequestBuilder, RequestOptions};
+pub use request::RequestOptions;
+#[doc(hidden)]
+pub use request::{Method, OperationInfo, RequestBuilder};
 pub use response::ApiResponse;
 
 /// The HTTP client library the runtime is built on, re-exported so that callers can name its
@@ -60,6 +74,7 @@ pub use reqwest::StatusCode;
 /// A map of HTTP headers, as carried by [`ApiResponse`] and [`ApiError`].
 pub use reqwest::header::HeaderMap;
 
+#[doc(hidden)]
 /// A boxed, `Send` future, used by generated `IntoFuture` implementations so that a request
 /// builder can be awaited directly.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

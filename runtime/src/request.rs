@@ -2,14 +2,18 @@
 //! request builder that generated code fills in, and the attempt loop with retries.
 
 use std::fmt;
+use std::future::Future;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+};
 use reqwest::{StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use super::auth::RequestAuth;
 use super::client::Client;
 use super::envelope;
 use super::error::{ApiError, Error, Result};
@@ -19,6 +23,7 @@ use super::response::ApiResponse;
 use super::retry::{self, RetryConfig};
 
 /// An HTTP method used by an operation.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
     /// `GET`.
@@ -78,6 +83,7 @@ impl fmt::Display for Method {
 }
 
 /// A static description of one API operation, written by the generator for each operation.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OperationInfo {
     /// The spec's `operationId`, used in errors and tracing.
@@ -86,6 +92,9 @@ pub struct OperationInfo {
     pub method: Method,
     /// The path relative to the base URL, with `{name}` placeholders.
     pub path_template: &'static str,
+    /// The security requirements: alternatives, each naming the schemes that go together; empty
+    /// when the operation needs no credentials.
+    pub security: &'static [&'static [&'static str]],
 }
 
 /// Settings for one request that override the client's: timeout, retries, extra headers and
@@ -163,6 +172,7 @@ impl fmt::Debug for RequestOptions {
 ///
 /// A builder can be cloned, for example to send the same request for several pages.
 #[derive(Clone)]
+#[doc(hidden)]
 pub struct RequestBuilder<'a> {
     client: &'a Client,
     op: &'static OperationInfo,
@@ -291,6 +301,7 @@ impl<'a> RequestBuilder<'a> {
     ) -> Result<ApiResponse<T, I>> {
         let operation_id = self.op.operation_id;
         let response = self.send_envelope_optional::<T, I>().await?;
+        // Tagged with the request-id header by `send_envelope_optional`.
         let status = response.status();
         response.transpose().ok_or(Error::MissingResult {
             status,
@@ -303,54 +314,74 @@ impl<'a> RequestBuilder<'a> {
     pub async fn send_envelope_optional<T: DeserializeOwned, I: DeserializeOwned>(
         self,
     ) -> Result<ApiResponse<Option<T>, I>> {
-        let raw = self.execute().await?;
-        if raw.body.trim_ascii().is_empty() {
-            // A 2xx without a body (an operation that may answer 204): no result.
-            return Ok(ApiResponse::new(raw.status, None).with_headers(raw.headers));
-        }
-        envelope::decode_envelope(raw.status, raw.headers, raw.body)
+        let id = self.client.inner.request_id_header;
+        tagged(id, async move {
+            let raw = self.execute().await?;
+            if raw.body.trim_ascii().is_empty() {
+                // A 2xx without a body (an operation that may answer 204): no result.
+                return Ok(ApiResponse::new(raw.status, None).with_headers(raw.headers));
+            }
+            envelope::decode_envelope(raw.status, raw.headers, raw.body)
+        })
+        .await
     }
 
     /// Sends the request and decodes a plain JSON body (no envelope).
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<ApiResponse<T, ()>> {
-        let raw = self.execute().await?;
-        // A 2xx without a body decodes as JSON `null`, which an `Option` result accepts.
-        let body: &[u8] = if raw.body.trim_ascii().is_empty() {
-            b"null"
-        } else {
-            &raw.body
-        };
-        envelope::decode_json(raw.status, raw.headers, body)
+        let id = self.client.inner.request_id_header;
+        tagged(id, async move {
+            let raw = self.execute().await?;
+            // A 2xx without a body decodes as JSON `null`, which an `Option` result accepts.
+            let body: &[u8] = if raw.body.trim_ascii().is_empty() {
+                b"null"
+            } else {
+                &raw.body
+            };
+            envelope::decode_json(raw.status, raw.headers, body)
+        })
+        .await
     }
 
     /// Sends the request and ignores the body of a 2xx response (such as a 204), except that an
     /// envelope saying `success: false` is still an error.
     pub async fn send_empty(self) -> Result<ApiResponse<(), ()>> {
-        let raw = self.execute().await?;
-        envelope::check_empty(raw.status, raw.headers, &raw.body)
+        let id = self.client.inner.request_id_header;
+        tagged(id, async move {
+            let raw = self.execute().await?;
+            envelope::check_empty(raw.status, raw.headers, &raw.body)
+        })
+        .await
     }
 
     /// Sends the request and returns the body of a 2xx response as text (invalid UTF-8 is
     /// replaced, never an error).
     pub async fn send_text(mut self) -> Result<ApiResponse<String, ()>> {
         self.accept = "text/*, */*;q=0.5";
-        let raw = self.execute().await?;
-        let text = String::from_utf8_lossy(&raw.body).into_owned();
-        Ok(ApiResponse::new(raw.status, text).with_headers(raw.headers))
+        let id = self.client.inner.request_id_header;
+        tagged(id, async move {
+            let raw = self.execute().await?;
+            let text = String::from_utf8_lossy(&raw.body).into_owned();
+            Ok(ApiResponse::new(raw.status, text).with_headers(raw.headers))
+        })
+        .await
     }
 
     /// Sends the request and returns the body of a 2xx response as bytes.
     pub async fn send_bytes(mut self) -> Result<ApiResponse<Vec<u8>, ()>> {
         self.accept = "*/*";
-        let raw = self.execute().await?;
-        Ok(ApiResponse::new(raw.status, raw.body).with_headers(raw.headers))
+        let id = self.client.inner.request_id_header;
+        tagged(id, async move {
+            let raw = self.execute().await?;
+            Ok(ApiResponse::new(raw.status, raw.body).with_headers(raw.headers))
+        })
+        .await
     }
 
     /// Performs the request with retries, inside a tracing span, and returns the 2xx response.
     async fn execute(self) -> Result<RawResponse> {
         let op = self.op;
         let span = tracing::debug_span!(
-            "cloudflare_request",
+            "api_request",
             operation_id = op.operation_id,
             method = op.method.as_str(),
             path_template = op.path_template,
@@ -363,13 +394,17 @@ impl<'a> RequestBuilder<'a> {
     /// The attempt loop of [`RequestBuilder::execute`].
     async fn execute_attempts(self) -> Result<RawResponse> {
         let inner = &self.client.inner;
+        let auth = inner.auth.for_operation(self.op.security);
         let url = build_url(
             &inner.base_url,
             self.op.path_template,
             &self.path_params,
-            self.query.iter().chain(self.options.query.iter()),
+            self.query
+                .iter()
+                .chain(auth.query.iter())
+                .chain(self.options.query.iter()),
         )?;
-        let headers = self.build_headers()?;
+        let headers = self.build_headers(&auth)?;
         let body = match self.body {
             None => None,
             Some(Ok(bytes)) => Some(bytes),
@@ -396,10 +431,14 @@ impl<'a> RequestBuilder<'a> {
         loop {
             attempt = attempt.saturating_add(1);
             span.record("attempts", attempt);
+            let mut attempt_headers = headers.clone();
+            if let Some(token) = auth.provided_header().await? {
+                attempt_headers.insert(AUTHORIZATION, token);
+            }
             let mut request = inner
                 .http
                 .request(self.op.method.to_reqwest(), url.clone())
-                .headers(headers.clone())
+                .headers(attempt_headers)
                 .timeout(timeout);
             if let Some(bytes) = &body {
                 request = request.body(bytes.clone());
@@ -418,18 +457,22 @@ impl<'a> RequestBuilder<'a> {
                     ))
                 }
                 Err(error) => {
+                    // A key in the query string must not reach messages through the URL.
+                    let error = if auth.secret_in_url() {
+                        error.without_url()
+                    } else {
+                        error
+                    };
                     let error = Error::from_transport(error);
                     tracing::debug!(attempt, error = transport_kind(&error), "request failed");
                     error
                 }
             };
             let retries_done = attempt - 1;
+            // A request the server provably did not act on may be repeated whatever its method.
+            let allows_retry = method_allows_retry || not_acted_on(&error);
             if retries_done >= retry_config.max_retries
-                || !retry::should_retry(
-                    method_allows_retry,
-                    error.retry_outcome(),
-                    error.retry_hint(),
-                )
+                || !retry::should_retry(allows_retry, error.retry_outcome(), error.retry_hint())
             {
                 return Err(error);
             }
@@ -453,7 +496,7 @@ impl<'a> RequestBuilder<'a> {
     /// The headers of every attempt: accept, user agent, content type and authentication, then
     /// the operation's header parameters, then the per-request extras; each stage replaces
     /// same-named headers of the stages before it.
-    fn build_headers(&self) -> Result<HeaderMap> {
+    fn build_headers(&self, auth: &RequestAuth) -> Result<HeaderMap> {
         let inner = &self.client.inner;
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static(self.accept));
@@ -468,7 +511,7 @@ impl<'a> RequestBuilder<'a> {
             };
             headers.insert(CONTENT_TYPE, content_type);
         }
-        for (name, value) in &inner.auth_headers {
+        for (name, value) in &auth.headers {
             headers.insert(name.clone(), value.clone());
         }
         apply_headers(
@@ -485,6 +528,28 @@ impl<'a> RequestBuilder<'a> {
                 .map(|(name, value)| (name.as_str(), value.as_str())),
         )?;
         Ok(headers)
+    }
+}
+
+/// Whether the server provably did not act on the request: a 429 with `Retry-After` (the server
+/// asks for the same request later) or a connection that was never made (nothing was sent).
+/// Such a request is retried even when it is a POST or PATCH; a 5xx or a timeout is not.
+fn not_acted_on(error: &Error) -> bool {
+    match error {
+        Error::RateLimited(api) => api.headers().contains_key(reqwest::header::RETRY_AFTER),
+        Error::Connection(transport) => transport.is_connect(),
+        _ => false,
+    }
+}
+
+/// The outcome of `send`, with the API's request-id header named on the response or the error.
+async fn tagged<T, I>(
+    header: Option<&'static str>,
+    send: impl Future<Output = Result<ApiResponse<T, I>>>,
+) -> Result<ApiResponse<T, I>> {
+    match send.await {
+        Ok(response) => Ok(response.with_request_id_header(header)),
+        Err(error) => Err(error.with_request_id_header(header)),
     }
 }
 
@@ -597,12 +662,14 @@ mod tests {
         operation_id: "client-certificate-for-a-zone-client-certificate-details",
         method: Method::Get,
         path_template: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
+        security: &[&["api_token"]],
     };
 
     static CREATE_CERT: OperationInfo = OperationInfo {
         operation_id: "client-certificate-for-a-zone-create-client-certificate",
         method: Method::Post,
         path_template: "/zones/{zone_id}/client_certificates",
+        security: &[&["api_token"]],
     };
 
     #[derive(Debug, Deserialize, PartialEq)]
@@ -664,9 +731,17 @@ mod tests {
         );
     }
 
+    static API: crate::ApiConfig = crate::ApiConfig::new("test-client/1.0")
+        .request_id_header("cf-ray")
+        .schemes(&[crate::SecurityScheme {
+            key: "api_token",
+            kind: crate::SchemeKind::Bearer,
+            env: &[],
+        }]);
+
     fn client(base_url: &str) -> Client {
-        Client::builder()
-            .api_token("TOKEN-SECRET")
+        crate::ClientBuilder::new(&API)
+            .credentials(crate::Credentials::new("api_token").secret("api_token", "TOKEN-SECRET"))
             .base_url(base_url)
             .retry_backoff(Duration::from_millis(1), Duration::from_millis(4))
             .build()
@@ -687,7 +762,8 @@ mod tests {
                     .header("x-trace", "2")
                     .header("Authorization", "Bearer OTHER"),
             );
-        let headers = builder.build_headers().unwrap();
+        let request_auth = client.inner.auth.for_operation(CREATE_CERT.security);
+        let headers = builder.build_headers(&request_auth).unwrap();
         assert_eq!(headers.get(ACCEPT).unwrap(), "application/json");
         assert_eq!(headers.get(CONTENT_TYPE).unwrap(), "application/json");
         let traces: Vec<_> = headers.get_all("x-trace").iter().collect();
@@ -709,7 +785,7 @@ mod tests {
             .request(&GET_CERT)
             .options(RequestOptions::new().header("bad name", "v"));
         assert!(matches!(
-            builder.build_headers(),
+            builder.build_headers(&request_auth),
             Err(Error::InvalidRequest { parameter, .. }) if parameter == "bad name"
         ));
     }
@@ -804,7 +880,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(response.result(), &Cert { id: "c1".into() });
-        assert_eq!(response.cf_ray(), Some("abc-SJC"));
+        assert_eq!(response.request_id(), Some("abc-SJC"));
         let seen = seen.lock().unwrap();
         assert_eq!(seen.len(), 3);
         assert_eq!(
@@ -855,6 +931,63 @@ mod tests {
             .unwrap();
         assert_eq!(response.result().id, "c1");
         assert_eq!(seen.lock().unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn post_is_retried_after_429_with_retry_after_only() {
+        let (base, seen) = serve(vec![
+            ("429 Too Many Requests", vec!["retry-after: 0"], "", 0),
+            ("200 OK", vec![], OK_CERT, 0),
+            ("429 Too Many Requests", vec![], "", 0),
+            ("200 OK", vec![], OK_CERT, 0),
+        ]);
+        let client = client(&base);
+        let create = || {
+            client
+                .request(&CREATE_CERT)
+                .path_param("zone_id", "z")
+                .json_body(&serde_json::json!({"csr": "x"}))
+                .send_envelope::<Cert, ()>()
+        };
+        let response = create().await.unwrap();
+        assert_eq!(response.result().id, "c1");
+        assert_eq!(seen.lock().unwrap().len(), 2, "retried after Retry-After");
+        // Without Retry-After the server did not say it dropped the request: no retry.
+        let err = create().await.unwrap_err();
+        assert!(matches!(err, Error::RateLimited(_)), "{err:?}");
+        assert_eq!(seen.lock().unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn post_is_retried_when_the_connection_was_refused() {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let attempts = Arc::new(Mutex::new(0u32));
+        let counter = Arc::clone(&attempts);
+        let client = crate::ClientBuilder::new(&API)
+            .credentials(
+                crate::Credentials::new("t").token_provider("api_token", move || {
+                    *counter.lock().unwrap() += 1;
+                    async { Ok(crate::Secret::new("t")) }
+                }),
+            )
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
+            .build()
+            .unwrap();
+        let err = client
+            .request(&CREATE_CERT)
+            .path_param("zone_id", "z")
+            .json_body(&serde_json::json!({"csr": "x"}))
+            .send_envelope::<Cert, ()>()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Connection(_)), "{err:?}");
+        // The provider is asked once per attempt: 1 + 2 retries.
+        assert_eq!(*attempts.lock().unwrap(), 3);
     }
 
     #[tokio::test]
@@ -934,7 +1067,7 @@ mod tests {
         );
         let err = get().send_envelope::<Cert, ()>().await.unwrap_err();
         assert!(matches!(&err, Error::NotFound(_)), "{err:?}");
-        assert_eq!(err.cf_ray(), Some("r-404"));
+        assert_eq!(err.request_id(), Some("r-404"));
         assert_eq!(
             err.to_string(),
             "not found: HTTP 404 Not Found: error 1404: nope [cf-ray r-404]"

@@ -13,19 +13,21 @@ use super::retry;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What the API said when it refused a request: the status, the envelope's `errors` and
-/// `messages`, the `cf-ray` id, the headers and the raw body.
+/// `messages`, the request id (from the API's request-id header, such as `x-request-id`), the
+/// headers and the raw body.
 #[derive(Clone, Debug)]
 pub struct ApiError {
     status: StatusCode,
     errors: Vec<ApiMessage>,
     messages: Vec<ApiMessage>,
-    cf_ray: Option<String>,
+    request_id: Option<(&'static str, String)>,
     headers: HeaderMap,
     body: String,
 }
 
 impl ApiError {
-    /// An API error from its parts. The `cf-ray` id is read from `headers`.
+    /// An API error from its parts. Requests made by a [`Client`](super::Client) also read the
+    /// request id from the API's request-id header.
     pub fn new(
         status: StatusCode,
         headers: HeaderMap,
@@ -33,15 +35,11 @@ impl ApiError {
         messages: Vec<ApiMessage>,
         body: String,
     ) -> Self {
-        let cf_ray = headers
-            .get("cf-ray")
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
         Self {
             status,
             errors,
             messages,
-            cf_ray,
+            request_id: None,
             headers,
             body,
         }
@@ -75,9 +73,19 @@ impl ApiError {
         &self.messages
     }
 
-    /// The `cf-ray` header, which identifies the request to Cloudflare support.
-    pub fn cf_ray(&self) -> Option<&str> {
-        self.cf_ray.as_deref()
+    /// The value of the API's request-id header, which identifies the request to the API's
+    /// operators.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_ref().map(|(_, id)| id.as_str())
+    }
+
+    /// Reads the request id from the header `name`.
+    pub(super) fn with_request_id_header(mut self, name: Option<&'static str>) -> Self {
+        self.request_id = name.and_then(|name| {
+            let id = self.headers.get(name)?.to_str().ok()?;
+            Some((name, id.to_owned()))
+        });
+        self
     }
 
     /// The response headers.
@@ -106,8 +114,8 @@ impl fmt::Display for ApiError {
             }
             None => {}
         }
-        if let Some(ray) = &self.cf_ray {
-            write!(f, " [cf-ray {ray}]")?;
+        if let Some((name, id)) = &self.request_id {
+            write!(f, " [{name} {id}]")?;
         }
         Ok(())
     }
@@ -257,9 +265,27 @@ impl Error {
         self.api_error().map_or(&[], ApiError::errors)
     }
 
-    /// The `cf-ray` id of the response, when one was received.
-    pub fn cf_ray(&self) -> Option<&str> {
-        self.api_error().and_then(ApiError::cf_ray)
+    /// The request id of the response, when one was received; see [`ApiError::request_id`].
+    pub fn request_id(&self) -> Option<&str> {
+        self.api_error().and_then(ApiError::request_id)
+    }
+
+    /// Reads the request id of an API error from the header `name`.
+    pub(super) fn with_request_id_header(self, name: Option<&'static str>) -> Self {
+        let tag = |api: Box<ApiError>| Box::new(api.with_request_id_header(name));
+        match self {
+            Self::BadRequest(api) => Self::BadRequest(tag(api)),
+            Self::Unauthorized(api) => Self::Unauthorized(tag(api)),
+            Self::Forbidden(api) => Self::Forbidden(tag(api)),
+            Self::NotFound(api) => Self::NotFound(tag(api)),
+            Self::Conflict(api) => Self::Conflict(tag(api)),
+            Self::UnprocessableEntity(api) => Self::UnprocessableEntity(tag(api)),
+            Self::RateLimited(api) => Self::RateLimited(tag(api)),
+            Self::Server(api) => Self::Server(tag(api)),
+            Self::OtherStatus(api) => Self::OtherStatus(tag(api)),
+            Self::Unsuccessful(api) => Self::Unsuccessful(tag(api)),
+            other => other,
+        }
     }
 
     /// Whether trying the same request again might succeed: 408, 409, 429, 5xx, timeouts and
@@ -303,7 +329,10 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("cf-ray", HeaderValue::from_static("ray-1"));
         let status = StatusCode::from_u16(status).unwrap();
-        Error::from_api_error(ApiError::from_response(status, headers, body.as_bytes()))
+        Error::from_api_error(
+            ApiError::from_response(status, headers, body.as_bytes())
+                .with_request_id_header(Some("cf-ray")),
+        )
     }
 
     const ENVELOPE: &str = r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"},{"code":2,"message":"second"}],"messages":[],"result":null}"#;
@@ -332,7 +361,7 @@ mod tests {
             assert!(check(&err), "{status}: {err:?}");
             assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
             assert_eq!(err.api_errors().len(), 2);
-            assert_eq!(err.cf_ray(), Some("ray-1"));
+            assert_eq!(err.request_id(), Some("ray-1"));
         }
     }
 
@@ -358,19 +387,17 @@ mod tests {
     fn x_should_retry_overrides_is_retryable() {
         let mut headers = HeaderMap::new();
         headers.insert("x-should-retry", HeaderValue::from_static("false"));
-        let err = Error::from_api_error(ApiError::from_response(
-            StatusCode::SERVICE_UNAVAILABLE,
-            headers,
-            b"",
-        ));
+        let err = Error::from_api_error(
+            ApiError::from_response(StatusCode::SERVICE_UNAVAILABLE, headers, b"")
+                .with_request_id_header(Some("cf-ray")),
+        );
         assert!(!err.is_retryable());
         let mut headers = HeaderMap::new();
         headers.insert("x-should-retry", HeaderValue::from_static("true"));
-        let err = Error::from_api_error(ApiError::from_response(
-            StatusCode::BAD_REQUEST,
-            headers,
-            b"",
-        ));
+        let err = Error::from_api_error(
+            ApiError::from_response(StatusCode::BAD_REQUEST, headers, b"")
+                .with_request_id_header(Some("cf-ray")),
+        );
         assert!(err.is_retryable());
     }
 

@@ -168,6 +168,7 @@ impl<T, I> std::fmt::Debug for ItemStream<'_, T, I> {
 ///   repeat is dropped and the stream ends with [`Error::Pagination`].
 ///
 /// An error from `fetch` is yielded once and ends the stream.
+#[doc(hidden)]
 pub fn paginate<'a, T, I, F, Fut>(
     first_page: u64,
     requested_per_page: Option<u64>,

@@ -74,7 +74,8 @@ pub(super) fn should_retry_header(headers: &HeaderMap) -> Option<bool> {
 
 /// Decides whether to retry an attempt.
 ///
-/// The method gate comes first: a non-idempotent request (`method_allows_retry == false`) is
+/// The method gate comes first: a non-idempotent request (`method_allows_retry == false`; the
+/// caller passes `true` for one the server provably did not act on) is
 /// never retried, whatever the server says, so a create is never issued twice. Then a server's
 /// `x-should-retry` answer wins; otherwise timeouts, connection failures and retryable statuses
 /// are retried.
