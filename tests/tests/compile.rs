@@ -33,6 +33,12 @@ fn fixtures_and_upstream_compile() {
         "fixture-request-bodies",
         &tests::root().join("tests/fixtures/wire/request_bodies.rs"),
     );
+    // `oneOf` composed with shared properties: values round-trip through the generated types.
+    tests::run_crate_test(
+        "fixtures",
+        "fixture-composition",
+        &tests::root().join("tests/fixtures/wire/composition.rs"),
+    );
 }
 
 #[test]

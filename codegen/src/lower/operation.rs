@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::schema::{Types, component_name, description, with_facts};
+use super::schema::{Types, code_span, component_name, description, with_facts};
 use crate::Settings;
 use crate::error::{SpecError, SpecResult};
 use crate::ir::{
@@ -132,14 +132,19 @@ pub fn lower_paths<'d>(
             } else {
                 res.methods.claim(&naming::snake(&ctx.operation_id()))
             };
-            let builder_name = res.builders.claim(&format!(
+            let builder_name = res.builders.claim(&naming::type_name(&format!(
                 "{}Request",
                 naming::pascal(naming::bare(&method_name))
-            ));
+            )));
             let hint = format!(
                 "{}{}",
                 naming::pascal(&resource),
                 naming::pascal(naming::bare(&method_name))
+            );
+            types.operation = format!(
+                "{}().{}()",
+                naming::bare(&res.module),
+                naming::bare(&method_name)
             );
             if let Some(operation) = ctx.lower(types, method_name, builder_name, &hint)? {
                 res.operations.push(operation);
@@ -378,10 +383,12 @@ impl<'d> OpContext<'_, 'd> {
             }
             let ty = match p.get("schema") {
                 Some(schema) => {
-                    let l = types.lower(
+                    let place = types.op_place(&format!("The {} parameter", code_span(&wire)));
+                    let l = types.lower_placed(
                         schema,
                         &child(&pptr, "schema"),
                         &format!("{hint}{}", naming::pascal(&wire)),
+                        place,
                     )?;
                     l.ty
                 }
@@ -472,7 +479,8 @@ impl<'d> OpContext<'_, 'd> {
         let (kind, ty) = if is_json(media) {
             let ty = match schema {
                 Some(schema) => {
-                    let l = types.lower(schema, &sptr, &format!("{hint}Body"))?;
+                    let place = types.op_place("The request body");
+                    let l = types.lower_placed(schema, &sptr, &format!("{hint}Body"), place)?;
                     if l.nullable {
                         TypeRef::Nullable(Box::new(l.ty))
                     } else {
@@ -488,7 +496,8 @@ impl<'d> OpContext<'_, 'd> {
                     "{media} without a schema"
                 )));
             };
-            let l = types.lower_binary_as_bytes(schema, &sptr, &format!("{hint}Form"))?;
+            let place = types.op_place("The form body");
+            let l = types.lower_binary_as_bytes(schema, &sptr, &format!("{hint}Form"), place)?;
             match &l.ty {
                 TypeRef::Named(name) if types.is_struct(name) => (BodyKind::Multipart, l.ty),
                 _ => {
@@ -503,11 +512,15 @@ impl<'d> OpContext<'_, 'd> {
                     if target.get("type").and_then(Value::as_str) == Some("array") =>
                 {
                     match target.get("items") {
-                        Some(items) => Some(
-                            types
-                                .lower(items, &child(&tptr, "items"), &format!("{hint}Line"))?
-                                .ty,
-                        ),
+                        Some(items) => {
+                            let place = types.op_place("One line of the request body");
+                            let line = &format!("{hint}Line");
+                            Some(
+                                types
+                                    .lower_placed(items, &child(&tptr, "items"), line, place)?
+                                    .ty,
+                            )
+                        }
                         None => Some(TypeRef::Json),
                     }
                 }
@@ -670,7 +683,8 @@ impl<'d> OpContext<'_, 'd> {
         }
         let mut variants = Vec::new();
         for (key, schema, sptr) in &schemas {
-            let l = types.lower(schema, sptr, &format!("{hint}Response{key}"))?;
+            let place = types.op_place(&format!("The `{key}` response"));
+            let l = types.lower_placed(schema, sptr, &format!("{hint}Response{key}"), place)?;
             variants.push((
                 format!("Status{key}"),
                 if l.nullable {
@@ -700,7 +714,9 @@ impl<'d> OpContext<'_, 'd> {
             if view.properties.contains_key("success") && view.properties.contains_key("result") {
                 let (result, result_ptr) = view.properties["result"].clone();
                 let owner = owning_component(&result_ptr).unwrap_or_else(|| hint.to_owned());
-                let lowered = types.lower(result, &result_ptr, &format!("{owner}Result"))?;
+                let place = types.op_place("The result");
+                let lowered =
+                    types.lower_placed(result, &result_ptr, &format!("{owner}Result"), place)?;
                 let result_info = match view.properties.get("result_info") {
                     Some((node, ptr)) => Some(types.lower(node, ptr, "ResultInfo")?.ty),
                     None => None,
@@ -712,7 +728,8 @@ impl<'d> OpContext<'_, 'd> {
                 });
             }
         }
-        let l = types.lower(schema, sptr, &format!("{hint}Response"))?;
+        let place = types.op_place("The response");
+        let l = types.lower_placed(schema, sptr, &format!("{hint}Response"), place)?;
         Ok(Response::Json(if l.nullable {
             TypeRef::Nullable(Box::new(l.ty))
         } else {
