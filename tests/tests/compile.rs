@@ -39,6 +39,12 @@ fn fixtures_and_upstream_compile() {
         "fixture-composition",
         &tests::root().join("tests/fixtures/wire/composition.rs"),
     );
+    // OpenAPI 3.1 constructs: values round-trip through the generated types.
+    tests::run_crate_test(
+        "fixtures",
+        "fixture-openapi31",
+        &tests::root().join("tests/fixtures/wire/openapi31.rs"),
+    );
 }
 
 #[test]
