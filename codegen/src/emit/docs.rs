@@ -161,7 +161,8 @@ fn escape_line(line: &str) -> String {
             i += 1;
             continue;
         }
-        if starts_url(&chars[i..]) && !out.ends_with(['<', '(', '"', '\'']) {
+        // rustdoc flags a URL anywhere outside `<...>`, in parentheses or quotes too.
+        if starts_url(&chars[i..]) {
             let end = (i..chars.len())
                 .find(|&j| chars[j].is_whitespace() || matches!(chars[j], '>' | ')' | '"'))
                 .unwrap_or(chars.len());
@@ -239,6 +240,14 @@ mod tests {
     #[test]
     fn bare_urls_are_wrapped() {
         assert_eq!(sanitize("at https://a.b/c."), "at <https://a.b/c>.");
+    }
+
+    #[test]
+    fn urls_in_parentheses_and_quotes_are_wrapped() {
+        assert_eq!(
+            sanitize("code (https://a.b/c) e.g. \"https://t.io\""),
+            "code (<https://a.b/c>) e.g. \"<https://t.io>\""
+        );
     }
 
     #[test]
