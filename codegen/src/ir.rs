@@ -192,8 +192,10 @@ impl Constraints {
         Self {
             min_length: uint("minLength").filter(|v| *v > 0),
             max_length: uint("maxLength"),
-            minimum: num("minimum"),
-            maximum: num("maximum"),
+            // OpenAPI 3.1's numeric `exclusiveMinimum`/`exclusiveMaximum` are checked as
+            // inclusive bounds: weaker by the bound itself, never rejecting a valid value.
+            minimum: num("minimum").or_else(|| num("exclusiveMinimum")),
+            maximum: num("maximum").or_else(|| num("exclusiveMaximum")),
             min_items: uint("minItems").filter(|v| *v > 0),
             max_items: uint("maxItems"),
         }

@@ -64,6 +64,24 @@ fn escape(s: String, digit_prefix: &str) -> String {
     }
 }
 
+/// A type name from a hint built by joining names (`{owner}{field}`). The parts may carry the
+/// escapes of [`pascal`] (`Self_`, a trailing `_`), which would put an underscore inside the
+/// joined name and trip rustc's `non_camel_case_types` lint (`Self_Fn`, `Value_Type`). Inner
+/// underscores are dropped; trailing ones are kept, so that names stay distinct and stable.
+pub fn type_name(hint: &str) -> String {
+    let stem = hint.trim_end_matches('_');
+    if !stem.contains('_') && stem != "Self" && !stem.is_empty() {
+        return hint.to_owned();
+    }
+    let joined: String = stem.chars().filter(|c| *c != '_').collect();
+    let name = pascal(&joined);
+    if name.ends_with('_') {
+        name
+    } else {
+        format!("{name}{}", &hint[stem.len()..])
+    }
+}
+
 /// The identifier text without a raw prefix, for deriving other names from it.
 pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
@@ -84,11 +102,17 @@ impl Namespace {
     }
 
     /// Returns `wanted` if free, otherwise `wanted2`, `wanted3`, ...; the result is then taken.
+    /// An escape underscore is dropped before the number (`Self_` gives `Self2`, not `Self_2`,
+    /// which would trip the naming lints).
     pub fn claim(&mut self, wanted: &str) -> String {
         let base = bare(wanted);
         if self.taken.insert(base.to_owned()) {
             return wanted.to_owned();
         }
+        let base = match base.trim_end_matches('_') {
+            "" => base,
+            stem => stem,
+        };
         let mut n = 2usize;
         loop {
             let candidate = format!("{base}{n}");
@@ -125,6 +149,34 @@ mod tests {
         assert_eq!(variant(""), "Empty");
         assert_eq!(snake("ünïcode"), "n_code");
         assert_eq!(snake("!!!"), "value");
+    }
+
+    #[test]
+    fn joined_type_names_pass_the_camel_case_lint() {
+        assert_eq!(type_name("ZonesRouteValue_Type"), "ZonesRouteValueType");
+        assert_eq!(
+            type_name("CustomFieldsFieldValueValue_Object4Value_"),
+            "CustomFieldsFieldValueValueObject4Value_"
+        );
+        assert_eq!(type_name("Self_Fn"), "SelfFn");
+        assert_eq!(type_name("Self_"), "Self_");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(type_name("Value_"), "Value_");
+        assert_eq!(type_name("FooBar"), "FooBar");
+        assert_eq!(type_name(""), "Value");
+        assert_eq!(type_name("_"), "Value_");
+    }
+
+    #[test]
+    fn escaped_names_are_numbered_without_the_underscore() {
+        let mut ns = Namespace::default();
+        assert_eq!(ns.claim("Self_"), "Self_");
+        assert_eq!(ns.claim("Self_"), "Self2");
+        let mut fields = Namespace::default();
+        assert_eq!(fields.claim("self_"), "self_");
+        assert_eq!(fields.claim("self_"), "self2");
+        assert_eq!(fields.claim("_"), "_");
+        assert_eq!(fields.claim("_"), "_2");
     }
 
     #[test]

@@ -45,6 +45,18 @@ fn fixtures_and_upstream_compile() {
         "fixture-auth-styles",
         &tests::root().join("tests/fixtures/wire/auth_styles.rs"),
     );
+    // `oneOf` composed with shared properties: values round-trip through the generated types.
+    tests::run_crate_test(
+        "fixtures",
+        "fixture-composition",
+        &tests::root().join("tests/fixtures/wire/composition.rs"),
+    );
+    // OpenAPI 3.1 constructs: values round-trip through the generated types.
+    tests::run_crate_test(
+        "fixtures",
+        "fixture-openapi31",
+        &tests::root().join("tests/fixtures/wire/openapi31.rs"),
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{code, doc_attrs, doc_paragraphs, raw_doc};
+use super::docs::{code, doc_or, doc_paragraphs, raw_doc};
 use super::ident;
 use super::types::type_tokens;
 use crate::ir::{
@@ -522,10 +522,10 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
         } else {
             quote!(value)
         };
-        let pdoc = match &p.doc {
-            Some(d) => doc_attrs(Some(d)),
-            None => raw_doc(&format!("Sets the {} parameter.", code(&p.wire_name))),
-        };
+        let pdoc = doc_or(
+            p.doc.as_deref(),
+            &format!("Sets the {} parameter.", code(&p.wire_name)),
+        );
         quote! {
             #pdoc
             pub fn #n(mut self, value: #t) -> Self {
@@ -536,10 +536,7 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let t = type_tokens(&b.ty);
-        let bdoc = b
-            .doc
-            .as_deref()
-            .map_or_else(|| raw_doc("Sets the request body."), |d| doc_attrs(Some(d)));
+        let bdoc = doc_or(b.doc.as_deref(), "Sets the request body.");
         quote! {
             #bdoc
             pub fn body(mut self, value: #t) -> Self {

@@ -16,6 +16,15 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     }
 }
 
+/// Doc attributes for spec text, or for `fallback` (generator-written markdown) when the spec
+/// gives none or only text that sanitizes to nothing, so that every item has a doc line.
+pub fn doc_or(text: Option<&str>, fallback: &str) -> TokenStream {
+    match text {
+        Some(t) if !clean(&sanitize(t)).trim().is_empty() => doc_attrs(Some(t)),
+        _ => raw_doc(fallback),
+    }
+}
+
 /// Doc attributes from several paragraphs, skipping empty ones.
 pub fn doc_paragraphs(paragraphs: &[String]) -> TokenStream {
     let joined: Vec<String> = paragraphs
@@ -188,6 +197,19 @@ fn escape_line(line: &str) -> String {
             i = end;
             continue;
         }
+        if c == '<' && starts_url(&chars[i + 1..]) {
+            // An autolink (`<https://...>`) is kept as it is.
+            if let Some(end) = (i + 1..chars.len()).find(|&j| chars[j] == '>') {
+                if !chars[i + 1..end]
+                    .iter()
+                    .any(|c| c.is_whitespace() || *c == '<')
+                {
+                    out.extend(&chars[i..=end]);
+                    i = end + 1;
+                    continue;
+                }
+            }
+        }
         if c == '<' || c == '>' {
             // A stray `<tag>` would be read as unclosed HTML.
             out.push_str(if c == '<' { "&lt;" } else { "&gt;" });
@@ -259,6 +281,23 @@ mod tests {
     }
 
     #[test]
+    fn urls_in_parentheses_and_quotes_are_wrapped() {
+        assert_eq!(
+            sanitize("code (https://a.b/c) e.g. \"https://t.io\""),
+            "code (<https://a.b/c>) e.g. \"<https://t.io>\""
+        );
+    }
+
+    #[test]
+    fn autolinks_are_kept() {
+        assert_eq!(
+            sanitize("See: <https://a.b/c> and <b>"),
+            "See: <https://a.b/c> and &lt;b&gt;"
+        );
+        assert_eq!(sanitize("<https://a.b/c"), "&lt;<https://a.b/c>");
+    }
+
+    #[test]
     fn fences_become_text_and_html_is_escaped() {
         assert_eq!(
             sanitize("```\nfn x() {}\n```\n<b>"),
@@ -282,6 +321,22 @@ mod tests {
         assert_eq!(
             sanitize("[x](Foo) [y](https://y)"),
             "\\[x\\](Foo) [y](https://y)"
+        );
+    }
+
+    #[test]
+    fn blank_text_falls_back() {
+        assert_eq!(
+            doc_or(Some(" \n\u{202E} "), "Fallback.").to_string(),
+            raw_doc("Fallback.").to_string()
+        );
+        assert_eq!(
+            doc_or(Some("Own."), "Fallback.").to_string(),
+            doc_attrs(Some("Own.")).to_string()
+        );
+        assert_eq!(
+            doc_or(None, "Fallback.").to_string(),
+            raw_doc("Fallback.").to_string()
         );
     }
 

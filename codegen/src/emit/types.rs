@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{code, doc_attrs, raw_doc};
+use super::docs::{code, doc_or};
 use super::ident;
 use crate::ir::{Api, Field, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
@@ -53,10 +53,7 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {
-    let doc = match &def.doc {
-        Some(d) => doc_attrs(Some(d)),
-        None => raw_doc(&format!("The `{}` object.", def.name)),
-    };
+    let doc = doc_or(def.doc.as_deref(), &format!("The `{}` object.", def.name));
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
@@ -104,10 +101,10 @@ fn struct_def(
 }
 
 fn field(f: &Field) -> TokenStream {
-    let doc = match &f.doc {
-        Some(d) => doc_attrs(Some(d)),
-        None => raw_doc(&format!("The {} property.", code(&f.wire_name))),
-    };
+    let doc = doc_or(
+        f.doc.as_deref(),
+        &format!("The {} property.", code(&f.wire_name)),
+    );
     let name = ident(&f.name);
     let ty = type_tokens(&f.ty);
     let wire = &f.wire_name;

@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::schema::{Types, component_name, description, with_facts};
+use super::schema::{Types, code_span, component_name, description, with_facts};
 use crate::Settings;
 use crate::error::{SpecError, SpecResult};
 use crate::ir::{
@@ -133,14 +133,19 @@ pub fn lower_paths<'d>(
             } else {
                 res.methods.claim(&naming::snake(&ctx.operation_id()))
             };
-            let builder_name = res.builders.claim(&format!(
+            let builder_name = res.builders.claim(&naming::type_name(&format!(
                 "{}Request",
                 naming::pascal(naming::bare(&method_name))
-            ));
+            )));
             let hint = format!(
                 "{}{}",
                 naming::pascal(&resource),
                 naming::pascal(naming::bare(&method_name))
+            );
+            types.operation = format!(
+                "{}().{}()",
+                naming::bare(&res.module),
+                naming::bare(&method_name)
             );
             if let Some(operation) = ctx.lower(types, method_name, builder_name, &hint)? {
                 res.operations.push(operation);
@@ -382,10 +387,12 @@ impl<'d> OpContext<'_, 'd> {
             }
             let ty = match p.get("schema") {
                 Some(schema) => {
-                    let l = types.lower(
+                    let place = types.op_place(&format!("The {} parameter", code_span(&wire)));
+                    let l = types.lower_placed(
                         schema,
                         &child(&pptr, "schema"),
                         &format!("{hint}{}", naming::pascal(&wire)),
+                        place,
                     )?;
                     l.ty
                 }
@@ -478,7 +485,8 @@ impl<'d> OpContext<'_, 'd> {
         let (kind, ty) = if is_json(media) {
             let ty = match schema {
                 Some(schema) => {
-                    let l = types.lower(schema, &sptr, &format!("{hint}Body"))?;
+                    let place = types.op_place("The request body");
+                    let l = types.lower_placed(schema, &sptr, &format!("{hint}Body"), place)?;
                     if l.nullable {
                         TypeRef::Nullable(Box::new(l.ty))
                     } else {
@@ -499,7 +507,9 @@ impl<'d> OpContext<'_, 'd> {
             if target.get("oneOf").is_some() || target.get("anyOf").is_some() {
                 (BodyKind::MultipartParts, TypeRef::MultipartForm)
             } else {
-                let l = types.lower_binary_as_bytes(schema, &sptr, &format!("{hint}Form"))?;
+                let place = types.op_place("The form body");
+                let l =
+                    types.lower_binary_as_bytes(schema, &sptr, &format!("{hint}Form"), place)?;
                 match &l.ty {
                     TypeRef::Named(name) if types.is_struct(name) => (BodyKind::Multipart, l.ty),
                     _ => (BodyKind::MultipartParts, TypeRef::MultipartForm),
@@ -511,7 +521,8 @@ impl<'d> OpContext<'_, 'd> {
                     "{media} without a schema"
                 )));
             };
-            let l = types.lower(schema, &sptr, &format!("{hint}Form"))?;
+            let place = types.op_place("The form body");
+            let l = types.lower_placed(schema, &sptr, &format!("{hint}Form"), place)?;
             match &l.ty {
                 TypeRef::Named(name) if types.is_struct(name) => {}
                 TypeRef::Map(_) | TypeRef::Json => {}
@@ -529,11 +540,15 @@ impl<'d> OpContext<'_, 'd> {
                     if target.get("type").and_then(Value::as_str) == Some("array") =>
                 {
                     match target.get("items") {
-                        Some(items) => Some(
-                            types
-                                .lower(items, &child(&tptr, "items"), &format!("{hint}Line"))?
-                                .ty,
-                        ),
+                        Some(items) => {
+                            let place = types.op_place("One line of the request body");
+                            let line = &format!("{hint}Line");
+                            Some(
+                                types
+                                    .lower_placed(items, &child(&tptr, "items"), line, place)?
+                                    .ty,
+                            )
+                        }
                         None => Some(TypeRef::Json),
                     }
                 }
@@ -697,7 +712,8 @@ impl<'d> OpContext<'_, 'd> {
         }
         let mut variants = Vec::new();
         for (key, schema, sptr) in &schemas {
-            let l = types.lower(schema, sptr, &format!("{hint}Response{key}"))?;
+            let place = types.op_place(&format!("The `{key}` response"));
+            let l = types.lower_placed(schema, sptr, &format!("{hint}Response{key}"), place)?;
             variants.push((
                 format!("Status{key}"),
                 if l.nullable {
@@ -727,7 +743,9 @@ impl<'d> OpContext<'_, 'd> {
             if view.properties.contains_key("success") && view.properties.contains_key("result") {
                 let (result, result_ptr) = view.properties["result"].clone();
                 let owner = owning_component(&result_ptr).unwrap_or_else(|| hint.to_owned());
-                let lowered = types.lower(result, &result_ptr, &format!("{owner}Result"))?;
+                let place = types.op_place("The result");
+                let lowered =
+                    types.lower_placed(result, &result_ptr, &format!("{owner}Result"), place)?;
                 let result_info = match view.properties.get("result_info") {
                     Some((node, ptr)) => Some(types.lower(node, ptr, "ResultInfo")?.ty),
                     None => None,
@@ -739,7 +757,8 @@ impl<'d> OpContext<'_, 'd> {
                 });
             }
         }
-        let l = types.lower(schema, sptr, &format!("{hint}Response"))?;
+        let place = types.op_place("The response");
+        let l = types.lower_placed(schema, sptr, &format!("{hint}Response"), place)?;
         Ok(Response::Json(if l.nullable {
             TypeRef::Nullable(Box::new(l.ty))
         } else {

@@ -47,6 +47,21 @@ pub struct ObjectView<'d> {
     pub nullable: bool,
     /// The first description found.
     pub description: Option<String>,
+    /// `oneOf`/`anyOf` lists met while merging, each a choice between two or more object
+    /// shapes; the object is each of them merged with the shared properties (see
+    /// `Types::lower_composed`).
+    pub choices: Vec<Choice<'d>>,
+}
+
+/// A `oneOf`/`anyOf` found while merging an object: the shapes it may also take.
+#[derive(Debug, Clone)]
+pub struct Choice<'d> {
+    /// The pointer of the `oneOf`/`anyOf` list.
+    pub ptr: String,
+    /// The `discriminator` next to the list, if any.
+    pub discriminator: Option<&'d Value>,
+    /// The branches that can be objects, with their index in the list.
+    pub branches: Vec<(usize, &'d Value)>,
 }
 
 /// The type table being built, and the memo of schemas already lowered.
@@ -60,7 +75,13 @@ pub struct Types<'d> {
     building: Vec<String>,
     defs: BTreeMap<String, TypeDef>,
     depth: usize,
+    /// Where the schema being lowered sits ("The `x` field of `Owner`."), at the depth where it
+    /// applies: the doc line of a type made there when the spec gives it no description.
+    place: Option<(usize, String)>,
     binary_as_bytes: bool,
+    /// The operation whose parameters, body and responses are being lowered, as the user calls
+    /// it (`certificates().create()`), for the docs of the types made for them.
+    pub operation: String,
     /// Warnings collected while lowering.
     pub warnings: Vec<Warning>,
 }
@@ -77,7 +98,9 @@ impl<'d> Types<'d> {
             building: Vec::new(),
             defs: BTreeMap::new(),
             depth: 0,
+            place: None,
             binary_as_bytes: false,
+            operation: String::new(),
             warnings: Vec::new(),
         }
     }
@@ -94,7 +117,7 @@ impl<'d> Types<'d> {
         origin: &str,
         variants: Vec<(String, TypeRef)>,
     ) -> TypeRef {
-        let name = self.names.claim(hint);
+        let name = self.names.claim(&naming::type_name(hint));
         let mut names = Namespace::default();
         let variants = variants
             .into_iter()
@@ -138,9 +161,10 @@ impl<'d> Types<'d> {
         node: &'d Value,
         ptr: &str,
         hint: &str,
+        place: Option<String>,
     ) -> SpecResult<Lowered> {
         self.binary_as_bytes = true;
-        let result = self.lower(node, ptr, hint);
+        let result = self.lower_placed(node, ptr, hint, place);
         self.binary_as_bytes = false;
         result
     }
@@ -202,6 +226,42 @@ impl<'d> Types<'d> {
         });
     }
 
+    /// Lowers `node` like [`Types::lower`]; a type made for it without a description of its
+    /// own is documented by `place` (where it sits: its parent, its property, its operation).
+    pub fn lower_placed(
+        &mut self,
+        node: &'d Value,
+        ptr: &str,
+        hint: &str,
+        place: Option<String>,
+    ) -> SpecResult<Lowered> {
+        let saved = std::mem::replace(&mut self.place, place.map(|p| (self.depth + 1, p)));
+        let result = self.lower(node, ptr, hint);
+        self.place = saved;
+        result
+    }
+
+    /// "`what` of `operation`.", the place of a schema that belongs to the current operation.
+    pub fn op_place(&self, what: &str) -> Option<String> {
+        Some(format!("{what} of {}.", code_span(&self.operation)))
+    }
+
+    /// The place of the schema being lowered at this depth, if one was given.
+    fn place_here(&self) -> Option<&str> {
+        match &self.place {
+            Some((depth, text)) if *depth == self.depth => Some(text),
+            _ => None,
+        }
+    }
+
+    /// A type's doc: the spec's description when it has a non-blank one, else its place, else
+    /// (for a component) the component's name.
+    fn type_doc(&self, own: Option<String>, ptr: &str) -> Option<String> {
+        own.filter(|d| !d.trim().is_empty())
+            .or_else(|| self.place_here().map(str::to_owned))
+            .or_else(|| component_name(ptr).map(|c| format!("The {} schema.", code_span(c))))
+    }
+
     /// Lowers the schema `node` found at `ptr`; `hint` names any type it must create.
     pub fn lower(&mut self, node: &'d Value, ptr: &str, hint: &str) -> SpecResult<Lowered> {
         self.depth += 1;
@@ -225,6 +285,64 @@ impl<'d> Types<'d> {
                     "`$ref` must be a string",
                 ));
             };
+            // OpenAPI 3.1 lets keywords sit beside `$ref`; `nullable` (and `type: [.., null]`)
+            // there makes the reference nullable. Descriptions are read by the field's docs.
+            let l = self.lower_ref(r, ptr, hint)?;
+            let sibling_null = node.get("nullable").and_then(Value::as_bool) == Some(true)
+                || node
+                    .get("type")
+                    .and_then(Value::as_array)
+                    .is_some_and(|t| t.iter().any(|v| v == "null"));
+            return Ok(Lowered {
+                nullable: l.nullable || sibling_null,
+                ..l
+            });
+        }
+        if let Some(r) = self.recursive_ref(node, ptr) {
+            return self.lower_ref(&r?, ptr, hint);
+        }
+        self.lower_schema(node, ptr, hint)
+    }
+
+    /// The component a JSON Schema 2019-09 `$recursiveRef: "#"` (or 2020-12 `$dynamicRef`)
+    /// means in an OpenAPI document: the enclosing component schema, which must declare
+    /// `$recursiveAnchor: true` (or a `$dynamicAnchor`). `None` when `node` has neither keyword.
+    fn recursive_ref(&self, node: &Value, ptr: &str) -> Option<SpecResult<String>> {
+        let key = ["$recursiveRef", "$dynamicRef"]
+            .into_iter()
+            .find(|k| node.get(*k).is_some())?;
+        let rest = ptr.strip_prefix("#/components/schemas/")?;
+        let component = format!(
+            "#/components/schemas/{}",
+            rest.split('/').next().unwrap_or_default()
+        );
+        let anchored = self.doc.get(&component).is_some_and(|c| {
+            c.get("$recursiveAnchor").and_then(Value::as_bool) == Some(true)
+                || c.get("$dynamicAnchor").is_some()
+        });
+        Some(if anchored {
+            Ok(component)
+        } else {
+            Err(SpecError::new(
+                child(ptr, key),
+                format!(
+                    "`{key}` outside a component schema that declares `$recursiveAnchor: true` or `$dynamicAnchor`"
+                ),
+            ))
+        })
+    }
+
+    /// The `$ref` of a schema, or the component its `$recursiveRef`/`$dynamicRef` means.
+    fn reference_of(&self, node: &Value, ptr: &str) -> Option<String> {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(r) => Some(r.to_owned()),
+            None => self.recursive_ref(node, ptr).and_then(Result::ok),
+        }
+    }
+
+    /// Lowers the target of the reference `r` found in the schema at `ptr`.
+    fn lower_ref(&mut self, r: &str, ptr: &str, hint: &str) -> SpecResult<Lowered> {
+        {
             let (target, tptr) = self.doc.follow(r, &child(ptr, "$ref"))?;
             if let Some(done) = self.memo.get(&self.memo_key(&tptr)) {
                 return Ok(done.clone());
@@ -256,8 +374,12 @@ impl<'d> Types<'d> {
             self.in_progress.remove(&tptr);
             let lowered = lowered?;
             self.memo.insert(self.memo_key(&tptr), lowered.clone());
-            return Ok(lowered);
+            Ok(lowered)
         }
+    }
+
+    /// Lowers a schema that is not a reference.
+    fn lower_schema(&mut self, node: &'d Value, ptr: &str, hint: &str) -> SpecResult<Lowered> {
         let Some(obj) = node.as_object() else {
             return match node {
                 Value::Bool(true) => Ok(Lowered::plain(TypeRef::Json)),
@@ -279,8 +401,17 @@ impl<'d> Types<'d> {
         if let Some(members) = obj.get("allOf") {
             return self.lower_all_of(node, members, ptr, hint, nullable_flag);
         }
+        // Properties next to a `oneOf`/`anyOf` are shared by every branch: an object whose
+        // choices are merged with them, like an `allOf` member's.
+        let has_properties =
+            obj.contains_key("properties") || obj.contains_key("additionalProperties");
         for key in ["oneOf", "anyOf"] {
             if let Some(branches) = obj.get(key) {
+                if has_properties {
+                    let mut view = self.object_view(node, ptr)?;
+                    view.nullable |= nullable_flag;
+                    return self.lower_object(view, ptr, hint);
+                }
                 return self.lower_union(node, key, branches, ptr, hint, nullable_flag);
             }
         }
@@ -321,9 +452,20 @@ impl<'d> Types<'d> {
                 nullable: true,
             },
             Some("array") => {
+                // A 3.1 tuple (`prefixItems`, with `items: false` or a schema for the rest)
+                // mixes item types: its items stay JSON values.
                 let item = match obj.get("items") {
+                    _ if obj.contains_key("prefixItems") => TypeRef::Json,
                     Some(items) => {
-                        let l = self.lower(items, &child(ptr, "items"), &format!("{hint}Item"))?;
+                        let place = self
+                            .place_here()
+                            .map(|p| format!("An item of {}", lower_first(p)));
+                        let l = self.lower_placed(
+                            items,
+                            &child(ptr, "items"),
+                            &format!("{hint}Item"),
+                            place,
+                        )?;
                         if l.nullable {
                             TypeRef::Nullable(Box::new(l.ty))
                         } else {
@@ -405,8 +547,9 @@ impl<'d> Types<'d> {
                 "`allOf` must be a list of schemas",
             ));
         };
-        let has_own_shape =
-            node.get("properties").is_some() || node.get("additionalProperties").is_some();
+        let has_own_shape = node.get("properties").is_some()
+            || node.get("additionalProperties").is_some()
+            || self.choice_of_objects(node, ptr);
         // Members that only add a description, `nullable` or limits do not change the shape: an
         // `allOf` with one shaped member is that member (`allOf: [{$ref: Id}, {description}]`).
         let shaped: Vec<usize> = (0..list.len()).filter(|i| has_shape(&list[*i])).collect();
@@ -438,6 +581,23 @@ impl<'d> Types<'d> {
         }
         let view = self.object_view(node, ptr)?;
         self.lower_object(view, ptr, hint)
+    }
+
+    /// Whether the node's own `oneOf`/`anyOf` has a branch that can be an object, so that it
+    /// composes with the node's `allOf` members.
+    fn choice_of_objects(&self, node: &Value, ptr: &str) -> bool {
+        ["oneOf", "anyOf"].iter().any(|key| {
+            node.get(*key)
+                .and_then(Value::as_array)
+                .is_some_and(|list| {
+                    list.iter().enumerate().any(|(i, b)| {
+                        let bptr = child(&child(ptr, key), &i.to_string());
+                        self.doc
+                            .deref(b, &bptr)
+                            .is_ok_and(|(t, _)| has_shape(b) && !is_scalar(t))
+                    })
+                })
+        })
     }
 
     /// Whether a schema (after `$ref`s) is an object or an `allOf`, which merge as objects.
@@ -555,18 +715,57 @@ impl<'d> Types<'d> {
             Some(other) => view.additional = Some((other, child(&ptr, "additionalProperties"))),
         }
         for key in ["oneOf", "anyOf"] {
-            if obj.contains_key(key) && depth > 0 {
-                self.warn(&ptr, format!("`{key}` inside an `allOf` member is ignored; only its properties are merged"));
+            let Some(list) = obj.get(key) else {
+                continue;
+            };
+            let lptr = child(&ptr, key);
+            let Some(list) = list.as_array() else {
+                return Err(SpecError::new(
+                    lptr,
+                    format!("`{key}` must be a list of schemas"),
+                ));
+            };
+            let mut branches = Vec::new();
+            let mut shaped = false;
+            for (i, b) in list.iter().enumerate() {
+                let (target, _) = self.doc.deref(b, &child(&lptr, &i.to_string()))?;
+                // A branch that cannot be an object cannot be merged with one.
+                if !is_scalar(target) {
+                    shaped |= has_shape(b);
+                    branches.push((i, b));
+                }
+            }
+            match branches.as_slice() {
+                // Branches that only add `required` (one of these must be present) constrain
+                // values without changing their shape.
+                _ if !shaped => {}
+                [(i, one)] => {
+                    self.merge_into(view, one, &child(&lptr, &i.to_string()), depth + 1)?;
+                }
+                _ => view.choices.push(Choice {
+                    ptr: lptr,
+                    discriminator: obj.get("discriminator"),
+                    branches,
+                }),
             }
         }
         Ok(())
     }
 
     fn lower_object(&mut self, view: ObjectView<'d>, ptr: &str, hint: &str) -> SpecResult<Lowered> {
+        if !view.choices.is_empty() {
+            return self.lower_composed(view, ptr, hint);
+        }
         let nullable = view.nullable;
         if view.properties.is_empty() {
             let value = match view.additional {
-                Some((node, aptr)) => self.lower(node, &aptr, &format!("{hint}Value"))?.ty,
+                Some((node, aptr)) => {
+                    let place = self
+                        .place_here()
+                        .map(|p| format!("A value of {}", lower_first(p)));
+                    self.lower_placed(node, &aptr, &format!("{hint}Value"), place)?
+                        .ty
+                }
                 None => TypeRef::Json,
             };
             return Ok(Lowered {
@@ -574,7 +773,7 @@ impl<'d> Types<'d> {
                 nullable,
             });
         }
-        let name = self.names.claim(hint);
+        let name = self.names.claim(&naming::type_name(hint));
         let lowered = Lowered {
             ty: TypeRef::Named(name.clone()),
             nullable,
@@ -588,19 +787,202 @@ impl<'d> Types<'d> {
         self.in_progress.remove(ptr);
         let fields = fields?;
         let additional = match view.additional {
-            Some((node, aptr)) => Some(self.lower(node, &aptr, &format!("{name}Extra"))?.ty),
+            Some((node, aptr)) => {
+                let place = format!(
+                    "A property of {} not listed in the schema.",
+                    code_span(&name)
+                );
+                Some(
+                    self.lower_placed(node, &aptr, &format!("{name}Extra"), Some(place))?
+                        .ty,
+                )
+            }
             None => None,
         };
         self.defs.insert(
             name.clone(),
             TypeDef {
                 name,
-                doc: view.description.clone(),
+                doc: self.type_doc(view.description.clone(), ptr),
                 origin: ptr.to_owned(),
                 kind: TypeKind::Struct { fields, additional },
             },
         );
         Ok(lowered)
+    }
+
+    /// An object with shared properties and a choice (`allOf: [Base, {oneOf: [A, B]}]`, or
+    /// `properties` next to a `oneOf`) becomes a union whose every branch is a struct of the
+    /// shared properties merged with that branch's. A value then decodes into one struct that
+    /// sees all of its properties, whichever part of the schema declares the tag; see
+    /// ARCHITECTURE.md for why this beats a struct with a flattened union. Further choices nest.
+    fn lower_composed(
+        &mut self,
+        mut view: ObjectView<'d>,
+        ptr: &str,
+        hint: &str,
+    ) -> SpecResult<Lowered> {
+        let choice = view.choices.remove(0);
+        let name = self.names.claim(&naming::type_name(hint));
+        let lowered = Lowered {
+            ty: TypeRef::Named(name.clone()),
+            nullable: view.nullable,
+        };
+        self.memo.insert(self.memo_key(ptr), lowered.clone());
+        self.in_progress.insert(ptr.to_owned());
+        self.building.push(name.clone());
+        let result = self.composed_variants(&view, &choice, ptr, &name);
+        self.building.pop();
+        self.in_progress.remove(ptr);
+        let (variants, tagging) = result?;
+        let doc = self.type_doc(view.description.clone(), ptr);
+        self.defs.insert(
+            name.clone(),
+            TypeDef {
+                name,
+                doc,
+                origin: ptr.to_owned(),
+                kind: TypeKind::Union { variants, tagging },
+            },
+        );
+        Ok(lowered)
+    }
+
+    fn composed_variants(
+        &mut self,
+        shared: &ObjectView<'d>,
+        choice: &Choice<'d>,
+        ptr: &str,
+        owner: &str,
+    ) -> SpecResult<(Vec<UnionVariant>, Tagging)> {
+        let mut views = Vec::with_capacity(choice.branches.len());
+        for (i, branch) in &choice.branches {
+            let bptr = child(&choice.ptr, &i.to_string());
+            let mut view = shared.clone();
+            view.description = None;
+            self.merge_into(&mut view, branch, &bptr, 1)?;
+            views.push((*i, *branch, bptr, view));
+        }
+        let discriminator = choice.discriminator;
+        let explicit = discriminator
+            .and_then(|d| d.get("propertyName"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let tag_property = match explicit {
+            Some(p) => Some(p),
+            None => self.implicit_tag_in(&views)?,
+        };
+        let mapping = discriminator
+            .and_then(|d| d.get("mapping"))
+            .and_then(Value::as_object);
+        let mut names = Namespace::with_reserved(&["Other", "Unknown"]);
+        let mut variants = Vec::with_capacity(views.len());
+        for (i, branch, bptr, view) in views {
+            let r = branch.get("$ref").and_then(Value::as_str);
+            let component = match r {
+                Some(_) => component_name(&self.doc.deref(branch, &bptr)?.1).map(str::to_owned),
+                None => None,
+            };
+            let tag = match &tag_property {
+                Some(prop) => {
+                    let from_mapping = mapping.and_then(|m| {
+                        m.iter()
+                            .find(|(_, v)| v.as_str().is_some() && v.as_str() == r)
+                            .map(|(k, _)| k.clone())
+                    });
+                    match from_mapping {
+                        Some(t) => Some(t),
+                        None => self.fixed_in_view(&view, prop)?.or(component.clone()),
+                    }
+                }
+                None => None,
+            };
+            let title = branch.get("title").and_then(Value::as_str);
+            let base = component
+                .as_deref()
+                .or(title)
+                .map(naming::pascal)
+                .or_else(|| tag.as_deref().map(naming::variant))
+                .unwrap_or_else(|| "Object".to_owned());
+            let vname = names.claim(&base);
+            let place = format!("The {} branch of {}.", code_span(&vname), code_span(owner));
+            let saved = self.place.replace((self.depth, place));
+            let l = self.lower_object(
+                view,
+                &format!("{ptr} (branch {i})"),
+                &format!("{owner}{vname}"),
+            );
+            self.place = saved;
+            variants.push(UnionVariant {
+                name: vname,
+                tag,
+                ty: l?.ty,
+            });
+        }
+        Ok(finish_tagging(variants, tag_property.as_deref()))
+    }
+
+    /// Whether the object `node` lets its property `prop` be the string `value`: false only when
+    /// the property is an `enum` or `const` without it.
+    fn allows(&mut self, node: &'d Value, ptr: &str, prop: &str, value: &str) -> SpecResult<bool> {
+        if !node.is_object() {
+            return Ok(true);
+        }
+        let view = self.object_view(node, ptr)?;
+        let Some((pnode, pptr)) = view.properties.get(prop).cloned() else {
+            return Ok(true);
+        };
+        let (pnode, _) = self.doc.deref(pnode, &pptr)?;
+        if let Some(c) = pnode.get("const") {
+            return Ok(c == value);
+        }
+        Ok(match pnode.get("enum").and_then(Value::as_array) {
+            Some(values) => values.iter().any(|v| v == value),
+            None => true,
+        })
+    }
+
+    /// The one string value a merged object fixes `prop` to (`enum: [x]` or `const: x`).
+    fn fixed_in_view(&mut self, view: &ObjectView<'d>, prop: &str) -> SpecResult<Option<String>> {
+        let Some((node, pptr)) = view.properties.get(prop).cloned() else {
+            return Ok(None);
+        };
+        let (node, _) = self.doc.deref(node, &pptr)?;
+        if let Some(Value::String(c)) = node.get("const") {
+            return Ok(Some(c.clone()));
+        }
+        Ok(
+            match node
+                .get("enum")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+            {
+                Some([Value::String(one)]) => Some(one.clone()),
+                _ => None,
+            },
+        )
+    }
+
+    /// A property every merged object fixes to a distinct string, in the first one's order.
+    fn implicit_tag_in(
+        &mut self,
+        views: &[(usize, &'d Value, String, ObjectView<'d>)],
+    ) -> SpecResult<Option<String>> {
+        let Some((_, _, _, first)) = views.first() else {
+            return Ok(None);
+        };
+        let candidates: Vec<String> = first.properties.keys().cloned().collect();
+        'candidates: for prop in candidates {
+            let mut seen = Vec::new();
+            for (_, _, _, view) in views {
+                match self.fixed_in_view(view, &prop)? {
+                    Some(v) if !seen.contains(&v) => seen.push(v),
+                    _ => continue 'candidates,
+                }
+            }
+            return Ok(Some(prop));
+        }
+        Ok(None)
     }
 
     fn fields(&mut self, view: &ObjectView<'d>, owner: &str) -> SpecResult<Vec<Field>> {
@@ -611,7 +993,8 @@ impl<'d> Types<'d> {
             if naming::pascal(wire) == "Value" {
                 ty_hint.push('_');
             }
-            let l = self.lower_field(node, pptr, &ty_hint)?;
+            let place = format!("The {} field of {}.", code_span(wire), code_span(owner));
+            let l = self.lower_field(node, pptr, &ty_hint, place)?;
             let (target, _) = self.doc.deref(node, pptr)?;
             let read_only = node
                 .get("readOnly")
@@ -634,8 +1017,14 @@ impl<'d> Types<'d> {
 
     /// Lowers a field's schema. A type that is still being built (the field refers back to its
     /// owner, directly or through `allOf`/`oneOf` wrappers) is boxed so the type has a size.
-    fn lower_field(&mut self, node: &'d Value, ptr: &str, hint: &str) -> SpecResult<Lowered> {
-        let l = self.lower(node, ptr, hint)?;
+    fn lower_field(
+        &mut self,
+        node: &'d Value,
+        ptr: &str,
+        hint: &str,
+        place: String,
+    ) -> SpecResult<Lowered> {
+        let l = self.lower_placed(node, ptr, hint, Some(place))?;
         let ty = match l.ty {
             TypeRef::Named(n) if self.building.contains(&n) => {
                 TypeRef::Boxed(Box::new(TypeRef::Named(n)))
@@ -688,7 +1077,7 @@ impl<'d> Types<'d> {
                 nullable,
             });
         }
-        let name = self.names.claim(hint);
+        let name = self.names.claim(&naming::type_name(hint));
         let mut variant_names = Namespace::with_reserved(&["Unknown"]);
         let mut seen = HashSet::new();
         let mut variants = Vec::new();
@@ -701,7 +1090,7 @@ impl<'d> Types<'d> {
                 });
             }
         }
-        let doc = self.doc.get(ptr).and_then(description);
+        let doc = self.type_doc(self.doc.get(ptr).and_then(description), ptr);
         self.defs.insert(
             name.clone(),
             TypeDef {
@@ -766,7 +1155,7 @@ impl<'d> Types<'d> {
             }
             _ => {}
         }
-        let name = self.names.claim(hint);
+        let name = self.names.claim(&naming::type_name(hint));
         let lowered = Lowered {
             ty: TypeRef::Named(name.clone()),
             nullable,
@@ -778,7 +1167,7 @@ impl<'d> Types<'d> {
         self.building.pop();
         self.in_progress.remove(ptr);
         let (variants, tagging) = result?;
-        let doc = description(node);
+        let doc = self.type_doc(description(node), ptr);
         self.defs.insert(
             name.clone(),
             TypeDef {
@@ -823,10 +1212,21 @@ impl<'d> Types<'d> {
         // `Other` and `Unknown` are the fallback variants of untagged and tagged unions.
         let mut names = Namespace::with_reserved(&["Other", "Unknown"]);
         let mut variants = Vec::new();
-        let mut tags_complete = true;
         for (i, branch) in branches {
             let ptr = child(bptr, &i.to_string());
             let (target, tptr) = self.doc.deref(branch, &ptr)?;
+            // The component a branch refers to (by `$ref`, or by `$recursiveRef` to its owner).
+            let referenced = match self.reference_of(branch, &ptr) {
+                Some(_) if branch.get("$ref").is_some() => Some(tptr),
+                other => other,
+            };
+            let (target, tptr) = match &referenced {
+                Some(r) if branch.get("$ref").is_none() => match self.doc.get(r) {
+                    Some(t) => (t, r.clone()),
+                    None => (target, ptr.clone()),
+                },
+                _ => (target, referenced.clone().unwrap_or_else(|| ptr.clone())),
+            };
             let tag = match discriminator {
                 Some(prop) => {
                     let r = branch.get("$ref").and_then(Value::as_str);
@@ -834,48 +1234,38 @@ impl<'d> Types<'d> {
                         .iter()
                         .find(|(_, v)| Some(v.as_str()) == r)
                         .map(|(k, _)| k.clone());
-                    let from_schema = self.fixed_value(branch, &ptr, prop)?;
-                    let from_name = component_name(&tptr).map(str::to_owned);
+                    let from_schema = self.fixed_value(target, &tptr, prop)?;
+                    // The component's name is the implicit tag, unless the branch's own schema
+                    // for the tag property rules that value out.
+                    let from_name = match component_name(&tptr) {
+                        Some(n) if self.allows(target, &tptr, prop, n)? => Some(n.to_owned()),
+                        _ => None,
+                    };
                     from_mapping.or(from_schema).or(from_name)
                 }
                 None => None,
             };
             // A referenced branch is named after its component, an inline one after its tag.
-            let base = match branch.get("$ref").and_then(Value::as_str) {
+            let base = match referenced {
                 Some(_) => component_name(&tptr).map(naming::pascal),
                 None => tag.as_deref().map(naming::variant),
             }
             .unwrap_or_else(|| branch_kind_name(target));
             let vname = names.claim(&base);
-            let l = self.lower_field(branch, &ptr, &format!("{owner}{vname}"))?;
+            let place = format!("The {} branch of {}.", code_span(&vname), code_span(owner));
+            let l = self.lower_field(branch, &ptr, &format!("{owner}{vname}"), place)?;
             let ty = if l.nullable {
                 TypeRef::Nullable(Box::new(l.ty))
             } else {
                 l.ty
             };
-            tags_complete &= tag.is_some();
             variants.push(UnionVariant {
                 name: vname,
                 tag,
                 ty,
             });
         }
-        let mut tags: Vec<&String> = variants.iter().filter_map(|v| v.tag.as_ref()).collect();
-        tags.sort();
-        tags.dedup();
-        let distinct = tags.len() == variants.len();
-        let tagging = match discriminator {
-            Some(prop) if tags_complete && distinct => Tagging::Internal {
-                property: prop.to_owned(),
-            },
-            _ => Tagging::Untagged,
-        };
-        if matches!(tagging, Tagging::Untagged) {
-            for v in &mut variants {
-                v.tag = None;
-            }
-        }
-        Ok((variants, tagging))
+        Ok(finish_tagging(variants, discriminator))
     }
 }
 
@@ -891,23 +1281,7 @@ impl<'d> Types<'d> {
             return Ok(None);
         }
         let view = self.object_view(branch, ptr)?;
-        let Some((node, pptr)) = view.properties.get(prop).cloned() else {
-            return Ok(None);
-        };
-        let (node, _) = self.doc.deref(node, &pptr)?;
-        if let Some(Value::String(c)) = node.get("const") {
-            return Ok(Some(c.clone()));
-        }
-        Ok(
-            match node
-                .get("enum")
-                .and_then(Value::as_array)
-                .map(Vec::as_slice)
-            {
-                Some([Value::String(one)]) => Some(one.clone()),
-                _ => None,
-            },
-        )
+        self.fixed_in_view(&view, prop)
     }
 
     /// A property every branch fixes to a distinct string, in the first branch's property order.
@@ -943,10 +1317,45 @@ impl<'d> Types<'d> {
     }
 }
 
+/// Internal tagging by `property` when every variant has a distinct tag, else untagged (and the
+/// tags dropped).
+fn finish_tagging(
+    mut variants: Vec<UnionVariant>,
+    property: Option<&str>,
+) -> (Vec<UnionVariant>, Tagging) {
+    let mut tags: Vec<&String> = variants.iter().filter_map(|v| v.tag.as_ref()).collect();
+    tags.sort();
+    tags.dedup();
+    let distinct = tags.len() == variants.len();
+    let tagging = match property {
+        Some(prop) if distinct => Tagging::Internal {
+            property: prop.to_owned(),
+        },
+        _ => Tagging::Untagged,
+    };
+    if matches!(tagging, Tagging::Untagged) {
+        for v in &mut variants {
+            v.tag = None;
+        }
+    }
+    (variants, tagging)
+}
+
+/// Whether a schema (already dereferenced) can only be something other than an object.
+fn is_scalar(target: &Value) -> bool {
+    matches!(
+        target.get("type").and_then(Value::as_str),
+        Some("string" | "integer" | "number" | "boolean" | "array" | "null")
+    ) || target.get("enum").is_some()
+        || target.get("const").is_some()
+}
+
 /// Whether a schema node says what kind of value it is (rather than only annotating one).
 fn has_shape(node: &Value) -> bool {
     [
         "$ref",
+        "$recursiveRef",
+        "$dynamicRef",
         "type",
         "enum",
         "const",
@@ -1019,6 +1428,28 @@ pub fn description(node: &Value) -> Option<String> {
         .and_then(Value::as_str)
         .map(str::to_owned)
         .filter(|s| !s.trim().is_empty())
+}
+
+/// Spec text as an inline code span that cannot end early.
+pub fn code_span(text: &str) -> String {
+    let t: String = text
+        .chars()
+        .filter(|c| *c != '`' && !c.is_control())
+        .collect();
+    if t.trim().is_empty() {
+        "`\"\"`".to_owned()
+    } else {
+        format!("`{t}`")
+    }
+}
+
+/// `The x` -> `the x`, for a place used inside a longer sentence.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn branch_kind_name(node: &Value) -> String {
