@@ -144,6 +144,11 @@ impl Credentials {
         Self::new("none")
     }
 
+    /// Whether no value is set.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
     /// Empty credentials of this kind, to add values to.
     pub fn new(kind: &'static str) -> Self {
         Self {

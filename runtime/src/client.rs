@@ -147,6 +147,7 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder {
     api: &'static ApiConfig,
     credentials: Credentials,
+    allow_anonymous: bool,
     base_url: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
@@ -164,6 +165,7 @@ impl ClientBuilder {
         Self {
             api,
             credentials: Credentials::none(),
+            allow_anonymous: false,
             base_url: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -271,6 +273,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Builds without credentials even when every operation needs them (for a proxy or test
+    /// server that adds or ignores them). Without this, such a client is refused by `build`.
+    pub fn without_credentials(mut self) -> Self {
+        self.allow_anonymous = true;
+        self
+    }
+
     /// Adds credentials to those set before (a value for the same scheme replaces the earlier
     /// one), for APIs whose operations need different schemes. Generated credential methods
     /// call this.
@@ -367,6 +376,24 @@ impl ClientBuilder {
             return Err(Error::Config(
                 "the initial retry backoff must not exceed the maximum backoff".into(),
             ));
+        }
+        // Every operation needs credentials and none were given: say so now, not with a 401 or
+        // 403 from the first request. `without_credentials` opts out (a proxy that adds them).
+        if self.credentials.is_empty()
+            && !self.api.anonymous_allowed
+            && !self.api.credential_sets.is_empty()
+            && !self.allow_anonymous
+        {
+            let names: Vec<&str> = self.api.credential_sets.iter().map(|s| s.name).collect();
+            return Err(Error::Config(format!(
+                "no credentials: every operation of this API needs them; set one with {} \
+                 (or call `without_credentials` if something else adds them)",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
         }
         let auth = self.credentials.prepare(self.api)?;
         let user_agent = self.user_agent.as_deref().unwrap_or(self.api.user_agent);
@@ -607,7 +634,17 @@ mod tests {
             Client::builder().user_agent("bad\nagent").build(),
             Err(Error::Config(_))
         ));
+        // Every operation of the test API needs credentials: none is an error at build time,
+        // unless the caller says something else adds them.
+        let err = Client::builder().build().unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("every operation of this API needs them"),
+            "{err}"
+        );
+        assert!(Client::builder().without_credentials().build().is_ok());
         let client = Client::builder()
+            .without_credentials()
             .http_client(Client::http_client_builder().unwrap().build().unwrap())
             .user_agent("mine/1.0")
             .max_retries(0)

@@ -180,11 +180,23 @@ pub enum Error {
         body_snippet: String,
     },
     /// An attempt exceeded its timeout (after any retries).
-    #[error("the request timed out")]
-    Timeout(#[source] reqwest::Error),
+    #[error("{request}: the request timed out")]
+    Timeout {
+        /// The operation, method and path template (never a parameter value).
+        request: RequestName,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
     /// The connection failed or broke (after any retries).
-    #[error("could not reach the API")]
-    Connection(#[source] reqwest::Error),
+    #[error("{request}: could not reach the API")]
+    Connection {
+        /// The operation, method and path template (never a parameter value).
+        request: RequestName,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
     /// A request value was refused before anything was sent.
     #[error("invalid request parameter `{parameter}`: {reason}")]
     InvalidRequest {
@@ -223,15 +235,21 @@ impl Error {
         }
     }
 
-    /// The error for a transport failure.
-    pub(super) fn from_transport(error: reqwest::Error) -> Self {
+    /// The error for a transport failure of `request`.
+    pub(super) fn from_transport(error: reqwest::Error, request: RequestName) -> Self {
         if error.is_timeout() {
-            Self::Timeout(error)
+            Self::Timeout {
+                request,
+                source: error,
+            }
         } else if error.is_builder() || error.is_redirect() {
             Self::Request(error)
         } else {
             // Connect failures, resets and broken bodies all mean the exchange did not complete.
-            Self::Connection(error)
+            Self::Connection {
+                request,
+                source: error,
+            }
         }
     }
 
@@ -298,8 +316,8 @@ impl Error {
     /// How the retry policy sees this error.
     pub(super) fn retry_outcome(&self) -> retry::Outcome {
         match self {
-            Self::Timeout(_) => retry::Outcome::Timeout,
-            Self::Connection(_) => retry::Outcome::Connection,
+            Self::Timeout { .. } => retry::Outcome::Timeout,
+            Self::Connection { .. } => retry::Outcome::Connection,
             Self::Unsuccessful(_) => retry::Outcome::Final,
             _ => match self.api_error() {
                 Some(api) => retry::Outcome::Status(api.status),
@@ -316,6 +334,24 @@ impl Error {
                 .api_error()
                 .and_then(|api| retry::should_retry_header(&api.headers)),
         }
+    }
+}
+
+/// Which request failed, for transport errors: the operation id, the method and the path
+/// template. It holds no parameter values, so it is safe to print and log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestName {
+    /// The spec's operation id.
+    pub operation_id: &'static str,
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The path template, such as `/zones/{zone_id}/client_certificates`.
+    pub path: &'static str,
+}
+
+impl std::fmt::Display for RequestName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} (`{}`)", self.method, self.path, self.operation_id)
     }
 }
 

@@ -57,7 +57,7 @@ pub use auth::{Credentials, Secret, TokenProvider};
 pub use client::{Client, ClientBuilder};
 pub use config::{ApiConfig, ApiKeyLocation, CredentialSet, SchemeKind, SecurityScheme};
 pub use envelope::{ApiMessage, ApiMessageSource};
-pub use error::{ApiError, Error, Result};
+pub use error::{ApiError, Error, RequestName, Result};
 pub use form::{FormField, FormStyle};
 pub use multipart::Multipart;
 pub use request::RequestOptions;

@@ -463,7 +463,14 @@ impl<'a> RequestBuilder<'a> {
                     } else {
                         error
                     };
-                    let error = Error::from_transport(error);
+                    let error = Error::from_transport(
+                        error,
+                        super::error::RequestName {
+                            operation_id: self.op.operation_id,
+                            method: self.op.method.as_str(),
+                            path: self.op.path_template,
+                        },
+                    );
                     tracing::debug!(attempt, error = transport_kind(&error), "request failed");
                     error
                 }
@@ -537,7 +544,7 @@ impl<'a> RequestBuilder<'a> {
 fn not_acted_on(error: &Error) -> bool {
     match error {
         Error::RateLimited(api) => api.headers().contains_key(reqwest::header::RETRY_AFTER),
-        Error::Connection(transport) => transport.is_connect(),
+        Error::Connection { source, .. } => source.is_connect(),
         _ => false,
     }
 }
@@ -617,8 +624,8 @@ async fn receive(
 /// A loggable name for a transport error, free of URLs and ids.
 fn transport_kind(error: &Error) -> &'static str {
     match error {
-        Error::Timeout(_) => "timeout",
-        Error::Connection(_) => "connection",
+        Error::Timeout { .. } => "timeout",
+        Error::Connection { .. } => "connection",
         _ => "request",
     }
 }
@@ -985,7 +992,7 @@ mod tests {
             .send_envelope::<Cert, ()>()
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::Connection(_)), "{err:?}");
+        assert!(matches!(err, Error::Connection { .. }), "{err:?}");
         // The provider is asked once per attempt: 1 + 2 retries.
         assert_eq!(*attempts.lock().unwrap(), 3);
     }
@@ -1099,7 +1106,15 @@ mod tests {
             .send_envelope::<Cert, ()>()
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+        assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+        // The message names the operation, method and path template, never a value.
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "GET {} (`{}`): the request timed out",
+                GET_CERT.path_template, GET_CERT.operation_id
+            )
+        );
         assert!(err.is_retryable());
         assert_eq!(seen.lock().unwrap().len(), 2);
     }
@@ -1120,7 +1135,7 @@ mod tests {
             .send_envelope::<Cert, ()>()
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::Connection(_)), "{err:?}");
+        assert!(matches!(err, Error::Connection { .. }), "{err:?}");
     }
 
     #[tokio::test]

@@ -496,16 +496,23 @@ async fn mock_validates_and_answers_every_operation() {
         Some(ClientCertificateStatus::PendingRevocation)
     );
 
-    // Auto-pagination: the example page holds 1 item with `per_page` 20, a short page, so the
-    // stream ends after it even though `total_pages` says 100 (Prism repeats the same page).
-    let all: Vec<ClientCertificate> = certs
-        .list(ZONE)
-        .per_page(20)
-        .items()
-        .try_collect()
-        .await
-        .expect("items()");
+    // Auto-pagination: the example page says `total_pages` 100, so page 2 is asked for; Prism
+    // ignores `page` and repeats the same page, which ends the stream with `Error::Pagination`
+    // after the first page's item: a truncated list is reported, never passed off as whole.
+    let mut items = certs.list(ZONE).per_page(20).items();
+    let mut all: Vec<ClientCertificate> = Vec::new();
+    let end = loop {
+        match items.next().await {
+            Some(Ok(item)) => all.push(item),
+            Some(Err(e)) => break Some(e),
+            None => break None,
+        }
+    };
     assert_eq!(all.len(), 1);
+    assert!(
+        matches!(end, Some(Error::Pagination(_))),
+        "the repeated page is reported: {end:?}"
+    );
 }
 
 /// Each credential kind the spec declares satisfies Prism's security check; none is a 401,
@@ -536,7 +543,14 @@ async fn mock_checks_every_credential_kind() {
             .unwrap_or_else(|e| panic!("{kind}: {e:?}"));
         assert_no_violations(kind, r.headers());
     }
-    let anonymous = builder().build().expect("client without credentials");
+    // Every operation needs credentials, so a client without any is refused when it is built;
+    // one that opts out reaches Prism, whose 401 is `Error::Unauthorized`.
+    let refused = builder().build().expect_err("no credentials at build time");
+    assert!(matches!(refused, Error::Config(_)), "{refused:?}");
+    let anonymous = builder()
+        .without_credentials()
+        .build()
+        .expect("client without credentials");
     let err = anonymous
         .client_certificates()
         .get(ZONE, CERT)

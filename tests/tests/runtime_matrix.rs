@@ -883,7 +883,7 @@ async fn timeouts() {
     )
     .await
     .expect_err("timeout");
-    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert!(transport_source(&err).is_timeout());
     assert!(err.is_retryable());
     assert_eq!(err.status(), None);
@@ -900,7 +900,7 @@ async fn timeouts() {
     )
     .await
     .expect_err("per-request timeout");
-    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert_eq!(hang.requests_settled(3).await, 3);
 
     // A POST that times out is not retried: the certificate may have been created.
@@ -914,7 +914,7 @@ async fn timeouts() {
     )
     .await
     .expect_err("timeout");
-    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert_eq!(hang.requests_settled(4).await, 4);
 
     // The other direction: the client allows 200 ms, the server answers after 600 ms, the
@@ -934,7 +934,7 @@ async fn timeouts() {
     let err = guarded(hasty.client_certificates().get(ZONE, CERT))
         .await
         .expect_err("the client's 200 ms");
-    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     let cert = guarded(
         hasty
             .client_certificates()
@@ -967,7 +967,7 @@ async fn a_stall_mid_body_is_a_timeout() {
     )
     .await
     .expect_err("stalled");
-    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert!(transport_source(&err).is_timeout());
     assert_eq!(server.requests_settled(2).await, 2, "1 attempt + 1 retry");
 }
@@ -986,7 +986,7 @@ async fn connection_refused() {
     )
     .await
     .expect_err("refused");
-    assert!(matches!(err, Error::Connection(_)), "{err:?}");
+    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
     assert!(transport_source(&err).is_connect(), "{err:?}");
     assert!(err.is_retryable());
     assert_eq!(err.status(), None);
@@ -1005,7 +1005,7 @@ async fn truncated_body_with_a_lying_content_length() {
     let err = guarded(client(&server.base).client_certificates().get(ZONE, CERT))
         .await
         .expect_err("truncated");
-    assert!(matches!(err, Error::Connection(_)), "{err:?}");
+    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
     assert!(
         transport_source(&err).is_body() || transport_source(&err).is_decode(),
         "{err:?}"
@@ -1020,7 +1020,7 @@ async fn truncated_body_with_a_lying_content_length() {
     )
     .await
     .expect_err("truncated");
-    assert!(matches!(err, Error::Connection(_)), "{err:?}");
+    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
     assert_eq!(server.requests_settled(4).await, 4, "a POST is not");
 }
 
@@ -1055,7 +1055,7 @@ async fn connection_closed_mid_response() {
     )
     .await
     .expect_err("closed");
-    assert!(matches!(err, Error::Connection(_)), "{err:?}");
+    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
     assert!(err.is_retryable());
     assert_eq!(always_closes.requests_settled(2).await, 2);
 }
