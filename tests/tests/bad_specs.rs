@@ -121,3 +121,12 @@ fn failed_generation_leaves_output_untouched() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn recursive_ref_needs_an_anchor() {
+    assert_eq!(
+        error_for("recursive_ref_without_anchor"),
+        "recursive_ref_without_anchor.yaml: #/components/schemas/Node/properties/next/$recursiveRef (line 17): \
+         `$recursiveRef` outside a component schema that declares `$recursiveAnchor: true` or `$dynamicAnchor`"
+    );
+}
