@@ -288,3 +288,12 @@ fn generator_extensions_are_checked_where_they_are() {
         }]
     );
 }
+
+#[test]
+fn recursive_ref_needs_an_anchor() {
+    assert_eq!(
+        error_for("recursive_ref_without_anchor"),
+        "recursive_ref_without_anchor.yaml: #/components/schemas/Node/properties/next/$recursiveRef (line 17): \
+         `$recursiveRef` outside a component schema that declares `$recursiveAnchor: true` or `$dynamicAnchor`"
+    );
+}

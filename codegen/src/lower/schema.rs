@@ -342,40 +342,38 @@ impl<'d> Types<'d> {
 
     /// Lowers the target of the reference `r` found in the schema at `ptr`.
     fn lower_ref(&mut self, r: &str, ptr: &str, hint: &str) -> SpecResult<Lowered> {
-        {
-            let (target, tptr) = self.doc.follow(r, &child(ptr, "$ref"))?;
-            if let Some(done) = self.memo.get(&self.memo_key(&tptr)) {
-                return Ok(done.clone());
-            }
-            if self.in_progress.contains(&tptr) {
-                // A map or list of itself can be built (it may be empty); its values stay JSON.
-                let container = target.get("properties").is_none()
-                    && (target
-                        .get("additionalProperties")
-                        .is_some_and(Value::is_object)
-                        || target.get("items").is_some());
-                if container {
-                    self.warn(
-                        ptr,
-                        format!("`{r}` is a map or list of itself; its values are kept as JSON"),
-                    );
-                    return Ok(Lowered::plain(TypeRef::Json));
-                }
-                return Err(SpecError::new(
-                    ptr,
-                    format!(
-                        "`{r}` refers to itself without an object in between, so no value can ever be built"
-                    ),
-                ));
-            }
-            let hint = component_name(&tptr).map_or_else(|| hint.to_owned(), naming::pascal);
-            self.in_progress.insert(tptr.clone());
-            let lowered = self.lower(target, &tptr, &hint);
-            self.in_progress.remove(&tptr);
-            let lowered = lowered?;
-            self.memo.insert(self.memo_key(&tptr), lowered.clone());
-            Ok(lowered)
+        let (target, tptr) = self.doc.follow(r, &child(ptr, "$ref"))?;
+        if let Some(done) = self.memo.get(&self.memo_key(&tptr)) {
+            return Ok(done.clone());
         }
+        if self.in_progress.contains(&tptr) {
+            // A map or list of itself can be built (it may be empty); its values stay JSON.
+            let container = target.get("properties").is_none()
+                && (target
+                    .get("additionalProperties")
+                    .is_some_and(Value::is_object)
+                    || target.get("items").is_some());
+            if container {
+                self.warn(
+                    ptr,
+                    format!("`{r}` is a map or list of itself; its values are kept as JSON"),
+                );
+                return Ok(Lowered::plain(TypeRef::Json));
+            }
+            return Err(SpecError::new(
+                ptr,
+                format!(
+                    "`{r}` refers to itself without an object in between, so no value can ever be built"
+                ),
+            ));
+        }
+        let hint = component_name(&tptr).map_or_else(|| hint.to_owned(), naming::pascal);
+        self.in_progress.insert(tptr.clone());
+        let lowered = self.lower(target, &tptr, &hint);
+        self.in_progress.remove(&tptr);
+        let lowered = lowered?;
+        self.memo.insert(self.memo_key(&tptr), lowered.clone());
+        Ok(lowered)
     }
 
     /// Lowers a schema that is not a reference.
