@@ -333,9 +333,22 @@ pub struct Operation {
     pub response: Response,
     /// Page-number pagination, when the operation supports it.
     pub pagination: Option<Pagination>,
+    /// The typed bodies of the documented error responses, in spec order.
+    pub errors: Vec<ErrorBody>,
+    /// The name of the enum of error bodies, when they have more than one type.
+    pub error_enum: Option<String>,
     /// Security requirements: alternatives, each naming schemes sent together; empty when the
     /// operation needs no credentials (or names only schemes the client does not support).
     pub security: Vec<Vec<String>>,
+}
+
+/// A documented error response with a JSON body of its own type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorBody {
+    /// The response key: `404`, `4XX` or `default`.
+    pub status: String,
+    /// The body's type.
+    pub ty: TypeRef,
 }
 
 /// Where a parameter goes.

@@ -97,6 +97,12 @@ impl ApiError {
     pub fn body(&self) -> &str {
         &self.body
     }
+
+    /// The body decoded as `T`, such as the error type the operation documents; `None` when it
+    /// is not one.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_str(&self.body).ok()
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -337,6 +343,19 @@ impl Error {
     }
 }
 
+/// Which documented response key a status matches: the exact code (`404`) first, then its class
+/// (`4XX`), then `default`. Generated `error_body` functions use it to pick the body's type.
+#[doc(hidden)]
+pub fn response_key<'k>(status: u16, keys: &[&'k str]) -> Option<&'k str> {
+    let exact = status.to_string();
+    let class = format!("{}XX", status / 100);
+    keys.iter()
+        .find(|k| **k == exact)
+        .or_else(|| keys.iter().find(|k| **k == class))
+        .or_else(|| keys.iter().find(|k| **k == "default"))
+        .copied()
+}
+
 /// Which request failed, for transport errors: the operation id, the method and the path
 /// template. It holds no parameter values, so it is safe to print and log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -493,6 +512,13 @@ mod tests {
     fn error_is_send_sync_and_small() {
         fn assert_send_sync<T: Send + Sync + 'static>() {}
         assert_send_sync::<Error>();
+        assert_eq!(response_key(404, &["4XX", "404", "default"]), Some("404"));
+        assert_eq!(response_key(409, &["4XX", "404", "default"]), Some("4XX"));
+        assert_eq!(
+            response_key(500, &["4XX", "404", "default"]),
+            Some("default")
+        );
+        assert_eq!(response_key(500, &["4XX"]), None);
         assert!(std::mem::size_of::<Error>() <= 64);
     }
 }

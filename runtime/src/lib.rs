@@ -57,6 +57,8 @@ pub use auth::{Credentials, Secret, TokenProvider};
 pub use client::{Client, ClientBuilder};
 pub use config::{ApiConfig, ApiKeyLocation, CredentialSet, SchemeKind, SecurityScheme};
 pub use envelope::{ApiMessage, ApiMessageSource};
+#[doc(hidden)]
+pub use error::response_key;
 pub use error::{ApiError, Error, RequestName, Result};
 pub use form::{FormField, FormStyle};
 pub use multipart::Multipart;

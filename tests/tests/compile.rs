@@ -33,6 +33,12 @@ fn fixtures_and_upstream_compile() {
         "fixture-request-bodies",
         &tests::root().join("tests/fixtures/wire/request_bodies.rs"),
     );
+    // Typed error bodies by status, over the wire.
+    tests::run_crate_test(
+        "fixtures",
+        "fixture-error-bodies",
+        &tests::root().join("tests/fixtures/wire/error_bodies.rs"),
+    );
     // Every pagination style, walked over the wire.
     tests::run_crate_test(
         "fixtures",

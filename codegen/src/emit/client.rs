@@ -555,6 +555,7 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
     let variant = ident(op.method.variant());
     let statements = request_statements(api, op);
     let pages = op.pagination.as_ref().map(super::pagination::methods);
+    let (error_fn, error_enum) = super::errors::error_items(op);
     // Header parameters may carry secrets: such builders print only their name.
     let has_headers = op
         .params
@@ -614,7 +615,11 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
             }
 
             #pages
+
+            #error_fn
         }
+
+        #error_enum
 
         #manual_debug
 

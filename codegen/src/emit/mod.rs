@@ -3,6 +3,7 @@
 
 mod client;
 mod docs;
+mod errors;
 mod pagination;
 mod root;
 mod runtime;

@@ -7,8 +7,8 @@ use super::schema::{Types, code_span, component_name, description, with_facts};
 use crate::Settings;
 use crate::error::{SpecError, SpecResult};
 use crate::ir::{
-    Body, BodyKind, Constraints, FormField, FormStyle, Method, Operation, Param, ParamLocation,
-    Resource, Response, TypeRef,
+    Body, BodyKind, Constraints, ErrorBody, FormField, FormStyle, Method, Operation, Param,
+    ParamLocation, Resource, Response, TypeRef,
 };
 use crate::load::{Document, child};
 use crate::naming::{self, Namespace};
@@ -28,13 +28,14 @@ const METHODS: [(&str, Method); 7] = [
 const BUILDER_FIELDS: [&str; 3] = ["client", "options", "body"];
 
 /// Names a builder's own methods take, which optional-parameter setters must not shadow.
-const BUILDER_METHODS: [&str; 6] = [
+const BUILDER_METHODS: [&str; 7] = [
     "send",
     "send_with_response",
     "pages",
     "items",
     "into_future",
     "clone",
+    "error_body",
 ];
 
 /// Methods `Client` already has (in the runtime), which resource accessors must not take.
@@ -147,7 +148,18 @@ pub fn lower_paths<'d>(
                 naming::bare(&res.module),
                 naming::bare(&method_name)
             );
-            if let Some(operation) = ctx.lower(types, method_name, builder_name, &hint)? {
+            if let Some(mut operation) = ctx.lower(types, method_name, builder_name, &hint)? {
+                // Several error types: an enum of them, named beside the builder.
+                let mut distinct: Vec<&TypeRef> = operation.errors.iter().map(|e| &e.ty).collect();
+                distinct.sort();
+                distinct.dedup();
+                if distinct.len() > 1 {
+                    let base = operation
+                        .builder_name
+                        .trim_end_matches("Request")
+                        .to_owned();
+                    operation.error_enum = Some(res.builders.claim(&format!("{base}ErrorBody")));
+                }
                 res.operations.push(operation);
             }
         }
@@ -275,6 +287,7 @@ impl<'d> OpContext<'_, 'd> {
             }
         };
         let response = self.response(types, responses, hint)?;
+        let errors = self.error_bodies(types, responses, hint)?;
         let pagination = super::pagination::detect(self.method, &params, &response, types);
         let permissions = op
             .get("x-cfPermissionsRequired")
@@ -309,6 +322,8 @@ impl<'d> OpContext<'_, 'd> {
             params,
             body,
             response,
+            errors,
+            error_enum: None,
             pagination,
             security: super::security::requirements(
                 op.get("security").or_else(|| self.doc.root.get("security")),
@@ -731,6 +746,65 @@ impl<'d> OpContext<'_, 'd> {
     }
 
     /// The decoded form of one JSON success body: a Cloudflare envelope, or plain JSON.
+    /// The JSON bodies of the documented error responses (`4xx`, `5xx`, `4XX`, `default` beside a
+    /// success response), in spec order. Envelope-shaped bodies are left to the runtime, which
+    /// decodes their `errors[]` for every operation.
+    fn error_bodies(
+        &self,
+        types: &mut Types<'d>,
+        responses: &'d serde_json::Map<String, Value>,
+        hint: &str,
+    ) -> SpecResult<Vec<ErrorBody>> {
+        let rptr = child(self.op_ptr, "responses");
+        let has_success = responses.keys().any(|k| k.starts_with('2'));
+        let mut out = Vec::new();
+        for (key, node) in responses {
+            let status = key.to_uppercase();
+            let is_error = status.starts_with('4') || status.starts_with('5');
+            if !(is_error || (key == "default" && has_success)) {
+                continue;
+            }
+            let (resp, resp_ptr) = self.doc.deref(node, &child(&rptr, key))?;
+            let Some((media, media_node)) = resp
+                .get("content")
+                .and_then(Value::as_object)
+                .and_then(|c| c.iter().find(|(m, _)| is_json(m)))
+            else {
+                continue;
+            };
+            let Some(schema) = media_node.get("schema") else {
+                continue;
+            };
+            let sptr = child(&child(&child(&resp_ptr, "content"), media), "schema");
+            let (target, _) = self.doc.deref(schema, &sptr)?;
+            if target.is_object() {
+                let view = types.object_view(schema, &sptr)?;
+                let envelope = view.properties.contains_key("success")
+                    && ["errors", "result", "messages"]
+                        .iter()
+                        .any(|k| view.properties.contains_key(*k));
+                if envelope {
+                    continue;
+                }
+            }
+            let place = types.op_place(&format!("The `{key}` error body"));
+            let l = types.lower_placed(schema, &sptr, &format!("{hint}Error"), place)?;
+            // A free-form body is no better typed than the raw body the error already holds.
+            if matches!(l.ty, TypeRef::Json | TypeRef::Map(_)) {
+                continue;
+            }
+            out.push(ErrorBody {
+                status: if key == "default" {
+                    "default".to_owned()
+                } else {
+                    status
+                },
+                ty: l.ty,
+            });
+        }
+        Ok(out)
+    }
+
     fn decode_one(
         &self,
         types: &mut Types<'d>,
