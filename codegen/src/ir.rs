@@ -492,6 +492,8 @@ pub struct Pagination {
 pub enum ItemsAt {
     /// The envelope's `result`.
     Result,
+    /// The whole body, a JSON list.
+    Body,
     /// A list field of the JSON body.
     Field(Hop),
 }
@@ -535,6 +537,8 @@ pub enum PageStyle {
         /// Where the next cursor comes from.
         next: NextCursor,
     },
+    /// The RFC 8288 `Link: <url>; rel="next"` header the response declares.
+    Link,
     /// An `offset` advanced by the items received, with an optional `limit`.
     Offset {
         /// The Rust name of the offset parameter.

@@ -1,6 +1,7 @@
 //! Pagination driven by the response rather than a page number: a cursor or token the response
 //! hands back (`next_page`, `next_cursor`, `result_info.cursors.after`, the last item's id when
-//! `has_more`), or an offset advanced by the items received.
+//! `has_more`), an RFC 8288 `Link: <...>; rel="next"` header, or an offset advanced by the items
+//! received.
 //!
 //! The same guarantees as page numbers: the stream stops as soon as the response says it is the
 //! last page (no next cursor, `has_more: false`, a short page), so no wasted trailing request;
@@ -89,6 +90,44 @@ pub fn next_offset(
     Some(next)
 }
 
+/// The `rel="next"` target of the RFC 8288 `Link` headers of a response, if there is one.
+pub fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(next_in)
+}
+
+/// Finds `<url>; rel="next"` (or `rel=next`, or `rel="next last"`) in one header value.
+fn next_in(value: &str) -> Option<String> {
+    let mut rest = value;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let close = after.find('>')?;
+        let url = &after[..close];
+        let params_end = after[close..].find('<').map_or(after.len(), |i| close + i);
+        let params = &after[close + 1..params_end];
+        let is_next = params.split(';').any(|p| {
+            let Some((name, v)) = p.split_once('=') else {
+                return false;
+            };
+            name.trim().eq_ignore_ascii_case("rel")
+                && v.trim()
+                    .trim_end_matches(',')
+                    .trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("next"))
+        });
+        if is_next {
+            return Some(url.to_owned());
+        }
+        rest = &after[params_end..];
+    }
+    None
+}
+
 enum Next<C> {
     Fetch(Option<C>),
     Fail(String),
@@ -169,6 +208,24 @@ mod tests {
         assert!(matches!(err, Error::Pagination(_)), "{err}");
         assert!(pages.next().await.is_none(), "the error ends the stream");
         assert_eq!(asked.lock().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn link_headers_give_the_next_page() {
+        assert_eq!(
+            next_in(r#"<https://a.b/x?page=2>; rel="next", <https://a.b/x?page=5>; rel="last""#),
+            Some("https://a.b/x?page=2".to_owned())
+        );
+        assert_eq!(
+            next_in(r#"<https://a.b/x?page=1>; rel="prev", </x?page=3>; rel=next"#),
+            Some("/x?page=3".to_owned())
+        );
+        assert_eq!(
+            next_in(r#"<https://a.b/y>; title="a, b"; rel="next last""#),
+            Some("https://a.b/y".to_owned())
+        );
+        assert_eq!(next_in(r#"<https://a.b/x?page=1>; rel="prev""#), None);
+        assert_eq!(next_in("garbage"), None);
     }
 
     #[test]

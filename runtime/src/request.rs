@@ -108,6 +108,7 @@ pub struct RequestOptions {
     retry_non_idempotent: Option<bool>,
     headers: Vec<(String, String)>,
     query: Vec<(String, String)>,
+    link: Option<String>,
 }
 
 impl RequestOptions {
@@ -141,6 +142,14 @@ impl RequestOptions {
     /// sensitive.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the request to a `Link` header's URL (the next page) instead of the operation's
+    /// path and query. The URL must be on the client's base URL's origin.
+    #[doc(hidden)]
+    pub fn follow_link(mut self, url: impl Into<String>) -> Self {
+        self.link = Some(url.into());
         self
     }
 
@@ -395,15 +404,18 @@ impl<'a> RequestBuilder<'a> {
     async fn execute_attempts(self) -> Result<RawResponse> {
         let inner = &self.client.inner;
         let auth = inner.auth.for_operation(self.op.security);
-        let url = build_url(
-            &inner.base_url,
-            self.op.path_template,
-            &self.path_params,
-            self.query
-                .iter()
-                .chain(auth.query.iter())
-                .chain(self.options.query.iter()),
-        )?;
+        let url = match &self.options.link {
+            Some(link) => link_url(&inner.base_url, link, auth.query.iter())?,
+            None => build_url(
+                &inner.base_url,
+                self.op.path_template,
+                &self.path_params,
+                self.query
+                    .iter()
+                    .chain(auth.query.iter())
+                    .chain(self.options.query.iter()),
+            )?,
+        };
         let headers = self.build_headers(&auth)?;
         let body = match self.body {
             None => None,
@@ -628,6 +640,37 @@ fn transport_kind(error: &Error) -> &'static str {
         Error::Connection { .. } => "connection",
         _ => "request",
     }
+}
+
+/// The URL of a `Link` header (resolved against the base URL), with the credentials' query
+/// values added. A link to another origin is refused: credentials must not follow it there.
+fn link_url<'q>(
+    base_url: &str,
+    link: &str,
+    auth_query: impl Iterator<Item = &'q (String, String)>,
+) -> Result<Url> {
+    let refuse = |reason: String| Error::InvalidRequest {
+        parameter: "Link".to_owned(),
+        reason,
+    };
+    let base = Url::parse(base_url).map_err(|e| refuse(format!("bad base URL: {e}")))?;
+    let mut url = base
+        .join(link)
+        .map_err(|e| refuse(format!("the next page's link is not a URL: {e}")))?;
+    if url.origin() != base.origin() {
+        return Err(refuse(
+            "the next page's link points at another origin than the base URL".to_owned(),
+        ));
+    }
+    let mut auth_query = auth_query.peekable();
+    if auth_query.peek().is_some() {
+        let present: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        let mut pairs = url.query_pairs_mut();
+        for (name, value) in auth_query.filter(|(n, _)| !present.contains(n)) {
+            pairs.append_pair(name, value);
+        }
+    }
+    Ok(url)
 }
 
 /// Joins the base URL, the filled path template and the query parameters (form-encoded, in

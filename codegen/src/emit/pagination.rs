@@ -30,6 +30,7 @@ pub fn methods(p: &Pagination) -> TokenStream {
             );
         }
         PageStyle::Cursor { param, next } => cursor(p, param, next),
+        PageStyle::Link => link(p),
         PageStyle::Offset {
             param,
             ty,
@@ -45,6 +46,9 @@ pub fn methods(p: &Pagination) -> TokenStream {
         ),
     };
     let doc = match &p.style {
+        PageStyle::Link => {
+            " Every page from this one on, following the `Link: <...>; rel=\"next\"` header of\n each response, one request per page, as a stream.\n\n Stops on a response without a next link or an empty page (no wasted trailing request);\n a link already followed is `Error::Pagination`, never a loop. Links to another origin\n are refused."
+        }
         PageStyle::Cursor { .. } => {
             " Every page from the current cursor on, one request per page, as a stream.\n\n Stops when the response gives no next cursor or an empty page (no wasted trailing\n request); a cursor the server already gave is `Error::Pagination`, never a loop."
         }
@@ -69,7 +73,7 @@ pub fn methods(p: &Pagination) -> TokenStream {
 /// The page with its items as the result: the envelope's `result`, or the body's list field.
 fn page_of(p: &Pagination) -> TokenStream {
     match &p.items {
-        ItemsAt::Result => quote!(response),
+        ItemsAt::Result | ItemsAt::Body => quote!(response),
         ItemsAt::Field(hop) => {
             let f = ident(&hop.field);
             if hop.optional {
@@ -110,7 +114,7 @@ fn cursor(p: &Pagination, param: &str, next: &NextCursor) -> TokenStream {
         NextCursor::LastItemId { has_more, id } => {
             let more = field_ref(has_more);
             let last = match &p.items {
-                ItemsAt::Result => quote!(response.result().last()),
+                ItemsAt::Result | ItemsAt::Body => quote!(response.result().last()),
                 ItemsAt::Field(hop) => {
                     let f = ident(&hop.field);
                     if hop.optional {
@@ -139,6 +143,23 @@ fn cursor(p: &Pagination, param: &str, next: &NextCursor) -> TokenStream {
             async move {
                 let response = next.send_with_response().await?;
                 let cursor = #next_cursor;
+                ::std::result::Result::Ok((#page, cursor))
+            }
+        })
+    }
+}
+
+fn link(p: &Pagination) -> TokenStream {
+    let page = page_of(p);
+    quote! {
+        crate::runtime::paging::paginate_by(::std::option::Option::None, move |link: ::std::option::Option<::std::string::String>| {
+            let mut next = self.clone();
+            if let ::std::option::Option::Some(link) = link {
+                next.options = next.options.clone().follow_link(link);
+            }
+            async move {
+                let response = next.send_with_response().await?;
+                let cursor = crate::runtime::paging::next_link(response.headers());
                 ::std::result::Result::Ok((#page, cursor))
             }
         })

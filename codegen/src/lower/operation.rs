@@ -288,7 +288,13 @@ impl<'d> OpContext<'_, 'd> {
         };
         let response = self.response(types, responses, hint)?;
         let errors = self.error_bodies(types, responses, hint)?;
-        let pagination = super::pagination::detect(self.method, &params, &response, types);
+        let pagination = super::pagination::detect(
+            self.method,
+            &params,
+            &response,
+            self.declares_link_header(responses)?,
+            types,
+        );
         let permissions = op
             .get("x-cfPermissionsRequired")
             .and_then(|p| p.get("enum"))
@@ -746,6 +752,25 @@ impl<'d> OpContext<'_, 'd> {
     }
 
     /// The decoded form of one JSON success body: a Cloudflare envelope, or plain JSON.
+    /// Whether a success response declares a `Link` header (RFC 8288 pagination).
+    fn declares_link_header(
+        &self,
+        responses: &'d serde_json::Map<String, Value>,
+    ) -> SpecResult<bool> {
+        let rptr = child(self.op_ptr, "responses");
+        for (key, node) in responses.iter().filter(|(k, _)| k.starts_with('2')) {
+            let (resp, _) = self.doc.deref(node, &child(&rptr, key))?;
+            let declared = resp
+                .get("headers")
+                .and_then(Value::as_object)
+                .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("link")));
+            if declared {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// The JSON bodies of the documented error responses (`4xx`, `5xx`, `4XX`, `default` beside a
     /// success response), in spec order. Envelope-shaped bodies are left to the runtime, which
     /// decodes their `errors[]` for every operation.

@@ -7,7 +7,8 @@
 //! - a cursor (`page_token`, `cursor`, `starting_after`, `after`, ...) whose next value the
 //!   response gives (`next_page`, `next_cursor`, `result_info.cursors.after`, ...), or, for
 //!   `starting_after`/`after`, the last item's `id` while `has_more` is true;
-//! - `offset` (with `limit`): advanced by the number of items received.
+//! - `offset` (with `limit`): advanced by the number of items received;
+//! - otherwise, when the success response declares a `Link` header: its `rel="next"` URL.
 //!
 //! Only names are matched, each list in one place here, so adding a convention is one line.
 
@@ -75,6 +76,7 @@ pub fn detect(
     method: Method,
     params: &[Param],
     response: &Response,
+    link_header: bool,
     types: &Types<'_>,
 ) -> Option<Pagination> {
     if method != Method::Get {
@@ -172,7 +174,12 @@ pub fn detect(
             info,
         });
     }
-    None
+    link_header.then_some(Pagination {
+        style: PageStyle::Link,
+        item,
+        items,
+        info,
+    })
 }
 
 /// The item type, where the items are, the envelope's info type and the body struct's name.
@@ -186,6 +193,7 @@ fn list_of<'r>(
             result_optional: false,
             result_info,
         } => Some(((**item).clone(), ItemsAt::Result, result_info.clone(), None)),
+        Response::Json(TypeRef::Array(item)) => Some(((**item).clone(), ItemsAt::Body, None, None)),
         Response::Json(TypeRef::Named(body)) => {
             let fields = types.struct_fields(body)?;
             let lists: Vec<_> = fields
