@@ -111,6 +111,122 @@ pub struct Row {
     pub times: [Duration; 3],
     /// Peak memory of the `cargo check` process tree, in bytes (sampled every 50 ms).
     pub check_peak: u64,
+    /// What the generator found: base URL, credential styles, typed error bodies, pagination.
+    pub found: Found,
+}
+
+/// What the generator found in a spec, for the second table.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// The default base URL, if the spec names a server.
+    pub base_url: Option<String>,
+    /// Each security scheme as `key: style`.
+    pub credentials: Vec<String>,
+    /// Operations with typed error bodies, and the distinct error types.
+    pub error_ops: usize,
+    /// The distinct error body types.
+    pub error_types: Vec<String>,
+    /// Paginated operations by style, such as `cursor 40`.
+    pub pagination: Vec<(String, usize)>,
+}
+
+impl Found {
+    /// The table header matching [`Found::line`].
+    pub const HEADER: &str = "| spec | base URL | credential styles | typed error bodies | pagination styles |\n|---|---|---|---|---|";
+
+    fn of(api: &codegen::ir::Api) -> Self {
+        use codegen::ir::{PageStyle, SchemeKind};
+        let credentials = api
+            .security_schemes
+            .iter()
+            .map(|s| {
+                let style = match &s.kind {
+                    SchemeKind::Bearer => "bearer".to_owned(),
+                    SchemeKind::Basic => "basic".to_owned(),
+                    SchemeKind::OAuth2 => "OAuth2 token".to_owned(),
+                    SchemeKind::ApiKey { location, name } => {
+                        format!("API key in {location:?} `{name}`").to_lowercase()
+                    }
+                };
+                format!("{}: {style}", s.key)
+            })
+            .collect();
+        let ops: Vec<&codegen::ir::Operation> =
+            api.resources.iter().flat_map(|r| &r.operations).collect();
+        let mut error_types: Vec<String> = ops
+            .iter()
+            .flat_map(|o| &o.errors)
+            .map(|e| {
+                format!("{:?}", e.ty)
+                    .replace("Named(\"", "")
+                    .replace("\")", "")
+            })
+            .collect();
+        error_types.sort();
+        error_types.dedup();
+        let mut pagination: Vec<(String, usize)> = Vec::new();
+        for p in ops.iter().filter_map(|o| o.pagination.as_ref()) {
+            let style = match &p.style {
+                PageStyle::PageNumber { .. } => "page number",
+                PageStyle::Cursor { .. } => "cursor",
+                PageStyle::Offset { .. } => "offset/limit",
+                PageStyle::Link => "Link header",
+            };
+            match pagination.iter_mut().find(|(s, _)| s == style) {
+                Some((_, n)) => *n += 1,
+                None => pagination.push((style.to_owned(), 1)),
+            }
+        }
+        Self {
+            base_url: api.base_url.clone(),
+            credentials,
+            error_ops: ops.iter().filter(|o| !o.errors.is_empty()).count(),
+            error_types,
+            pagination,
+        }
+    }
+
+    /// One Markdown table row.
+    pub fn line(&self, spec: &str) -> String {
+        let shown: Vec<&str> = self
+            .error_types
+            .iter()
+            .take(4)
+            .map(String::as_str)
+            .collect();
+        let more = self.error_types.len().saturating_sub(shown.len());
+        format!(
+            "| {spec} | {} | {} | {} operations; types: {}{} | {} |",
+            self.base_url
+                .as_deref()
+                .unwrap_or("none (the builder requires one)"),
+            if self.credentials.is_empty() {
+                "none declared".to_owned()
+            } else {
+                self.credentials.join("; ")
+            },
+            self.error_ops,
+            if shown.is_empty() {
+                "none".to_owned()
+            } else {
+                shown.join(", ")
+            },
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            },
+            if self.pagination.is_empty() {
+                "none".to_owned()
+            } else {
+                self.pagination
+                    .iter()
+                    .map(|(s, n)| format!("{s}: {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        )
+    }
 }
 
 impl Row {
@@ -253,6 +369,7 @@ pub fn run(spec: &Spec) -> Row {
         lines,
         times: [gen_time, check_time, doc_time],
         check_peak,
+        found: Found::of(&generated.api),
     }
 }
 

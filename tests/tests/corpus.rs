@@ -7,7 +7,7 @@
 
 use std::sync::Mutex;
 
-use tests::corpus::{self, Row};
+use tests::corpus::{self, Found, Row};
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -39,6 +39,10 @@ fn run(select: impl Fn(&str) -> bool) -> usize {
     println!("{}", Row::HEADER);
     for row in &rows {
         println!("{}", row.line());
+    }
+    println!("\n{}", Found::HEADER);
+    for row in &rows {
+        println!("{}", row.found.line(&row.name));
     }
     for row in &rows {
         assert!(row.generated > 0, "{}: no operation generated", row.name);
