@@ -29,6 +29,8 @@ pub struct Api {
     pub credential_sets: Vec<CredentialSet>,
     /// Whether every operation can be called without credentials.
     pub anonymous_allowed: bool,
+    /// Whether every operation needs credentials: a client without any is refused at build.
+    pub credentials_required: bool,
     /// The response header that identifies a request (lower case), kept on errors and responses.
     pub request_id_header: String,
     /// Every named type, sorted by name.

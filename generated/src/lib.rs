@@ -112,7 +112,8 @@ pub static API: runtime::ApiConfig = runtime::ApiConfig::new(
             },
         ],
         false,
-    );
+    )
+    .credentials_required();
 /// `Client::builder()` and `Client::from_env()` with this API's defaults ([`API`]).
 pub trait ClientExt: ::core::marker::Sized {
     /// A builder with this API's defaults: its base URL, no credentials, a 60 s timeout

@@ -379,11 +379,7 @@ impl ClientBuilder {
         }
         // Every operation needs credentials and none were given: say so now, not with a 401 or
         // 403 from the first request. `without_credentials` opts out (a proxy that adds them).
-        if self.credentials.is_empty()
-            && !self.api.anonymous_allowed
-            && !self.api.credential_sets.is_empty()
-            && !self.allow_anonymous
-        {
+        if self.credentials.is_empty() && self.api.credentials_required && !self.allow_anonymous {
             let names: Vec<&str> = self.api.credential_sets.iter().map(|s| s.name).collect();
             return Err(Error::Config(format!(
                 "no credentials: every operation of this API needs them; set one with {} \
@@ -509,7 +505,8 @@ mod tests {
                 },
             ],
             false,
-        );
+        )
+        .credentials_required();
 
     /// An API without servers or security schemes.
     static BARE: ApiConfig = ApiConfig::new("bare/1.0").base_url_env("BARE_BASE_URL");

@@ -26,6 +26,9 @@ pub struct ApiConfig {
     /// Whether every operation can be called without credentials (`from_env` then does not
     /// insist on any).
     pub anonymous_allowed: bool,
+    /// Whether every operation needs credentials, so that a client without any is refused
+    /// when it is built.
+    pub credentials_required: bool,
     /// The response header that identifies a request to the API's operators (such as
     /// `x-request-id`), kept on errors and responses.
     pub request_id_header: Option<&'static str>,
@@ -94,6 +97,7 @@ impl ApiConfig {
             schemes: &[],
             credential_sets: &[],
             anonymous_allowed: true,
+            credentials_required: false,
             request_id_header: None,
         }
     }
@@ -125,6 +129,13 @@ impl ApiConfig {
     ) -> Self {
         self.credential_sets = sets;
         self.anonymous_allowed = anonymous_allowed;
+        self
+    }
+
+    /// Says that every operation needs credentials: `ClientBuilder::build` then refuses a
+    /// client without any (unless `without_credentials` was called).
+    pub const fn credentials_required(mut self) -> Self {
+        self.credentials_required = true;
         self
     }
 

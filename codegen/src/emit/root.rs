@@ -284,6 +284,9 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
         });
         let anonymous = api.anonymous_allowed;
         config = quote! { #config.credential_sets(&[#(#sets),*], #anonymous) };
+        if api.credentials_required {
+            config = quote! { #config.credentials_required() };
+        }
     }
     let (builder_decls, builder_impls, credential_decls, credential_impls) =
         credential_methods(api);

@@ -66,6 +66,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> SpecResult<(Api, Vec<Warnin
         security_schemes: security.schemes,
         credential_sets: security.sets,
         anonymous_allowed: security.anonymous_allowed,
+        credentials_required: security.credentials_required,
         request_id_header: security.request_id_header,
         types,
         resources,

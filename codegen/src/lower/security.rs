@@ -64,6 +64,8 @@ pub struct Security {
     pub sets: Vec<CredentialSet>,
     /// Whether every operation can be called without credentials.
     pub anonymous_allowed: bool,
+    /// Whether every operation needs credentials (none can be called without).
+    pub credentials_required: bool,
     /// The request-id header.
     pub request_id_header: String,
 }
@@ -258,6 +260,10 @@ pub fn lower(
         .iter()
         .flat_map(|r| &r.operations)
         .all(|op| op.security.is_empty() || op.security.iter().any(Vec::is_empty));
+    let credentials_required = resources
+        .iter()
+        .flat_map(|r| &r.operations)
+        .all(|op| !op.security.is_empty() && !op.security.iter().any(Vec::is_empty));
 
     // The ways to authenticate: root alternatives first, then those only operations name.
     let named = named_sets(doc, &supported)?;
@@ -318,6 +324,7 @@ pub fn lower(
         schemes,
         sets,
         anonymous_allowed,
+        credentials_required,
     })
 }
 
