@@ -133,12 +133,8 @@ fn field_pairs(
         Node::Text(t) => out.push((name.to_owned(), t.clone())),
         Node::List(items) => {
             let texts: Vec<String> = items.iter().filter_map(item_text).collect();
-            let joiner = match style {
-                FormStyle::SpaceDelimited => Some(" "),
-                FormStyle::PipeDelimited => Some("|"),
-                FormStyle::Form | FormStyle::DeepObject if !explode => Some(","),
-                _ => None,
-            };
+            // Exploded lists repeat the key whatever the style; the style picks the separator.
+            let joiner = (!explode).then(|| separator(style));
             match joiner {
                 Some(j) => out.push((name.to_owned(), texts.join(j))),
                 None => out.extend(texts.into_iter().map(|t| (name.to_owned(), t))),
@@ -152,13 +148,23 @@ fn field_pairs(
                 }
             }
             _ => {
+                let sep = separator(style);
                 let flat: Vec<String> = map
                     .iter()
-                    .filter_map(|(k, v)| item_text(v).map(|t| format!("{k},{t}")))
+                    .filter_map(|(k, v)| item_text(v).map(|t| format!("{k}{sep}{t}")))
                     .collect();
-                out.push((name.to_owned(), flat.join(",")));
+                out.push((name.to_owned(), flat.join(sep)));
             }
         },
+    }
+}
+
+/// The separator of a non-exploded list or object: `,`, a space or `|`.
+fn separator(style: FormStyle) -> &'static str {
+    match style {
+        FormStyle::SpaceDelimited => " ",
+        FormStyle::PipeDelimited => "|",
+        FormStyle::Form | FormStyle::DeepObject => ",",
     }
 }
 
@@ -262,6 +268,19 @@ mod tests {
         assert_eq!(
             encode(&body, &fields).unwrap_or_default(),
             "a=x&a=y&b=x%2Cy&c=1%7C2&d=p+q+r"
+        );
+    }
+
+    #[test]
+    fn exploded_delimited_lists_repeat_the_key() {
+        let body = json!({"a": ["x", "y"], "o": {"k": "v", "n": "m"}});
+        let fields = [
+            f("a", FormStyle::PipeDelimited, true),
+            f("o", FormStyle::PipeDelimited, false),
+        ];
+        assert_eq!(
+            encode(&body, &fields).unwrap_or_default(),
+            "a=x&a=y&o=k%7Cv%7Cn%7Cm"
         );
     }
 

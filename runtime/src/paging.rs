@@ -43,6 +43,7 @@ where
         fetch,
         next: Some(Next::Fetch(first)),
         seen,
+        previous: None,
     };
     let pages = stream::unfold(state, |mut state| async move {
         let cursor = match state.next.take()? {
@@ -52,6 +53,16 @@ where
         match (state.fetch)(cursor).await {
             Err(error) => Some((Err(error), state)),
             Ok((page, next)) => {
+                // A page identical to the one before: the server ignores the cursor or offset
+                // (new cursors each time would otherwise never end the walk).
+                let page_print = page.fingerprint();
+                if page_print.is_some() && page_print == state.previous {
+                    state.next = None;
+                    let message = "the server returned the same page again; \
+                                   the pages after the previous one were not fetched";
+                    return Some((Err(Error::Pagination(message.to_owned())), state));
+                }
+                state.previous = page_print;
                 state.next = match next {
                     _ if page.result().is_empty() => None,
                     None => None,
@@ -137,6 +148,7 @@ struct Walker<F, C> {
     fetch: F,
     next: Option<Next<C>>,
     seen: HashSet<u64>,
+    previous: Option<u64>,
 }
 
 fn fingerprint(cursor: &impl Hash) -> u64 {
@@ -208,6 +220,22 @@ mod tests {
         assert!(matches!(err, Error::Pagination(_)), "{err}");
         assert!(pages.next().await.is_none(), "the error ends the stream");
         assert_eq!(asked.lock().unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_repeated_page_with_new_cursors_is_an_error_not_endless() {
+        // A server that ignores the offset: the same page every time, the offset growing.
+        let pages = paginate_by(None, |offset: Option<u64>| async move {
+            let page: ApiResponse<Vec<u32>, ()> =
+                ApiResponse::new(StatusCode::OK, vec![1, 2]).with_fingerprint(7);
+            Ok((page, Some(offset.unwrap_or(0) + 2)))
+        });
+        let mut items = pages.items();
+        assert_eq!(items.next().await.unwrap().unwrap(), 1);
+        assert_eq!(items.next().await.unwrap().unwrap(), 2);
+        let err = items.next().await.unwrap().expect_err("repeat");
+        assert!(matches!(err, Error::Pagination(_)), "{err}");
+        assert!(items.next().await.is_none());
     }
 
     #[test]

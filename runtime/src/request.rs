@@ -346,7 +346,15 @@ impl<'a> RequestBuilder<'a> {
             } else {
                 &raw.body
             };
+            // The body's hash lets pagination spot a server that repeats a page.
+            let fingerprint = {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::hash::DefaultHasher::new();
+                body.hash(&mut h);
+                h.finish()
+            };
             envelope::decode_json(raw.status, raw.headers, body)
+                .map(|r| r.with_fingerprint(fingerprint))
         })
         .await
     }

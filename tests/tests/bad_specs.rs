@@ -46,6 +46,30 @@ fn ref_leaving_the_spec_folder_is_refused_unless_allowed() {
     assert!(generated.api.types.iter().any(|t| t.name == "Pet"));
 }
 
+/// A symbolic link inside the spec's folder that leads out of it is refused like `../`.
+#[cfg(unix)]
+#[test]
+fn symlink_out_of_the_spec_folder_is_refused() {
+    let base = tests::root().join(format!("target/tmp/symlink-ref-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let (spec_dir, outside) = (base.join("spec"), base.join("outside"));
+    std::fs::create_dir_all(&spec_dir).expect("spec dir");
+    std::fs::create_dir_all(&outside).expect("outside dir");
+    std::fs::write(outside.join("pet.yaml"), "type: object\n").expect("outside file");
+    std::os::unix::fs::symlink(&outside, spec_dir.join("models")).expect("symlink");
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: 'models/pet.yaml'}\n";
+    std::fs::write(spec_dir.join("openapi.yaml"), spec).expect("spec");
+    let e = codegen::generate_file(&spec_dir.join("openapi.yaml"), &Settings::default())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&base);
+    assert!(
+        e.contains("`$ref: models/pet.yaml` leaves the spec's folder"),
+        "{e}"
+    );
+}
+
 #[test]
 fn url_ref_is_never_fetched() {
     let e = error_for_folder("url_ref", &Settings::default());

@@ -16,6 +16,30 @@ use crate::error::{Error, Location};
 /// The key of the root mapping under which other files are mounted.
 pub const MOUNT_KEY: &str = "x-codegen-files";
 
+/// Keywords whose values are data: a `$ref` inside them is not followed.
+const LITERAL_KEYS: [&str; 5] = ["example", "default", "const", "enum", "value"];
+
+/// Keywords whose values are mappings from names to schemas or other objects, so that a name
+/// such as `example` there is not taken for a keyword.
+const NAME_MAPS: [&str; 16] = [
+    "encoding",
+    "variables",
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "paths",
+];
+
 /// A file other than the root one, as mounted in the document.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -90,7 +114,7 @@ impl<'r> Bundler<'r> {
             mount: None,
             text,
         };
-        self.walk(root, "#", &origin)?;
+        self.walk(root, "#", &origin, false)?;
         while let Some(i) = self.queue.pop_front() {
             let Some(mut value) = self.values[i].take() else {
                 continue;
@@ -107,7 +131,7 @@ impl<'r> Bundler<'r> {
                 mount: Some(&mount),
                 text: &source.text,
             };
-            self.walk(&mut value, "#", &origin)?;
+            self.walk(&mut value, "#", &origin, false)?;
             self.values[i] = Some(value);
         }
         if self.sources.is_empty() {
@@ -137,25 +161,56 @@ impl<'r> Bundler<'r> {
         Ok(self.sources)
     }
 
-    fn walk(&mut self, value: &mut Value, ptr: &str, origin: &Origin<'_>) -> Result<(), Error> {
+    /// Rewrites the `$ref`s under `value`. `names` says that the keys of this mapping are names
+    /// (of properties, schemas, ...), not keywords, so `example` there is an ordinary name.
+    fn walk(
+        &mut self,
+        value: &mut Value,
+        ptr: &str,
+        origin: &Origin<'_>,
+        names: bool,
+    ) -> Result<(), Error> {
         match value {
             Value::Object(obj) => {
                 for (key, child) in obj.iter_mut() {
                     let cptr = super::child(ptr, key);
-                    if key == "$ref" {
+                    // A string `$ref` is a reference even where keys are names: a property's
+                    // schema is never a string (and `properties: {$ref: ...}` is a shared map).
+                    if key == "$ref" && child.is_string() {
                         if let Value::String(r) = child {
                             if let Some(new) = self.rewrite(r, &cptr, origin)? {
                                 *r = new;
                             }
                         }
+                    } else if names {
+                        self.walk(child, &cptr, origin, false)?;
+                    } else if key == "mapping" && ptr.ends_with("/discriminator") {
+                        // Mapping values name schemas the way `$ref`s do; keep them matching.
+                        if let Value::Object(mapping) = child {
+                            for (tag, target) in mapping.iter_mut() {
+                                let tptr = super::child(&cptr, tag);
+                                if let Value::String(t) = target {
+                                    let is_ref = t.contains(['/', '#', '.']);
+                                    if is_ref {
+                                        if let Some(new) = self.rewrite(t, &tptr, origin)? {
+                                            *t = new;
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    } else if LITERAL_KEYS.contains(&key.as_str()) || key.starts_with("x-") {
+                        // Literal values (examples, defaults, extensions) may hold a `$ref`
+                        // that is data, not a reference.
                     } else {
-                        self.walk(child, &cptr, origin)?;
+                        let names = NAME_MAPS.contains(&key.as_str());
+                        self.walk(child, &cptr, origin, names)?;
                     }
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter_mut().enumerate() {
-                    self.walk(child, &format!("{ptr}/{i}"), origin)?;
+                    self.walk(child, &format!("{ptr}/{i}"), origin, false)?;
                 }
             }
             _ => {}
@@ -190,7 +245,16 @@ impl<'r> Bundler<'r> {
         }
         let (path_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let target = normalise(&origin.dir.join(super::percent_decode(path_part)));
-        if !self.allow_outside && !target.starts_with(&self.root_dir) {
+        // The folder check is on the path as written and, for files on disk, on the real path,
+        // so that a symbolic link inside the folder cannot lead out of it.
+        let real_outside = || match (
+            std::fs::canonicalize(&target),
+            std::fs::canonicalize(&self.root_dir),
+        ) {
+            (Ok(real), Ok(root)) => !real.starts_with(root),
+            _ => false,
+        };
+        if !self.allow_outside && (!target.starts_with(&self.root_dir) || real_outside()) {
             return Err(fail(format!(
                 "`$ref: {reference}` leaves the spec's folder ({}); pass --allow-outside-refs to allow it",
                 self.root_dir.display()

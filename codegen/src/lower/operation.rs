@@ -782,11 +782,18 @@ impl<'d> OpContext<'_, 'd> {
     ) -> SpecResult<Vec<ErrorBody>> {
         let rptr = child(self.op_ptr, "responses");
         let has_success = responses.keys().any(|k| k.starts_with('2'));
-        let mut out = Vec::new();
+        let mut out: Vec<ErrorBody> = Vec::new();
         for (key, node) in responses {
             let status = key.to_uppercase();
-            let is_error = status.starts_with('4') || status.starts_with('5');
-            if !(is_error || (key == "default" && has_success)) {
+            // `404` or `4XX` (a lower-case `4xx` is the same key); anything else is not a status.
+            let b = status.as_bytes();
+            let well_formed = b.len() == 3
+                && matches!(b[0], b'4' | b'5')
+                && ((b[1].is_ascii_digit() && b[2].is_ascii_digit()) || &b[1..] == b"XX");
+            if !(well_formed || (key == "default" && has_success)) {
+                continue;
+            }
+            if out.iter().any(|e| e.status == status) {
                 continue;
             }
             let (resp, resp_ptr) = self.doc.deref(node, &child(&rptr, key))?;
