@@ -27,42 +27,30 @@ fn fixtures_and_upstream_compile() {
         crates.push(("upstream-client-certificates".to_owned(), generated.files));
     }
     check_crates("fixtures", &crates);
-    // Bodies and responses that are not JSON, on the wire, in the crate generated for them.
-    tests::run_crate_test(
-        "fixtures",
-        "fixture-request-bodies",
-        &tests::root().join("tests/fixtures/wire/request_bodies.rs"),
-    );
-    // Typed error bodies by status, over the wire.
-    tests::run_crate_test(
-        "fixtures",
-        "fixture-error-bodies",
-        &tests::root().join("tests/fixtures/wire/error_bodies.rs"),
-    );
-    // Every pagination style, walked over the wire.
-    tests::run_crate_test(
-        "fixtures",
-        "fixture-pagination-styles",
-        &tests::root().join("tests/fixtures/wire/pagination_styles.rs"),
-    );
-    // Servers and every credential style of an API that is not Cloudflare, on the wire.
-    tests::run_crate_test(
-        "fixtures",
-        "fixture-auth-styles",
-        &tests::root().join("tests/fixtures/wire/auth_styles.rs"),
-    );
-    // `oneOf` composed with shared properties: values round-trip through the generated types.
-    tests::run_crate_test(
-        "fixtures",
-        "fixture-composition",
-        &tests::root().join("tests/fixtures/wire/composition.rs"),
-    );
-    // OpenAPI 3.1 constructs: values round-trip through the generated types.
-    tests::run_crate_test(
-        "fixtures",
-        "fixture-openapi31",
-        &tests::root().join("tests/fixtures/wire/openapi31.rs"),
-    );
+    // Each `tests/fixtures/wire/<fixture>.rs` runs inside the crate generated from the fixture
+    // of that name (bodies, error bodies, pagination styles, credential styles, round trips).
+    let wire_dir = tests::root().join("tests/fixtures/wire");
+    let mut wire: Vec<std::path::PathBuf> = std::fs::read_dir(&wire_dir)
+        .expect("wire tests")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    wire.sort();
+    assert!(wire.len() >= 6, "wire tests missing: {wire:?}");
+    for file in &wire {
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let crate_name = format!("fixture-{}", stem.replace('_', "-"));
+        assert!(
+            crates.iter().any(|(name, _)| *name == crate_name),
+            "{}: no fixture named `{stem}` in tests/fixtures/ok",
+            file.display()
+        );
+        tests::run_crate_test("fixtures", &crate_name, file);
+    }
 }
 
 #[test]
