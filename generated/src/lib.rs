@@ -255,5 +255,6 @@ impl<T, I> RequestIdExt for ApiResponse<T, I> {
 /// `use <crate>::prelude::*;`.
 pub mod prelude {
     pub use crate::{ClientBuilderExt, ClientExt, CredentialsExt, Resources};
+    pub use crate::runtime::Request;
     pub use crate::RequestIdExt;
 }

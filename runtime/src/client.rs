@@ -95,6 +95,12 @@ impl Client {
         RequestBuilder::new(self, op)
     }
 
+    /// Starts a typed request for an operation; generated builders wrap it.
+    #[doc(hidden)]
+    pub fn call<R: super::call::Decode>(&self, op: &'static OperationInfo) -> super::call::Call<'_, R> {
+        super::call::Call::new(RequestBuilder::new(self, op))
+    }
+
     /// The base URL that request paths are appended to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url

@@ -29,6 +29,7 @@
 #![forbid(unsafe_code)]
 
 mod auth;
+mod call;
 mod client;
 mod config;
 mod envelope;
@@ -54,6 +55,11 @@ use std::future::Future;
 use std::pin::Pin;
 
 pub use auth::{Credentials, Secret, TokenProvider};
+#[doc(hidden)]
+pub use call::Call;
+pub use call::{Bytes, Decode, Empty, Envelope, EnvelopeOptional, Json, Request, Text};
+#[doc(hidden)]
+pub use validate::{Limit, Limited};
 pub use client::{Client, ClientBuilder};
 pub use config::{ApiConfig, ApiKeyLocation, CredentialSet, SchemeKind, SecurityScheme};
 pub use envelope::{ApiMessage, ApiMessageSource};

@@ -95,6 +95,9 @@ pub struct OperationInfo {
     /// The security requirements: alternatives, each naming the schemes that go together; empty
     /// when the operation needs no credentials.
     pub security: &'static [&'static [&'static str]],
+    /// The query parameters in the spec's order, which is the order they are sent in whatever
+    /// order they were set.
+    pub query: &'static [&'static str],
 }
 
 /// Settings for one request that override the client's: timeout, retries, extra headers and
@@ -184,16 +187,16 @@ impl fmt::Debug for RequestOptions {
 #[doc(hidden)]
 pub struct RequestBuilder<'a> {
     client: &'a Client,
-    op: &'static OperationInfo,
-    path_params: Vec<(&'static str, String)>,
-    query: Vec<(String, String)>,
-    headers: Vec<(&'static str, String)>,
+    pub(super) op: &'static OperationInfo,
+    pub(super) path_params: Vec<(&'static str, String)>,
+    pub(super) query: Vec<(String, String)>,
+    pub(super) headers: Vec<(&'static str, String)>,
     body: Option<std::result::Result<Vec<u8>, String>>,
     /// The body's media type; `application/json` when `None`.
     content_type: Option<String>,
     /// The `Accept` header: JSON unless the operation answers with text or bytes.
     accept: &'static str,
-    options: RequestOptions,
+    pub(super) options: RequestOptions,
 }
 
 /// A 2xx response read in full.
@@ -721,6 +724,7 @@ mod tests {
         method: Method::Get,
         path_template: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
         security: &[&["api_token"]],
+        query: &[],
     };
 
     static CREATE_CERT: OperationInfo = OperationInfo {
@@ -728,6 +732,7 @@ mod tests {
         method: Method::Post,
         path_template: "/zones/{zone_id}/client_certificates",
         security: &[&["api_token"]],
+        query: &[],
     };
 
     #[derive(Debug, Deserialize, PartialEq)]

@@ -63,6 +63,80 @@ pub fn items(parameter: &str, len: usize, min: Option<u64>, max: Option<u64>) ->
     Ok(())
 }
 
+/// A parameter's or body field's limits from the spec, checked by [`Limited::check`]. Generated
+/// crates keep one table of them (`crate::tables`) rather than a check per use.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Limit {
+    /// `minLength` / `maxLength` of a string, in characters.
+    Length(Option<u64>, Option<u64>),
+    /// `minimum` / `maximum` of a number.
+    Range(Option<f64>, Option<f64>),
+    /// `minItems` / `maxItems` of an array.
+    Items(Option<u64>, Option<u64>),
+}
+
+/// A value that can be checked against a [`Limit`]; a limit of another kind passes.
+pub trait Limited {
+    /// Fails with [`Error::InvalidRequest`] naming `parameter` when the value is outside `limit`.
+    fn check(&self, parameter: &str, limit: &Limit) -> Result<()>;
+}
+
+impl Limited for str {
+    fn check(&self, parameter: &str, limit: &Limit) -> Result<()> {
+        match *limit {
+            Limit::Length(min, max) => length(parameter, self, min, max),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Limited for String {
+    fn check(&self, parameter: &str, limit: &Limit) -> Result<()> {
+        self.as_str().check(parameter, limit)
+    }
+}
+
+impl<T> Limited for [T] {
+    fn check(&self, parameter: &str, limit: &Limit) -> Result<()> {
+        match *limit {
+            Limit::Items(min, max) => items(parameter, self.len(), min, max),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<T> Limited for Vec<T> {
+    fn check(&self, parameter: &str, limit: &Limit) -> Result<()> {
+        self.as_slice().check(parameter, limit)
+    }
+}
+
+impl<T: Limited> Limited for Option<T> {
+    fn check(&self, parameter: &str, limit: &Limit) -> Result<()> {
+        self.as_ref().map_or(Ok(()), |v| v.check(parameter, limit))
+    }
+}
+
+impl<T: Limited + ?Sized> Limited for Box<T> {
+    fn check(&self, parameter: &str, limit: &Limit) -> Result<()> {
+        (**self).check(parameter, limit)
+    }
+}
+
+macro_rules! limited_number {
+    ($($t:ty),*) => {$(
+        impl Limited for $t {
+            fn check(&self, parameter: &str, limit: &Limit) -> Result<()> {
+                match *limit {
+                    Limit::Range(min, max) => range(parameter, *self as f64, min, max),
+                    _ => Ok(()),
+                }
+            }
+        }
+    )*};
+}
+limited_number!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+
 #[cfg(test)]
 mod tests {
     use super::*;

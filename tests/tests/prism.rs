@@ -298,24 +298,28 @@ static LIST_CERTS_RAW: OperationInfo = OperationInfo {
     method: Method::Get,
     path_template: CERTS_PATH,
     security: SECURITY,
+    query: &[],
 };
 static CREATE_CERT_RAW: OperationInfo = OperationInfo {
     operation_id: "client-certificate-for-a-zone-create-client-certificate",
     method: Method::Post,
     path_template: CERTS_PATH,
     security: SECURITY,
+    query: &[],
 };
 static GET_CERT_RAW: OperationInfo = OperationInfo {
     operation_id: "client-certificate-for-a-zone-client-certificate-details",
     method: Method::Get,
     path_template: CERT_PATH,
     security: SECURITY,
+    query: &[],
 };
 static LIST_HOSTNAMES_RAW: OperationInfo = OperationInfo {
     operation_id: "client-certificate-for-a-zone-list-hostname-associations",
     method: Method::Get,
     path_template: HOSTNAMES_PATH,
     security: SECURITY,
+    query: &[],
 };
 
 /// A raw `GET /zones/{ZONE}/client_certificates` with the given query, through the client's

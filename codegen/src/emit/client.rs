@@ -1,17 +1,18 @@
 //! IR operations -> the `resources` modules: one handle per resource, one builder per operation.
 //!
-//! The emitted code is thin: it collects arguments and hands them to the runtime's
-//! `RequestBuilder`, which owns transport, retries, envelope decoding and errors.
+//! The emitted code is thin: each builder is a one-field struct around the runtime's `Call`,
+//! which its constructor and setters fill value by value (checked against the spec's limits in
+//! `resources::tables`); sending, decoding, options and page walking are the runtime's.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{code, doc_or, doc_paragraphs, raw_doc};
 use super::ident;
+use super::tables::{body_fields, limit_of, limit_path, security_path};
 use super::types::type_tokens;
 use crate::ir::{
-    Api, Body, BodyKind, Constraints, Operation, Param, ParamLocation, Resource, Response,
-    TypeKind, TypeRef,
+    Api, Body, BodyKind, Operation, Param, ParamLocation, Resource, Response, TypeKind, TypeRef,
 };
 
 /// The tokens of `src/resources/mod.rs`: module declarations and the accessors on `Client`.
@@ -47,9 +48,12 @@ pub fn resources_mod(api: &Api) -> TokenStream {
             }
         }
     });
+    let tables = super::tables::tables_mod(api);
     quote! {
         //! Resource handles: `client.<resource>().<operation>(...)`, one module per resource.
         #(#mods)*
+
+        #tables
 
         /// The resource handles of this API on the runtime's shared [`Client`](crate::Client):
         /// `client.<resource>()`. Bring it into scope with `use <crate>::prelude::*;`.
@@ -78,7 +82,7 @@ pub fn resource_file<'a>(
         " Handle for the `{}` operations; get one from `Client::{}`.",
         resource.name, resource.name
     );
-    let methods = resource.operations.iter().map(handle_method);
+    let methods = resource.operations.iter().map(|op| handle_method(api, op));
     let head = quote! {
         #![doc = #module_doc]
 
@@ -136,140 +140,26 @@ fn op_doc(op: &Operation) -> TokenStream {
     doc
 }
 
-/// Whether a parameter's setter takes `impl Into<String>`.
-fn is_string(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::String)
-}
-
+/// A required parameter's argument: `impl Into<String>` for strings, the type otherwise.
 fn arg_type(ty: &TypeRef) -> TokenStream {
-    if is_string(ty) {
+    if matches!(ty, TypeRef::String) {
         quote!(impl ::std::convert::Into<::std::string::String>)
     } else {
         type_tokens(ty)
     }
 }
 
-fn arg_value(name: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream {
-    if is_string(ty) {
-        quote!(#name.into())
-    } else {
-        quote!(#name)
-    }
-}
-
-fn handle_method(op: &Operation) -> TokenStream {
-    let doc = op_doc(op);
-    let name = ident(&op.method_name);
-    let builder = ident(&op.builder_name);
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let args = required.iter().map(|p| {
-        let n = ident(&p.name);
-        let t = arg_type(&p.ty);
-        quote!(#n: #t)
-    });
-    let inits = op.params.iter().map(|p| {
-        let n = ident(&p.name);
-        if p.required {
-            let v = arg_value(&n, &p.ty);
-            quote!(#n: #v)
-        } else {
-            quote!(#n: ::std::option::Option::None)
-        }
-    });
-    let (body_arg, body_init) = match &op.body {
-        Some(Body {
-            ty, required: true, ..
-        }) => {
-            let t = type_tokens(ty);
-            (quote!(, body: #t), quote!(body,))
-        }
-        Some(_) => (quote!(), quote!(body: ::std::option::Option::None,)),
-        None => (quote!(), quote!()),
-    };
-    quote! {
-        #doc
-        pub fn #name(&self #(, #args)* #body_arg) -> #builder<'a> {
-            #builder {
-                client: self.client,
-                #(#inits,)*
-                #body_init
-                options: ::std::default::Default::default(),
-            }
-        }
-    }
-}
-
-/// The output types of `send` and `send_with_response`.
-fn response_types(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
-    match &op.response {
-        Response::Envelope {
-            result,
-            result_optional,
-            result_info,
-        } => {
-            let r = type_tokens(result);
-            let info = result_info.as_ref().map_or_else(|| quote!(()), type_tokens);
-            if *result_optional {
-                let out = quote!(::std::option::Option<#r>);
-                (
-                    out.clone(),
-                    quote!(crate::runtime::ApiResponse<#out, #info>),
-                    quote!(send_envelope_optional::<#r, #info>()),
-                )
-            } else {
-                (
-                    r.clone(),
-                    quote!(crate::runtime::ApiResponse<#r, #info>),
-                    quote!(send_envelope::<#r, #info>()),
-                )
-            }
-        }
-        Response::Json(ty) => {
-            let r = type_tokens(ty);
-            (
-                r.clone(),
-                quote!(crate::runtime::ApiResponse<#r, ()>),
-                quote!(send_json::<#r>()),
-            )
-        }
-        Response::Empty => (
-            quote!(()),
-            quote!(crate::runtime::ApiResponse<(), ()>),
-            quote!(send_empty()),
-        ),
-        Response::Text => (
-            quote!(::std::string::String),
-            quote!(crate::runtime::ApiResponse<::std::string::String, ()>),
-            quote!(send_text()),
-        ),
-        Response::Bytes => (
-            quote!(::std::vec::Vec<u8>),
-            quote!(crate::runtime::ApiResponse<::std::vec::Vec<u8>, ()>),
-            quote!(send_bytes()),
-        ),
-    }
-}
-
-/// An expression turning `value` (a reference) into the query-string text for `ty`.
-fn to_text(api: &Api, value: TokenStream, ty: &TypeRef) -> TokenStream {
+/// An expression giving the wire text of the value at place `v` (an owned value or a reference)
+/// of type `ty`: a `&str` or a `String`.
+fn to_text(api: &Api, v: TokenStream, ty: &TypeRef) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(#value.as_str()),
+        TypeRef::String => quote!(#v.as_str()),
         TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => {
-            quote!(::std::string::ToString::to_string(#value))
+            quote!(::std::string::ToString::to_string(&#v))
         }
-        TypeRef::Named(name) if is_enum(api, name) => quote!(#value.as_str()),
-        TypeRef::Boxed(inner) => to_text(api, quote!((&**#value)), inner),
-        _ => quote!(::serde_json::to_string(#value).unwrap_or_default()),
-    }
-}
-
-/// Whether `to_text` gives a `&str` (rather than an owned `String`) for this type.
-fn borrowed_text(api: &Api, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::String => true,
-        TypeRef::Named(name) => is_enum(api, name),
-        TypeRef::Boxed(inner) => borrowed_text(api, inner),
-        _ => false,
+        TypeRef::Named(name) if is_enum(api, name) => quote!(#v.as_str()),
+        TypeRef::Boxed(inner) => to_text(api, quote!((*#v)), inner),
+        _ => quote!(::serde_json::to_string(&#v).unwrap_or_default()),
     }
 }
 
@@ -279,153 +169,67 @@ fn is_enum(api: &Api, name: &str) -> bool {
         .any(|t| t.name == name && matches!(t.kind, TypeKind::Enum { .. }))
 }
 
-/// `Some(v)` or `None` as tokens.
-fn opt<T: quote::ToTokens>(v: Option<T>) -> TokenStream {
-    match v {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
+/// For the parameter held in `v` (owned; `impl Into<String>` for strings): statements to run
+/// first, and the `Call` methods that check and set it.
+fn set_param(api: &Api, p: &Param, v: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+    let wire = &p.wire_name;
+    let mut lets = TokenStream::new();
+    let mut chain = TokenStream::new();
+    let is_string = matches!(p.ty, TypeRef::String);
+    if let Some(limit) = limit_of(&p.ty, &p.constraints) {
+        if is_string {
+            lets = quote!(let #v: ::std::string::String = #v.into(););
+        }
+        let path = limit_path(&limit);
+        chain.extend(quote!(.limit(#wire, &#v, &#path)));
     }
-}
-
-/// Checks of `v` (a reference) against the schema's limits, each returning early on failure.
-fn checks(wire: &str, ty: &TypeRef, c: &Constraints) -> TokenStream {
-    match ty {
-        TypeRef::String if c.min_length.is_some() || c.max_length.is_some() => {
-            let (min, max) = (opt(c.min_length), opt(c.max_length));
-            quote!(crate::runtime::validate::length(#wire, v, #min, #max)?;)
-        }
-        TypeRef::Integer(_) | TypeRef::Number if c.minimum.is_some() || c.maximum.is_some() => {
-            let (min, max) = (opt(c.minimum), opt(c.maximum));
-            quote!(crate::runtime::validate::range(#wire, *v as f64, #min, #max)?;)
-        }
-        TypeRef::Array(_) if c.min_items.is_some() || c.max_items.is_some() => {
-            let (min, max) = (opt(c.min_items), opt(c.max_items));
-            quote!(crate::runtime::validate::items(#wire, v.len(), #min, #max)?;)
-        }
-        _ => TokenStream::new(),
-    }
-}
-
-/// The checks of an operation's parameters and of its body's top-level fields.
-fn validation(api: &Api, op: &Operation) -> TokenStream {
-    let mut out = TokenStream::new();
-    for p in &op.params {
-        let check = checks(&p.wire_name, &p.ty, &p.constraints);
-        if check.is_empty() {
-            continue;
-        }
-        let n = ident(&p.name);
-        out.extend(if p.required {
-            quote! { { let v = &self.#n; #check } }
-        } else {
-            quote! { if let ::std::option::Option::Some(v) = &self.#n { #check } }
-        });
-    }
-    let Some(body) = op.body.as_ref().filter(|b| {
-        matches!(
-            b.kind,
-            BodyKind::Json | BodyKind::Multipart | BodyKind::Form
-        )
-    }) else {
-        return out;
+    let joined = |inner: &TypeRef| {
+        let text = to_text(api, quote!(item), inner);
+        quote!(#v.iter().map(|item| ::std::string::ToString::to_string(&#text)).collect::<::std::vec::Vec<_>>().join(","))
     };
-    let TypeRef::Named(name) = &body.ty else {
-        return out;
+    let text = if is_string {
+        quote!(#v)
+    } else {
+        to_text(api, quote!(#v), &p.ty)
     };
-    let Some(TypeKind::Struct { fields, .. }) =
-        api.types.iter().find(|t| &t.name == name).map(|t| &t.kind)
-    else {
-        return out;
-    };
-    let mut field_checks = TokenStream::new();
-    for field in fields {
-        let check = checks(&field.wire_name, &field.ty, &field.constraints);
-        if check.is_empty() {
-            continue;
+    chain.extend(match (p.location, &p.ty) {
+        // `style: simple`, the default for path and header parameters: `a,b,c`.
+        (ParamLocation::Path, TypeRef::Array(inner)) => {
+            let j = joined(inner);
+            quote!(.path(#wire, #j))
         }
-        let n = ident(&field.name);
-        field_checks.extend(if field.required && !field.nullable {
-            quote! { { let v = &body.#n; #check } }
-        } else {
-            quote! { if let ::std::option::Option::Some(v) = &body.#n { #check } }
-        });
-    }
-    if !field_checks.is_empty() {
-        out.extend(if body.required {
-            quote! { { let body = &self.body; #field_checks } }
-        } else {
-            quote! { if let ::std::option::Option::Some(body) = &self.body { #field_checks } }
-        });
-    }
-    out
+        (ParamLocation::Header, TypeRef::Array(inner)) => {
+            let j = joined(inner);
+            quote!(.header(#wire, #j))
+        }
+        (ParamLocation::Query, TypeRef::Array(inner)) => {
+            let t = to_text(api, quote!(item), inner);
+            quote!(.query_each(#wire, #v.iter().map(|item| #t)))
+        }
+        (ParamLocation::Path, _) => quote!(.path(#wire, #text)),
+        (ParamLocation::Query, _) => quote!(.query(#wire, #text)),
+        (ParamLocation::Header, _) => quote!(.header(#wire, #text)),
+    });
+    (lets, chain)
 }
 
-fn request_statements(api: &Api, op: &Operation) -> TokenStream {
-    let mut out = validation(api, op);
-    for p in &op.params {
-        let n = ident(&p.name);
-        let wire = &p.wire_name;
-        let stmt = match (p.location, &p.ty) {
-            (ParamLocation::Path | ParamLocation::Header, TypeRef::Array(inner)) => {
-                // `style: simple`, the default for path and header parameters: `a,b,c`.
-                let text = to_text(api, quote!(item), inner);
-                let joined = quote! {
-                    v.iter().map(|item| ::std::string::ToString::to_string(&#text)).collect::<::std::vec::Vec<_>>().join(",")
-                };
-                if p.location == ParamLocation::Path {
-                    quote!(request = request.path_param(#wire, &#joined);)
-                } else {
-                    quote!(request = request.header(#wire, #joined);)
-                }
-            }
-            (ParamLocation::Path, ty) => {
-                let text = to_text(api, quote!(v), ty);
-                if borrowed_text(api, ty) {
-                    quote!(request = request.path_param(#wire, #text);)
-                } else {
-                    quote!(request = request.path_param(#wire, &#text);)
-                }
-            }
-            (ParamLocation::Query, TypeRef::Array(inner)) => {
-                let text = to_text(api, quote!(item), inner);
-                quote!(for item in v { request = request.query(#wire, #text); })
-            }
-            (ParamLocation::Query, ty) => {
-                let text = to_text(api, quote!(v), ty);
-                quote!(request = request.query(#wire, #text);)
-            }
-            (ParamLocation::Header, ty) => {
-                let text = to_text(api, quote!(v), ty);
-                quote!(request = request.header(#wire, #text);)
-            }
-        };
-        if p.required {
-            out.extend(quote! { { let v = &self.#n; #stmt } });
-        } else {
-            out.extend(quote! { if let ::std::option::Option::Some(v) = &self.#n { #stmt } });
+/// The `Call` methods that check the body held in `body` (owned) and set it, by encoding.
+fn set_body(api: &Api, op: &Operation, body: &Body) -> TokenStream {
+    let mut chain = TokenStream::new();
+    for f in body_fields(api, op) {
+        if let Some(limit) = limit_of(&f.ty, &f.constraints) {
+            let (n, wire, path) = (ident(&f.name), &f.wire_name, limit_path(&limit));
+            chain.extend(quote!(.body_limit(#wire, &body.#n, &#path)));
         }
     }
-    if let Some(body) = &op.body {
-        let set = body_statement(api, body);
-        out.extend(if body.required {
-            quote! { { let body = self.body; #set } }
-        } else {
-            quote! { if let ::std::option::Option::Some(body) = self.body { #set } }
-        });
-    }
-    out
-}
-
-/// The statement that puts `body` (owned) on `request`, by encoding.
-fn body_statement(api: &Api, body: &Body) -> TokenStream {
-    match body.kind {
-        BodyKind::Json => quote!(request = request.json_body(&body);),
-        BodyKind::Ndjson => quote!(request = request.ndjson_body(&body);),
+    chain.extend(match body.kind {
+        BodyKind::Json => quote!(.json_body(&body)),
+        BodyKind::Ndjson => quote!(.ndjson_body(&body)),
         BodyKind::Bytes => {
             let ct = &body.content_type;
-            quote!(request = request.bytes_body(#ct, body);)
+            quote!(.bytes_body(#ct, body))
         }
-        BodyKind::MultipartParts => quote!(request = request.multipart_body(body);),
+        BodyKind::MultipartParts => quote!(.multipart_body(body)),
         BodyKind::Form => {
             let fields = body.form_fields.iter().map(|f| {
                 let name = &f.wire_name;
@@ -437,55 +241,144 @@ fn body_statement(api: &Api, body: &Body) -> TokenStream {
                     explode: #explode,
                 })
             });
-            quote!(request = request.form_body(&body, &[#(#fields),*]);)
+            quote!(.form_body(&body, &[#(#fields),*]))
         }
         BodyKind::Multipart => {
-            let fields = match &body.ty {
-                TypeRef::Named(name) => {
-                    api.types
-                        .iter()
-                        .find(|t| &t.name == name)
-                        .and_then(|t| match &t.kind {
-                            TypeKind::Struct { fields, .. } => Some(fields.as_slice()),
-                            _ => None,
-                        })
-                }
+            let form = multipart_form(api, body);
+            quote!(.multipart_body({ #form }))
+        }
+    });
+    chain
+}
+
+/// A block building a `Multipart` form from the struct in `body`, one part per field.
+fn multipart_form(api: &Api, body: &Body) -> TokenStream {
+    let fields = match &body.ty {
+        TypeRef::Named(name) => api
+            .types
+            .iter()
+            .find(|t| &t.name == name)
+            .and_then(|t| match &t.kind {
+                TypeKind::Struct { fields, .. } => Some(fields.as_slice()),
                 _ => None,
-            };
-            let parts = fields.unwrap_or_default().iter().map(|f| {
-                let n = ident(&f.name);
-                let wire = &f.wire_name;
-                let add = |value: TokenStream, ty: &TypeRef| -> TokenStream {
-                    match ty {
-                        TypeRef::Bytes => quote!(form = form.file(#wire, #wire, "application/octet-stream", #value);),
-                        TypeRef::String => quote!(form = form.text(#wire, #value);),
-                        other => {
-                            let text = to_text(api, quote!(v), other);
-                            quote!({ let v = &#value; form = form.text(#wire, #text); })
-                        }
-                    }
-                };
-                let one = |value: TokenStream, ty: &TypeRef| -> TokenStream {
-                    match ty {
-                        TypeRef::Array(inner) => {
-                            let each = add(quote!(item), inner);
-                            quote!(for item in #value { #each })
-                        }
-                        other => add(value, other),
-                    }
-                };
-                if f.required && !f.nullable {
-                    one(quote!(body.#n), &f.ty)
-                } else {
-                    let inner = one(quote!(value), &f.ty);
-                    quote!(if let ::std::option::Option::Some(value) = body.#n { #inner })
+            }),
+        _ => None,
+    };
+    let parts = fields.unwrap_or_default().iter().map(|f| {
+        let n = ident(&f.name);
+        let wire = &f.wire_name;
+        let add = |value: TokenStream, ty: &TypeRef| -> TokenStream {
+            match ty {
+                TypeRef::Bytes => {
+                    quote!(form = form.file(#wire, #wire, "application/octet-stream", #value);)
                 }
-            });
-            quote! {
-                let mut form = crate::runtime::Multipart::new();
-                #(#parts)*
-                request = request.multipart_body(form);
+                TypeRef::String => quote!(form = form.text(#wire, #value);),
+                other => {
+                    let text = to_text(api, quote!(v), other);
+                    quote!({ let v = &#value; form = form.text(#wire, #text); })
+                }
             }
+        };
+        let one = |value: TokenStream, ty: &TypeRef| -> TokenStream {
+            match ty {
+                TypeRef::Array(inner) => {
+                    let each = add(quote!(item), inner);
+                    quote!(for item in #value { #each })
+                }
+                other => add(value, other),
+            }
+        };
+        if f.required && !f.nullable {
+            one(quote!(body.#n), &f.ty)
+        } else {
+            let inner = one(quote!(value), &f.ty);
+            quote!(if let ::std::option::Option::Some(value) = body.#n { #inner })
+        }
+    });
+    quote! {
+        let mut form = crate::runtime::Multipart::new();
+        #(#parts)*
+        form
+    }
+}
+
+/// The runtime's decoding of the operation's response, and what `send` returns.
+fn decode_types(op: &Operation) -> (TokenStream, TokenStream) {
+    match &op.response {
+        Response::Envelope {
+            result,
+            result_optional,
+            result_info,
+        } => {
+            let r = type_tokens(result);
+            let info = result_info
+                .as_ref()
+                .map(|t| {
+                    let t = type_tokens(t);
+                    quote!(, #t)
+                })
+                .unwrap_or_default();
+            if *result_optional {
+                (
+                    quote!(crate::runtime::EnvelopeOptional<#r #info>),
+                    quote!(::std::option::Option<#r>),
+                )
+            } else {
+                (quote!(crate::runtime::Envelope<#r #info>), r)
+            }
+        }
+        Response::Json(ty) => {
+            let r = type_tokens(ty);
+            (quote!(crate::runtime::Json<#r>), r)
+        }
+        Response::Empty => (quote!(crate::runtime::Empty), quote!(())),
+        Response::Text => (quote!(crate::runtime::Text), quote!(::std::string::String)),
+        Response::Bytes => (quote!(crate::runtime::Bytes), quote!(::std::vec::Vec<u8>)),
+    }
+}
+
+/// The method on the resource handle: takes the required values, checks and encodes them.
+fn handle_method(api: &Api, op: &Operation) -> TokenStream {
+    let doc = op_doc(op);
+    let name = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let mut args = Vec::new();
+    let mut lets = TokenStream::new();
+    let mut chain = TokenStream::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        let n = ident(&p.name);
+        let t = arg_type(&p.ty);
+        args.push(quote!(#n: #t));
+        let (l, c) = set_param(api, p, &n);
+        lets.extend(l);
+        chain.extend(c);
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        let t = type_tokens(&body.ty);
+        args.push(quote!(body: #t));
+        chain.extend(set_body(api, op, body));
+    }
+    let op_id = &op.operation_id;
+    let path = &op.path;
+    let variant = ident(op.method.variant());
+    let security = security_path(api, op);
+    let query = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .map(|p| p.wire_name.as_str());
+    quote! {
+        #doc
+        pub fn #name(&self #(, #args)*) -> #builder<'a> {
+            static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+                operation_id: #op_id,
+                method: crate::runtime::Method::#variant,
+                path_template: #path,
+                security: #security,
+                query: &[#(#query),*],
+            };
+            #lets
+            #builder(self.client.call(&OPERATION) #chain)
         }
     }
 }
@@ -497,138 +390,70 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
         resource.type_name,
         crate::naming::bare(&op.method_name)
     );
-    let fields = op.params.iter().map(|p| {
-        let n = ident(&p.name);
-        let t = type_tokens(&p.ty);
-        if p.required {
-            quote!(#n: #t,)
-        } else {
-            quote!(#n: ::std::option::Option<#t>,)
-        }
-    });
-    let body_field = op.body.as_ref().map(|b| {
-        let t = type_tokens(&b.ty);
-        if b.required {
-            quote!(body: #t,)
-        } else {
-            quote!(body: ::std::option::Option<#t>,)
-        }
-    });
     let setters = op.params.iter().filter(|p| !p.required).map(|p| {
         let n = ident(&p.name);
         let t = arg_type(&p.ty);
-        let v = if is_string(&p.ty) {
-            quote!(value.into())
-        } else {
-            quote!(value)
-        };
+        let value = format_ident!("value");
+        let (lets, chain) = set_param(api, p, &value);
         let pdoc = doc_or(
             p.doc.as_deref(),
             &format!("Sets the {} parameter.", code(&p.wire_name)),
         );
         quote! {
             #pdoc
-            pub fn #n(mut self, value: #t) -> Self {
-                self.#n = ::std::option::Option::Some(#v);
-                self
+            pub fn #n(self, value: #t) -> Self {
+                #lets
+                Self(self.0 #chain)
             }
         }
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let t = type_tokens(&b.ty);
         let bdoc = doc_or(b.doc.as_deref(), "Sets the request body.");
+        let chain = set_body(api, op, b);
         quote! {
             #bdoc
-            pub fn body(mut self, value: #t) -> Self {
-                self.body = ::std::option::Option::Some(value);
-                self
+            pub fn body(self, body: #t) -> Self {
+                Self(self.0 #chain)
             }
         }
     });
-    let (out, with_response, send_call) = response_types(op);
-    let security = op.security.iter().map(|alt| {
-        let keys = alt.iter().map(String::as_str);
-        quote! { &[#(#keys),*] }
-    });
-    let op_id = &op.operation_id;
-    let path = &op.path;
-    let variant = ident(op.method.variant());
-    let statements = request_statements(api, op);
-    let pages = op.pagination.as_ref().map(super::pagination::methods);
+    let (decode, out) = decode_types(op);
+    let pages = op
+        .pagination
+        .as_ref()
+        .map(|p| super::pagination::methods(op, p));
     let (error_fn, error_enum) = super::errors::error_items(op);
-    // Header parameters may carry secrets: such builders print only their name.
-    let has_headers = op
-        .params
-        .iter()
-        .any(|p| p.location == ParamLocation::Header);
-    let (derive_debug, manual_debug) = if has_headers {
-        let label = op.builder_name.clone();
-        let manual = quote! {
-            impl ::std::fmt::Debug for #name<'_> {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.debug_struct(#label).finish_non_exhaustive()
-                }
-            }
-        };
-        (quote!(), manual)
-    } else {
-        (quote!(::std::fmt::Debug,), quote!())
-    };
+    let mut inherent: TokenStream = setters.collect();
+    inherent.extend(body_setter);
+    inherent.extend(pages);
+    inherent.extend(error_fn);
+    let inherent = (!inherent.is_empty()).then(|| quote!(impl<'a> #name<'a> { #inherent }));
     quote! {
         #[doc = #doc]
-        #[derive(#derive_debug ::std::clone::Clone)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
         #[must_use = "a request does nothing until it is awaited or sent"]
-        pub struct #name<'a> {
-            client: &'a crate::runtime::Client,
-            #(#fields)*
-            #body_field
-            options: crate::runtime::RequestOptions,
-        }
+        pub struct #name<'a>(crate::runtime::Call<'a, #decode>);
 
-        impl<'a> #name<'a> {
-            #(#setters)*
-            #body_setter
-
-            /// Per-request options: timeout, retries, extra headers.
-            pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-                self.options = options;
-                self
-            }
-
-            /// Sends the request and returns the decoded result.
-            pub async fn send(self) -> crate::runtime::Result<#out> {
-                self.send_with_response().await.map(crate::runtime::ApiResponse::into_result)
-            }
-
-            /// Sends the request and returns the result with the status, headers and envelope metadata.
-            pub async fn send_with_response(self) -> crate::runtime::Result<#with_response> {
-                static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-                    operation_id: #op_id,
-                    method: crate::runtime::Method::#variant,
-                    path_template: #path,
-                    security: &[#(#security),*],
-                };
-                #[allow(unused_mut)]
-                let mut request = self.client.request(&OPERATION);
-                #statements
-                request.options(self.options).#send_call.await
-            }
-
-            #pages
-
-            #error_fn
-        }
+        #inherent
 
         #error_enum
 
-        #manual_debug
+        impl<'a> crate::runtime::Request<'a> for #name<'a> {
+            type Decode = #decode;
+            fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
+                self.0
+            }
+            fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
+                Self(call)
+            }
+        }
 
         impl<'a> ::std::future::IntoFuture for #name<'a> {
             type Output = crate::runtime::Result<#out>;
             type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+                self.0.send()
             }
         }
     }

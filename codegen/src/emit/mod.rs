@@ -8,6 +8,7 @@ mod pagination;
 mod root;
 mod runtime;
 pub mod surface;
+mod tables;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};

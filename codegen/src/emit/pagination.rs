@@ -1,59 +1,81 @@
 //! `pages()` and `items()` for paginated operations, one style each, and the `PageInfo`
 //! implementations that page numbers read. The walking itself is in the runtime
-//! (`pagination::paginate` for page numbers, `paging::paginate_by` for cursors and offsets).
+//! (`Call::page_numbers`, `cursor_pages`, `offset_pages` and `link_pages`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
 use super::types::type_tokens;
-use crate::ir::{Api, FieldPath, ItemsAt, NextCursor, PageStyle, Pagination, TypeKind, TypeRef};
+use crate::ir::{Api, FieldPath, ItemsAt, NextCursor, Operation, PageStyle, Pagination, TypeKind, TypeRef};
 
-/// The `pages()` and `items()` methods of a paginated operation's request builder.
-pub fn methods(p: &Pagination) -> TokenStream {
+/// The `pages()` and `items()` methods of a paginated operation's request builder; the walking
+/// is the runtime `Call`'s, by query parameter (wire) name.
+pub fn methods(op: &Operation, p: &Pagination) -> TokenStream {
     let item = type_tokens(&p.item);
     let info = p.info.as_ref().map_or_else(|| quote!(()), type_tokens);
-    let pages = match &p.style {
+    let wire = |name: &str| -> String {
+        op.params
+            .iter()
+            .find(|q| q.name == name)
+            .map_or_else(|| name.to_owned(), |q| q.wire_name.clone())
+    };
+    let some = |name: Option<&String>| match name {
+        Some(n) => {
+            let w = wire(n);
+            quote!(::std::option::Option::Some(#w))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let page = page_of(p);
+    let (doc, pages) = match &p.style {
         PageStyle::PageNumber {
             page_param,
-            page_ty,
             per_page_param,
-            per_page_ty,
+            ..
         } => {
-            return page_number(
-                &item,
-                &info,
-                page_param,
-                page_ty,
-                per_page_param.as_ref(),
-                per_page_ty.as_ref(),
-            );
+            let (w, pp) = (wire(page_param), some(per_page_param.as_ref()));
+            (
+                " Every page from the current `page` on, one request per page, as a stream.\n\n Stops on the last page by `total_pages`, on an empty or short page, or when the server\n repeats a page, so it never loops forever. Holds one page in memory at a time.",
+                quote!(self.0.page_numbers(#w, #pp)),
+            )
         }
-        PageStyle::Cursor { param, next } => cursor(p, param, next),
-        PageStyle::Link => link(p),
+        PageStyle::Cursor { param, next } => {
+            let w = wire(param);
+            let next_cursor = next_cursor(p, next);
+            (
+                " Every page from the current cursor on, one request per page, as a stream.\n\n Stops when the response gives no next cursor or an empty page (no wasted trailing\n request); a cursor the server already gave is `Error::Pagination`, never a loop.",
+                quote!(self.0.cursor_pages(#w, |response| {
+                    let cursor = #next_cursor;
+                    (#page, cursor)
+                })),
+            )
+        }
+        PageStyle::Link => (
+            " Every page from this one on, following the `Link: <...>; rel=\"next\"` header of\n each response, one request per page, as a stream.\n\n Stops on a response without a next link or an empty page (no wasted trailing request);\n a link already followed is `Error::Pagination`, never a loop. Links to another origin\n are refused.",
+            quote!(self.0.link_pages(|response| #page)),
+        ),
         PageStyle::Offset {
             param,
-            ty,
             limit_param,
-            limit_ty,
             total,
-        } => offset(
-            p,
-            param,
-            ty,
-            limit_param.as_ref().zip(limit_ty.as_ref()),
-            total.as_ref(),
-        ),
-    };
-    let doc = match &p.style {
-        PageStyle::Link => {
-            " Every page from this one on, following the `Link: <...>; rel=\"next\"` header of\n each response, one request per page, as a stream.\n\n Stops on a response without a next link or an empty page (no wasted trailing request);\n a link already followed is `Error::Pagination`, never a loop. Links to another origin\n are refused."
-        }
-        PageStyle::Cursor { .. } => {
-            " Every page from the current cursor on, one request per page, as a stream.\n\n Stops when the response gives no next cursor or an empty page (no wasted trailing\n request); a cursor the server already gave is `Error::Pagination`, never a loop."
-        }
-        _ => {
-            " Every page from the current offset on, one request per page, as a stream.\n\n Stops on an empty or short page, or when the response's total is reached (no wasted\n trailing request)."
+            ..
+        } => {
+            let (w, l) = (wire(param), some(limit_param.as_ref()));
+            let total = match total {
+                Some(path) => {
+                    let r = field_ref(path);
+                    quote!(#r.and_then(|v| u64::try_from(*v).ok()))
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            (
+                " Every page from the current offset on, one request per page, as a stream.\n\n Stops on an empty or short page, or when the response's total is reached (no wasted\n trailing request).",
+                quote!(self.0.offset_pages(#w, #l, |response| {
+                    let total = #total;
+                    (#page, total)
+                })),
+            )
         }
     };
     let doc_lines = doc.split('\n');
@@ -103,10 +125,9 @@ fn field_ref(path: &FieldPath) -> TokenStream {
     out
 }
 
-fn cursor(p: &Pagination, param: &str, next: &NextCursor) -> TokenStream {
-    let param = ident(param);
-    let page = page_of(p);
-    let next_cursor = match next {
+/// The next cursor (`Option<String>`) from `response`.
+fn next_cursor(p: &Pagination, next: &NextCursor) -> TokenStream {
+    match next {
         NextCursor::Field(path) => {
             let r = field_ref(path);
             quote!(#r.cloned().filter(|c| !c.is_empty()))
@@ -131,158 +152,6 @@ fn cursor(p: &Pagination, param: &str, next: &NextCursor) -> TokenStream {
                 quote!(#last.map(|item| item.#id_f.clone()))
             };
             quote!(if #more.copied().unwrap_or(false) { #id } else { ::std::option::Option::None })
-        }
-    };
-    quote! {
-        let first = self.#param.clone();
-        crate::runtime::paging::paginate_by(first, move |cursor: ::std::option::Option<::std::string::String>| {
-            let mut next = self.clone();
-            if cursor.is_some() {
-                next.#param = cursor;
-            }
-            async move {
-                let response = next.send_with_response().await?;
-                let cursor = #next_cursor;
-                ::std::result::Result::Ok((#page, cursor))
-            }
-        })
-    }
-}
-
-fn link(p: &Pagination) -> TokenStream {
-    let page = page_of(p);
-    quote! {
-        crate::runtime::paging::paginate_by(::std::option::Option::None, move |link: ::std::option::Option<::std::string::String>| {
-            let mut next = self.clone();
-            if let ::std::option::Option::Some(link) = link {
-                next.options = next.options.clone().follow_link(link);
-            }
-            async move {
-                let response = next.send_with_response().await?;
-                let cursor = crate::runtime::paging::next_link(response.headers());
-                ::std::result::Result::Ok((#page, cursor))
-            }
-        })
-    }
-}
-
-fn offset(
-    p: &Pagination,
-    param: &str,
-    ty: &TypeRef,
-    limit: Option<(&String, &TypeRef)>,
-    total: Option<&FieldPath>,
-) -> TokenStream {
-    let param = ident(param);
-    let page = page_of(p);
-    let first = to_count(ty, quote!(v));
-    let set = from_page_number(ty, quote!(offset));
-    let limit = match limit {
-        Some((name, ty)) => {
-            let n = ident(name);
-            let conv = to_count(ty, quote!(v));
-            quote!(self.#n.map(|v| #conv))
-        }
-        None => quote!(::std::option::Option::None),
-    };
-    let total = match total {
-        Some(path) => {
-            let r = field_ref(path);
-            quote!(#r.and_then(|v| u64::try_from(*v).ok()))
-        }
-        None => quote!(::std::option::Option::None),
-    };
-    quote! {
-        let first = self.#param.map(|v| #first);
-        let limit: ::std::option::Option<u64> = #limit;
-        crate::runtime::paging::paginate_by(first, move |offset: ::std::option::Option<u64>| {
-            let mut next = self.clone();
-            if let ::std::option::Option::Some(offset) = offset {
-                next.#param = ::std::option::Option::Some(#set);
-            }
-            async move {
-                let response = next.send_with_response().await?;
-                let total: ::std::option::Option<u64> = #total;
-                let page = #page;
-                let cursor = crate::runtime::paging::next_offset(
-                    offset.unwrap_or(0),
-                    page.result().len(),
-                    limit,
-                    total,
-                );
-                ::std::result::Result::Ok((page, cursor))
-            }
-        })
-    }
-}
-
-/// Converts an offset or limit parameter's value into a count (`u64`), negative values as 0.
-fn to_count(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::Number => {
-            quote!(if #value.is_finite() && #value >= 0.0 { #value as u64 } else { 0 })
-        }
-        _ => quote!(u64::try_from(#value).unwrap_or(0)),
-    }
-}
-
-/// Converts a page number (`u64`) into the parameter's type.
-fn from_page_number(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::Number => quote!(#value as f64),
-        TypeRef::Integer(32) => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
-        _ => quote!(i64::try_from(#value).unwrap_or(i64::MAX)),
-    }
-}
-
-/// Converts the parameter's value into a page number (`u64`).
-fn to_page_number(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::Number => {
-            quote!(if #value.is_finite() && #value >= 1.0 { #value as u64 } else { 1 })
-        }
-        _ => quote!(u64::try_from(#value).unwrap_or(1).max(1)),
-    }
-}
-
-/// `pages()` and `items()` for page numbers.
-fn page_number(
-    item: &TokenStream,
-    info: &TokenStream,
-    page_param: &str,
-    page_ty: &TypeRef,
-    per_page_param: Option<&String>,
-    per_page_ty: Option<&TypeRef>,
-) -> TokenStream {
-    let page = ident(page_param);
-    let first = to_page_number(page_ty, quote!(v));
-    let set_page = from_page_number(page_ty, quote!(page));
-    let per_page = match (per_page_param, per_page_ty) {
-        (Some(name), Some(ty)) => {
-            let n = ident(name);
-            let conv = to_page_number(ty, quote!(v));
-            quote!(self.#n.map(|v| #conv))
-        }
-        _ => quote!(::std::option::Option::None),
-    };
-    quote! {
-        /// Every page from the current `page` on, one request per page, as a stream.
-        ///
-        /// Stops on the last page by `total_pages`, on an empty or short page, or when the server
-        /// repeats a page, so it never loops forever. Holds one page in memory at a time.
-        pub fn pages(self) -> crate::runtime::pagination::PageStream<'a, #item, #info> {
-            let first = self.#page.map_or(1, |v| #first);
-            let per_page = #per_page;
-            crate::runtime::pagination::paginate(first, per_page, move |page| {
-                let mut next = self.clone();
-                next.#page = ::std::option::Option::Some(#set_page);
-                next.send_with_response()
-            })
-        }
-
-        /// Every item of every page, as a stream; see [`Self::pages`] for when it stops.
-        pub fn items(self) -> crate::runtime::pagination::ItemStream<'a, #item, #info> {
-            self.pages().items()
         }
     }
 }

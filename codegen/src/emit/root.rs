@@ -365,6 +365,7 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
         /// `use <crate>::prelude::*;`.
         pub mod prelude {
             pub use crate::{ClientBuilderExt, ClientExt, CredentialsExt, Resources};
+            pub use crate::runtime::Request;
             #prelude_request_id
         }
     }

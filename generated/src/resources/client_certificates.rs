@@ -21,16 +21,21 @@ impl<'a> ClientCertificates<'a> {
         &self,
         zone_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ListRequest<'a> {
-        ListRequest {
-            client: self.client,
-            zone_id: zone_id.into(),
-            status: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            offset: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
-        }
+        static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            operation_id: "client-certificate-for-a-zone-list-client-certificates",
+            method: crate::runtime::Method::Get,
+            path_template: "/zones/{zone_id}/client_certificates",
+            security: crate::resources::tables::SECURITY_0,
+            query: &["status", "page", "per_page", "limit", "offset"],
+        };
+        let zone_id: ::std::string::String = zone_id.into();
+        ListRequest(
+            self
+                .client
+                .call(&OPERATION)
+                .limit("zone_id", &zone_id, &crate::resources::tables::LENGTH_ANY_32)
+                .path("zone_id", zone_id),
+        )
     }
     /// Create Client Certificate
     ///
@@ -44,12 +49,22 @@ impl<'a> ClientCertificates<'a> {
         zone_id: impl ::std::convert::Into<::std::string::String>,
         body: crate::types::CreateClientCertificateRequest,
     ) -> CreateRequest<'a> {
-        CreateRequest {
-            client: self.client,
-            zone_id: zone_id.into(),
-            body,
-            options: ::std::default::Default::default(),
-        }
+        static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            operation_id: "client-certificate-for-a-zone-create-client-certificate",
+            method: crate::runtime::Method::Post,
+            path_template: "/zones/{zone_id}/client_certificates",
+            security: crate::resources::tables::SECURITY_0,
+            query: &[],
+        };
+        let zone_id: ::std::string::String = zone_id.into();
+        CreateRequest(
+            self
+                .client
+                .call(&OPERATION)
+                .limit("zone_id", &zone_id, &crate::resources::tables::LENGTH_ANY_32)
+                .path("zone_id", zone_id)
+                .json_body(&body),
+        )
     }
     /// Client Certificate Details
     ///
@@ -63,12 +78,28 @@ impl<'a> ClientCertificates<'a> {
         zone_id: impl ::std::convert::Into<::std::string::String>,
         client_certificate_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetRequest<'a> {
-        GetRequest {
-            client: self.client,
-            zone_id: zone_id.into(),
-            client_certificate_id: client_certificate_id.into(),
-            options: ::std::default::Default::default(),
-        }
+        static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            operation_id: "client-certificate-for-a-zone-client-certificate-details",
+            method: crate::runtime::Method::Get,
+            path_template: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
+            security: crate::resources::tables::SECURITY_0,
+            query: &[],
+        };
+        let zone_id: ::std::string::String = zone_id.into();
+        let client_certificate_id: ::std::string::String = client_certificate_id.into();
+        GetRequest(
+            self
+                .client
+                .call(&OPERATION)
+                .limit("zone_id", &zone_id, &crate::resources::tables::LENGTH_ANY_32)
+                .path("zone_id", zone_id)
+                .limit(
+                    "client_certificate_id",
+                    &client_certificate_id,
+                    &crate::resources::tables::LENGTH_ANY_32,
+                )
+                .path("client_certificate_id", client_certificate_id),
+        )
     }
     /// Reactivate Client Certificate
     ///
@@ -82,12 +113,28 @@ impl<'a> ClientCertificates<'a> {
         zone_id: impl ::std::convert::Into<::std::string::String>,
         client_certificate_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ReactivateRequest<'a> {
-        ReactivateRequest {
-            client: self.client,
-            zone_id: zone_id.into(),
-            client_certificate_id: client_certificate_id.into(),
-            options: ::std::default::Default::default(),
-        }
+        static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            operation_id: "client-certificate-for-a-zone-edit-client-certificate",
+            method: crate::runtime::Method::Patch,
+            path_template: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
+            security: crate::resources::tables::SECURITY_0,
+            query: &[],
+        };
+        let zone_id: ::std::string::String = zone_id.into();
+        let client_certificate_id: ::std::string::String = client_certificate_id.into();
+        ReactivateRequest(
+            self
+                .client
+                .call(&OPERATION)
+                .limit("zone_id", &zone_id, &crate::resources::tables::LENGTH_ANY_32)
+                .path("zone_id", zone_id)
+                .limit(
+                    "client_certificate_id",
+                    &client_certificate_id,
+                    &crate::resources::tables::LENGTH_ANY_32,
+                )
+                .path("client_certificate_id", client_certificate_id),
+        )
     }
     /// Revoke Client Certificate
     ///
@@ -101,136 +148,76 @@ impl<'a> ClientCertificates<'a> {
         zone_id: impl ::std::convert::Into<::std::string::String>,
         client_certificate_id: impl ::std::convert::Into<::std::string::String>,
     ) -> RevokeRequest<'a> {
-        RevokeRequest {
-            client: self.client,
-            zone_id: zone_id.into(),
-            client_certificate_id: client_certificate_id.into(),
-            options: ::std::default::Default::default(),
-        }
+        static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            operation_id: "client-certificate-for-a-zone-delete-client-certificate",
+            method: crate::runtime::Method::Delete,
+            path_template: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
+            security: crate::resources::tables::SECURITY_0,
+            query: &[],
+        };
+        let zone_id: ::std::string::String = zone_id.into();
+        let client_certificate_id: ::std::string::String = client_certificate_id.into();
+        RevokeRequest(
+            self
+                .client
+                .call(&OPERATION)
+                .limit("zone_id", &zone_id, &crate::resources::tables::LENGTH_ANY_32)
+                .path("zone_id", zone_id)
+                .limit(
+                    "client_certificate_id",
+                    &client_certificate_id,
+                    &crate::resources::tables::LENGTH_ANY_32,
+                )
+                .path("client_certificate_id", client_certificate_id),
+        )
     }
 }
 /// Request builder for [`ClientCertificates::list`]: set optional parameters, then `.await` it or call `send`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListRequest<'a> {
-    client: &'a crate::runtime::Client,
-    zone_id: ::std::string::String,
-    status: ::std::option::Option<crate::types::ClientCertificateStatusFilter>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    limit: ::std::option::Option<i64>,
-    offset: ::std::option::Option<i64>,
-    options: crate::runtime::RequestOptions,
-}
+pub struct ListRequest<'a>(
+    crate::runtime::Call<
+        'a,
+        crate::runtime::Envelope<
+            ::std::vec::Vec<crate::types::ClientCertificate>,
+            crate::types::ResultInfo,
+        >,
+    >,
+);
 impl<'a> ListRequest<'a> {
     /// Client Certificate Status to filter results by.
-    pub fn status(mut self, value: crate::types::ClientCertificateStatusFilter) -> Self {
-        self.status = ::std::option::Option::Some(value);
-        self
+    pub fn status(self, value: crate::types::ClientCertificateStatusFilter) -> Self {
+        Self(self.0.query("status", value.as_str()))
     }
     /// Page number of paginated results.
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: i64) -> Self {
-        self.page = ::std::option::Option::Some(value);
-        self
+    pub fn page(self, value: i64) -> Self {
+        Self(
+            self
+                .0
+                .limit("page", &value, &crate::resources::tables::RANGE_1_ANY)
+                .query("page", ::std::string::ToString::to_string(&value)),
+        )
     }
     /// Number of records per page.
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: i64) -> Self {
-        self.per_page = ::std::option::Option::Some(value);
-        self
+    pub fn per_page(self, value: i64) -> Self {
+        Self(
+            self
+                .0
+                .limit("per_page", &value, &crate::resources::tables::RANGE_5_50)
+                .query("per_page", ::std::string::ToString::to_string(&value)),
+        )
     }
     /// Limit to the number of records returned.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
-        self
+    pub fn limit(self, value: i64) -> Self {
+        Self(self.0.query("limit", ::std::string::ToString::to_string(&value)))
     }
     /// Offset the results.
-    pub fn offset(mut self, value: i64) -> Self {
-        self.offset = ::std::option::Option::Some(value);
-        self
-    }
-    /// Per-request options: timeout, retries, extra headers.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded result.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<::std::vec::Vec<crate::types::ClientCertificate>> {
-        self.send_with_response().await.map(crate::runtime::ApiResponse::into_result)
-    }
-    /// Sends the request and returns the result with the status, headers and envelope metadata.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<
-            ::std::vec::Vec<crate::types::ClientCertificate>,
-            crate::types::ResultInfo,
-        >,
-    > {
-        static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-            operation_id: "client-certificate-for-a-zone-list-client-certificates",
-            method: crate::runtime::Method::Get,
-            path_template: "/zones/{zone_id}/client_certificates",
-            security: &[&["api_token"], &["api_email", "api_key"], &["user_service_key"]],
-        };
-        #[allow(unused_mut)]
-        let mut request = self.client.request(&OPERATION);
-        {
-            let v = &self.zone_id;
-            crate::runtime::validate::length(
-                "zone_id",
-                v,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(32u64),
-            )?;
-        }
-        if let ::std::option::Option::Some(v) = &self.page {
-            crate::runtime::validate::range(
-                "page",
-                *v as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::None,
-            )?;
-        }
-        if let ::std::option::Option::Some(v) = &self.per_page {
-            crate::runtime::validate::range(
-                "per_page",
-                *v as f64,
-                ::std::option::Option::Some(5f64),
-                ::std::option::Option::Some(50f64),
-            )?;
-        }
-        {
-            let v = &self.zone_id;
-            request = request.path_param("zone_id", v.as_str());
-        }
-        if let ::std::option::Option::Some(v) = &self.status {
-            request = request.query("status", v.as_str());
-        }
-        if let ::std::option::Option::Some(v) = &self.page {
-            request = request.query("page", ::std::string::ToString::to_string(v));
-        }
-        if let ::std::option::Option::Some(v) = &self.per_page {
-            request = request.query("per_page", ::std::string::ToString::to_string(v));
-        }
-        if let ::std::option::Option::Some(v) = &self.limit {
-            request = request.query("limit", ::std::string::ToString::to_string(v));
-        }
-        if let ::std::option::Option::Some(v) = &self.offset {
-            request = request.query("offset", ::std::string::ToString::to_string(v));
-        }
-        request
-            .options(self.options)
-            .send_envelope::<
-                ::std::vec::Vec<crate::types::ClientCertificate>,
-                crate::types::ResultInfo,
-            >()
-            .await
+    pub fn offset(self, value: i64) -> Self {
+        Self(self.0.query("offset", ::std::string::ToString::to_string(&value)))
     }
     /// Every page from the current `page` on, one request per page, as a stream.
     ///
@@ -243,19 +230,7 @@ impl<'a> ListRequest<'a> {
         crate::types::ClientCertificate,
         crate::types::ResultInfo,
     > {
-        let first = self.page.map_or(1, |v| u64::try_from(v).unwrap_or(1).max(1));
-        let per_page = self.per_page.map(|v| u64::try_from(v).unwrap_or(1).max(1));
-        crate::runtime::pagination::paginate(
-            first,
-            per_page,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(
-                    i64::try_from(page).unwrap_or(i64::MAX),
-                );
-                next.send_with_response()
-            },
-        )
+        self.0.page_numbers("page", ::std::option::Option::Some("per_page"))
     }
     /// Every item of every page, as a stream; see [`Self::pages`] for when it stops.
     pub fn items(
@@ -268,291 +243,112 @@ impl<'a> ListRequest<'a> {
         self.pages().items()
     }
 }
+impl<'a> crate::runtime::Request<'a> for ListRequest<'a> {
+    type Decode = crate::runtime::Envelope<
+        ::std::vec::Vec<crate::types::ClientCertificate>,
+        crate::types::ResultInfo,
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
+        self.0
+    }
+    fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
+        Self(call)
+    }
+}
 impl<'a> ::std::future::IntoFuture for ListRequest<'a> {
     type Output = crate::runtime::Result<
         ::std::vec::Vec<crate::types::ClientCertificate>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.0.send()
     }
 }
 /// Request builder for [`ClientCertificates::create`]: set optional parameters, then `.await` it or call `send`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateRequest<'a> {
-    client: &'a crate::runtime::Client,
-    zone_id: ::std::string::String,
-    body: crate::types::CreateClientCertificateRequest,
-    options: crate::runtime::RequestOptions,
-}
-impl<'a> CreateRequest<'a> {
-    /// Per-request options: timeout, retries, extra headers.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
+pub struct CreateRequest<'a>(
+    crate::runtime::Call<'a, crate::runtime::Envelope<crate::types::ClientCertificate>>,
+);
+impl<'a> crate::runtime::Request<'a> for CreateRequest<'a> {
+    type Decode = crate::runtime::Envelope<crate::types::ClientCertificate>;
+    fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
+        self.0
     }
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> crate::runtime::Result<crate::types::ClientCertificate> {
-        self.send_with_response().await.map(crate::runtime::ApiResponse::into_result)
-    }
-    /// Sends the request and returns the result with the status, headers and envelope metadata.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<crate::types::ClientCertificate, ()>,
-    > {
-        static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-            operation_id: "client-certificate-for-a-zone-create-client-certificate",
-            method: crate::runtime::Method::Post,
-            path_template: "/zones/{zone_id}/client_certificates",
-            security: &[&["api_token"], &["api_email", "api_key"], &["user_service_key"]],
-        };
-        #[allow(unused_mut)]
-        let mut request = self.client.request(&OPERATION);
-        {
-            let v = &self.zone_id;
-            crate::runtime::validate::length(
-                "zone_id",
-                v,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(32u64),
-            )?;
-        }
-        {
-            let v = &self.zone_id;
-            request = request.path_param("zone_id", v.as_str());
-        }
-        {
-            let body = self.body;
-            request = request.json_body(&body);
-        }
-        request
-            .options(self.options)
-            .send_envelope::<crate::types::ClientCertificate, ()>()
-            .await
+    fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
+        Self(call)
     }
 }
 impl<'a> ::std::future::IntoFuture for CreateRequest<'a> {
     type Output = crate::runtime::Result<crate::types::ClientCertificate>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.0.send()
     }
 }
 /// Request builder for [`ClientCertificates::get`]: set optional parameters, then `.await` it or call `send`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetRequest<'a> {
-    client: &'a crate::runtime::Client,
-    zone_id: ::std::string::String,
-    client_certificate_id: ::std::string::String,
-    options: crate::runtime::RequestOptions,
-}
-impl<'a> GetRequest<'a> {
-    /// Per-request options: timeout, retries, extra headers.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
+pub struct GetRequest<'a>(
+    crate::runtime::Call<'a, crate::runtime::Envelope<crate::types::ClientCertificate>>,
+);
+impl<'a> crate::runtime::Request<'a> for GetRequest<'a> {
+    type Decode = crate::runtime::Envelope<crate::types::ClientCertificate>;
+    fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
+        self.0
     }
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> crate::runtime::Result<crate::types::ClientCertificate> {
-        self.send_with_response().await.map(crate::runtime::ApiResponse::into_result)
-    }
-    /// Sends the request and returns the result with the status, headers and envelope metadata.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<crate::types::ClientCertificate, ()>,
-    > {
-        static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-            operation_id: "client-certificate-for-a-zone-client-certificate-details",
-            method: crate::runtime::Method::Get,
-            path_template: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
-            security: &[&["api_token"], &["api_email", "api_key"], &["user_service_key"]],
-        };
-        #[allow(unused_mut)]
-        let mut request = self.client.request(&OPERATION);
-        {
-            let v = &self.zone_id;
-            crate::runtime::validate::length(
-                "zone_id",
-                v,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(32u64),
-            )?;
-        }
-        {
-            let v = &self.client_certificate_id;
-            crate::runtime::validate::length(
-                "client_certificate_id",
-                v,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(32u64),
-            )?;
-        }
-        {
-            let v = &self.zone_id;
-            request = request.path_param("zone_id", v.as_str());
-        }
-        {
-            let v = &self.client_certificate_id;
-            request = request.path_param("client_certificate_id", v.as_str());
-        }
-        request
-            .options(self.options)
-            .send_envelope::<crate::types::ClientCertificate, ()>()
-            .await
+    fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
+        Self(call)
     }
 }
 impl<'a> ::std::future::IntoFuture for GetRequest<'a> {
     type Output = crate::runtime::Result<crate::types::ClientCertificate>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.0.send()
     }
 }
 /// Request builder for [`ClientCertificates::reactivate`]: set optional parameters, then `.await` it or call `send`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ReactivateRequest<'a> {
-    client: &'a crate::runtime::Client,
-    zone_id: ::std::string::String,
-    client_certificate_id: ::std::string::String,
-    options: crate::runtime::RequestOptions,
-}
-impl<'a> ReactivateRequest<'a> {
-    /// Per-request options: timeout, retries, extra headers.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
+pub struct ReactivateRequest<'a>(
+    crate::runtime::Call<'a, crate::runtime::Envelope<crate::types::ClientCertificate>>,
+);
+impl<'a> crate::runtime::Request<'a> for ReactivateRequest<'a> {
+    type Decode = crate::runtime::Envelope<crate::types::ClientCertificate>;
+    fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
+        self.0
     }
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> crate::runtime::Result<crate::types::ClientCertificate> {
-        self.send_with_response().await.map(crate::runtime::ApiResponse::into_result)
-    }
-    /// Sends the request and returns the result with the status, headers and envelope metadata.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<crate::types::ClientCertificate, ()>,
-    > {
-        static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-            operation_id: "client-certificate-for-a-zone-edit-client-certificate",
-            method: crate::runtime::Method::Patch,
-            path_template: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
-            security: &[&["api_token"], &["api_email", "api_key"], &["user_service_key"]],
-        };
-        #[allow(unused_mut)]
-        let mut request = self.client.request(&OPERATION);
-        {
-            let v = &self.zone_id;
-            crate::runtime::validate::length(
-                "zone_id",
-                v,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(32u64),
-            )?;
-        }
-        {
-            let v = &self.client_certificate_id;
-            crate::runtime::validate::length(
-                "client_certificate_id",
-                v,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(32u64),
-            )?;
-        }
-        {
-            let v = &self.zone_id;
-            request = request.path_param("zone_id", v.as_str());
-        }
-        {
-            let v = &self.client_certificate_id;
-            request = request.path_param("client_certificate_id", v.as_str());
-        }
-        request
-            .options(self.options)
-            .send_envelope::<crate::types::ClientCertificate, ()>()
-            .await
+    fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
+        Self(call)
     }
 }
 impl<'a> ::std::future::IntoFuture for ReactivateRequest<'a> {
     type Output = crate::runtime::Result<crate::types::ClientCertificate>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.0.send()
     }
 }
 /// Request builder for [`ClientCertificates::revoke`]: set optional parameters, then `.await` it or call `send`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RevokeRequest<'a> {
-    client: &'a crate::runtime::Client,
-    zone_id: ::std::string::String,
-    client_certificate_id: ::std::string::String,
-    options: crate::runtime::RequestOptions,
-}
-impl<'a> RevokeRequest<'a> {
-    /// Per-request options: timeout, retries, extra headers.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
+pub struct RevokeRequest<'a>(
+    crate::runtime::Call<'a, crate::runtime::Envelope<crate::types::ClientCertificate>>,
+);
+impl<'a> crate::runtime::Request<'a> for RevokeRequest<'a> {
+    type Decode = crate::runtime::Envelope<crate::types::ClientCertificate>;
+    fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
+        self.0
     }
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> crate::runtime::Result<crate::types::ClientCertificate> {
-        self.send_with_response().await.map(crate::runtime::ApiResponse::into_result)
-    }
-    /// Sends the request and returns the result with the status, headers and envelope metadata.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<crate::types::ClientCertificate, ()>,
-    > {
-        static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-            operation_id: "client-certificate-for-a-zone-delete-client-certificate",
-            method: crate::runtime::Method::Delete,
-            path_template: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
-            security: &[&["api_token"], &["api_email", "api_key"], &["user_service_key"]],
-        };
-        #[allow(unused_mut)]
-        let mut request = self.client.request(&OPERATION);
-        {
-            let v = &self.zone_id;
-            crate::runtime::validate::length(
-                "zone_id",
-                v,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(32u64),
-            )?;
-        }
-        {
-            let v = &self.client_certificate_id;
-            crate::runtime::validate::length(
-                "client_certificate_id",
-                v,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(32u64),
-            )?;
-        }
-        {
-            let v = &self.zone_id;
-            request = request.path_param("zone_id", v.as_str());
-        }
-        {
-            let v = &self.client_certificate_id;
-            request = request.path_param("client_certificate_id", v.as_str());
-        }
-        request
-            .options(self.options)
-            .send_envelope::<crate::types::ClientCertificate, ()>()
-            .await
+    fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
+        Self(call)
     }
 }
 impl<'a> ::std::future::IntoFuture for RevokeRequest<'a> {
     type Output = crate::runtime::Result<crate::types::ClientCertificate>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.0.send()
     }
 }

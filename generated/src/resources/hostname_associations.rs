@@ -19,12 +19,21 @@ impl<'a> HostnameAssociations<'a> {
         &self,
         zone_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ListRequest<'a> {
-        ListRequest {
-            client: self.client,
-            zone_id: zone_id.into(),
-            mtls_certificate_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
-        }
+        static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            operation_id: "client-certificate-for-a-zone-list-hostname-associations",
+            method: crate::runtime::Method::Get,
+            path_template: "/zones/{zone_id}/certificate_authorities/hostname_associations",
+            security: crate::resources::tables::SECURITY_0,
+            query: &["mtls_certificate_id"],
+        };
+        let zone_id: ::std::string::String = zone_id.into();
+        ListRequest(
+            self
+                .client
+                .call(&OPERATION)
+                .limit("zone_id", &zone_id, &crate::resources::tables::LENGTH_ANY_32)
+                .path("zone_id", zone_id),
+        )
     }
     /// Replace Hostname Associations
     ///
@@ -36,167 +45,95 @@ impl<'a> HostnameAssociations<'a> {
         zone_id: impl ::std::convert::Into<::std::string::String>,
         body: crate::types::HostnameAssociation,
     ) -> ReplaceRequest<'a> {
-        ReplaceRequest {
-            client: self.client,
-            zone_id: zone_id.into(),
-            body,
-            options: ::std::default::Default::default(),
-        }
+        static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            operation_id: "client-certificate-for-a-zone-put-hostname-associations",
+            method: crate::runtime::Method::Put,
+            path_template: "/zones/{zone_id}/certificate_authorities/hostname_associations",
+            security: crate::resources::tables::SECURITY_0,
+            query: &[],
+        };
+        let zone_id: ::std::string::String = zone_id.into();
+        ReplaceRequest(
+            self
+                .client
+                .call(&OPERATION)
+                .limit("zone_id", &zone_id, &crate::resources::tables::LENGTH_ANY_32)
+                .path("zone_id", zone_id)
+                .body_limit(
+                    "mtls_certificate_id",
+                    &body.mtls_certificate_id,
+                    &crate::resources::tables::LENGTH_36_36,
+                )
+                .json_body(&body),
+        )
     }
 }
 /// Request builder for [`HostnameAssociations::list`]: set optional parameters, then `.await` it or call `send`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListRequest<'a> {
-    client: &'a crate::runtime::Client,
-    zone_id: ::std::string::String,
-    mtls_certificate_id: ::std::option::Option<::std::string::String>,
-    options: crate::runtime::RequestOptions,
-}
+pub struct ListRequest<'a>(
+    crate::runtime::Call<
+        'a,
+        crate::runtime::Envelope<crate::types::HostnameAssociations>,
+    >,
+);
 impl<'a> ListRequest<'a> {
     /// The UUID to match against for a certificate that was uploaded to the mTLS Certificate Management endpoint. If no mtls_certificate_id is given, the results will be the hostnames associated to your active Cloudflare Managed CA.
     pub fn mtls_certificate_id(
-        mut self,
+        self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.mtls_certificate_id = ::std::option::Option::Some(value.into());
-        self
+        let value: ::std::string::String = value.into();
+        Self(
+            self
+                .0
+                .limit(
+                    "mtls_certificate_id",
+                    &value,
+                    &crate::resources::tables::LENGTH_36_36,
+                )
+                .query("mtls_certificate_id", value),
+        )
     }
-    /// Per-request options: timeout, retries, extra headers.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
+}
+impl<'a> crate::runtime::Request<'a> for ListRequest<'a> {
+    type Decode = crate::runtime::Envelope<crate::types::HostnameAssociations>;
+    fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
+        self.0
     }
-    /// Sends the request and returns the decoded result.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::types::HostnameAssociations> {
-        self.send_with_response().await.map(crate::runtime::ApiResponse::into_result)
-    }
-    /// Sends the request and returns the result with the status, headers and envelope metadata.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<crate::types::HostnameAssociations, ()>,
-    > {
-        static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-            operation_id: "client-certificate-for-a-zone-list-hostname-associations",
-            method: crate::runtime::Method::Get,
-            path_template: "/zones/{zone_id}/certificate_authorities/hostname_associations",
-            security: &[&["api_token"], &["api_email", "api_key"], &["user_service_key"]],
-        };
-        #[allow(unused_mut)]
-        let mut request = self.client.request(&OPERATION);
-        {
-            let v = &self.zone_id;
-            crate::runtime::validate::length(
-                "zone_id",
-                v,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(32u64),
-            )?;
-        }
-        if let ::std::option::Option::Some(v) = &self.mtls_certificate_id {
-            crate::runtime::validate::length(
-                "mtls_certificate_id",
-                v,
-                ::std::option::Option::Some(36u64),
-                ::std::option::Option::Some(36u64),
-            )?;
-        }
-        {
-            let v = &self.zone_id;
-            request = request.path_param("zone_id", v.as_str());
-        }
-        if let ::std::option::Option::Some(v) = &self.mtls_certificate_id {
-            request = request.query("mtls_certificate_id", v.as_str());
-        }
-        request
-            .options(self.options)
-            .send_envelope::<crate::types::HostnameAssociations, ()>()
-            .await
+    fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
+        Self(call)
     }
 }
 impl<'a> ::std::future::IntoFuture for ListRequest<'a> {
     type Output = crate::runtime::Result<crate::types::HostnameAssociations>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.0.send()
     }
 }
 /// Request builder for [`HostnameAssociations::replace`]: set optional parameters, then `.await` it or call `send`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ReplaceRequest<'a> {
-    client: &'a crate::runtime::Client,
-    zone_id: ::std::string::String,
-    body: crate::types::HostnameAssociation,
-    options: crate::runtime::RequestOptions,
-}
-impl<'a> ReplaceRequest<'a> {
-    /// Per-request options: timeout, retries, extra headers.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
+pub struct ReplaceRequest<'a>(
+    crate::runtime::Call<
+        'a,
+        crate::runtime::Envelope<crate::types::HostnameAssociations>,
+    >,
+);
+impl<'a> crate::runtime::Request<'a> for ReplaceRequest<'a> {
+    type Decode = crate::runtime::Envelope<crate::types::HostnameAssociations>;
+    fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
+        self.0
     }
-    /// Sends the request and returns the decoded result.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::types::HostnameAssociations> {
-        self.send_with_response().await.map(crate::runtime::ApiResponse::into_result)
-    }
-    /// Sends the request and returns the result with the status, headers and envelope metadata.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<crate::types::HostnameAssociations, ()>,
-    > {
-        static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-            operation_id: "client-certificate-for-a-zone-put-hostname-associations",
-            method: crate::runtime::Method::Put,
-            path_template: "/zones/{zone_id}/certificate_authorities/hostname_associations",
-            security: &[&["api_token"], &["api_email", "api_key"], &["user_service_key"]],
-        };
-        #[allow(unused_mut)]
-        let mut request = self.client.request(&OPERATION);
-        {
-            let v = &self.zone_id;
-            crate::runtime::validate::length(
-                "zone_id",
-                v,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(32u64),
-            )?;
-        }
-        {
-            let body = &self.body;
-            if let ::std::option::Option::Some(v) = &body.mtls_certificate_id {
-                crate::runtime::validate::length(
-                    "mtls_certificate_id",
-                    v,
-                    ::std::option::Option::Some(36u64),
-                    ::std::option::Option::Some(36u64),
-                )?;
-            }
-        }
-        {
-            let v = &self.zone_id;
-            request = request.path_param("zone_id", v.as_str());
-        }
-        {
-            let body = self.body;
-            request = request.json_body(&body);
-        }
-        request
-            .options(self.options)
-            .send_envelope::<crate::types::HostnameAssociations, ()>()
-            .await
+    fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
+        Self(call)
     }
 }
 impl<'a> ::std::future::IntoFuture for ReplaceRequest<'a> {
     type Output = crate::runtime::Result<crate::types::HostnameAssociations>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.0.send()
     }
 }
