@@ -124,6 +124,13 @@ impl Namespace {
     }
 }
 
+/// Names of the standard prelude that generated code uses unqualified (`Option`, `String`,
+/// `Vec`, `Box`, `Into`, ...): no generated type or resource handle takes them.
+pub const PRELUDE_NAMES: [&str; 13] = [
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Into", "From",
+    "ToString", "ToOwned",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

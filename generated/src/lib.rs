@@ -115,7 +115,7 @@ pub static API: runtime::ApiConfig = runtime::ApiConfig::new(
     )
     .credentials_required();
 /// `Client::builder()` and `Client::from_env()` with this API's defaults ([`API`]).
-pub trait ClientExt: ::core::marker::Sized {
+pub trait ClientExt: Sized {
     /// A builder with this API's defaults: its base URL, no credentials, a 60 s timeout
     /// per attempt, a 10 s connect timeout and 2 retries.
     fn builder() -> ClientBuilder;
@@ -132,101 +132,67 @@ impl ClientExt for Client {
 }
 /// `ClientBuilder::from_env()` with this API's defaults ([`API`]), and one method per way
 /// to authenticate.
-pub trait ClientBuilderExt: ::core::marker::Sized {
+pub trait ClientBuilderExt: Sized {
     /// A builder with this API's defaults, configured from the process environment
     /// (see [`ClientBuilder::env`]).
     fn from_env() -> Result<ClientBuilder>;
     /// Like [`ClientBuilderExt::from_env`], reading variables through `lookup`.
-    fn from_env_with(
-        lookup: impl ::core::ops::Fn(
-            &str,
-        ) -> ::core::option::Option<::std::string::String>,
-    ) -> Result<ClientBuilder>;
+    fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder>;
     /// Authenticates with `api_token` (HTTP bearer authentication) (added to credentials set before). Environment: CLOUDFLARE_API_TOKEN.
-    fn api_token(
-        self,
-        api_token: impl ::core::convert::Into<::std::string::String>,
-    ) -> ClientBuilder;
+    fn api_token(self, api_token: impl Into<String>) -> ClientBuilder;
     /// Authenticates with `api_key` (API key in header X-Auth-Key) together with `api_email` (API key in header X-Auth-Email) (added to credentials set before). Environment: CLOUDFLARE_API_KEY, CLOUDFLARE_EMAIL.
     fn api_key(
         self,
-        api_key: impl ::core::convert::Into<::std::string::String>,
-        api_email: impl ::core::convert::Into<::std::string::String>,
+        api_key: impl Into<String>,
+        api_email: impl Into<String>,
     ) -> ClientBuilder;
     /// Authenticates with `user_service_key` (API key in header X-Auth-User-Service-Key) (added to credentials set before). Environment: CLOUDFLARE_API_USER_SERVICE_KEY.
-    fn user_service_key(
-        self,
-        user_service_key: impl ::core::convert::Into<::std::string::String>,
-    ) -> ClientBuilder;
+    fn user_service_key(self, user_service_key: impl Into<String>) -> ClientBuilder;
 }
 impl ClientBuilderExt for ClientBuilder {
     fn from_env() -> Result<ClientBuilder> {
         ClientBuilder::new(&API).env()
     }
-    fn from_env_with(
-        lookup: impl ::core::ops::Fn(
-            &str,
-        ) -> ::core::option::Option<::std::string::String>,
-    ) -> Result<ClientBuilder> {
+    fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder> {
         ClientBuilder::new(&API).env_with(lookup)
     }
-    fn api_token(
-        self,
-        api_token: impl ::core::convert::Into<::std::string::String>,
-    ) -> ClientBuilder {
+    fn api_token(self, api_token: impl Into<String>) -> ClientBuilder {
         self.add_credentials(<Credentials as CredentialsExt>::api_token(api_token))
     }
     fn api_key(
         self,
-        api_key: impl ::core::convert::Into<::std::string::String>,
-        api_email: impl ::core::convert::Into<::std::string::String>,
+        api_key: impl Into<String>,
+        api_email: impl Into<String>,
     ) -> ClientBuilder {
         self.add_credentials(
             <Credentials as CredentialsExt>::api_key(api_key, api_email),
         )
     }
-    fn user_service_key(
-        self,
-        user_service_key: impl ::core::convert::Into<::std::string::String>,
-    ) -> ClientBuilder {
+    fn user_service_key(self, user_service_key: impl Into<String>) -> ClientBuilder {
         self.add_credentials(
             <Credentials as CredentialsExt>::user_service_key(user_service_key),
         )
     }
 }
 /// Typed constructors of [`Credentials`] for this API's ways to authenticate.
-pub trait CredentialsExt: ::core::marker::Sized {
+pub trait CredentialsExt: Sized {
     /// Authenticates with `api_token` (HTTP bearer authentication). Environment: CLOUDFLARE_API_TOKEN.
-    fn api_token(
-        api_token: impl ::core::convert::Into<::std::string::String>,
-    ) -> Credentials;
+    fn api_token(api_token: impl Into<String>) -> Credentials;
     /// Authenticates with `api_key` (API key in header X-Auth-Key) together with `api_email` (API key in header X-Auth-Email). Environment: CLOUDFLARE_API_KEY, CLOUDFLARE_EMAIL.
-    fn api_key(
-        api_key: impl ::core::convert::Into<::std::string::String>,
-        api_email: impl ::core::convert::Into<::std::string::String>,
-    ) -> Credentials;
+    fn api_key(api_key: impl Into<String>, api_email: impl Into<String>) -> Credentials;
     /// Authenticates with `user_service_key` (API key in header X-Auth-User-Service-Key). Environment: CLOUDFLARE_API_USER_SERVICE_KEY.
-    fn user_service_key(
-        user_service_key: impl ::core::convert::Into<::std::string::String>,
-    ) -> Credentials;
+    fn user_service_key(user_service_key: impl Into<String>) -> Credentials;
 }
 impl CredentialsExt for Credentials {
-    fn api_token(
-        api_token: impl ::core::convert::Into<::std::string::String>,
-    ) -> Credentials {
+    fn api_token(api_token: impl Into<String>) -> Credentials {
         Credentials::new("api_token").secret("api_token", api_token)
     }
-    fn api_key(
-        api_key: impl ::core::convert::Into<::std::string::String>,
-        api_email: impl ::core::convert::Into<::std::string::String>,
-    ) -> Credentials {
+    fn api_key(api_key: impl Into<String>, api_email: impl Into<String>) -> Credentials {
         Credentials::new("api_key")
             .secret("api_key", api_key)
             .secret("api_email", api_email)
     }
-    fn user_service_key(
-        user_service_key: impl ::core::convert::Into<::std::string::String>,
-    ) -> Credentials {
+    fn user_service_key(user_service_key: impl Into<String>) -> Credentials {
         Credentials::new("user_service_key").secret("user_service_key", user_service_key)
     }
 }
@@ -234,20 +200,20 @@ impl CredentialsExt for Credentials {
 /// [`runtime::Error::request_id`], [`runtime::ApiResponse::request_id`].
 pub trait RequestIdExt {
     /// The `cf-ray` response header, which identifies the request to the API's operators.
-    fn cf_ray(&self) -> ::core::option::Option<&str>;
+    fn cf_ray(&self) -> Option<&str>;
 }
 impl RequestIdExt for ApiError {
-    fn cf_ray(&self) -> ::core::option::Option<&str> {
+    fn cf_ray(&self) -> Option<&str> {
         self.request_id()
     }
 }
 impl RequestIdExt for Error {
-    fn cf_ray(&self) -> ::core::option::Option<&str> {
+    fn cf_ray(&self) -> Option<&str> {
         self.request_id()
     }
 }
 impl<T, I> RequestIdExt for ApiResponse<T, I> {
-    fn cf_ray(&self) -> ::core::option::Option<&str> {
+    fn cf_ray(&self) -> Option<&str> {
         self.request_id()
     }
 }

@@ -5,103 +5,81 @@
 //! Every field the server may leave out is an `Option`; every enum decoded from a response
 //! keeps values this version does not know in an `Unknown` variant.
 /// Certificate Authority used to issue the Client Certificate.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CertificateAuthority {
     /// Identifier of the Certificate Authority.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Name of the Certificate Authority.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 /// An API Shield mTLS client certificate issued for the zone.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientCertificate {
     /// Identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The Client Certificate PEM.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub certificate: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
     /// Certificate Authority used to issue the Client Certificate.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub certificate_authority: ::std::option::Option<crate::types::CertificateAuthority>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_authority: Option<crate::types::CertificateAuthority>,
     /// Common Name of the Client Certificate.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub common_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub common_name: Option<String>,
     /// Country, provided by the CSR.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
     /// The Certificate Signing Request (CSR). Must be newline-encoded.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub csr: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csr: Option<String>,
     /// Date that the Client Certificate expires.
     ///
     /// Format: `date-time` (kept as sent, not parsed).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<String>,
     /// Unique identifier of the Client Certificate.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub fingerprint_sha256: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint_sha256: Option<String>,
     /// Date that the Client Certificate was issued by the Certificate Authority.
     ///
     /// Format: `date-time` (kept as sent, not parsed).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub issued_on: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_on: Option<String>,
     /// Location, provided by the CSR.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub location: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     /// Organization, provided by the CSR.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub organization: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
     /// Organizational Unit, provided by the CSR.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub organizational_unit: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organizational_unit: Option<String>,
     /// The serial number on the created Client Certificate.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub serial_number: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial_number: Option<String>,
     /// The type of hash used for the Client Certificate.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub signature: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
     /// Subject Key Identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ski: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ski: Option<String>,
     /// State, provided by the CSR.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
     /// Client Certificates may be active or revoked, and the pending_reactivation or pending_revocation represent in-progress asynchronous transitions.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<crate::types::ClientCertificateStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::types::ClientCertificateStatus>,
     /// The number of days the Client Certificate will be valid after the issued_on date.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub validity_days: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validity_days: Option<i64>,
 }
 /// Client Certificates may be active or revoked, and the pending_reactivation or pending_revocation represent in-progress asynchronous transitions.
 ///
 /// Values this version does not know decode to `Unknown` instead of failing.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClientCertificateStatus {
     /// `active`
     Active,
@@ -112,7 +90,7 @@ pub enum ClientCertificateStatus {
     /// `revoked`
     Revoked,
     /// A value this version of the client does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ClientCertificateStatus {
     /// The value as sent on the wire.
@@ -126,59 +104,22 @@ impl ClientCertificateStatus {
         }
     }
 }
-impl ::std::convert::From<&str> for ClientCertificateStatus {
+impl From<&str> for ClientCertificateStatus {
     fn from(value: &str) -> Self {
         match value {
             "active" => Self::Active,
             "pending_reactivation" => Self::PendingReactivation,
             "pending_revocation" => Self::PendingRevocation,
             "revoked" => Self::Revoked,
-            other => Self::Unknown(::std::string::ToString::to_string(other)),
+            other => Self::Unknown(other.to_owned()),
         }
     }
 }
-impl ::std::str::FromStr for ClientCertificateStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ClientCertificateStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ClientCertificateStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ClientCertificateStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::string_enum_traits!(ClientCertificateStatus);
 /// Client Certificate Status to filter results by; `all` matches every status.
 ///
 /// Values this version does not know decode to `Unknown` instead of failing.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClientCertificateStatusFilter {
     /// `all`
     All,
@@ -191,7 +132,7 @@ pub enum ClientCertificateStatusFilter {
     /// `revoked`
     Revoked,
     /// A value this version of the client does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ClientCertificateStatusFilter {
     /// The value as sent on the wire.
@@ -206,7 +147,7 @@ impl ClientCertificateStatusFilter {
         }
     }
 }
-impl ::std::convert::From<&str> for ClientCertificateStatusFilter {
+impl From<&str> for ClientCertificateStatusFilter {
     fn from(value: &str) -> Self {
         match value {
             "all" => Self::All,
@@ -214,125 +155,69 @@ impl ::std::convert::From<&str> for ClientCertificateStatusFilter {
             "pending_reactivation" => Self::PendingReactivation,
             "pending_revocation" => Self::PendingRevocation,
             "revoked" => Self::Revoked,
-            other => Self::Unknown(::std::string::ToString::to_string(other)),
+            other => Self::Unknown(other.to_owned()),
         }
     }
 }
-impl ::std::str::FromStr for ClientCertificateStatusFilter {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ClientCertificateStatusFilter {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ClientCertificateStatusFilter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ClientCertificateStatusFilter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::string_enum_traits!(ClientCertificateStatusFilter);
 /// Request body for creating a client certificate from a CSR.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateClientCertificateRequest {
     /// The Certificate Signing Request (CSR). Must be newline-encoded.
-    pub csr: ::std::string::String,
+    pub csr: String,
     /// The number of days the Client Certificate will be valid after the issued_on date.
     pub validity_days: i64,
 }
 /// Request body that replaces the hostnames associated with a CA.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HostnameAssociation {
     /// Hostnames to associate.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostnames: Option<Vec<String>>,
     /// The UUID for a certificate that was uploaded to the mTLS Certificate Management endpoint. If no mtls_certificate_id is given, the hostnames will be associated to your active Cloudflare Managed CA.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub mtls_certificate_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtls_certificate_id: Option<String>,
 }
 /// The hostnames currently associated with a CA.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HostnameAssociations {
     /// Associated hostnames.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostnames: Option<Vec<String>>,
 }
 /// Pagination information for a collection result.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResultInfo {
     /// Total number of results for the requested service.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub count: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
     /// Current page within paginated list of results.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub page: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
     /// Number of results per page of results.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub per_page: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<i64>,
     /// Total results available without any search parameters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_count: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
     /// The number of total pages in the entire result set.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_pages: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_pages: Option<i64>,
 }
 impl crate::runtime::pagination::PageInfo for crate::types::ResultInfo {
-    fn page(&self) -> ::std::option::Option<u64> {
+    fn page(&self) -> Option<u64> {
         self.page.and_then(|v| u64::try_from(v).ok())
     }
-    fn per_page(&self) -> ::std::option::Option<u64> {
+    fn per_page(&self) -> Option<u64> {
         self.per_page.and_then(|v| u64::try_from(v).ok())
     }
-    fn total_pages(&self) -> ::std::option::Option<u64> {
+    fn total_pages(&self) -> Option<u64> {
         self.total_pages.and_then(|v| u64::try_from(v).ok())
     }
-    fn total_count(&self) -> ::std::option::Option<u64> {
+    fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|v| u64::try_from(v).ok())
     }
-    fn count(&self) -> ::std::option::Option<u64> {
+    fn count(&self) -> Option<u64> {
         self.count.and_then(|v| u64::try_from(v).ok())
     }
 }

@@ -184,6 +184,24 @@ impl<'a, R: Decode> Call<'a, R> {
         self
     }
 
+    /// Checks a string path parameter against its limits and sets it.
+    pub fn path_limited(self, name: &'static str, value: impl Into<String>, limit: &Limit) -> Self {
+        let value = value.into();
+        self.limit(name, &value, limit).path(name, value)
+    }
+
+    /// Checks a string query parameter against its limits and sets it.
+    pub fn query_limited(self, name: &'static str, value: impl Into<String>, limit: &Limit) -> Self {
+        let value = value.into();
+        self.limit(name, &value, limit).query(name, value)
+    }
+
+    /// Checks a string header parameter against its limits and sets it.
+    pub fn header_limited(self, name: &'static str, value: impl Into<String>, limit: &Limit) -> Self {
+        let value = value.into();
+        self.limit(name, &value, limit).header(name, value)
+    }
+
     /// Sets a query parameter, replacing an earlier value; parameters are sent in the spec's order.
     pub fn query(self, name: &'static str, value: impl Into<String>) -> Self {
         self.query_each(name, std::iter::once(value.into()))
@@ -409,4 +427,30 @@ pub trait Request<'a>: Sized {
     {
         self.into_call().send_with_response()
     }
+}
+
+/// Implements [`Request`] and `IntoFuture` for a generated request builder (a one-field struct
+/// around a [`Call`] decoding as the given type). Expanded only inside generated crates, where
+/// `crate::runtime` is this runtime, whether it is a dependency or a vendored module.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __request_traits {
+    ($name:ident, $decode:ty) => {
+        impl<'a> crate::runtime::Request<'a> for $name<'a> {
+            type Decode = $decode;
+            fn into_call(self) -> crate::runtime::Call<'a, $decode> {
+                self.0
+            }
+            fn from_call(call: crate::runtime::Call<'a, $decode>) -> Self {
+                Self(call)
+            }
+        }
+        impl<'a> ::std::future::IntoFuture for $name<'a> {
+            type Output = crate::runtime::Result<<$decode as crate::runtime::Decode>::Output>;
+            type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
+            fn into_future(self) -> Self::IntoFuture {
+                self.0.send()
+            }
+        }
+    };
 }

@@ -30,6 +30,7 @@
 
 mod auth;
 mod call;
+mod enums;
 mod client;
 mod config;
 mod envelope;
@@ -57,6 +58,12 @@ use std::pin::Pin;
 pub use auth::{Credentials, Secret, TokenProvider};
 #[doc(hidden)]
 pub use call::Call;
+// Reachable as `<runtime>::string_enum_traits!` both as a crate and when vendored as a module
+// (`#[macro_export]` puts the macro at the crate root either way).
+#[doc(hidden)]
+pub use crate::__string_enum_traits as string_enum_traits;
+#[doc(hidden)]
+pub use crate::__request_traits as request_traits;
 pub use call::{Bytes, Decode, Empty, Envelope, EnvelopeOptional, Json, Request, Text};
 #[doc(hidden)]
 pub use validate::{Limit, Limited};

@@ -87,7 +87,7 @@ pub fn resource_file<'a>(
         #![doc = #module_doc]
 
         #[doc = #handle_doc]
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy)]
+        #[derive(Debug, Clone, Copy)]
         pub struct #handle<'a> {
             client: &'a crate::runtime::Client,
         }
@@ -143,7 +143,7 @@ fn op_doc(op: &Operation) -> TokenStream {
 /// A required parameter's argument: `impl Into<String>` for strings, the type otherwise.
 fn arg_type(ty: &TypeRef) -> TokenStream {
     if matches!(ty, TypeRef::String) {
-        quote!(impl ::std::convert::Into<::std::string::String>)
+        quote!(impl Into<String>)
     } else {
         type_tokens(ty)
     }
@@ -155,7 +155,7 @@ fn to_text(api: &Api, v: TokenStream, ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String => quote!(#v.as_str()),
         TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => {
-            quote!(::std::string::ToString::to_string(&#v))
+            quote!(#v.to_string())
         }
         TypeRef::Named(name) if is_enum(api, name) => quote!(#v.as_str()),
         TypeRef::Boxed(inner) => to_text(api, quote!((*#v)), inner),
@@ -173,19 +173,25 @@ fn is_enum(api: &Api, name: &str) -> bool {
 /// first, and the `Call` methods that check and set it.
 fn set_param(api: &Api, p: &Param, v: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     let wire = &p.wire_name;
-    let mut lets = TokenStream::new();
+    let lets = TokenStream::new();
     let mut chain = TokenStream::new();
     let is_string = matches!(p.ty, TypeRef::String);
-    if let Some(limit) = limit_of(&p.ty, &p.constraints) {
+    let limit = limit_of(&p.ty, &p.constraints).map(|l| limit_path(&l));
+    if let Some(path) = &limit {
         if is_string {
-            lets = quote!(let #v: ::std::string::String = #v.into(););
+            // A string is checked and set in one call.
+            let set = match p.location {
+                ParamLocation::Path => quote!(path_limited),
+                ParamLocation::Query => quote!(query_limited),
+                ParamLocation::Header => quote!(header_limited),
+            };
+            return (lets, quote!(.#set(#wire, #v, &#path)));
         }
-        let path = limit_path(&limit);
         chain.extend(quote!(.limit(#wire, &#v, &#path)));
     }
     let joined = |inner: &TypeRef| {
         let text = to_text(api, quote!(item), inner);
-        quote!(#v.iter().map(|item| ::std::string::ToString::to_string(&#text)).collect::<::std::vec::Vec<_>>().join(","))
+        quote!(#v.iter().map(|item| #text.to_string()).collect::<Vec<_>>().join(","))
     };
     let text = if is_string {
         quote!(#v)
@@ -292,7 +298,7 @@ fn multipart_form(api: &Api, body: &Body) -> TokenStream {
             one(quote!(body.#n), &f.ty)
         } else {
             let inner = one(quote!(value), &f.ty);
-            quote!(if let ::std::option::Option::Some(value) = body.#n { #inner })
+            quote!(if let Some(value) = body.#n { #inner })
         }
     });
     quote! {
@@ -302,8 +308,8 @@ fn multipart_form(api: &Api, body: &Body) -> TokenStream {
     }
 }
 
-/// The runtime's decoding of the operation's response, and what `send` returns.
-fn decode_types(op: &Operation) -> (TokenStream, TokenStream) {
+/// The runtime's decoding of the operation's response.
+fn decode_types(op: &Operation) -> TokenStream {
     match &op.response {
         Response::Envelope {
             result,
@@ -311,29 +317,23 @@ fn decode_types(op: &Operation) -> (TokenStream, TokenStream) {
             result_info,
         } => {
             let r = type_tokens(result);
-            let info = result_info
-                .as_ref()
-                .map(|t| {
-                    let t = type_tokens(t);
-                    quote!(, #t)
-                })
-                .unwrap_or_default();
+            let info = result_info.as_ref().map(|t| {
+                let t = type_tokens(t);
+                quote!(, #t)
+            });
             if *result_optional {
-                (
-                    quote!(crate::runtime::EnvelopeOptional<#r #info>),
-                    quote!(::std::option::Option<#r>),
-                )
+                quote!(crate::runtime::EnvelopeOptional<#r #info>)
             } else {
-                (quote!(crate::runtime::Envelope<#r #info>), r)
+                quote!(crate::runtime::Envelope<#r #info>)
             }
         }
         Response::Json(ty) => {
             let r = type_tokens(ty);
-            (quote!(crate::runtime::Json<#r>), r)
+            quote!(crate::runtime::Json<#r>)
         }
-        Response::Empty => (quote!(crate::runtime::Empty), quote!(())),
-        Response::Text => (quote!(crate::runtime::Text), quote!(::std::string::String)),
-        Response::Bytes => (quote!(crate::runtime::Bytes), quote!(::std::vec::Vec<u8>)),
+        Response::Empty => quote!(crate::runtime::Empty),
+        Response::Text => quote!(crate::runtime::Text),
+        Response::Bytes => quote!(crate::runtime::Bytes),
     }
 }
 
@@ -418,7 +418,7 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
             }
         }
     });
-    let (decode, out) = decode_types(op);
+    let decode = decode_types(op);
     let pages = op
         .pagination
         .as_ref()
@@ -431,7 +431,7 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
     let inherent = (!inherent.is_empty()).then(|| quote!(impl<'a> #name<'a> { #inherent }));
     quote! {
         #[doc = #doc]
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #name<'a>(crate::runtime::Call<'a, #decode>);
 
@@ -439,22 +439,6 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
 
         #error_enum
 
-        impl<'a> crate::runtime::Request<'a> for #name<'a> {
-            type Decode = #decode;
-            fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
-                self.0
-            }
-            fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
-                Self(call)
-            }
-        }
-
-        impl<'a> ::std::future::IntoFuture for #name<'a> {
-            type Output = crate::runtime::Result<#out>;
-            type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-            fn into_future(self) -> Self::IntoFuture {
-                self.0.send()
-            }
-        }
+        crate::runtime::request_traits!(#name, #decode);
     }
 }

@@ -28,7 +28,7 @@ pub fn error_items(op: &Operation) -> (TokenStream, TokenStream) {
         let ty = type_tokens(&op.errors[0].ty);
         let f = quote! {
             #[doc = #doc]
-            pub fn error_body(error: &crate::runtime::Error) -> ::std::option::Option<#ty> {
+            pub fn error_body(error: &crate::runtime::Error) -> Option<#ty> {
                 let api = error.api_error()?;
                 crate::runtime::response_key(api.status().as_u16(), &[#(#keys),*])?;
                 api.json()
@@ -53,17 +53,17 @@ pub fn error_items(op: &Operation) -> (TokenStream, TokenStream) {
     );
     let f = quote! {
         #[doc = #doc]
-        pub fn error_body(error: &crate::runtime::Error) -> ::std::option::Option<#name> {
+        pub fn error_body(error: &crate::runtime::Error) -> Option<#name> {
             let api = error.api_error()?;
             match crate::runtime::response_key(api.status().as_u16(), &[#(#keys),*])? {
                 #(#arms)*
-                _ => ::std::option::Option::None,
+                _ => None,
             }
         }
     };
     let e = quote! {
         #[doc = #edoc]
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#decls)*
         }

@@ -23,9 +23,9 @@ pub fn methods(op: &Operation, p: &Pagination) -> TokenStream {
     let some = |name: Option<&String>| match name {
         Some(n) => {
             let w = wire(n);
-            quote!(::std::option::Option::Some(#w))
+            quote!(Some(#w))
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     };
     let page = page_of(p);
     let (doc, pages) = match &p.style {
@@ -67,7 +67,7 @@ pub fn methods(op: &Operation, p: &Pagination) -> TokenStream {
                     let r = field_ref(path);
                     quote!(#r.and_then(|v| u64::try_from(*v).ok()))
                 }
-                None => quote!(::std::option::Option::None),
+                None => quote!(None),
             };
             (
                 " Every page from the current offset on, one request per page, as a stream.\n\n Stops on an empty or short page, or when the response's total is reached (no wasted\n trailing request).",
@@ -112,7 +112,7 @@ fn field_ref(path: &FieldPath) -> TokenStream {
     let mut out = if path.from_info {
         quote!(response.result_info())
     } else {
-        quote!(::std::option::Option::Some(response.result()))
+        quote!(Some(response.result()))
     };
     for hop in &path.hops {
         let f = ident(&hop.field);
@@ -151,7 +151,7 @@ fn next_cursor(p: &Pagination, next: &NextCursor) -> TokenStream {
             } else {
                 quote!(#last.map(|item| item.#id_f.clone()))
             };
-            quote!(if #more.copied().unwrap_or(false) { #id } else { ::std::option::Option::None })
+            quote!(if #more.copied().unwrap_or(false) { #id } else { None })
         }
     }
 }
@@ -190,20 +190,20 @@ pub fn page_info_impls(api: &Api) -> TokenStream {
                             quote!(self.#n.filter(|v| v.is_finite() && *v >= 0.0).map(|v| v as u64))
                         }
                         TypeRef::Integer(_) => quote!(self.#n.and_then(|v| u64::try_from(v).ok())),
-                        _ => quote!(::std::option::Option::None),
+                        _ => quote!(None),
                     };
                     if f.required
                         && !f.nullable
                         && matches!(f.ty, TypeRef::Integer(_) | TypeRef::Number)
                     {
-                        quote!({ let v = ::std::option::Option::Some(self.#n); v.and_then(|v| u64::try_from(v as i64).ok()) })
+                        quote!({ let v = Some(self.#n); v.and_then(|v| u64::try_from(v as i64).ok()) })
                     } else {
                         conv
                     }
                 }
-                None => quote!(::std::option::Option::None),
+                None => quote!(None),
             };
-            quote! { fn #method(&self) -> ::std::option::Option<u64> { #body } }
+            quote! { fn #method(&self) -> Option<u64> { #body } }
         };
         let methods = ["page", "per_page", "total_pages", "total_count", "count"].map(getter);
         let ty = ident(name);

@@ -224,20 +224,20 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
             /// [`runtime::Error::request_id`], [`runtime::ApiResponse::request_id`].
             pub trait RequestIdExt {
                 #[doc = #doc]
-                fn #method(&self) -> ::core::option::Option<&str>;
+                fn #method(&self) -> Option<&str>;
             }
             impl RequestIdExt for ApiError {
-                fn #method(&self) -> ::core::option::Option<&str> {
+                fn #method(&self) -> Option<&str> {
                     self.request_id()
                 }
             }
             impl RequestIdExt for Error {
-                fn #method(&self) -> ::core::option::Option<&str> {
+                fn #method(&self) -> Option<&str> {
                     self.request_id()
                 }
             }
             impl<T, I> RequestIdExt for ApiResponse<T, I> {
-                fn #method(&self) -> ::core::option::Option<&str> {
+                fn #method(&self) -> Option<&str> {
                     self.request_id()
                 }
             }
@@ -308,7 +308,7 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
         pub static API: runtime::ApiConfig = #config;
 
         /// `Client::builder()` and `Client::from_env()` with this API's defaults ([`API`]).
-        pub trait ClientExt: ::core::marker::Sized {
+        pub trait ClientExt: Sized {
             /// A builder with this API's defaults: its base URL, no credentials, a 60 s timeout
             /// per attempt, a 10 s connect timeout and 2 retries.
             fn builder() -> ClientBuilder;
@@ -327,13 +327,13 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
 
         /// `ClientBuilder::from_env()` with this API's defaults ([`API`]), and one method per way
         /// to authenticate.
-        pub trait ClientBuilderExt: ::core::marker::Sized {
+        pub trait ClientBuilderExt: Sized {
             /// A builder with this API's defaults, configured from the process environment
             /// (see [`ClientBuilder::env`]).
             fn from_env() -> Result<ClientBuilder>;
             /// Like [`ClientBuilderExt::from_env`], reading variables through `lookup`.
             fn from_env_with(
-                lookup: impl ::core::ops::Fn(&str) -> ::core::option::Option<::std::string::String>,
+                lookup: impl Fn(&str) -> Option<String>,
             ) -> Result<ClientBuilder>;
             #(#builder_decls)*
         }
@@ -343,7 +343,7 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
                 ClientBuilder::new(&API).env()
             }
             fn from_env_with(
-                lookup: impl ::core::ops::Fn(&str) -> ::core::option::Option<::std::string::String>,
+                lookup: impl Fn(&str) -> Option<String>,
             ) -> Result<ClientBuilder> {
                 ClientBuilder::new(&API).env_with(lookup)
             }
@@ -351,7 +351,7 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
         }
 
         /// Typed constructors of [`Credentials`] for this API's ways to authenticate.
-        pub trait CredentialsExt: ::core::marker::Sized {
+        pub trait CredentialsExt: Sized {
             #(#credential_decls)*
         }
 
@@ -392,7 +392,7 @@ fn credential_methods(
     Vec<TokenStream>,
 ) {
     let (mut bd, mut bi, mut cd, mut ci) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let into = quote! { impl ::core::convert::Into<::std::string::String> };
+    let into = quote! { impl Into<String> };
     for set in &api.credential_sets {
         let name = super::ident(&set.name);
         let kind = crate::naming::bare(&set.name);

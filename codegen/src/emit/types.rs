@@ -21,13 +21,13 @@ pub fn types_file(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
 /// The Rust type for a type reference, with absolute paths so spec names cannot shadow std.
 pub fn type_tokens(ty: &TypeRef) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(::std::string::String),
+        TypeRef::String => quote!(String),
         TypeRef::Integer(32) => quote!(i32),
         TypeRef::Integer(_) => quote!(i64),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
         TypeRef::Json => quote!(::serde_json::Value),
-        TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+        TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::MultipartForm => quote!(crate::runtime::Multipart),
         TypeRef::Named(name) => {
             let name = ident(name);
@@ -35,19 +35,19 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
         }
         TypeRef::Array(inner) => {
             let inner = type_tokens(inner);
-            quote!(::std::vec::Vec<#inner>)
+            quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
             let inner = type_tokens(inner);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            quote!(::std::collections::BTreeMap<String, #inner>)
         }
         TypeRef::Nullable(inner) => {
             let inner = type_tokens(inner);
-            quote!(::std::option::Option<#inner>)
+            quote!(Option<#inner>)
         }
         TypeRef::Boxed(inner) => {
             let inner = type_tokens(inner);
-            quote!(::std::boxed::Box<#inner>)
+            quote!(Box<#inner>)
         }
     }
 }
@@ -72,7 +72,7 @@ fn struct_def(
 ) -> TokenStream {
     let all_optional = fields.iter().all(|f| !f.required);
     let defaults = if all_optional {
-        quote!(::std::default::Default,)
+        quote!(Default,)
     } else {
         quote!()
     };
@@ -87,12 +87,12 @@ fn struct_def(
         quote! {
             /// Properties not listed in the schema.
             #[serde(flatten)]
-            pub #extra_name: ::std::collections::BTreeMap<::std::string::String, #ty>,
+            pub #extra_name: ::std::collections::BTreeMap<String, #ty>,
         }
     });
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #defaults ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #defaults ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#field_tokens)*
             #extra
@@ -122,12 +122,12 @@ fn field(f: &Field) -> TokenStream {
         quote! { #doc #attr pub #name: #ty, }
     } else if f.required {
         // Required but nullable: always sent, `null` when `None`.
-        quote! { #doc #[serde(#rename default)] pub #name: ::std::option::Option<#ty>, }
+        quote! { #doc #[serde(#rename default)] pub #name: Option<#ty>, }
     } else {
         quote! {
             #doc
-            #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
-            pub #name: ::std::option::Option<#ty>,
+            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+            pub #name: Option<#ty>,
         }
     }
 }
@@ -140,11 +140,11 @@ fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant]) 
         #doc
         ///
         /// Values this version does not know decode to `Unknown` instead of failing.
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #[doc = #variant_docs] #idents, )*
             /// A value this version of the client does not know.
-            Unknown(::std::string::String),
+            Unknown(String),
         }
 
         impl #name {
@@ -157,40 +157,16 @@ fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant]) 
             }
         }
 
-        impl ::std::convert::From<&str> for #name {
+        impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #( #wires => Self::#idents, )*
-                    other => Self::Unknown(::std::string::ToString::to_string(other)),
+                    other => Self::Unknown(other.to_owned()),
                 }
             }
         }
 
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(Self::from(value))
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from(value.as_ref()))
-            }
-        }
+        crate::runtime::string_enum_traits!(#name);
     }
 }
 
@@ -215,7 +191,7 @@ fn union_def(
             ///
             /// Decoding tries each shape in this order and keeps the first that matches; a value
             /// that matches none is kept as `Other`.
-            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
             pub enum #name {
                 #(#arms)*
@@ -232,14 +208,14 @@ fn union_def(
                 let tag = v.tag.as_ref()?;
                 let vname = ident(&v.name);
                 Some(quote! {
-                    ::std::option::Option::Some(#tag) => ::serde_json::from_value(value).map(Self::#vname).map_err(::serde::de::Error::custom),
+                    Some(#tag) => ::serde_json::from_value(value).map(Self::#vname).map_err(::serde::de::Error::custom),
                 })
             });
             quote! {
                 #doc
                 ///
                 #[doc = #note]
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
                 #[serde(untagged)]
                 pub enum #name {
                     #(#arms)*

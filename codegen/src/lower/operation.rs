@@ -78,7 +78,7 @@ pub fn lower_paths<'d>(
         ));
     };
     let mut resources: IndexMap<String, ResourceBuilder> = IndexMap::new();
-    let mut type_names = Namespace::default();
+    let mut type_names = Namespace::with_reserved(&naming::PRELUDE_NAMES);
     let mut module_names = Namespace::with_reserved(&CLIENT_METHODS);
     for (path, item) in paths {
         let item_ptr = child("#/paths", path);

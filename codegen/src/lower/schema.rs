@@ -91,7 +91,7 @@ impl<'d> Types<'d> {
     pub fn new(doc: &'d Document) -> Self {
         Self {
             doc,
-            names: Namespace::default(),
+            names: Namespace::with_reserved(&naming::PRELUDE_NAMES),
             memo: HashMap::new(),
             in_progress: HashSet::new(),
             merging: Vec::new(),

@@ -2,7 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! The `client_certificates` resource: 5 operation(s).
 /// Handle for the `client_certificates` operations; get one from `Client::client_certificates`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct ClientCertificates<'a> {
     client: &'a crate::runtime::Client,
 }
@@ -17,10 +17,7 @@ impl<'a> ClientCertificates<'a> {
     /// `GET /zones/{zone_id}/client_certificates` (operation `client-certificate-for-a-zone-list-client-certificates`).
     ///
     /// Permission needed: `#ssl:read`.
-    pub fn list(
-        &self,
-        zone_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListRequest<'a> {
+    pub fn list(&self, zone_id: impl Into<String>) -> ListRequest<'a> {
         static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             operation_id: "client-certificate-for-a-zone-list-client-certificates",
             method: crate::runtime::Method::Get,
@@ -28,13 +25,15 @@ impl<'a> ClientCertificates<'a> {
             security: crate::resources::tables::SECURITY_0,
             query: &["status", "page", "per_page", "limit", "offset"],
         };
-        let zone_id: ::std::string::String = zone_id.into();
         ListRequest(
             self
                 .client
                 .call(&OPERATION)
-                .limit("zone_id", &zone_id, &crate::resources::tables::LENGTH_ANY_32)
-                .path("zone_id", zone_id),
+                .path_limited(
+                    "zone_id",
+                    zone_id,
+                    &crate::resources::tables::LENGTH_ANY_32,
+                ),
         )
     }
     /// Create Client Certificate
@@ -46,7 +45,7 @@ impl<'a> ClientCertificates<'a> {
     /// Permission needed: `#ssl:edit`.
     pub fn create(
         &self,
-        zone_id: impl ::std::convert::Into<::std::string::String>,
+        zone_id: impl Into<String>,
         body: crate::types::CreateClientCertificateRequest,
     ) -> CreateRequest<'a> {
         static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -56,13 +55,15 @@ impl<'a> ClientCertificates<'a> {
             security: crate::resources::tables::SECURITY_0,
             query: &[],
         };
-        let zone_id: ::std::string::String = zone_id.into();
         CreateRequest(
             self
                 .client
                 .call(&OPERATION)
-                .limit("zone_id", &zone_id, &crate::resources::tables::LENGTH_ANY_32)
-                .path("zone_id", zone_id)
+                .path_limited(
+                    "zone_id",
+                    zone_id,
+                    &crate::resources::tables::LENGTH_ANY_32,
+                )
                 .json_body(&body),
         )
     }
@@ -75,8 +76,8 @@ impl<'a> ClientCertificates<'a> {
     /// Permission needed: `#ssl:read`.
     pub fn get(
         &self,
-        zone_id: impl ::std::convert::Into<::std::string::String>,
-        client_certificate_id: impl ::std::convert::Into<::std::string::String>,
+        zone_id: impl Into<String>,
+        client_certificate_id: impl Into<String>,
     ) -> GetRequest<'a> {
         static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             operation_id: "client-certificate-for-a-zone-client-certificate-details",
@@ -85,20 +86,20 @@ impl<'a> ClientCertificates<'a> {
             security: crate::resources::tables::SECURITY_0,
             query: &[],
         };
-        let zone_id: ::std::string::String = zone_id.into();
-        let client_certificate_id: ::std::string::String = client_certificate_id.into();
         GetRequest(
             self
                 .client
                 .call(&OPERATION)
-                .limit("zone_id", &zone_id, &crate::resources::tables::LENGTH_ANY_32)
-                .path("zone_id", zone_id)
-                .limit(
-                    "client_certificate_id",
-                    &client_certificate_id,
+                .path_limited(
+                    "zone_id",
+                    zone_id,
                     &crate::resources::tables::LENGTH_ANY_32,
                 )
-                .path("client_certificate_id", client_certificate_id),
+                .path_limited(
+                    "client_certificate_id",
+                    client_certificate_id,
+                    &crate::resources::tables::LENGTH_ANY_32,
+                ),
         )
     }
     /// Reactivate Client Certificate
@@ -110,8 +111,8 @@ impl<'a> ClientCertificates<'a> {
     /// Permission needed: `#ssl:edit`.
     pub fn reactivate(
         &self,
-        zone_id: impl ::std::convert::Into<::std::string::String>,
-        client_certificate_id: impl ::std::convert::Into<::std::string::String>,
+        zone_id: impl Into<String>,
+        client_certificate_id: impl Into<String>,
     ) -> ReactivateRequest<'a> {
         static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             operation_id: "client-certificate-for-a-zone-edit-client-certificate",
@@ -120,20 +121,20 @@ impl<'a> ClientCertificates<'a> {
             security: crate::resources::tables::SECURITY_0,
             query: &[],
         };
-        let zone_id: ::std::string::String = zone_id.into();
-        let client_certificate_id: ::std::string::String = client_certificate_id.into();
         ReactivateRequest(
             self
                 .client
                 .call(&OPERATION)
-                .limit("zone_id", &zone_id, &crate::resources::tables::LENGTH_ANY_32)
-                .path("zone_id", zone_id)
-                .limit(
-                    "client_certificate_id",
-                    &client_certificate_id,
+                .path_limited(
+                    "zone_id",
+                    zone_id,
                     &crate::resources::tables::LENGTH_ANY_32,
                 )
-                .path("client_certificate_id", client_certificate_id),
+                .path_limited(
+                    "client_certificate_id",
+                    client_certificate_id,
+                    &crate::resources::tables::LENGTH_ANY_32,
+                ),
         )
     }
     /// Revoke Client Certificate
@@ -145,8 +146,8 @@ impl<'a> ClientCertificates<'a> {
     /// Permission needed: `#ssl:edit`.
     pub fn revoke(
         &self,
-        zone_id: impl ::std::convert::Into<::std::string::String>,
-        client_certificate_id: impl ::std::convert::Into<::std::string::String>,
+        zone_id: impl Into<String>,
+        client_certificate_id: impl Into<String>,
     ) -> RevokeRequest<'a> {
         static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             operation_id: "client-certificate-for-a-zone-delete-client-certificate",
@@ -155,31 +156,31 @@ impl<'a> ClientCertificates<'a> {
             security: crate::resources::tables::SECURITY_0,
             query: &[],
         };
-        let zone_id: ::std::string::String = zone_id.into();
-        let client_certificate_id: ::std::string::String = client_certificate_id.into();
         RevokeRequest(
             self
                 .client
                 .call(&OPERATION)
-                .limit("zone_id", &zone_id, &crate::resources::tables::LENGTH_ANY_32)
-                .path("zone_id", zone_id)
-                .limit(
-                    "client_certificate_id",
-                    &client_certificate_id,
+                .path_limited(
+                    "zone_id",
+                    zone_id,
                     &crate::resources::tables::LENGTH_ANY_32,
                 )
-                .path("client_certificate_id", client_certificate_id),
+                .path_limited(
+                    "client_certificate_id",
+                    client_certificate_id,
+                    &crate::resources::tables::LENGTH_ANY_32,
+                ),
         )
     }
 }
 /// Request builder for [`ClientCertificates::list`]: set optional parameters, then `.await` it or call `send`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListRequest<'a>(
     crate::runtime::Call<
         'a,
         crate::runtime::Envelope<
-            ::std::vec::Vec<crate::types::ClientCertificate>,
+            Vec<crate::types::ClientCertificate>,
             crate::types::ResultInfo,
         >,
     >,
@@ -197,7 +198,7 @@ impl<'a> ListRequest<'a> {
             self
                 .0
                 .limit("page", &value, &crate::resources::tables::RANGE_1_ANY)
-                .query("page", ::std::string::ToString::to_string(&value)),
+                .query("page", value.to_string()),
         )
     }
     /// Number of records per page.
@@ -208,16 +209,16 @@ impl<'a> ListRequest<'a> {
             self
                 .0
                 .limit("per_page", &value, &crate::resources::tables::RANGE_5_50)
-                .query("per_page", ::std::string::ToString::to_string(&value)),
+                .query("per_page", value.to_string()),
         )
     }
     /// Limit to the number of records returned.
     pub fn limit(self, value: i64) -> Self {
-        Self(self.0.query("limit", ::std::string::ToString::to_string(&value)))
+        Self(self.0.query("limit", value.to_string()))
     }
     /// Offset the results.
     pub fn offset(self, value: i64) -> Self {
-        Self(self.0.query("offset", ::std::string::ToString::to_string(&value)))
+        Self(self.0.query("offset", value.to_string()))
     }
     /// Every page from the current `page` on, one request per page, as a stream.
     ///
@@ -230,7 +231,7 @@ impl<'a> ListRequest<'a> {
         crate::types::ClientCertificate,
         crate::types::ResultInfo,
     > {
-        self.0.page_numbers("page", ::std::option::Option::Some("per_page"))
+        self.0.page_numbers("page", Some("per_page"))
     }
     /// Every item of every page, as a stream; see [`Self::pages`] for when it stops.
     pub fn items(
@@ -243,112 +244,43 @@ impl<'a> ListRequest<'a> {
         self.pages().items()
     }
 }
-impl<'a> crate::runtime::Request<'a> for ListRequest<'a> {
-    type Decode = crate::runtime::Envelope<
-        ::std::vec::Vec<crate::types::ClientCertificate>,
-        crate::types::ResultInfo,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
-        self.0
-    }
-    fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
-        Self(call)
-    }
-}
-impl<'a> ::std::future::IntoFuture for ListRequest<'a> {
-    type Output = crate::runtime::Result<
-        ::std::vec::Vec<crate::types::ClientCertificate>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.0.send()
-    }
-}
+crate::runtime::request_traits!(
+    ListRequest, crate ::runtime::Envelope < Vec < crate ::types::ClientCertificate >,
+    crate ::types::ResultInfo >
+);
 /// Request builder for [`ClientCertificates::create`]: set optional parameters, then `.await` it or call `send`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateRequest<'a>(
     crate::runtime::Call<'a, crate::runtime::Envelope<crate::types::ClientCertificate>>,
 );
-impl<'a> crate::runtime::Request<'a> for CreateRequest<'a> {
-    type Decode = crate::runtime::Envelope<crate::types::ClientCertificate>;
-    fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
-        self.0
-    }
-    fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
-        Self(call)
-    }
-}
-impl<'a> ::std::future::IntoFuture for CreateRequest<'a> {
-    type Output = crate::runtime::Result<crate::types::ClientCertificate>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.0.send()
-    }
-}
+crate::runtime::request_traits!(
+    CreateRequest, crate ::runtime::Envelope < crate ::types::ClientCertificate >
+);
 /// Request builder for [`ClientCertificates::get`]: set optional parameters, then `.await` it or call `send`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetRequest<'a>(
     crate::runtime::Call<'a, crate::runtime::Envelope<crate::types::ClientCertificate>>,
 );
-impl<'a> crate::runtime::Request<'a> for GetRequest<'a> {
-    type Decode = crate::runtime::Envelope<crate::types::ClientCertificate>;
-    fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
-        self.0
-    }
-    fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
-        Self(call)
-    }
-}
-impl<'a> ::std::future::IntoFuture for GetRequest<'a> {
-    type Output = crate::runtime::Result<crate::types::ClientCertificate>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.0.send()
-    }
-}
+crate::runtime::request_traits!(
+    GetRequest, crate ::runtime::Envelope < crate ::types::ClientCertificate >
+);
 /// Request builder for [`ClientCertificates::reactivate`]: set optional parameters, then `.await` it or call `send`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReactivateRequest<'a>(
     crate::runtime::Call<'a, crate::runtime::Envelope<crate::types::ClientCertificate>>,
 );
-impl<'a> crate::runtime::Request<'a> for ReactivateRequest<'a> {
-    type Decode = crate::runtime::Envelope<crate::types::ClientCertificate>;
-    fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
-        self.0
-    }
-    fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
-        Self(call)
-    }
-}
-impl<'a> ::std::future::IntoFuture for ReactivateRequest<'a> {
-    type Output = crate::runtime::Result<crate::types::ClientCertificate>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.0.send()
-    }
-}
+crate::runtime::request_traits!(
+    ReactivateRequest, crate ::runtime::Envelope < crate ::types::ClientCertificate >
+);
 /// Request builder for [`ClientCertificates::revoke`]: set optional parameters, then `.await` it or call `send`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RevokeRequest<'a>(
     crate::runtime::Call<'a, crate::runtime::Envelope<crate::types::ClientCertificate>>,
 );
-impl<'a> crate::runtime::Request<'a> for RevokeRequest<'a> {
-    type Decode = crate::runtime::Envelope<crate::types::ClientCertificate>;
-    fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
-        self.0
-    }
-    fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
-        Self(call)
-    }
-}
-impl<'a> ::std::future::IntoFuture for RevokeRequest<'a> {
-    type Output = crate::runtime::Result<crate::types::ClientCertificate>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.0.send()
-    }
-}
+crate::runtime::request_traits!(
+    RevokeRequest, crate ::runtime::Envelope < crate ::types::ClientCertificate >
+);

@@ -2,7 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! The `hostname_associations` resource: 2 operation(s).
 /// Handle for the `hostname_associations` operations; get one from `Client::hostname_associations`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct HostnameAssociations<'a> {
     client: &'a crate::runtime::Client,
 }
@@ -15,10 +15,7 @@ impl<'a> HostnameAssociations<'a> {
     /// `GET /zones/{zone_id}/certificate_authorities/hostname_associations` (operation `client-certificate-for-a-zone-list-hostname-associations`).
     ///
     /// Permission needed: `#ssl:read`.
-    pub fn list(
-        &self,
-        zone_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListRequest<'a> {
+    pub fn list(&self, zone_id: impl Into<String>) -> ListRequest<'a> {
         static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             operation_id: "client-certificate-for-a-zone-list-hostname-associations",
             method: crate::runtime::Method::Get,
@@ -26,13 +23,15 @@ impl<'a> HostnameAssociations<'a> {
             security: crate::resources::tables::SECURITY_0,
             query: &["mtls_certificate_id"],
         };
-        let zone_id: ::std::string::String = zone_id.into();
         ListRequest(
             self
                 .client
                 .call(&OPERATION)
-                .limit("zone_id", &zone_id, &crate::resources::tables::LENGTH_ANY_32)
-                .path("zone_id", zone_id),
+                .path_limited(
+                    "zone_id",
+                    zone_id,
+                    &crate::resources::tables::LENGTH_ANY_32,
+                ),
         )
     }
     /// Replace Hostname Associations
@@ -42,7 +41,7 @@ impl<'a> HostnameAssociations<'a> {
     /// Permission needed: `#ssl:edit`.
     pub fn replace(
         &self,
-        zone_id: impl ::std::convert::Into<::std::string::String>,
+        zone_id: impl Into<String>,
         body: crate::types::HostnameAssociation,
     ) -> ReplaceRequest<'a> {
         static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -52,13 +51,15 @@ impl<'a> HostnameAssociations<'a> {
             security: crate::resources::tables::SECURITY_0,
             query: &[],
         };
-        let zone_id: ::std::string::String = zone_id.into();
         ReplaceRequest(
             self
                 .client
                 .call(&OPERATION)
-                .limit("zone_id", &zone_id, &crate::resources::tables::LENGTH_ANY_32)
-                .path("zone_id", zone_id)
+                .path_limited(
+                    "zone_id",
+                    zone_id,
+                    &crate::resources::tables::LENGTH_ANY_32,
+                )
                 .body_limit(
                     "mtls_certificate_id",
                     &body.mtls_certificate_id,
@@ -69,7 +70,7 @@ impl<'a> HostnameAssociations<'a> {
     }
 }
 /// Request builder for [`HostnameAssociations::list`]: set optional parameters, then `.await` it or call `send`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListRequest<'a>(
     crate::runtime::Call<
@@ -79,41 +80,23 @@ pub struct ListRequest<'a>(
 );
 impl<'a> ListRequest<'a> {
     /// The UUID to match against for a certificate that was uploaded to the mTLS Certificate Management endpoint. If no mtls_certificate_id is given, the results will be the hostnames associated to your active Cloudflare Managed CA.
-    pub fn mtls_certificate_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        let value: ::std::string::String = value.into();
+    pub fn mtls_certificate_id(self, value: impl Into<String>) -> Self {
         Self(
             self
                 .0
-                .limit(
+                .query_limited(
                     "mtls_certificate_id",
-                    &value,
+                    value,
                     &crate::resources::tables::LENGTH_36_36,
-                )
-                .query("mtls_certificate_id", value),
+                ),
         )
     }
 }
-impl<'a> crate::runtime::Request<'a> for ListRequest<'a> {
-    type Decode = crate::runtime::Envelope<crate::types::HostnameAssociations>;
-    fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
-        self.0
-    }
-    fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
-        Self(call)
-    }
-}
-impl<'a> ::std::future::IntoFuture for ListRequest<'a> {
-    type Output = crate::runtime::Result<crate::types::HostnameAssociations>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.0.send()
-    }
-}
+crate::runtime::request_traits!(
+    ListRequest, crate ::runtime::Envelope < crate ::types::HostnameAssociations >
+);
 /// Request builder for [`HostnameAssociations::replace`]: set optional parameters, then `.await` it or call `send`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReplaceRequest<'a>(
     crate::runtime::Call<
@@ -121,19 +104,6 @@ pub struct ReplaceRequest<'a>(
         crate::runtime::Envelope<crate::types::HostnameAssociations>,
     >,
 );
-impl<'a> crate::runtime::Request<'a> for ReplaceRequest<'a> {
-    type Decode = crate::runtime::Envelope<crate::types::HostnameAssociations>;
-    fn into_call(self) -> crate::runtime::Call<'a, Self::Decode> {
-        self.0
-    }
-    fn from_call(call: crate::runtime::Call<'a, Self::Decode>) -> Self {
-        Self(call)
-    }
-}
-impl<'a> ::std::future::IntoFuture for ReplaceRequest<'a> {
-    type Output = crate::runtime::Result<crate::types::HostnameAssociations>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.0.send()
-    }
-}
+crate::runtime::request_traits!(
+    ReplaceRequest, crate ::runtime::Envelope < crate ::types::HostnameAssociations >
+);
