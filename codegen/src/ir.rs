@@ -37,6 +37,24 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Resources in spec order, each with its operations.
     pub resources: Vec<Resource>,
+    /// The cargo features, one per tag, when the crate has them (large specs), by name.
+    pub features: Vec<Feature>,
+    /// The features whose operations reach each named type; a type not listed is always
+    /// compiled (no features, or one shared by many features).
+    pub type_features: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// A cargo feature of the generated crate: the operations of one tag and the types they reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name (kebab-case of the tag).
+    pub name: String,
+    /// The tag as the spec spells it.
+    pub tag: String,
+    /// How many operations it holds.
+    pub operations: usize,
+    /// The resources (accessor names) it adds operations to.
+    pub resources: Vec<String>,
 }
 
 /// A security scheme the spec declares.
@@ -310,6 +328,10 @@ impl Method {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// The spec's operationId (or one derived from method and path).
+    /// The spec's first tag of the operation.
+    pub tag: Option<String>,
+    /// The cargo feature that compiles it; `None` when it is always compiled.
+    pub feature: Option<String>,
     pub operation_id: String,
     /// The method name on the resource handle (snake_case).
     pub method_name: String,

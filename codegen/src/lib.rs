@@ -33,6 +33,20 @@ pub struct Settings {
     pub allow_outside_refs: bool,
     /// How the crate gets the runtime (default: the registry version this generator embeds).
     pub runtime: RuntimeSource,
+    /// Whether the crate gets a cargo feature per tag (default: when the spec is large).
+    pub tag_features: TagFeatures,
+}
+
+/// Whether a generated crate gets a cargo feature per tag.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TagFeatures {
+    /// For specs of 100 operations or more.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never: every operation is always compiled.
+    Never,
 }
 
 /// Where a generated crate gets the runtime crate (`openapi-client-runtime`) from.

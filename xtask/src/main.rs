@@ -10,6 +10,7 @@ const USAGE: &str = "\
 usage: cargo xtask codegen [--spec FILE|DIR] [--out DIR] [--check] [--crate-name NAME]
                            [--tag TAG]... [--path-prefix PREFIX]... [--all-warnings]
                            [--allow-outside-refs] [--runtime path=DIR|version=REQ|vendored]
+                           [--tag-features auto|always|never]
 
   --spec FILE|DIR      the OpenAPI description (default: spec/, which holds openapi.yaml)
   --out DIR            where to write the crate (default: generated/)
@@ -19,6 +20,8 @@ usage: cargo xtask codegen [--spec FILE|DIR] [--out DIR] [--check] [--crate-name
   --path-prefix PREFIX only paths starting with PREFIX (repeatable)
   --all-warnings       print every warning (by default, more than 20 are grouped by kind)
   --allow-outside-refs let `$ref`s reach files outside the spec's folder
+  --tag-features WHEN  a cargo feature per tag: auto (specs of 100 operations or more, the
+                       default), always or never
   -h, --help           print this help
   --runtime SOURCE     how the crate gets the runtime crate (openapi-client-runtime):
                        path=DIR      a path dependency (DIR as written in Cargo.toml, relative
@@ -124,6 +127,18 @@ fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs> {
             "--all-warnings" => parsed.all_warnings = true,
             "--allow-outside-refs" => parsed.settings.allow_outside_refs = true,
             "-h" | "--help" => parsed.help = true,
+            "--tag-features" => {
+                parsed.settings.tag_features = match value("--tag-features")?.as_str() {
+                    "auto" => codegen::TagFeatures::Auto,
+                    "always" => codegen::TagFeatures::Always,
+                    "never" => codegen::TagFeatures::Never,
+                    other => {
+                        return Err(usage_error(format!(
+                            "--tag-features: `{other}` is not auto, always or never"
+                        )));
+                    }
+                }
+            }
             "--runtime" => {
                 let v = value("--runtime")?;
                 parsed.runtime = Some(

@@ -8,6 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{code, doc_or, doc_paragraphs, raw_doc};
+use super::features::{cfg_op, cfg_resource};
 use super::ident;
 use super::tables::{body_fields, limit_of, limit_path, security_path};
 use super::types::type_tokens;
@@ -20,7 +21,8 @@ pub fn resources_mod(api: &Api) -> TokenStream {
     let mods = api.resources.iter().map(|r| {
         let m = ident(&r.name);
         let doc = format!(" Operations on `{}`.", r.name);
-        quote! { #[doc = #doc] pub mod #m; }
+        let cfg = cfg_resource(r);
+        quote! { #[doc = #doc] #cfg pub mod #m; }
     });
     let decls = api.resources.iter().map(|r| {
         let m = ident(&r.name);
@@ -34,15 +36,19 @@ pub fn resources_mod(api: &Api) -> TokenStream {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+        let cfg = cfg_resource(r);
         quote! {
             #[doc = #doc]
+            #cfg
             fn #m(&self) -> #m::#t<'_>;
         }
     });
     let impls = api.resources.iter().map(|r| {
         let m = ident(&r.name);
         let t = ident(&r.type_name);
+        let cfg = cfg_resource(r);
         quote! {
+            #cfg
             fn #m(&self) -> #m::#t<'_> {
                 #m::#t::new(self)
             }
@@ -367,8 +373,10 @@ fn handle_method(api: &Api, op: &Operation) -> TokenStream {
         .iter()
         .filter(|p| p.location == ParamLocation::Query)
         .map(|p| p.wire_name.as_str());
+    let cfg = cfg_op(op);
     quote! {
         #doc
+        #cfg
         pub fn #name(&self #(, #args)*) -> #builder<'a> {
             static OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
                 operation_id: #op_id,
@@ -428,9 +436,12 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
     inherent.extend(body_setter);
     inherent.extend(pages);
     inherent.extend(error_fn);
-    let inherent = (!inherent.is_empty()).then(|| quote!(impl<'a> #name<'a> { #inherent }));
+    let cfg = cfg_op(op);
+    let inherent = (!inherent.is_empty()).then(|| quote!(#cfg impl<'a> #name<'a> { #inherent }));
+    let error_enum = (!error_enum.is_empty()).then(|| quote!(#cfg #error_enum));
     quote! {
         #[doc = #doc]
+        #cfg
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #name<'a>(crate::runtime::Call<'a, #decode>);
@@ -439,6 +450,7 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
 
         #error_enum
 
+        #cfg
         crate::runtime::request_traits!(#name, #decode);
     }
 }

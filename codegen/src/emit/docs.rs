@@ -55,7 +55,7 @@ pub fn inner_doc(text: &str) -> TokenStream {
 
 /// Removes what rustc refuses in doc comments: bare carriage returns (made line breaks), other
 /// control characters, and the bidirectional-override code points (`text_direction_codepoint`).
-fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     text.replace("\r\n", "\n")
         .replace('\r', "\n")
         .chars()

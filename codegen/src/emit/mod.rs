@@ -4,6 +4,7 @@
 mod client;
 mod docs;
 mod errors;
+mod features;
 mod pagination;
 mod root;
 mod runtime;

@@ -207,7 +207,9 @@ pub fn page_info_impls(api: &Api) -> TokenStream {
         };
         let methods = ["page", "per_page", "total_pages", "total_count", "count"].map(getter);
         let ty = ident(name);
+        let cfg = super::features::cfg_type(api, name);
         out.extend(quote! {
+            #cfg
             impl crate::runtime::pagination::PageInfo for crate::types::#ty {
                 #(#methods)*
             }

@@ -42,6 +42,18 @@ pub fn cargo_toml(api: &Api, spec_name: &str, runtime: &RuntimeSource) -> String
             super::runtime::VENDORED_DEPENDENCIES
         ),
     };
+    let mut deps = deps;
+    if !api.features.is_empty() {
+        // The tail of `deps` is the `[features]` table in both runtime modes.
+        deps.push_str(
+            "# One feature per tag of the spec (see the crate docs); `full` enables them all.\n",
+        );
+        let all: Vec<String> = api.features.iter().map(|f| toml_string(&f.name)).collect();
+        deps.push_str(&format!("full = [{}]\n", all.join(", ")));
+        for f in &api.features {
+            deps.push_str(&format!("{} = []\n", toml_string(&f.name)));
+        }
+    }
     let description = format!(
         "Rust client for {}, generated from its OpenAPI description.",
         api.title
@@ -108,8 +120,13 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
             api.base_url_env
         ));
     }
-    text.push_str("\n## Resources\n\n");
-    for r in &api.resources {
+    text.push_str(&super::features::docs_section(api));
+    // With features, the table above lists the resources (links would break without them).
+    let resources = if api.features.is_empty() { api.resources.as_slice() } else { &[] };
+    if !resources.is_empty() {
+        text.push_str("\n## Resources\n\n");
+    }
+    for r in resources {
         let ops: Vec<String> = r
             .operations
             .iter()
@@ -159,17 +176,29 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
             ));
         }
     }
-    if let Some(example) = example(api, &lib_name) {
-        text.push_str("\n## Example\n\n```no_run\n");
-        text.push_str(&example);
-        text.push_str("```\n");
+    // The example calls one operation: with features, it is shown (and compiled) when that
+    // operation's feature is on.
+    let mut example_doc = TokenStream::new();
+    if let Some((example, op)) = example(api, &lib_name) {
+        let section = format!("\n## Example\n\n```no_run\n{example}```\n");
+        match &op.feature {
+            None => text.push_str(&section),
+            Some(f) => {
+                let lines = super::docs::clean(&section)
+                    .lines()
+                    .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
+                    .collect::<Vec<_>>();
+                example_doc = quote! { #( #![cfg_attr(feature = #f, doc = #lines)] )* };
+            }
+        }
     }
     if let Some(d) = &api.description {
         text.push_str("\n## About the API\n\n");
         text.push_str(&sanitize(d));
         text.push('\n');
     }
-    let inner = inner_doc(&text);
+    let mut inner = inner_doc(&text);
+    inner.extend(example_doc);
     // Forms whose parts the caller builds take the runtime's `Multipart`.
     let multipart = api
         .resources
@@ -472,7 +501,7 @@ fn credential_methods(
 }
 
 /// A compiled (not run) example calling the first operation whose required inputs are strings.
-fn example(api: &Api, lib_name: &str) -> Option<String> {
+fn example<'a>(api: &'a Api, lib_name: &str) -> Option<(String, &'a Operation)> {
     let simple = |o: &&Operation| {
         o.body.is_none()
             && o.params
@@ -490,7 +519,7 @@ fn example(api: &Api, lib_name: &str) -> Option<String> {
         .filter(|p| p.required)
         .map(|p| format!("\"{}\"", crate::naming::bare(&p.name).replace('"', "")))
         .collect();
-    Some(format!(
+    let text = format!(
         "# async fn example() -> Result<(), {lib}::Error> {{\n\
          use {lib}::prelude::*;\n\
          // Reads the credentials{env_note} from the environment.\n\
@@ -511,5 +540,6 @@ fn example(api: &Api, lib_name: &str) -> Option<String> {
                 set_env(api, set).join(" and ")
             ))
             .unwrap_or_default(),
-    ))
+    );
+    Some((text, op))
 }

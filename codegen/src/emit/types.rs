@@ -15,7 +15,7 @@ pub fn types_file(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
         //! Every field the server may leave out is an `Option`; every enum decoded from a response
         //! keeps values this version does not know in an `Unknown` variant.
     };
-    std::iter::once(head).chain(api.types.iter().map(type_def))
+    std::iter::once(head).chain(api.types.iter().map(|def| type_def(api, def)))
 }
 
 /// The Rust type for a type reference, with absolute paths so spec names cannot shadow std.
@@ -52,20 +52,24 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let doc = doc_or(def.doc.as_deref(), &format!("The `{}` object.", def.name));
     let name = ident(&def.name);
+    let cfg = super::features::cfg_type(api, &def.name);
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            struct_def(&doc, &name, fields, additional.as_ref())
+            struct_def(&doc, &cfg, &name, fields, additional.as_ref())
         }
-        TypeKind::Enum { variants } => enum_def(&doc, &name, variants),
-        TypeKind::Union { variants, tagging } => union_def(&doc, &name, variants, tagging),
+        TypeKind::Enum { variants } => enum_def(&doc, &cfg, &name, variants),
+        TypeKind::Union { variants, tagging } => {
+            union_def(&doc, &cfg, &name, variants, tagging)
+        }
     }
 }
 
 fn struct_def(
     doc: &TokenStream,
+    cfg: &TokenStream,
     name: &proc_macro2::Ident,
     fields: &[Field],
     additional: Option<&TypeRef>,
@@ -92,6 +96,7 @@ fn struct_def(
     });
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, PartialEq, #defaults ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#field_tokens)*
@@ -132,7 +137,12 @@ fn field(f: &Field) -> TokenStream {
     }
 }
 
-fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+fn enum_def(
+    doc: &TokenStream,
+    cfg: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[Variant],
+) -> TokenStream {
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
     let variant_docs = wires.iter().map(|w| format!(" {}", code(w)));
@@ -140,12 +150,15 @@ fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant]) 
         #doc
         ///
         /// Values this version does not know decode to `Unknown` instead of failing.
+        #cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #[doc = #variant_docs] #idents, )*
             /// A value this version of the client does not know.
             Unknown(String),
         }
+
+        #cfg
 
         impl #name {
             /// The value as sent on the wire.
@@ -157,6 +170,8 @@ fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant]) 
             }
         }
 
+        #cfg
+
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -166,12 +181,14 @@ fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant]) 
             }
         }
 
+        #cfg
         crate::runtime::string_enum_traits!(#name);
     }
 }
 
 fn union_def(
     doc: &TokenStream,
+    cfg: &TokenStream,
     name: &proc_macro2::Ident,
     variants: &[UnionVariant],
     tagging: &Tagging,
@@ -191,6 +208,7 @@ fn union_def(
             ///
             /// Decoding tries each shape in this order and keeps the first that matches; a value
             /// that matches none is kept as `Other`.
+            #cfg
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
             pub enum #name {
@@ -215,6 +233,7 @@ fn union_def(
                 #doc
                 ///
                 #[doc = #note]
+                #cfg
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
                 #[serde(untagged)]
                 pub enum #name {
@@ -222,6 +241,8 @@ fn union_def(
                     /// A value whose tag this version does not know.
                     Unknown(::serde_json::Value),
                 }
+
+                #cfg
 
                 impl<'de> ::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {

@@ -3,6 +3,7 @@
 //! `schema` turns schemas into types; `operation` turns paths into resources and operations;
 //! `pagination` finds how a list operation is walked.
 
+mod features;
 mod operation;
 mod pagination;
 pub mod schema;
@@ -70,6 +71,9 @@ pub fn lower(doc: &Document, settings: &Settings) -> SpecResult<(Api, Vec<Warnin
         request_id_header: security.request_id_header,
         types,
         resources,
+        features: Vec::new(),
+        type_features: std::collections::BTreeMap::new(),
     };
+    let api = features::assign(api, settings.tag_features);
     Ok((api, warnings))
 }

@@ -307,6 +307,13 @@ impl<'d> OpContext<'_, 'd> {
             })
             .unwrap_or_default();
         Ok(Some(Operation {
+            tag: op
+                .get("tags")
+                .and_then(Value::as_array)
+                .and_then(|t| t.first())
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            feature: None,
             operation_id: self.operation_id(),
             method_name,
             builder_name,
