@@ -30,7 +30,9 @@ pub trait Decode: 'static {
     /// The envelope metadata (`result_info`) `send_with_response` carries; `()` when none.
     type Meta: Send + 'static;
     /// Sends `request` and decodes its response.
-    fn send(request: RequestBuilder<'_>) -> BoxFuture<'_, Result<ApiResponse<Self::Output, Self::Meta>>>;
+    fn send(
+        request: RequestBuilder<'_>,
+    ) -> BoxFuture<'_, Result<ApiResponse<Self::Output, Self::Meta>>>;
 }
 
 /// A response in the API's envelope whose `result` is required (missing is
@@ -191,13 +193,23 @@ impl<'a, R: Decode> Call<'a, R> {
     }
 
     /// Checks a string query parameter against its limits and sets it.
-    pub fn query_limited(self, name: &'static str, value: impl Into<String>, limit: &Limit) -> Self {
+    pub fn query_limited(
+        self,
+        name: &'static str,
+        value: impl Into<String>,
+        limit: &Limit,
+    ) -> Self {
         let value = value.into();
         self.limit(name, &value, limit).query(name, value)
     }
 
     /// Checks a string header parameter against its limits and sets it.
-    pub fn header_limited(self, name: &'static str, value: impl Into<String>, limit: &Limit) -> Self {
+    pub fn header_limited(
+        self,
+        name: &'static str,
+        value: impl Into<String>,
+        limit: &Limit,
+    ) -> Self {
         let value = value.into();
         self.limit(name, &value, limit).header(name, value)
     }
@@ -286,7 +298,11 @@ impl<'a, R: Decode> Call<'a, R> {
     /// a value that is not a number is `None`.
     pub fn query_count(&self, name: &str) -> Option<u64> {
         let v: f64 = self.query_value(name)?.parse().ok()?;
-        Some(if v.is_finite() && v > 0.0 { v as u64 } else { 0 })
+        Some(if v.is_finite() && v > 0.0 {
+            v as u64
+        } else {
+            0
+        })
     }
 
     /// Sends the request and returns the decoded result.
@@ -423,8 +439,10 @@ pub trait Request<'a>: Sized {
     #[allow(clippy::type_complexity)]
     fn send_with_response(
         self,
-    ) -> BoxFuture<'a, Result<ApiResponse<<Self::Decode as Decode>::Output, <Self::Decode as Decode>::Meta>>>
-    {
+    ) -> BoxFuture<
+        'a,
+        Result<ApiResponse<<Self::Decode as Decode>::Output, <Self::Decode as Decode>::Meta>>,
+    > {
         self.into_call().send_with_response()
     }
 }

@@ -97,7 +97,10 @@ impl Client {
 
     /// Starts a typed request for an operation; generated builders wrap it.
     #[doc(hidden)]
-    pub fn call<R: super::call::Decode>(&self, op: &'static OperationInfo) -> super::call::Call<'_, R> {
+    pub fn call<R: super::call::Decode>(
+        &self,
+        op: &'static OperationInfo,
+    ) -> super::call::Call<'_, R> {
         super::call::Call::new(RequestBuilder::new(self, op))
     }
 

@@ -30,9 +30,9 @@
 
 mod auth;
 mod call;
-mod enums;
 mod client;
 mod config;
+mod enums;
 mod envelope;
 mod error;
 mod form;
@@ -61,12 +61,10 @@ pub use call::Call;
 // Reachable as `<runtime>::string_enum_traits!` both as a crate and when vendored as a module
 // (`#[macro_export]` puts the macro at the crate root either way).
 #[doc(hidden)]
-pub use crate::__string_enum_traits as string_enum_traits;
-#[doc(hidden)]
 pub use crate::__request_traits as request_traits;
-pub use call::{Bytes, Decode, Empty, Envelope, EnvelopeOptional, Json, Request, Text};
 #[doc(hidden)]
-pub use validate::{Limit, Limited};
+pub use crate::__string_enum_traits as string_enum_traits;
+pub use call::{Bytes, Decode, Empty, Envelope, EnvelopeOptional, Json, Request, Text};
 pub use client::{Client, ClientBuilder};
 pub use config::{ApiConfig, ApiKeyLocation, CredentialSet, SchemeKind, SecurityScheme};
 pub use envelope::{ApiMessage, ApiMessageSource};
@@ -79,6 +77,8 @@ pub use request::RequestOptions;
 #[doc(hidden)]
 pub use request::{Method, OperationInfo, RequestBuilder};
 pub use response::ApiResponse;
+#[doc(hidden)]
+pub use validate::{Limit, Limited};
 
 /// The HTTP client library the runtime is built on, re-exported so that callers can name its
 /// types (for example to pass their own `reqwest::Client` to [`ClientBuilder::http_client`])

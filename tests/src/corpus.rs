@@ -345,17 +345,61 @@ pub fn run(spec: &Spec) -> Row {
     codegen::write::write(&dir, &generated.files)
         .unwrap_or_else(|e| panic!("{}: write: {e}", spec.name));
     let target_dir = target.join("compile-tests-target");
+    // Every feature on (each tag's, for large specs), then a sample of single tag features alone.
     let (check_time, check_peak) = cargo(
         &workspace,
         &target_dir,
-        &["check", "--offline", "--quiet"],
+        &["check", "--offline", "--quiet", "--all-features"],
         "RUSTFLAGS",
         &spec.name,
     );
+    let features = &generated.api.features;
+    let mut sample: Vec<&str> = Vec::new();
+    if let Some(f) = features.iter().find(|f| f.name == "dns-records-for-a-zone") {
+        sample.push(&f.name);
+    }
+    if let Some(f) = features
+        .iter()
+        .max_by_key(|f| (f.operations, std::cmp::Reverse(&f.name)))
+    {
+        if !sample.contains(&f.name.as_str()) {
+            sample.push(&f.name);
+        }
+    }
+    for f in &sample {
+        let (took, peak) = cargo(
+            &workspace,
+            &target_dir,
+            &[
+                "check",
+                "--offline",
+                "--quiet",
+                "--no-default-features",
+                "--features",
+                f,
+            ],
+            "RUSTFLAGS",
+            &spec.name,
+        );
+        println!(
+            "{}: feature `{f}` alone: clean `cargo check` {:.1} s, peak {} MiB",
+            spec.name,
+            took.as_secs_f64(),
+            peak / (1024 * 1024)
+        );
+    }
+    if !features.is_empty() {
+        println!(
+            "{}: {} features per tag; checked all together and {} alone",
+            spec.name,
+            features.len(),
+            sample.len()
+        );
+    }
     let (doc_time, _) = cargo(
         &workspace,
         &target_dir,
-        &["doc", "--offline", "--no-deps", "--quiet"],
+        &["doc", "--offline", "--no-deps", "--quiet", "--all-features"],
         "RUSTDOCFLAGS",
         &spec.name,
     );

@@ -173,6 +173,69 @@ pub fn check_crates(label: &str, crates: &[(String, Vec<OutputFile>)]) {
     }
 }
 
+/// Checks one crate with cargo features per tag: with no features, each feature alone, and all
+/// of them (check with warnings denied), then its docs with all features. Panics with cargo's
+/// output on failure. Returns the features checked alone.
+pub fn check_features(label: &str, crate_name: &str, files: &[OutputFile]) -> Vec<String> {
+    check_crates(label, &[(crate_name.to_owned(), files.to_vec())]);
+    let dir = root().join("target").join("compile-tests").join(label);
+    let manifest = files
+        .iter()
+        .find(|f| f.path == "Cargo.toml")
+        .map(|f| f.contents.clone())
+        .unwrap_or_default();
+    let features: Vec<String> = manifest
+        .lines()
+        .skip_while(|l| !l.starts_with("full = "))
+        .skip(1)
+        .filter_map(|l| l.strip_suffix(" = []"))
+        .map(|l| l.trim_matches('"').to_owned())
+        .collect();
+    assert!(
+        !features.is_empty(),
+        "{crate_name}: no per-tag features in Cargo.toml"
+    );
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut runs: Vec<Vec<String>> = vec![vec!["--no-default-features".to_owned()]];
+    for f in &features {
+        runs.push(vec![
+            "--no-default-features".to_owned(),
+            "--features".to_owned(),
+            f.clone(),
+        ]);
+    }
+    runs.push(vec!["--all-features".to_owned()]);
+    for extra in runs {
+        let output = Command::new(&cargo)
+            .current_dir(&dir)
+            .args([
+                "check",
+                "--offline",
+                "--quiet",
+                "--all-targets",
+                "-p",
+                crate_name,
+            ])
+            .args(&extra)
+            .env(
+                "CARGO_TARGET_DIR",
+                root().join("target").join("compile-tests-target"),
+            )
+            .env("RUSTFLAGS", "-D warnings")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .output()
+            .expect("run cargo");
+        assert!(
+            output.status.success(),
+            "`cargo check {}` fails on {crate_name} in {}:\n{}",
+            extra.join(" "),
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    features
+}
+
 /// Copies a hand-written test file into one crate of a scratch workspace made by
 /// [`check_crates`] and runs it with `cargo test`, offline. Panics with cargo's output on failure.
 pub fn run_crate_test(label: &str, crate_name: &str, test_file: &Path) {

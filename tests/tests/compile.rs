@@ -134,3 +134,34 @@ fn accepted_random_documents_compile() {
     );
     check_crates("random", &crates);
 }
+
+/// A crate with a cargo feature per tag compiles with none, each alone, and all; a type two tags
+/// share is defined once (enabling both does not duplicate it).
+#[test]
+fn tag_features_compile_alone_and_together() {
+    let path = tests::root().join("tests/fixtures/features/tagged.yaml");
+    let mut settings = tests::settings("fixture-tagged-features");
+    settings.tag_features = codegen::TagFeatures::Always;
+    let generated = codegen::generate_file(&path, &settings).expect("generates");
+    let features =
+        tests::check_features("tag-features", "fixture-tagged-features", &generated.files);
+    assert_eq!(features, ["dns-records-for-a-zone", "untagged", "zones"]);
+    let types = generated
+        .files
+        .iter()
+        .find(|f| f.path == "src/types.rs")
+        .expect("types.rs");
+    let owner = types.contents.matches("pub struct Owner {").count();
+    assert_eq!(owner, 1, "a shared type is defined once");
+    assert!(
+        types.contents.contains("#[cfg(any(feature = \"dns-records-for-a-zone\", feature = \"zones\"))]\n#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]\npub struct Owner"),
+        "{}",
+        types.contents
+    );
+    // `Page` is reached by the records tag only.
+    assert!(
+        types.contents.contains("#[cfg(feature = \"dns-records-for-a-zone\")]\n#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]\npub struct Page"),
+        "{}",
+        types.contents
+    );
+}

@@ -266,14 +266,15 @@ fn set_body(api: &Api, op: &Operation, body: &Body) -> TokenStream {
 /// A block building a `Multipart` form from the struct in `body`, one part per field.
 fn multipart_form(api: &Api, body: &Body) -> TokenStream {
     let fields = match &body.ty {
-        TypeRef::Named(name) => api
-            .types
-            .iter()
-            .find(|t| &t.name == name)
-            .and_then(|t| match &t.kind {
-                TypeKind::Struct { fields, .. } => Some(fields.as_slice()),
-                _ => None,
-            }),
+        TypeRef::Named(name) => {
+            api.types
+                .iter()
+                .find(|t| &t.name == name)
+                .and_then(|t| match &t.kind {
+                    TypeKind::Struct { fields, .. } => Some(fields.as_slice()),
+                    _ => None,
+                })
+        }
         _ => None,
     };
     let parts = fields.unwrap_or_default().iter().map(|f| {

@@ -28,7 +28,12 @@ pub fn cfg_resource(resource: &Resource) -> TokenStream {
     if resource.operations.iter().any(|o| o.feature.is_none()) {
         return TokenStream::new();
     }
-    cfg_any(resource.operations.iter().filter_map(|o| o.feature.as_ref()))
+    cfg_any(
+        resource
+            .operations
+            .iter()
+            .filter_map(|o| o.feature.as_ref()),
+    )
 }
 
 /// The attribute of a named type.

@@ -7,7 +7,9 @@ use quote::quote;
 
 use super::ident;
 use super::types::type_tokens;
-use crate::ir::{Api, FieldPath, ItemsAt, NextCursor, Operation, PageStyle, Pagination, TypeKind, TypeRef};
+use crate::ir::{
+    Api, FieldPath, ItemsAt, NextCursor, Operation, PageStyle, Pagination, TypeKind, TypeRef,
+};
 
 /// The `pages()` and `items()` methods of a paginated operation's request builder; the walking
 /// is the runtime `Call`'s, by query parameter (wire) name.

@@ -122,7 +122,11 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
     }
     text.push_str(&super::features::docs_section(api));
     // With features, the table above lists the resources (links would break without them).
-    let resources = if api.features.is_empty() { api.resources.as_slice() } else { &[] };
+    let resources = if api.features.is_empty() {
+        api.resources.as_slice()
+    } else {
+        &[]
+    };
     if !resources.is_empty() {
         text.push_str("\n## Resources\n\n");
     }
@@ -186,7 +190,13 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
             Some(f) => {
                 let lines = super::docs::clean(&section)
                     .lines()
-                    .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
+                    .map(|l| {
+                        if l.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" {l}")
+                        }
+                    })
                     .collect::<Vec<_>>();
                 example_doc = quote! { #( #![cfg_attr(feature = #f, doc = #lines)] )* };
             }

@@ -61,9 +61,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             struct_def(&doc, &cfg, &name, fields, additional.as_ref())
         }
         TypeKind::Enum { variants } => enum_def(&doc, &cfg, &name, variants),
-        TypeKind::Union { variants, tagging } => {
-            union_def(&doc, &cfg, &name, variants, tagging)
-        }
+        TypeKind::Union { variants, tagging } => union_def(&doc, &cfg, &name, variants, tagging),
     }
 }
 

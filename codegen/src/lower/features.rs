@@ -52,7 +52,11 @@ fn refs(ty: &TypeRef, out: &mut Vec<String>) {
 
 /// Fills `Operation::feature`, `Api::features` and `Api::type_features`.
 pub fn assign(mut api: Api, mode: TagFeatures) -> Api {
-    let ops = api.resources.iter().map(|r| r.operations.len()).sum::<usize>();
+    let ops = api
+        .resources
+        .iter()
+        .map(|r| r.operations.len())
+        .sum::<usize>();
     let on = match mode {
         TagFeatures::Never => false,
         TagFeatures::Always => true,
@@ -170,8 +174,14 @@ mod tests {
 
     #[test]
     fn tags_become_kebab_case_feature_names() {
-        assert_eq!(feature_name(Some("DNS Records for a Zone")), "dns-records-for-a-zone");
-        assert_eq!(feature_name(Some("  Zero Trust / Access: apps ")), "zero-trust-access-apps");
+        assert_eq!(
+            feature_name(Some("DNS Records for a Zone")),
+            "dns-records-for-a-zone"
+        );
+        assert_eq!(
+            feature_name(Some("  Zero Trust / Access: apps ")),
+            "zero-trust-access-apps"
+        );
         assert_eq!(feature_name(Some("!!!")), "untagged");
         assert_eq!(feature_name(None), "untagged");
         assert_eq!(feature_name(Some("default")), "tag-default");
