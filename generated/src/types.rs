@@ -92,30 +92,11 @@ pub enum ClientCertificateStatus {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl ClientCertificateStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::PendingReactivation => "pending_reactivation",
-            Self::PendingRevocation => "pending_revocation",
-            Self::Revoked => "revoked",
-            Self::Unknown(value) => value.as_str(),
-        }
+crate::runtime::string_enum!(
+    ClientCertificateStatus { Active = "active", PendingReactivation =
+    "pending_reactivation", PendingRevocation = "pending_revocation", Revoked = "revoked"
     }
-}
-impl From<&str> for ClientCertificateStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "pending_reactivation" => Self::PendingReactivation,
-            "pending_revocation" => Self::PendingRevocation,
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-crate::runtime::string_enum_traits!(ClientCertificateStatus);
+);
 /// Client Certificate Status to filter results by; `all` matches every status.
 ///
 /// Values this version does not know decode to `Unknown` instead of failing.
@@ -134,32 +115,11 @@ pub enum ClientCertificateStatusFilter {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl ClientCertificateStatusFilter {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Active => "active",
-            Self::PendingReactivation => "pending_reactivation",
-            Self::PendingRevocation => "pending_revocation",
-            Self::Revoked => "revoked",
-            Self::Unknown(value) => value.as_str(),
-        }
+crate::runtime::string_enum!(
+    ClientCertificateStatusFilter { All = "all", Active = "active", PendingReactivation =
+    "pending_reactivation", PendingRevocation = "pending_revocation", Revoked = "revoked"
     }
-}
-impl From<&str> for ClientCertificateStatusFilter {
-    fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "active" => Self::Active,
-            "pending_reactivation" => Self::PendingReactivation,
-            "pending_revocation" => Self::PendingRevocation,
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-crate::runtime::string_enum_traits!(ClientCertificateStatusFilter);
+);
 /// Request body for creating a client certificate from a CSR.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateClientCertificateRequest {

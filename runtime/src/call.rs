@@ -105,6 +105,9 @@ impl Decode for Bytes {
     }
 }
 
+/// The decoded response of an operation that decodes as `R`.
+pub type Response<R> = ApiResponse<<R as Decode>::Output, <R as Decode>::Meta>;
+
 /// One operation's request, built up value by value and decoded as `R` says.
 ///
 /// Setting a parameter again replaces its value (in the same place of the query string); a value
@@ -356,7 +359,7 @@ where
     pub fn cursor_pages<T: Send + 'a, I: Send + 'a>(
         self,
         param: &'static str,
-        step: fn(ApiResponse<R::Output, R::Meta>) -> paging::Step<T, I, String>,
+        step: fn(Response<R>) -> paging::Step<T, I, String>,
     ) -> PageStream<'a, T, I> {
         let first = self.query_value(param).map(str::to_owned);
         paging::paginate_by(first, move |cursor: Option<String>| {
@@ -374,7 +377,7 @@ where
         self,
         param: &'static str,
         limit: Option<&'static str>,
-        step: fn(ApiResponse<R::Output, R::Meta>) -> (ApiResponse<Vec<T>, I>, Option<u64>),
+        step: fn(Response<R>) -> paging::Step<T, I, u64>,
     ) -> PageStream<'a, T, I> {
         let first = self.query_count(param);
         let limit = limit.and_then(|l| self.query_count(l));
@@ -395,7 +398,7 @@ where
     /// Pages by the `Link: <...>; rel="next"` header; `step` turns a response into the page.
     pub fn link_pages<T: Send + 'a, I: Send + 'a>(
         self,
-        step: fn(ApiResponse<R::Output, R::Meta>) -> ApiResponse<Vec<T>, I>,
+        step: fn(Response<R>) -> ApiResponse<Vec<T>, I>,
     ) -> PageStream<'a, T, I> {
         paging::paginate_by(None, move |link: Option<String>| {
             let mut next = self.clone();
@@ -408,6 +411,17 @@ where
                 Ok((step(response), link))
             }
         })
+    }
+}
+
+/// The text of a path, query or header value of a spec type that is not a string, number or
+/// string enum: a value that serialises to a JSON string is sent as that string (an untagged
+/// union of string shapes, such as a name-or-id); anything else as its JSON text.
+pub fn to_param<T: Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
     }
 }
 
@@ -452,6 +466,8 @@ pub trait Request<'a>: Sized {
 /// `crate::runtime` is this runtime, whether it is a dependency or a vendored module.
 #[doc(hidden)]
 #[macro_export]
+// `crate::runtime` on purpose: the generated crate's path to this runtime, crate or vendored.
+#[allow(clippy::crate_in_macro_def)]
 macro_rules! __request_traits {
     ($name:ident, $decode:ty) => {
         impl<'a> crate::runtime::Request<'a> for $name<'a> {
@@ -471,4 +487,23 @@ macro_rules! __request_traits {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_param;
+
+    #[derive(serde::Serialize)]
+    #[serde(untagged)]
+    enum NameOrId {
+        Name(String),
+        Id(u32),
+    }
+
+    #[test]
+    fn parameters_of_spec_types_are_sent_as_text() {
+        assert_eq!(to_param(&NameOrId::Name("web-1".into())), "web-1");
+        assert_eq!(to_param(&NameOrId::Id(7)), "7");
+        assert_eq!(to_param(&serde_json::json!({"a": [1]})), r#"{"a":[1]}"#);
+    }
 }

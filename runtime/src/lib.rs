@@ -57,13 +57,13 @@ use std::pin::Pin;
 
 pub use auth::{Credentials, Secret, TokenProvider};
 #[doc(hidden)]
-pub use call::Call;
-// Reachable as `<runtime>::string_enum_traits!` both as a crate and when vendored as a module
+pub use call::{Call, to_param};
+// Reachable as `<runtime>::string_enum!` both as a crate and when vendored as a module
 // (`#[macro_export]` puts the macro at the crate root either way).
 #[doc(hidden)]
 pub use crate::__request_traits as request_traits;
 #[doc(hidden)]
-pub use crate::__string_enum_traits as string_enum_traits;
+pub use crate::__string_enum as string_enum;
 pub use call::{Bytes, Decode, Empty, Envelope, EnvelopeOptional, Json, Request, Text};
 pub use client::{Client, ClientBuilder};
 pub use config::{ApiConfig, ApiKeyLocation, CredentialSet, SchemeKind, SecurityScheme};

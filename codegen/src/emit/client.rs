@@ -165,7 +165,7 @@ fn to_text(api: &Api, v: TokenStream, ty: &TypeRef) -> TokenStream {
         }
         TypeRef::Named(name) if is_enum(api, name) => quote!(#v.as_str()),
         TypeRef::Boxed(inner) => to_text(api, quote!((*#v)), inner),
-        _ => quote!(::serde_json::to_string(&#v).unwrap_or_default()),
+        _ => quote!(crate::runtime::to_param(&#v)),
     }
 }
 

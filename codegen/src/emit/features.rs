@@ -40,7 +40,7 @@ pub fn cfg_resource(resource: &Resource) -> TokenStream {
 pub fn cfg_type(api: &Api, name: &str) -> TokenStream {
     api.type_features
         .get(name)
-        .map(|f| cfg_any(f))
+        .map(cfg_any)
         .unwrap_or_default()
 }
 

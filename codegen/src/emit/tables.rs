@@ -16,8 +16,8 @@ pub struct LimitConst {
 
 fn opt<T: quote::ToTokens>(v: Option<T>) -> TokenStream {
     match v {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
     }
 }
 
@@ -40,7 +40,7 @@ pub fn limit_of(ty: &TypeRef, c: &Constraints) -> Option<LimitConst> {
             name: format!("LENGTH_{}_{}", part_u(c.min_length), part_u(c.max_length)),
             value: {
                 let (a, b) = (opt(c.min_length), opt(c.max_length));
-                quote!(crate::runtime::Limit::Length(#a, #b))
+                quote!(Limit::Length(#a, #b))
             },
         }),
         TypeRef::Integer(_) | TypeRef::Number if c.minimum.is_some() || c.maximum.is_some() => {
@@ -48,7 +48,7 @@ pub fn limit_of(ty: &TypeRef, c: &Constraints) -> Option<LimitConst> {
                 name: format!("RANGE_{}_{}", part_f(c.minimum), part_f(c.maximum)),
                 value: {
                     let (a, b) = (opt(c.minimum), opt(c.maximum));
-                    quote!(crate::runtime::Limit::Range(#a, #b))
+                    quote!(Limit::Range(#a, #b))
                 },
             })
         }
@@ -56,7 +56,7 @@ pub fn limit_of(ty: &TypeRef, c: &Constraints) -> Option<LimitConst> {
             name: format!("ITEMS_{}_{}", part_u(c.min_items), part_u(c.max_items)),
             value: {
                 let (a, b) = (opt(c.min_items), opt(c.max_items));
-                quote!(crate::runtime::Limit::Items(#a, #b))
+                quote!(Limit::Items(#a, #b))
             },
         }),
         _ => None,
@@ -128,10 +128,15 @@ pub fn tables_mod(api: &Api) -> TokenStream {
         }
     }
     limits.sort_by(|a, b| a.name.cmp(&b.name));
+    let import = (!limits.is_empty()).then(|| {
+        quote!(
+            use crate::runtime::Limit;
+        )
+    });
     let limits = limits.iter().map(|l| {
         let n = ident(&l.name);
         let v = &l.value;
-        quote!(pub const #n: crate::runtime::Limit = #v;)
+        quote!(pub const #n: Limit = #v;)
     });
     let security = security_sets(api).into_iter().enumerate().map(|(i, set)| {
         let n = quote::format_ident!("SECURITY_{}", i);
@@ -145,6 +150,7 @@ pub fn tables_mod(api: &Api) -> TokenStream {
         /// The spec's limits and security requirements, one constant each, named by the operations.
         #[doc(hidden)]
         pub mod tables {
+            #import
             #(#limits)*
             #(#security)*
         }

@@ -157,30 +157,7 @@ fn enum_def(
         }
 
         #cfg
-
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#idents => #wires, )*
-                    Self::Unknown(value) => value.as_str(),
-                }
-            }
-        }
-
-        #cfg
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #wires => Self::#idents, )*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        #cfg
-        crate::runtime::string_enum_traits!(#name);
+        crate::runtime::string_enum!(#name { #( #idents = #wires ),* });
     }
 }
 

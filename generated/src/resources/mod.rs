@@ -8,22 +8,11 @@ pub mod client_certificates;
 /// The spec's limits and security requirements, one constant each, named by the operations.
 #[doc(hidden)]
 pub mod tables {
-    pub const LENGTH_36_36: crate::runtime::Limit = crate::runtime::Limit::Length(
-        ::std::option::Option::Some(36u64),
-        ::std::option::Option::Some(36u64),
-    );
-    pub const LENGTH_ANY_32: crate::runtime::Limit = crate::runtime::Limit::Length(
-        ::std::option::Option::None,
-        ::std::option::Option::Some(32u64),
-    );
-    pub const RANGE_1_ANY: crate::runtime::Limit = crate::runtime::Limit::Range(
-        ::std::option::Option::Some(1f64),
-        ::std::option::Option::None,
-    );
-    pub const RANGE_5_50: crate::runtime::Limit = crate::runtime::Limit::Range(
-        ::std::option::Option::Some(5f64),
-        ::std::option::Option::Some(50f64),
-    );
+    use crate::runtime::Limit;
+    pub const LENGTH_36_36: Limit = Limit::Length(Some(36u64), Some(36u64));
+    pub const LENGTH_ANY_32: Limit = Limit::Length(None, Some(32u64));
+    pub const RANGE_1_ANY: Limit = Limit::Range(Some(1f64), None);
+    pub const RANGE_5_50: Limit = Limit::Range(Some(5f64), Some(50f64));
     pub const SECURITY_0: &[&[&str]] = &[
         &["api_token"],
         &["api_email", "api_key"],
