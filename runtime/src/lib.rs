@@ -57,7 +57,7 @@ use std::pin::Pin;
 
 pub use auth::{Credentials, Secret, TokenProvider};
 #[doc(hidden)]
-pub use call::{Call, to_param};
+pub use call::{Call, Response, to_param};
 // Reachable as `<runtime>::string_enum!` both as a crate and when vendored as a module
 // (`#[macro_export]` puts the macro at the crate root either way).
 #[doc(hidden)]

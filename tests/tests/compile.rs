@@ -146,22 +146,33 @@ fn tag_features_compile_alone_and_together() {
     let features =
         tests::check_features("tag-features", "fixture-tagged-features", &generated.files);
     assert_eq!(features, ["dns-records-for-a-zone", "untagged", "zones"]);
-    let types = generated
+    let file = |path: &str| {
+        generated
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.contents.as_str())
+            .unwrap_or_else(|| panic!("{path} missing"))
+    };
+    // A type two tags share is defined once, in `shared`, compiled by either feature.
+    let all: usize = generated
         .files
         .iter()
-        .find(|f| f.path == "src/types.rs")
-        .expect("types.rs");
-    let owner = types.contents.matches("pub struct Owner {").count();
-    assert_eq!(owner, 1, "a shared type is defined once");
+        .filter(|f| f.path.starts_with("src/types/"))
+        .map(|f| f.contents.matches("pub struct Owner {").count())
+        .sum();
+    assert_eq!(all, 1, "a shared type is defined once");
+    let shared = file("src/types/shared.rs");
     assert!(
-        types.contents.contains("#[cfg(any(feature = \"dns-records-for-a-zone\", feature = \"zones\"))]\n#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]\npub struct Owner"),
-        "{}",
-        types.contents
+        shared.contains("#[cfg(any(feature = \"dns-records-for-a-zone\", feature = \"zones\"))]\n#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]\npub struct Owner"),
+        "{shared}"
     );
-    // `Page` is reached by the records tag only.
+    // `Page` is reached by the records tag only: it lives in that feature's module.
+    let records = file("src/types/dns_records_for_a_zone.rs");
+    assert!(records.contains("pub struct Page {"), "{records}");
+    let types_mod = file("src/types/mod.rs");
     assert!(
-        types.contents.contains("#[cfg(feature = \"dns-records-for-a-zone\")]\n#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]\npub struct Page"),
-        "{}",
-        types.contents
+        types_mod.contains("#[cfg(feature = \"dns-records-for-a-zone\")]\nmod dns_records_for_a_zone;\n#[cfg(feature = \"dns-records-for-a-zone\")]\npub use dns_records_for_a_zone::*;"),
+        "{types_mod}"
     );
 }

@@ -58,9 +58,21 @@ pub fn emit(
         "src/lib.rs",
         &mut std::iter::once(root::lib_rs(api, vendored)),
     )?;
-    let mut types =
-        types::types_file(api).chain(std::iter::once_with(|| pagination::page_info_impls(api)));
-    push("src/types.rs", &mut types)?;
+    if api.features.is_empty() {
+        let mut types = types::types_file(api)
+            .chain(std::iter::once_with(|| pagination::page_info_impls(api)));
+        push("src/types.rs", &mut types)?;
+    } else {
+        // With a feature per tag: a module per feature, so no file holds every type.
+        let modules = types::type_modules(api);
+        let mut head = std::iter::once(types::types_mod(&modules))
+            .chain(std::iter::once_with(|| pagination::page_info_impls(api)));
+        push("src/types/mod.rs", &mut head)?;
+        for m in &modules {
+            let path = format!("src/types/{}.rs", crate::naming::bare(&m.name));
+            push(&path, &mut types::module_file(api, m))?;
+        }
+    }
     push(
         "src/resources/mod.rs",
         &mut std::iter::once(client::resources_mod(api)),

@@ -52,10 +52,85 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
     }
 }
 
+/// With features per tag, the types are split into modules: one per feature for the types only
+/// that feature's operations reach (the module is gated, its items are not), and `shared` for
+/// the rest (each item gated by the features that reach it, or not at all).
+pub struct TypeModule<'a> {
+    /// The module's name.
+    pub name: String,
+    /// The feature that gates the whole module.
+    pub feature: Option<&'a str>,
+    /// Its types, sorted by name.
+    pub types: Vec<&'a TypeDef>,
+}
+
+/// The type modules of a crate with features per tag, `shared` first, then by feature name.
+pub fn type_modules(api: &Api) -> Vec<TypeModule<'_>> {
+    let mut names = crate::naming::Namespace::with_reserved(&["shared"]);
+    let mut modules = vec![TypeModule {
+        name: "shared".to_owned(),
+        feature: None,
+        types: Vec::new(),
+    }];
+    for f in &api.features {
+        modules.push(TypeModule {
+            name: names.claim(&crate::naming::snake(&f.name)),
+            feature: Some(&f.name),
+            types: Vec::new(),
+        });
+    }
+    for def in &api.types {
+        let only = match api.type_features.get(&def.name).map(Vec::as_slice) {
+            Some([one]) => modules.iter().position(|m| m.feature == Some(one.as_str())),
+            _ => None,
+        };
+        modules[only.unwrap_or(0)].types.push(def);
+    }
+    modules.retain(|m| !m.types.is_empty() || m.feature.is_none());
+    modules
+}
+
+/// The tokens of `src/types/<module>.rs`, one chunk per item.
+pub fn module_file<'a>(api: &'a Api, module: &'a TypeModule<'a>) -> impl Iterator<Item = TokenStream> + 'a {
+    let doc = match module.feature {
+        Some(f) => format!(" The types only the `{f}` feature's operations use."),
+        None => " The types several features share, each compiled when one of them is on.".to_owned(),
+    };
+    let gated = module.feature.is_none();
+    std::iter::once(quote!(#![doc = #doc]))
+        .chain(module.types.iter().map(move |def| type_def_in(api, def, gated)))
+}
+
+/// The tokens of `src/types/mod.rs`: the modules, re-exported, so every type is
+/// `crate::types::X`.
+pub fn types_mod(modules: &[TypeModule<'_>]) -> TokenStream {
+    let items = modules.iter().map(|m| {
+        let n = ident(&m.name);
+        let cfg = super::features::cfg_any(m.feature.map(str::to_owned).as_ref());
+        quote! { #cfg mod #n; #cfg pub use #n::*; }
+    });
+    quote! {
+        //! Data types: request bodies, results and the enums they use, generated from the spec's schemas,
+        //! in one module per feature (re-exported here).
+        //!
+        //! Every field the server may leave out is an `Option`; every enum decoded from a response
+        //! keeps values this version does not know in an `Unknown` variant.
+        #(#items)*
+    }
+}
+
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+    type_def_in(api, def, true)
+}
+
+fn type_def_in(api: &Api, def: &TypeDef, gated: bool) -> TokenStream {
     let doc = doc_or(def.doc.as_deref(), &format!("The `{}` object.", def.name));
     let name = ident(&def.name);
-    let cfg = super::features::cfg_type(api, &def.name);
+    let cfg = if gated {
+        super::features::cfg_type(api, &def.name)
+    } else {
+        TokenStream::new()
+    };
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
             struct_def(&doc, &cfg, &name, fields, additional.as_ref())
