@@ -343,6 +343,15 @@ impl Error {
     }
 }
 
+/// The body of a failed call's response decoded as `T`, when its status matches one of the
+/// documented response `keys` (see [`response_key`]); generated `error_body` functions use it.
+#[doc(hidden)]
+pub fn error_body<T: serde::de::DeserializeOwned>(error: &Error, keys: &[&str]) -> Option<T> {
+    let api = error.api_error()?;
+    response_key(api.status().as_u16(), keys)?;
+    api.json()
+}
+
 /// Which documented response key a status matches: the exact code (`404`) first, then its class
 /// (`4XX`), then `default`. Generated `error_body` functions use it to pick the body's type.
 #[doc(hidden)]

@@ -61,16 +61,18 @@ pub use call::{Call, Response, to_param};
 // Reachable as `<runtime>::string_enum!` both as a crate and when vendored as a module
 // (`#[macro_export]` puts the macro at the crate root either way).
 #[doc(hidden)]
-pub use crate::__request_traits as request_traits;
+pub use crate::__request as request;
+#[doc(hidden)]
+pub use crate::__resource as resource;
 #[doc(hidden)]
 pub use crate::__string_enum as string_enum;
 pub use call::{Bytes, Decode, Empty, Envelope, EnvelopeOptional, Json, Request, Text};
 pub use client::{Client, ClientBuilder};
 pub use config::{ApiConfig, ApiKeyLocation, CredentialSet, SchemeKind, SecurityScheme};
 pub use envelope::{ApiMessage, ApiMessageSource};
-#[doc(hidden)]
-pub use error::response_key;
 pub use error::{ApiError, Error, RequestName, Result};
+#[doc(hidden)]
+pub use error::{error_body, response_key};
 pub use form::{FormField, FormStyle};
 pub use multipart::Multipart;
 pub use request::RequestOptions;

@@ -92,17 +92,9 @@ pub fn resource_file<'a>(
     let head = quote! {
         #![doc = #module_doc]
 
-        #[doc = #handle_doc]
-        #[derive(Debug, Clone, Copy)]
-        pub struct #handle<'a> {
-            client: &'a crate::runtime::Client,
-        }
+        crate::runtime::resource!(#[doc = #handle_doc] #handle);
 
         impl<'a> #handle<'a> {
-            pub(crate) fn new(client: &'a crate::runtime::Client) -> Self {
-                Self { client }
-            }
-
             #(#methods)*
         }
     };
@@ -387,7 +379,8 @@ fn handle_method(api: &Api, op: &Operation) -> TokenStream {
                 query: &[#(#query),*],
             };
             #lets
-            #builder(self.client.call(&OPERATION) #chain)
+            let call = self.client.call(&OPERATION);
+            #builder(call #chain)
         }
     }
 }
@@ -441,17 +434,11 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
     let inherent = (!inherent.is_empty()).then(|| quote!(#cfg impl<'a> #name<'a> { #inherent }));
     let error_enum = (!error_enum.is_empty()).then(|| quote!(#cfg #error_enum));
     quote! {
-        #[doc = #doc]
         #cfg
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is awaited or sent"]
-        pub struct #name<'a>(crate::runtime::Call<'a, #decode>);
+        crate::runtime::request!(#[doc = #doc] #name, #decode);
 
         #inherent
 
         #error_enum
-
-        #cfg
-        crate::runtime::request_traits!(#name, #decode);
     }
 }

@@ -29,9 +29,7 @@ pub fn error_items(op: &Operation) -> (TokenStream, TokenStream) {
         let f = quote! {
             #[doc = #doc]
             pub fn error_body(error: &crate::runtime::Error) -> Option<#ty> {
-                let api = error.api_error()?;
-                crate::runtime::response_key(api.status().as_u16(), &[#(#keys),*])?;
-                api.json()
+                crate::runtime::error_body(error, &[#(#keys),*])
             }
         };
         return (f, TokenStream::new());

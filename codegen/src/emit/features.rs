@@ -38,10 +38,7 @@ pub fn cfg_resource(resource: &Resource) -> TokenStream {
 
 /// The attribute of a named type.
 pub fn cfg_type(api: &Api, name: &str) -> TokenStream {
-    api.type_features
-        .get(name)
-        .map(cfg_any)
-        .unwrap_or_default()
+    api.type_features.get(name).map(cfg_any).unwrap_or_default()
 }
 
 /// The crate docs' section listing the features, when the crate has them.

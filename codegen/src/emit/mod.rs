@@ -59,8 +59,8 @@ pub fn emit(
         &mut std::iter::once(root::lib_rs(api, vendored)),
     )?;
     if api.features.is_empty() {
-        let mut types = types::types_file(api)
-            .chain(std::iter::once_with(|| pagination::page_info_impls(api)));
+        let mut types =
+            types::types_file(api).chain(std::iter::once_with(|| pagination::page_info_impls(api)));
         push("src/types.rs", &mut types)?;
     } else {
         // With a feature per tag: a module per feature, so no file holds every type.

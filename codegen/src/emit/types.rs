@@ -91,14 +91,23 @@ pub fn type_modules(api: &Api) -> Vec<TypeModule<'_>> {
 }
 
 /// The tokens of `src/types/<module>.rs`, one chunk per item.
-pub fn module_file<'a>(api: &'a Api, module: &'a TypeModule<'a>) -> impl Iterator<Item = TokenStream> + 'a {
+pub fn module_file<'a>(
+    api: &'a Api,
+    module: &'a TypeModule<'a>,
+) -> impl Iterator<Item = TokenStream> + 'a {
     let doc = match module.feature {
         Some(f) => format!(" The types only the `{f}` feature's operations use."),
-        None => " The types several features share, each compiled when one of them is on.".to_owned(),
+        None => {
+            " The types several features share, each compiled when one of them is on.".to_owned()
+        }
     };
     let gated = module.feature.is_none();
-    std::iter::once(quote!(#![doc = #doc]))
-        .chain(module.types.iter().map(move |def| type_def_in(api, def, gated)))
+    std::iter::once(quote!(#![doc = #doc])).chain(
+        module
+            .types
+            .iter()
+            .map(move |def| type_def_in(api, def, gated)),
+    )
 }
 
 /// The tokens of `src/types/mod.rs`: the modules, re-exported, so every type is
