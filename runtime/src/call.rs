@@ -30,6 +30,7 @@ pub trait Decode: 'static {
     /// The envelope metadata (`result_info`) `send_with_response` carries; `()` when none.
     type Meta: Send + 'static;
     /// Sends `request` and decodes its response.
+    #[doc(hidden)]
     fn send(
         request: RequestBuilder<'_>,
     ) -> BoxFuture<'_, Result<ApiResponse<Self::Output, Self::Meta>>>;
@@ -106,6 +107,7 @@ impl Decode for Bytes {
 }
 
 /// The decoded response of an operation that decodes as `R`.
+#[doc(hidden)]
 pub type Response<R> = ApiResponse<<R as Decode>::Output, <R as Decode>::Meta>;
 
 /// One operation's request, built up value by value and decoded as `R` says.
@@ -113,6 +115,7 @@ pub type Response<R> = ApiResponse<<R as Decode>::Output, <R as Decode>::Meta>;
 /// Setting a parameter again replaces its value (in the same place of the query string); a value
 /// outside the spec's limits is remembered and reported by `send` as [`Error::InvalidRequest`]
 /// before anything is sent, unless a later valid value replaces it.
+#[doc(hidden)]
 pub struct Call<'a, R> {
     request: RequestBuilder<'a>,
     /// Values refused by their limits: (parameter, whether it is a body field, reason).
@@ -417,6 +420,7 @@ where
 /// The text of a path, query or header value of a spec type that is not a string, number or
 /// string enum: a value that serialises to a JSON string is sent as that string (an untagged
 /// union of string shapes, such as a name-or-id); anything else as its JSON text.
+#[doc(hidden)]
 pub fn to_param<T: Serialize + ?Sized>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(text)) => text,

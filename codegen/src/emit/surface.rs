@@ -283,6 +283,9 @@ fn items_surface(
                 lines.push(format!("trait {name}{}", tokens(&t.generics)));
                 for i in &t.items {
                     if let syn::TraitItem::Fn(f) = i {
+                        if hidden_or_test(&f.attrs) {
+                            continue;
+                        }
                         lines.push(format!("trait {name}::{}", sig_text(&f.sig)));
                     }
                 }
