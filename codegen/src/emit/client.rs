@@ -9,6 +9,7 @@ use quote::{format_ident, quote};
 use super::docs::{code, doc_or, doc_paragraphs, raw_doc};
 use super::ident;
 use super::types::type_tokens;
+use crate::format::{Chunk, chunk};
 use crate::ir::{
     Api, Body, BodyKind, Constraints, Operation, Param, ParamLocation, Resource, Response,
     TypeKind, TypeRef,
@@ -63,11 +64,19 @@ pub fn resources_mod(api: &Api) -> TokenStream {
     }
 }
 
-/// The tokens of one `src/resources/<name>.rs`, one chunk per item.
-pub fn resource_file<'a>(
-    api: &'a Api,
-    resource: &'a Resource,
-) -> impl Iterator<Item = TokenStream> + 'a {
+/// The chunks of one `src/resources/<name>.rs`, one per item (see `format::format_files`).
+pub fn resource_file<'a>(api: &'a Api, resource: &'a Resource) -> impl Iterator<Item = Chunk<'a>> {
+    let head = chunk(move || resource_head(resource));
+    std::iter::once(head).chain(
+        resource
+            .operations
+            .iter()
+            .map(move |op| chunk(move || builder(api, resource, op))),
+    )
+}
+
+/// The module docs and the resource's handle with one method per operation.
+fn resource_head(resource: &Resource) -> TokenStream {
     let handle = ident(&resource.type_name);
     let module_doc = format!(
         " The `{}` resource: {} operation(s).",
@@ -79,7 +88,7 @@ pub fn resource_file<'a>(
         resource.name, resource.name
     );
     let methods = resource.operations.iter().map(handle_method);
-    let head = quote! {
+    quote! {
         #![doc = #module_doc]
 
         #[doc = #handle_doc]
@@ -95,13 +104,7 @@ pub fn resource_file<'a>(
 
             #(#methods)*
         }
-    };
-    std::iter::once(head).chain(
-        resource
-            .operations
-            .iter()
-            .map(move |op| builder(api, resource, op)),
-    )
+    }
 }
 
 fn op_doc(op: &Operation) -> TokenStream {

@@ -10,11 +10,11 @@ mod runtime;
 pub mod surface;
 mod types;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Span};
 
 use crate::RuntimeSource;
 use crate::error::Error;
-use crate::format::format_chunks;
+use crate::format::{Plan, chunk, format_files};
 use crate::ir::Api;
 
 pub use runtime::{RUNTIME_PACKAGE, RUNTIME_VERSION};
@@ -42,30 +42,28 @@ pub fn emit(
         contents: root::cargo_toml(api, spec_name, runtime_source),
         emitted: true,
     }];
-    let mut push =
-        |path: &str, chunks: &mut dyn Iterator<Item = TokenStream>| -> Result<(), Error> {
-            let contents = format_chunks(path, chunks, spec_name)?;
-            files.push(OutputFile {
-                path: path.to_owned(),
-                contents,
-                emitted: true,
-            });
-            Ok(())
-        };
-    push(
-        "src/lib.rs",
-        &mut std::iter::once(root::lib_rs(api, vendored)),
-    )?;
-    let mut types =
-        types::types_file(api).chain(std::iter::once_with(|| pagination::page_info_impls(api)));
-    push("src/types.rs", &mut types)?;
-    push(
-        "src/resources/mod.rs",
-        &mut std::iter::once(client::resources_mod(api)),
-    )?;
+    // Every Rust file is planned as chunks first, then built and formatted on all cores.
+    let mut plans = vec![
+        Plan::new("src/lib.rs", [chunk(|| root::lib_rs(api, vendored))]),
+        Plan::new(
+            "src/types.rs",
+            types::types_file(api).chain([chunk(|| pagination::page_info_impls(api))]),
+        ),
+        Plan::new(
+            "src/resources/mod.rs",
+            [chunk(|| client::resources_mod(api))],
+        ),
+    ];
     for resource in &api.resources {
         let path = format!("src/resources/{}.rs", crate::naming::bare(&resource.name));
-        push(&path, &mut client::resource_file(api, resource))?;
+        plans.push(Plan::new(path, client::resource_file(api, resource)));
+    }
+    for (path, contents) in format_files(plans, spec_name)? {
+        files.push(OutputFile {
+            path,
+            contents,
+            emitted: true,
+        });
     }
     if vendored {
         files.extend(runtime::vendored_files(&api.crate_name.replace('-', "_")));

@@ -5,17 +5,20 @@ use quote::quote;
 
 use super::docs::{code, doc_or};
 use super::ident;
+use crate::format::{Chunk, chunk};
 use crate::ir::{Api, Field, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
-/// The tokens of `src/types.rs`, one chunk per item (see `format::format_chunks`).
-pub fn types_file(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
-    let head = quote! {
-        //! Data types: request bodies, results and the enums they use, generated from the spec's schemas.
-        //!
-        //! Every field the server may leave out is an `Option`; every enum decoded from a response
-        //! keeps values this version does not know in an `Unknown` variant.
-    };
-    std::iter::once(head).chain(api.types.iter().map(type_def))
+/// The chunks of `src/types.rs`, one per item (see `format::format_files`).
+pub fn types_file(api: &Api) -> impl Iterator<Item = Chunk<'_>> {
+    let head = chunk(|| {
+        quote! {
+            //! Data types: request bodies, results and the enums they use, generated from the spec's schemas.
+            //!
+            //! Every field the server may leave out is an `Option`; every enum decoded from a response
+            //! keeps values this version does not know in an `Unknown` variant.
+        }
+    });
+    std::iter::once(head).chain(api.types.iter().map(|t| chunk(move || type_def(t))))
 }
 
 /// The Rust type for a type reference, with absolute paths so spec names cannot shadow std.
