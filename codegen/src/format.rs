@@ -155,10 +155,22 @@ pub fn format_files_on(
             message: "a chunk was not formatted".to_owned(),
         });
     }
+    // Each file's text is allocated once at its final size (`types.rs` of a large spec is MBs).
     let header = header(spec_name);
+    let mut sizes = vec![header.len(); paths.len()];
+    for (text, file) in texts.iter().zip(&owner) {
+        if let Some(Ok(text)) = text {
+            sizes[*file] += text.len();
+        }
+    }
     let mut files: Vec<(String, String)> = paths
         .into_iter()
-        .map(|path| (path, header.clone()))
+        .zip(sizes)
+        .map(|(path, size)| {
+            let mut contents = String::with_capacity(size);
+            contents.push_str(&header);
+            (path, contents)
+        })
         .collect();
     for (text, file) in texts.into_iter().zip(owner) {
         if let Some(text) = text {
