@@ -15,12 +15,12 @@ use crate::util::{bytes, ms, ratio, repeat, run, timed};
 use bench::stats::{growth_exponent, median, median_ratio, median_secs};
 
 /// What it would take to generate faster (from the profile of the 1,500-operation spec).
-const REMEDY_FORMAT: &str = "Formatting is most of the time (section 2b): `format_file` in \
-    codegen/src/format.rs turns each file's whole TokenStream into a `syn::File` \
-    (`syn::parse2`) and prints it with prettyplease. Format item by item instead (parse \
-    each top-level item with `syn::parse2::<syn::Item>`, unparse a one-item file, append), and \
-    stop cloning TokenStreams in the emitters (`RcVec::make_owned` copies them again when \
-    syn reads them).";
+const REMEDY_FORMAT: &str = "Formatting is most of the time (section 2b): `syn` parsing and \
+    prettyplease printing of every emitted item, already item by item and on all cores \
+    (`format::format_files` in codegen/src/format.rs). What is left: emit fewer tokens, build \
+    `syn` items directly instead of parsing quoted tokens, and stop cloning TokenStreams in the \
+    emitters (`RcVec::make_owned` copies them again when syn reads them); about a third of the \
+    CPU time is the system allocator.";
 
 /// What it would take to use less memory.
 const REMEDY_MEMORY: &str = "Almost all of the peak is the emit stage (the per-stage row): \

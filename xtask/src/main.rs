@@ -242,10 +242,19 @@ fn codegen(args: &[String]) -> Result<()> {
         println!("{USAGE}");
         return Ok(());
     }
-    let generated = codegen::generate_file(&args.spec, &args.settings)?;
+    // The runtime's surface (its sources read with `syn`) does not depend on the spec: it is
+    // computed on another core while loading and lowering use one.
+    let (generated, surface) = std::thread::scope(|scope| {
+        let surface = scope.spawn(codegen::emit::surface::runtime_surface);
+        let generated = codegen::generate_file(&args.spec, &args.settings);
+        let surface = surface
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (generated, surface)
+    });
+    let generated = generated?;
     print_warnings(&generated.warnings, args.all_warnings);
     let surface_path = workspace_root().join("runtime/api-surface.txt");
-    let surface = codegen::emit::surface::runtime_surface();
     let old_surface = std::fs::read_to_string(&surface_path).unwrap_or_default();
     if args.check {
         let changes = codegen::write::check(&args.out, &generated.files)?;

@@ -12,6 +12,7 @@ use super::features::{cfg_op, cfg_resource};
 use super::ident;
 use super::tables::{body_fields, limit_of, limit_path, security_path};
 use super::types::type_tokens;
+use crate::format::{Chunk, chunk};
 use crate::ir::{
     Api, Body, BodyKind, Operation, Param, ParamLocation, Resource, Response, TypeKind, TypeRef,
 };
@@ -73,11 +74,19 @@ pub fn resources_mod(api: &Api) -> TokenStream {
     }
 }
 
-/// The tokens of one `src/resources/<name>.rs`, one chunk per item.
-pub fn resource_file<'a>(
-    api: &'a Api,
-    resource: &'a Resource,
-) -> impl Iterator<Item = TokenStream> + 'a {
+/// The chunks of one `src/resources/<name>.rs`, one per item (see `format::format_files`).
+pub fn resource_file<'a>(api: &'a Api, resource: &'a Resource) -> impl Iterator<Item = Chunk<'a>> {
+    let head = chunk(move || resource_head(api, resource));
+    std::iter::once(head).chain(
+        resource
+            .operations
+            .iter()
+            .map(move |op| chunk(move || builder(api, resource, op))),
+    )
+}
+
+/// The module docs and the resource's handle with one method per operation.
+fn resource_head(api: &Api, resource: &Resource) -> TokenStream {
     let handle = ident(&resource.type_name);
     let module_doc = format!(
         " The `{}` resource: {} operation(s).",
@@ -89,7 +98,7 @@ pub fn resource_file<'a>(
         resource.name, resource.name
     );
     let methods = resource.operations.iter().map(|op| handle_method(api, op));
-    let head = quote! {
+    quote! {
         #![doc = #module_doc]
 
         crate::runtime::resource!(#[doc = #handle_doc] #handle);
@@ -97,13 +106,7 @@ pub fn resource_file<'a>(
         impl<'a> #handle<'a> {
             #(#methods)*
         }
-    };
-    std::iter::once(head).chain(
-        resource
-            .operations
-            .iter()
-            .map(move |op| builder(api, resource, op)),
-    )
+    }
 }
 
 fn op_doc(op: &Operation) -> TokenStream {

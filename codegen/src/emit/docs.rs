@@ -222,9 +222,12 @@ fn escape_line(line: &str) -> String {
     out
 }
 
+/// Whether `chars` starts with `http://` or `https://` (called at every character: no allocation).
 fn starts_url(chars: &[char]) -> bool {
-    let s: String = chars.iter().take(8).collect();
-    s.starts_with("https://") || s.starts_with("http://")
+    let starts = |prefix: &str| {
+        prefix.len() <= chars.len() && prefix.chars().zip(chars).all(|(p, c)| p == *c)
+    };
+    chars.first() == Some(&'h') && (starts("https://") || starts("http://"))
 }
 
 /// If `[text](url)` starts at `start`, the index just past it.
@@ -245,6 +248,26 @@ fn link_end(chars: &[char], start: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_are_found_by_their_scheme_only() {
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        for yes in ["https://x", "http://x", "https://", "http://"] {
+            assert!(starts_url(&chars(yes)), "{yes}");
+        }
+        for no in [
+            "",
+            "h",
+            "http:/",
+            "https:/",
+            "ftp://x",
+            "Https://x",
+            "xhttp://",
+            "htt",
+        ] {
+            assert!(!starts_url(&chars(no)), "{no}");
+        }
+    }
 
     #[test]
     fn html_in_link_text_is_escaped() {

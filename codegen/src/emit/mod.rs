@@ -12,11 +12,11 @@ pub mod surface;
 mod tables;
 mod types;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Span};
 
 use crate::RuntimeSource;
 use crate::error::Error;
-use crate::format::format_chunks;
+use crate::format::{Plan, chunk, format_files};
 use crate::ir::Api;
 
 pub use runtime::{RUNTIME_PACKAGE, RUNTIME_VERSION};
@@ -44,42 +44,49 @@ pub fn emit(
         contents: root::cargo_toml(api, spec_name, runtime_source),
         emitted: true,
     }];
-    let mut push =
-        |path: &str, chunks: &mut dyn Iterator<Item = TokenStream>| -> Result<(), Error> {
-            let contents = format_chunks(path, chunks, spec_name)?;
-            files.push(OutputFile {
-                path: path.to_owned(),
-                contents,
-                emitted: true,
-            });
-            Ok(())
-        };
-    push(
+    // Every Rust file is planned as chunks first, then built and formatted on all cores.
+    let mut plans = vec![Plan::new(
         "src/lib.rs",
-        &mut std::iter::once(root::lib_rs(api, vendored)),
-    )?;
+        [chunk(|| root::lib_rs(api, vendored))],
+    )];
     if api.features.is_empty() {
-        let mut types =
-            types::types_file(api).chain(std::iter::once_with(|| pagination::page_info_impls(api)));
-        push("src/types.rs", &mut types)?;
+        plans.push(Plan::new(
+            "src/types.rs",
+            types::types_file(api).chain([chunk(|| pagination::page_info_impls(api))]),
+        ));
     } else {
         // With a feature per tag: a module per feature, so no file holds every type.
         let modules = types::type_modules(api);
-        let mut head = std::iter::once(types::types_mod(&modules))
-            .chain(std::iter::once_with(|| pagination::page_info_impls(api)));
-        push("src/types/mod.rs", &mut head)?;
-        for m in &modules {
+        let names: Vec<(String, Option<&str>)> = modules
+            .iter()
+            .map(|m| (m.name.clone(), m.feature))
+            .collect();
+        plans.push(Plan::new(
+            "src/types/mod.rs",
+            [
+                chunk(move || types::types_mod(&names)),
+                chunk(|| pagination::page_info_impls(api)),
+            ],
+        ));
+        for m in modules {
             let path = format!("src/types/{}.rs", crate::naming::bare(&m.name));
-            push(&path, &mut types::module_file(api, m))?;
+            plans.push(Plan::new(path, types::module_file(api, m)));
         }
     }
-    push(
+    plans.push(Plan::new(
         "src/resources/mod.rs",
-        &mut std::iter::once(client::resources_mod(api)),
-    )?;
+        [chunk(|| client::resources_mod(api))],
+    ));
     for resource in &api.resources {
         let path = format!("src/resources/{}.rs", crate::naming::bare(&resource.name));
-        push(&path, &mut client::resource_file(api, resource))?;
+        plans.push(Plan::new(path, client::resource_file(api, resource)));
+    }
+    for (path, contents) in format_files(plans, spec_name)? {
+        files.push(OutputFile {
+            path,
+            contents,
+            emitted: true,
+        });
     }
     if vendored {
         files.extend(runtime::vendored_files(&api.crate_name.replace('-', "_")));

@@ -5,17 +5,24 @@ use quote::quote;
 
 use super::docs::{code, doc_or};
 use super::ident;
+use crate::format::{Chunk, chunk};
 use crate::ir::{Api, Field, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
-/// The tokens of `src/types.rs`, one chunk per item (see `format::format_chunks`).
-pub fn types_file(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
-    let head = quote! {
-        //! Data types: request bodies, results and the enums they use, generated from the spec's schemas.
-        //!
-        //! Every field the server may leave out is an `Option`; every enum decoded from a response
-        //! keeps values this version does not know in an `Unknown` variant.
-    };
-    std::iter::once(head).chain(api.types.iter().map(|def| type_def(api, def)))
+/// The chunks of `src/types.rs`, one per item (see `format::format_files`).
+pub fn types_file(api: &Api) -> impl Iterator<Item = Chunk<'_>> {
+    let head = chunk(|| {
+        quote! {
+            //! Data types: request bodies, results and the enums they use, generated from the spec's schemas.
+            //!
+            //! Every field the server may leave out is an `Option`; every enum decoded from a response
+            //! keeps values this version does not know in an `Unknown` variant.
+        }
+    });
+    std::iter::once(head).chain(
+        api.types
+            .iter()
+            .map(move |t| chunk(move || type_def(api, t))),
+    )
 }
 
 /// The Rust type for a type reference, with absolute paths so spec names cannot shadow std.
@@ -90,11 +97,8 @@ pub fn type_modules(api: &Api) -> Vec<TypeModule<'_>> {
     modules
 }
 
-/// The tokens of `src/types/<module>.rs`, one chunk per item.
-pub fn module_file<'a>(
-    api: &'a Api,
-    module: &'a TypeModule<'a>,
-) -> impl Iterator<Item = TokenStream> + 'a {
+/// The chunks of `src/types/<module>.rs`, one per item.
+pub fn module_file<'a>(api: &'a Api, module: TypeModule<'a>) -> impl Iterator<Item = Chunk<'a>> {
     let doc = match module.feature {
         Some(f) => format!(" The types only the `{f}` feature's operations use."),
         None => {
@@ -102,20 +106,20 @@ pub fn module_file<'a>(
         }
     };
     let gated = module.feature.is_none();
-    std::iter::once(quote!(#![doc = #doc])).chain(
+    std::iter::once(chunk(move || quote!(#![doc = #doc]))).chain(
         module
             .types
-            .iter()
-            .map(move |def| type_def_in(api, def, gated)),
+            .into_iter()
+            .map(move |def| chunk(move || type_def_in(api, def, gated))),
     )
 }
 
 /// The tokens of `src/types/mod.rs`: the modules, re-exported, so every type is
 /// `crate::types::X`.
-pub fn types_mod(modules: &[TypeModule<'_>]) -> TokenStream {
-    let items = modules.iter().map(|m| {
-        let n = ident(&m.name);
-        let cfg = super::features::cfg_any(m.feature.map(str::to_owned).as_ref());
+pub fn types_mod(modules: &[(String, Option<&str>)]) -> TokenStream {
+    let items = modules.iter().map(|(name, feature)| {
+        let n = ident(name);
+        let cfg = super::features::cfg_any(feature.map(str::to_owned).as_ref());
         quote! { #cfg mod #n; #cfg pub use #n::*; }
     });
     quote! {

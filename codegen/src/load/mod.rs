@@ -304,10 +304,18 @@ impl Document {
 
 /// Appends one escaped segment to a JSON pointer.
 pub fn child(pointer: &str, segment: &str) -> String {
-    format!(
-        "{pointer}/{}",
-        segment.replace('~', "~0").replace('/', "~1")
-    )
+    // One allocation: this runs for every key the loader and the lowering visit.
+    let mut out = String::with_capacity(pointer.len() + 1 + segment.len() + 2);
+    out.push_str(pointer);
+    out.push('/');
+    for c in segment.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 pub(crate) fn percent_decode(s: &str) -> String {
@@ -345,6 +353,14 @@ fn scalar_text(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn child_pointers_escape_tilde_then_slash() {
+        assert_eq!(child("#/paths", "/a/{id}"), "#/paths/~1a~1{id}");
+        assert_eq!(child("", "a~/b~1"), "/a~0~1b~01");
+        assert_eq!(child("#", "é/ü"), "#/é~1ü");
+        assert_eq!(child("#/x", ""), "#/x/");
+    }
 
     #[test]
     fn integer_keys_become_strings() {
