@@ -31,8 +31,7 @@ pub const MB: f64 = 1024.0 * 1024.0;
 /// See [`MB`].
 pub const GB: f64 = 1024.0 * MB;
 
-const REMEDY_GENERATION: &str = "On a shared machine the wall time can be far above the CPU \
-    time in brackets (see the load average above); compare that. Formatting is most of generation (section 2b): format items \
+const REMEDY_GENERATION: &str = "Formatting is most of generation (section 2b): format items \
     rather than whole files, on several threads (files are independent), and emit fewer \
     tokens (the lines row).";
 const REMEDY_LINES: &str = "Move what every operation repeats into the runtime: one generic \
@@ -84,6 +83,14 @@ pub fn operations(spec: &Path) -> Result<usize> {
                 .count()
         })
         .sum())
+}
+
+/// A time as the targets judge it, CPU seconds of the process and the processes it waited for,
+/// with the wall time beside it. The generator and rustc's check of one crate each use one core,
+/// so on an idle machine their wall time is their CPU time; on a shared one the wall time also
+/// counts the time spent waiting for a core.
+pub fn cpu_wall(cpu: f64, wall: f64) -> String {
+    format!("CPU {} (wall {})", secs(cpu), secs(wall))
 }
 
 /// Memory in MiB or GiB.
@@ -157,13 +164,11 @@ pub fn whole(
         cpu.push(m.cpu);
         peaks.push(m.peak_rss);
     }
-    let (generation, peak) = (median(&times), median(&peaks));
+    let (generation, peak) = (median(&cpu), median(&peaks));
     report.push(
         Row::new(
-            format!(
-                "`xtask codegen --spec cloudflare.json --out <fresh dir>`, wall (CPU) time, median of {runs}"
-            ),
-            format!("{} ({})", secs(generation), secs(median(&cpu))),
+            format!("`xtask codegen --spec cloudflare.json --out <fresh dir>` (median of {runs})"),
+            cpu_wall(generation, median(&times)),
         )
         .baseline(
             format!("before issue 13: {}", secs(BEFORE_GENERATION)),
@@ -215,11 +220,11 @@ pub fn whole(
         eprintln!("  (checking the dependencies, then the whole Cloudflare crate, all features)");
         let deps = krate.prepare(&["--all-features"])?;
         let all = krate.clean_check(&["--all-features"])?;
-        point.check = Some(all.seconds);
+        point.check = Some(all.cpu);
         report.push(
             Row::new(
-                "Clean `cargo check --all-features` of the crate alone, wall (CPU) time",
-                format!("{} ({})", secs(all.seconds), secs(all.cpu)),
+                "Clean `cargo check --all-features` of the crate alone",
+                cpu_wall(all.cpu, all.seconds),
             )
             .baseline(
                 format!(
@@ -227,9 +232,9 @@ pub fn whole(
                     secs(BEFORE_CHECK),
                     secs(deps)
                 ),
-                ratio(all.seconds / BEFORE_CHECK),
+                ratio(all.cpu / BEFORE_CHECK),
             )
-            .target("≤ 90 s", Verdict::of(all.seconds <= 90.0))
+            .target("≤ 90 s", Verdict::of(all.cpu <= 90.0))
             .remedy(REMEDY_CHECK),
         );
         report.push(
@@ -248,11 +253,11 @@ pub fn whole(
         report.push(
             Row::new(
                 format!("`cargo check --all-features` after touching {file} (the largest file)"),
-                secs(touched.seconds),
+                cpu_wall(touched.cpu, touched.seconds),
             )
             .baseline(
-                format!("no-op `cargo check` {}", secs(noop.seconds)),
-                ratio(touched.seconds / noop.seconds),
+                format!("no-op `cargo check` {}", cpu_wall(noop.cpu, noop.seconds)),
+                ratio(touched.cpu / noop.cpu),
             ),
         );
     }
@@ -265,16 +270,14 @@ pub fn whole(
             let one = krate.clean_check(&flags)?;
             report.push(
                 Row::new(
-                    format!(
-                        "Clean `cargo check --no-default-features --features {tag}`, wall (CPU) time"
-                    ),
-                    format!("{} ({})", secs(one.seconds), secs(one.cpu)),
+                    format!("Clean `cargo check --no-default-features --features {tag}`"),
+                    cpu_wall(one.cpu, one.seconds),
                 )
                 .baseline(
                     format!("its dependencies, checked first: {}", secs(deps)),
                     String::new(),
                 )
-                .target("≤ 10 s", Verdict::of(one.seconds <= 10.0))
+                .target("≤ 10 s", Verdict::of(one.cpu <= 10.0))
                 .remedy(REMEDY_TAG),
             );
             report.push(Row::new(

@@ -11,11 +11,11 @@ use plotters::prelude::*;
 pub struct Point {
     /// Operations in the spec.
     pub operations: f64,
-    /// Seconds to generate the crate (the generator as a child process).
+    /// CPU seconds to generate the crate (the generator as a child process).
     pub generation: Option<f64>,
     /// Peak resident memory of that generation, in bytes.
     pub peak: Option<f64>,
-    /// Seconds of a clean `cargo check` of the crate alone (dependencies already checked).
+    /// CPU seconds of a clean `cargo check` of the crate alone (dependencies already checked).
     pub check: Option<f64>,
 }
 
@@ -40,7 +40,7 @@ struct Panel {
 const PANELS: [Panel; 3] = [
     Panel {
         title: "Generation time",
-        unit: "seconds",
+        unit: "CPU seconds",
         value: |p| p.generation,
     },
     Panel {
@@ -50,7 +50,7 @@ const PANELS: [Panel; 3] = [
     },
     Panel {
         title: "Clean `cargo check` of the crate alone",
-        unit: "seconds",
+        unit: "CPU seconds",
         value: |p| p.check,
     },
 ];

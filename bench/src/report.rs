@@ -362,8 +362,12 @@ The code is in `bench/` (`cargo xtask bench` runs `cargo run --release -p bench`
    they come; the server counts the requests (one per page, none wasted). Collecting all 10,000
    into a `Vec` is shown for contrast.
 6. **Cloudflare's whole API.** `target/release/xtask codegen --spec cloudflare.json --out <dir>`
-   into a fresh folder, five times (three in a quick run); time is the median wall time of the
-   child process, memory its peak resident set from `wait4` (`ru_maxrss`). The *before*
+   into a fresh folder, five times (three in a quick run); memory is the child's peak resident
+   set from `wait4` (`ru_maxrss`). Times in sections 6 to 8 are CPU times (user and system,
+   from `wait4`, covering the processes the child waited for), with the wall time beside them,
+   and targets are judged on them: the generator and rustc's check of one crate each use one
+   core, so on an idle machine their wall time is their CPU time, while on this shared machine
+   the wall time also counts waiting for a core (the load average above). The *before*
    column is the figure from before issue 13, measured the same way in an earlier run.
    *Crate alone*: an empty crate with the generated manifest and lock file is checked first
    in the same `CARGO_TARGET_DIR` with the same feature flags, so the timed `cargo check
@@ -379,8 +383,9 @@ The code is in `bench/` (`cargo xtask bench` runs `cargo run --release -p bench`
    defaults: positional interface, `progenitor-client` as a dependency), its lock file
    resolved and fetched, and our crate from the same spec. Lines are counted the same way
    for both (`src/**/*.rs`, our runtime left out). Both crates are checked crate-alone as in
-   6, three rounds alternating which goes first; the ratio is the median of per-round ratios.
-8. **Growth.** Synthetic specs of 100, 300 and 1,000 operations go through the same steps as
+   6, three rounds alternating which goes first; the ratio is the median of per-round ratios
+   of CPU time (of wall time in brackets).
+8. **Growth.** Synthetic specs of 100, 300 and 600 operations go through the same steps as
    6 (generation three times, one clean crate-alone check); `BENCHMARKS-scale.svg` plots them
    with the real specs of 6 and 7. Full runs only.
 ";
