@@ -12,7 +12,7 @@ use crate::Mode;
 use crate::crates::{self, Checked};
 use crate::report::{Report, Row, Verdict};
 use crate::util::{generated_lines, ratio, secs, workspace_root};
-use bench::plot::{Point, Series};
+use bench::plot::{Point, Series, Style};
 use bench::stats::median;
 
 /// The feature measured for "one tag", when the crate has it.
@@ -296,7 +296,7 @@ pub fn whole(
     growth.push(Series {
         name: "ours: Cloudflare (whole)".to_owned(),
         points: vec![point],
-        line: false,
+        style: Style::Triangle,
     });
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::cloudflare::{count, memory};
 use crate::crates::{self, Checked};
 use crate::report::{Report, Row};
 use crate::util::{generated_lines, secs};
-use bench::plot::{self, Point, Series};
+use bench::plot::{self, Point, Series, Style};
 use bench::stats::{growth_exponent, median};
 
 /// The synthetic sizes, in operations.
@@ -95,7 +95,7 @@ pub fn growth(
         Series {
             name: "ours: synthetic specs".to_owned(),
             points,
-            line: true,
+            style: Style::Line,
         },
     );
     let text = plot::svg(&measured)?;

@@ -26,8 +26,20 @@ pub struct Series {
     pub name: String,
     /// The points, in any order.
     pub points: Vec<Point>,
-    /// Joined by a line (a sweep over sizes) or markers alone (one real spec).
-    pub line: bool,
+    /// How its points are drawn.
+    pub style: Style,
+}
+
+/// How a series is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Dots joined by a line: a sweep over sizes.
+    Line,
+    /// Triangles: our crate from one real spec.
+    Triangle,
+    /// Crosses: another generator's crate from one real spec (drawn over a triangle at the
+    /// same place, both stay visible).
+    Cross,
 }
 
 /// A panel: its title, the unit of its y axis and how to read a point's value.
@@ -130,7 +142,7 @@ pub fn svg(series: &[Series]) -> Result<String> {
                 }
                 any = true;
                 let color = COLORS[i % COLORS.len()];
-                if s.line {
+                if s.style == Style::Line {
                     chart
                         .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
                         .map_err(|e| error(&e))?
@@ -141,7 +153,7 @@ pub fn svg(series: &[Series]) -> Result<String> {
                     chart
                         .draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))
                         .map_err(|e| error(&e))?;
-                } else {
+                } else if s.style == Style::Triangle {
                     chart
                         .draw_series(
                             pts.iter()
@@ -150,6 +162,12 @@ pub fn svg(series: &[Series]) -> Result<String> {
                         .map_err(|e| error(&e))?
                         .label(s.name.as_str())
                         .legend(move |(x, y)| TriangleMarker::new((x + 10, y), 6, color.filled()));
+                } else {
+                    chart
+                        .draw_series(pts.iter().map(|&p| Cross::new(p, 6, color.stroke_width(2))))
+                        .map_err(|e| error(&e))?
+                        .label(s.name.as_str())
+                        .legend(move |(x, y)| Cross::new((x + 10, y), 5, color.stroke_width(2)));
                 }
             }
             if any {
@@ -186,12 +204,12 @@ mod tests {
             Series {
                 name: "ours: synthetic specs".to_owned(),
                 points: vec![point(1000.0, Some(30.0)), point(100.0, Some(3.0))],
-                line: true,
+                style: Style::Line,
             },
             Series {
                 name: "progenitor: Oxide".to_owned(),
                 points: vec![point(315.0, None)],
-                line: false,
+                style: Style::Cross,
             },
         ];
         let svg = svg(&series).expect("draws");

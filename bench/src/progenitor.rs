@@ -13,7 +13,7 @@ use crate::crates::{self, Checked};
 use crate::report::{Report, Row, Verdict};
 use crate::rusage;
 use crate::util::{cargo, generated_lines, ratio, run, secs};
-use bench::plot::{Point, Series};
+use bench::plot::{Point, Series, Style};
 use bench::stats::{median, median_ratio};
 
 /// Whether `cargo progenitor` runs here.
@@ -206,7 +206,7 @@ pub fn oxide(
             peak: Some(ours_gen.peak_rss),
             check: Some(median(&ours_cpu)),
         }],
-        line: false,
+        style: Style::Triangle,
     });
     growth.push(Series {
         name: "progenitor: Oxide".to_owned(),
@@ -216,7 +216,7 @@ pub fn oxide(
             peak: Some(theirs_gen.peak_rss),
             check: Some(median(&theirs_cpu)),
         }],
-        line: false,
+        style: Style::Cross,
     });
     Ok(())
 }

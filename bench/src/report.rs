@@ -297,7 +297,7 @@ pub fn markdown(report: &Report, machine: &Machine, quick: bool, wall: f64) -> S
             out,
             "\n## Growth with the number of operations\n\n![{alt}]({file})\n\n\
              Written by the same run from the rows of sections 6 to 8: the line is the synthetic \
-             specs, the triangles the real specs (ours and, where measured, progenitor's).\n"
+             specs, the triangles our crates from the real specs, the crosses progenitor's where measured.\n"
         );
     }
     out.push_str("\n## Missed targets and what they would take\n\n");
