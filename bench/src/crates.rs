@@ -49,7 +49,7 @@ impl Checked {
             .current_dir(dir)
             .env("CARGO_TARGET_DIR", &self.target)
             .env("CARGO_TERM_COLOR", "never");
-        rusage::run(&mut cmd)
+        rusage::run(&cmd)
     }
 
     /// Checks the dependencies alone with `flags` (such as `--all-features`): an empty crate

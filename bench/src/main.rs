@@ -71,6 +71,12 @@ const SECTIONS: [&str; 8] = [
 ];
 
 fn run(args: Vec<String>) -> Result<()> {
+    if args.first().map(String::as_str) == Some("measure") {
+        let (Some(figures), Some(program)) = (args.get(1), args.get(2)) else {
+            bail!("measure needs a file for the figures and a program");
+        };
+        return rusage::measure(std::path::Path::new(figures), program, &args[3..]);
+    }
     if args.first().map(String::as_str) == Some("gen-peak") {
         let spec = args.get(1).context("gen-peak needs a spec file")?;
         let stages = args.get(2).is_some_and(|a| a == "--stages");

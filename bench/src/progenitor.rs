@@ -38,7 +38,7 @@ fn progenitor(spec: &Path, dir: &Path) -> Result<rusage::Measured> {
         .arg("-o")
         .arg(dir)
         .args(["-n", "oxide-progenitor", "-v", "0.1.0"]);
-    let measured = rusage::run(&mut cmd)?;
+    let measured = rusage::run(&cmd)?;
     eprintln!("  (resolving and fetching progenitor's dependencies)");
     run(cargo().args(["generate-lockfile"]).current_dir(dir))?;
     run(cargo().args(["fetch"]).current_dir(dir))?;

@@ -1,15 +1,22 @@
-//! Running a child process and measuring its wall time and peak memory. `wait4` returns the
-//! child's resource use; on Linux its `ru_maxrss` is the largest resident set of the child and
-//! of every descendant the child waited for (cargo waits for each rustc it starts), so one
-//! call gives the peak of a whole `cargo check`, and nothing of this process's other children.
+//! Running a child process and measuring its wall time, CPU time and peak memory. `wait4`
+//! returns the child's resource use; on Linux its `ru_maxrss` is the largest resident set of
+//! the child and of every descendant the child waited for (cargo waits for each rustc it
+//! starts), so one call gives the peak of a whole `cargo check`.
+//!
+//! One catch: Linux carries the resident set of the image a process replaces at `exec` into its
+//! `ru_maxrss`, and std spawns children sharing the parent's memory until `exec` (vfork-style),
+//! so a child of this (large) bench process would report at least the bench's own peak. The
+//! measured program is therefore started by a fresh, small copy of the bench binary (the hidden
+//! `measure` command), which waits for it with `wait4` and writes the figures to a file: the
+//! peak then includes at most the few MiB of that copy.
 //!
 //! Besides the counting allocator (src/alloc.rs), this is the bench crate's only unsafe code:
 //! the `wait4` call through `libc`.
 #![allow(unsafe_code)]
 
-use std::io::Read;
-use std::os::unix::process::ExitStatusExt;
-use std::process::{Command, ExitStatus, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -28,38 +35,70 @@ pub struct Measured {
     pub peak_rss: f64,
 }
 
-/// Runs `cmd` to completion with its output captured and measures it; fails with its output
-/// when it does not succeed.
-pub fn run(cmd: &mut Command) -> Result<Measured> {
+/// Runs `cmd` (program, arguments, environment changes and directory) to completion through
+/// the `measure` command, with its output captured, and measures it; fails with its output when
+/// it does not succeed.
+pub fn run(cmd: &Command) -> Result<Measured> {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let shown = format!("{cmd:?}");
+    let figures = std::env::temp_dir().join(format!(
+        "cfcc-bench-measure-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let exe = std::env::current_exe().context("locating the bench binary")?;
+    let mut outer = Command::new(exe);
+    outer
+        .arg("measure")
+        .arg(&figures)
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (key, value) in cmd.get_envs() {
+        match value {
+            Some(value) => outer.env(key, value),
+            None => outer.env_remove(key),
+        };
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        outer.current_dir(dir);
+    }
     let start = Instant::now();
-    let mut child = cmd
+    let output = outer
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+        .output()
         .with_context(|| format!("could not start {shown}"))?;
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(mut pipe) = pipe {
-                pipe.read_to_end(&mut buf)?;
-            }
-            Ok::<_, std::io::Error>(buf)
-        })
+    let seconds = start.elapsed().as_secs_f64();
+    let text = std::fs::read_to_string(&figures);
+    let _ = std::fs::remove_file(&figures);
+    let text = match text {
+        Ok(text) if output.status.success() => text,
+        _ => bail!(
+            "{shown} failed ({}):\n{}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
     };
-    let out = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let err = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
+    let mut words = text.split_whitespace().map(str::parse::<f64>);
+    let (Some(Ok(cpu)), Some(Ok(peak_rss))) = (words.next(), words.next()) else {
+        bail!("unexpected figures from the measure command: {text}");
+    };
+    Ok(Measured {
+        stderr: output.stderr,
+        seconds,
+        cpu,
+        peak_rss,
+    })
+}
+
+/// The hidden `measure FILE PROGRAM [ARGS...]` command: runs the program with this process's
+/// standard streams, waits for it with `wait4`, writes `cpu_seconds peak_bytes` to FILE when it
+/// succeeds, and fails when it does not.
+pub fn measure(figures: &Path, program: &str, args: &[String]) -> Result<()> {
+    let child = Command::new(program)
+        .args(args)
+        .spawn()
+        .with_context(|| format!("could not start {program}"))?;
     let pid = libc::pid_t::try_from(child.id()).context("child process id out of range")?;
     let mut status: libc::c_int = 0;
     // SAFETY: `rusage` is a plain C struct of integers, for which all zeroes is a valid value.
@@ -73,38 +112,53 @@ pub fn run(cmd: &mut Command) -> Result<Measured> {
         }
         let error = std::io::Error::last_os_error();
         if error.kind() != std::io::ErrorKind::Interrupted {
-            return Err(error).with_context(|| format!("waiting for {shown}"));
+            return Err(error).with_context(|| format!("waiting for {program}"));
         }
     }
-    let seconds = start.elapsed().as_secs_f64();
-    let join = |h: std::thread::JoinHandle<std::io::Result<Vec<u8>>>| {
-        h.join()
-            .map_err(|_| anyhow::anyhow!("a pipe reader of {shown} panicked"))?
-            .with_context(|| format!("reading the output of {shown}"))
-    };
-    let stdout = join(out)?;
-    let stderr = join(err)?;
-    let status = ExitStatus::from_raw(status);
+    let status =
+        <std::process::ExitStatus as std::os::unix::process::ExitStatusExt>::from_raw(status);
     if !status.success() {
-        bail!(
-            "{shown} failed ({status}):\n{}{}",
-            String::from_utf8_lossy(&stdout),
-            String::from_utf8_lossy(&stderr)
-        );
+        bail!("{program} failed ({status})");
     }
+    let cpu: f64 = [usage.ru_utime, usage.ru_stime]
+        .iter()
+        .map(|t| t.tv_sec as f64 + t.tv_usec as f64 / 1e6)
+        .sum();
     // Linux reports kibibytes; macOS bytes.
     let unit = if cfg!(target_os = "macos") {
         1.0
     } else {
         1024.0
     };
-    Ok(Measured {
-        stderr,
-        seconds,
-        cpu: [usage.ru_utime, usage.ru_stime]
-            .iter()
-            .map(|t| t.tv_sec as f64 + t.tv_usec as f64 / 1e6)
-            .sum(),
-        peak_rss: usage.ru_maxrss as f64 * unit,
-    })
+    let peak = usage.ru_maxrss as f64 * unit;
+    std::fs::write(figures, format!("{cpu} {peak}\n"))
+        .with_context(|| format!("writing {}", figures.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_a_child_and_fails_with_it() {
+        let file = std::env::temp_dir().join(format!("cfcc-bench-rusage-{}", std::process::id()));
+        // A child that holds about 64 MiB: its peak is reported, not this test process's.
+        let args = [
+            "-c".to_owned(),
+            "x=$(head -c 67108864 /dev/zero | tr '\\0' a); echo ${#x}".to_owned(),
+        ];
+        measure(&file, "sh", &args).expect("measures");
+        let text = std::fs::read_to_string(&file).expect("figures written");
+        let _ = std::fs::remove_file(&file);
+        let figures: Vec<f64> = text
+            .split_whitespace()
+            .map(|w| w.parse().expect("a number"))
+            .collect();
+        assert_eq!(figures.len(), 2, "{text}");
+        assert!(figures[0] > 0.0, "CPU time {text}");
+        assert!(figures[1] > 64.0 * 1024.0 * 1024.0, "peak {text}");
+        let failed = measure(&file, "sh", &["-c".to_owned(), "exit 3".to_owned()]);
+        assert!(failed.is_err());
+        assert!(!file.exists(), "no figures for a failed run");
+    }
 }
