@@ -364,8 +364,9 @@ The code is in `bench/` (`cargo xtask bench` runs `cargo run --release -p bench`
 6. **Cloudflare's whole API.** `target/release/xtask codegen --spec cloudflare.json --out <dir>`
    into a fresh folder, five times (three in a quick run); memory is the child's peak resident
    set from `wait4` (`ru_maxrss`), taken by a fresh copy of the bench binary that starts the
-   program (Linux would otherwise count the bench's own memory). Times in sections 6 to 8 are CPU times (user and system,
-   from `wait4`, covering the processes the child waited for), with the wall time beside them,
+   program (Linux would otherwise count the bench's own memory). Times in sections 6 to 8 are
+   CPU times (user and system, from `wait4`, covering the processes the child waited for), with
+   the wall time beside them,
    and targets are judged on them: the generator and rustc's check of one crate each use one
    core, so on an idle machine their wall time is their CPU time, while on this shared machine
    the wall time also counts waiting for a core (the load average above). The *before*
