@@ -110,7 +110,7 @@ fn write_crate(xtask: &Path, args: &[&str], dir: &Path) -> Result<f64> {
 
 /// A crate with the generated crate's manifest and lock file but an empty library: what the
 /// dependencies alone cost to build.
-fn dependencies_only(generated: &Path, dir: &Path) -> Result<()> {
+pub(crate) fn dependencies_only(generated: &Path, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir.join("src"))
         .with_context(|| format!("creating {}", dir.display()))?;
     std::fs::copy(generated.join("Cargo.lock"), dir.join("Cargo.lock"))

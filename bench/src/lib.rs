@@ -1,5 +1,7 @@
-//! Reusable pieces of the benchmarks: the synthetic spec generator and the statistics.
+//! Reusable pieces of the benchmarks: the synthetic spec generator, the statistics and the
+//! scale plot.
 
+pub mod plot;
 pub mod stats;
 pub mod synth;
 

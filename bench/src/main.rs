@@ -5,10 +5,15 @@
 mod alloc;
 mod baseline;
 mod client;
+mod cloudflare;
 mod compile;
+mod crates;
 mod generation;
+mod growth;
 mod pagination;
+mod progenitor;
 mod report;
+mod rusage;
 mod server;
 mod util;
 
@@ -24,10 +29,17 @@ static ALLOCATOR: alloc::Counting = alloc::Counting;
 const USAGE: &str = "\
 usage: cargo xtask bench [--quick] [--out FILE] [--only SECTIONS]
 
-  --quick          every section, smaller and with fewer runs (for CI; about a minute or two)
+  --quick          every section, smaller and with fewer runs (for CI): no all-features check
+                   of the whole Cloudflare crate, no progenitor, no growth plot
   --out FILE       where to write the report (default: BENCHMARKS.md, or
-                   target/bench/BENCHMARKS-quick.md with --quick)
-  --only SECTIONS  comma-separated subset of: generation, scale, compile, client, pagination
+                   target/bench/BENCHMARKS-quick.md with --quick); a full run writes the
+                   scale plot BENCHMARKS-scale.svg beside it
+  --only SECTIONS  comma-separated subset of: generation, scale, compile, client, pagination,
+                   cloudflare, progenitor, growth
+
+Sections cloudflare and progenitor need ../shared/realworld beside the repository (skipped
+with a note when absent, an error when CI is set); progenitor needs `cargo progenitor`
+(cargo install --locked cargo-progenitor), skipped with a note when absent.
 
 Missed targets are reported, never an error; only a failure to measure is.";
 
@@ -47,9 +59,24 @@ fn main() -> ExitCode {
     }
 }
 
-const SECTIONS: [&str; 5] = ["generation", "scale", "compile", "client", "pagination"];
+const SECTIONS: [&str; 8] = [
+    "generation",
+    "scale",
+    "compile",
+    "client",
+    "pagination",
+    "cloudflare",
+    "progenitor",
+    "growth",
+];
 
 fn run(args: Vec<String>) -> Result<()> {
+    if args.first().map(String::as_str) == Some("measure") {
+        let (Some(figures), Some(program)) = (args.get(1), args.get(2)) else {
+            bail!("measure needs a file for the figures and a program");
+        };
+        return rusage::measure(std::path::Path::new(figures), program, &args[3..]);
+    }
     if args.first().map(String::as_str) == Some("gen-peak") {
         let spec = args.get(1).context("gen-peak needs a spec file")?;
         let stages = args.get(2).is_some_and(|a| a == "--stages");
@@ -135,6 +162,22 @@ fn run(args: Vec<String>) -> Result<()> {
             eprintln!("== 5. pagination memory");
             runtime.block_on(pagination::memory(&mut report, &server))?;
         }
+    }
+
+    // Points for the scale plot from the real specs, drawn by section 8.
+    let mut measured = Vec::new();
+    if wants("cloudflare") {
+        eprintln!("== 6. Cloudflare's whole API");
+        cloudflare::whole(&mut report, &mode, &xtask, scratch.path(), &mut measured)?;
+    }
+    if wants("progenitor") {
+        eprintln!("== 7. Oxide against progenitor");
+        progenitor::oxide(&mut report, &mode, &xtask, scratch.path(), &mut measured)?;
+    }
+    if wants("growth") && !quick {
+        eprintln!("== 8. growth with the number of operations");
+        let svg = out.with_file_name("BENCHMARKS-scale.svg");
+        growth::growth(&mut report, &xtask, scratch.path(), measured, &svg)?;
     }
 
     let wall = started.elapsed().as_secs_f64();

@@ -88,6 +88,8 @@ impl Row {
 #[derive(Debug, Default)]
 pub struct Report {
     sections: Vec<(String, Vec<Row>)>,
+    /// Pictures shown under the table: (file, relative to the report; what it shows).
+    figures: Vec<(String, String)>,
 }
 
 impl Report {
@@ -105,6 +107,11 @@ impl Report {
         if let Some((_, rows)) = self.sections.last_mut() {
             rows.push(row);
         }
+    }
+
+    /// Adds a picture, `file` relative to the report, shown under the table.
+    pub fn figure(&mut self, file: impl Into<String>, alt: impl Into<String>) {
+        self.figures.push((file.into(), alt.into()));
     }
 
     /// The rows that missed their target.
@@ -285,6 +292,14 @@ pub fn markdown(report: &Report, machine: &Machine, quick: bool, wall: f64) -> S
         commit = machine.commit,
     );
     out.push_str(&report.table());
+    for (file, alt) in &report.figures {
+        let _ = write!(
+            out,
+            "\n## Growth with the number of operations\n\n![{alt}]({file})\n\n\
+             Written by the same run from the rows of sections 6 to 8: the line is the synthetic \
+             specs, the triangles our crates from the real specs, the crosses progenitor's where measured.\n"
+        );
+    }
     out.push_str("\n## Missed targets and what they would take\n\n");
     let missed = report.missed();
     if missed.is_empty() {
@@ -346,4 +361,33 @@ The code is in `bench/` (`cargo xtask bench` runs `cargo run --release -p bench`
    every item of 20 or 200 pages (1,000 or 10,000 items) from the local server, items dropped as
    they come; the server counts the requests (one per page, none wasted). Collecting all 10,000
    into a `Vec` is shown for contrast.
+6. **Cloudflare's whole API.** `target/release/xtask codegen --spec cloudflare.json --out <dir>`
+   into a fresh folder, five times (three in a quick run); memory is the child's peak resident
+   set from `wait4` (`ru_maxrss`), taken by a fresh copy of the bench binary that starts the
+   program (Linux would otherwise count the bench's own memory). Times in sections 6 to 8 are
+   CPU times (user and system, from `wait4`, covering the processes the child waited for), with
+   the wall time beside them,
+   and targets are judged on them: the generator and rustc's check of one crate each use one
+   core, so on an idle machine their wall time is their CPU time, while on this shared machine
+   the wall time also counts waiting for a core (the load average above). The *before*
+   column is the figure from before issue 13, measured the same way in an earlier run.
+   *Crate alone*: an empty crate with the generated manifest and lock file is checked first
+   in the same `CARGO_TARGET_DIR` with the same feature flags, so the timed `cargo check
+   --offline` compiles the generated crate only (the bench fails if it compiles anything
+   else); `cargo clean -p <crate>` before each timed check keeps it clean. The peak memory of
+   a check is `wait4`'s figure for cargo, which covers every rustc it waited for. One tag's
+   feature is `dns-records-for-a-zone` when the manifest has it, else the first feature that
+   is not `default`, `full` or a runtime switch, with `--no-default-features`. The touch row
+   touches the largest generated file and checks again. A quick run skips the all-features
+   check and the touch (the corpus test checks the whole crate).
+7. **Oxide against progenitor.** When `cargo progenitor --help` runs (not in CI, and not in a
+   quick run): `cargo progenitor -i oxide.json -o <dir> -n oxide-progenitor -v 0.1.0` (its
+   defaults: positional interface, `progenitor-client` as a dependency), its lock file
+   resolved and fetched, and our crate from the same spec. Lines are counted the same way
+   for both (`src/**/*.rs`, our runtime left out). Both crates are checked crate-alone as in
+   6, three rounds alternating which goes first; the ratio is the median of per-round ratios
+   of CPU time (of wall time in brackets).
+8. **Growth.** Synthetic specs of 100, 300 and 600 operations go through the same steps as
+   6 (generation three times, one clean crate-alone check); `BENCHMARKS-scale.svg` plots them
+   with the real specs of 6 and 7. Full runs only.
 ";
