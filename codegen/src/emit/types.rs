@@ -120,7 +120,9 @@ pub fn types_mod(modules: &[(String, Option<&str>)]) -> TokenStream {
     let items = modules.iter().map(|(name, feature)| {
         let n = ident(name);
         let cfg = super::features::cfg_any(feature.map(str::to_owned).as_ref());
-        quote! { #cfg mod #n; #cfg pub use #n::*; }
+        // `shared` may have nothing on when few features are (its items are gated one by one).
+        let allow = feature.is_none().then(|| quote!(#[allow(unused_imports)]));
+        quote! { #cfg mod #n; #cfg #allow pub use #n::*; }
     });
     quote! {
         //! Data types: request bodies, results and the enums they use, generated from the spec's schemas,
