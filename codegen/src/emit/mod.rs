@@ -4,6 +4,7 @@
 mod client;
 mod docs;
 mod errors;
+mod mock;
 mod pagination;
 mod root;
 mod runtime;
@@ -67,6 +68,7 @@ pub fn emit(
         let path = format!("src/resources/{}.rs", crate::naming::bare(&resource.name));
         push(&path, &mut client::resource_file(api, resource))?;
     }
+    push("src/mock.rs", &mut mock::mock_file(api))?;
     if vendored {
         files.extend(runtime::vendored_files(&api.crate_name.replace('-', "_")));
     }
