@@ -348,14 +348,14 @@ pub fn run(spec: &Spec) -> Row {
     let (check_time, check_peak) = cargo(
         &workspace,
         &target_dir,
-        &["check", "--offline", "--quiet"],
+        &["check", "--offline", "--all-features", "--quiet"],
         "RUSTFLAGS",
         &spec.name,
     );
     let (doc_time, _) = cargo(
         &workspace,
         &target_dir,
-        &["doc", "--offline", "--no-deps", "--quiet"],
+        &["doc", "--offline", "--no-deps", "--all-features", "--quiet"],
         "RUSTDOCFLAGS",
         &spec.name,
     );
