@@ -440,7 +440,11 @@ impl<'a, R: Serialize, I: Serialize, T: Serialize> Stub<'a, R, I, T> {
 
     /// Answers with an error status and these `errors` in the envelope
     /// (`{"success": false, "errors": [..]}`; a body of just the errors for APIs without one).
-    pub fn fails(mut self, status: StatusCode, errors: impl IntoIterator<Item = ApiMessage>) -> Self {
+    pub fn fails(
+        mut self,
+        status: StatusCode,
+        errors: impl IntoIterator<Item = ApiMessage>,
+    ) -> Self {
         let errors: Vec<ApiMessage> = errors.into_iter().collect();
         let body = match self.kind() {
             MockResponse::Envelope => envelope(false, errors),
@@ -470,7 +474,8 @@ impl<'a, R: Serialize, I: Serialize, T: Serialize> Stub<'a, R, I, T> {
     /// Answers `200` with a JSON body cut short.
     pub fn malformed(mut self) -> Self {
         self.then = Some(Then::Fixed(
-            ResponseTemplate::new(200).set_body_raw(b"{\"success\": tru".to_vec(), "application/json"),
+            ResponseTemplate::new(200)
+                .set_body_raw(b"{\"success\": tru".to_vec(), "application/json"),
         ));
         self
     }
@@ -505,8 +510,12 @@ impl<'a, R: Serialize, I: Serialize, T: Serialize> Stub<'a, R, I, T> {
     /// Answers the first `times` requests with `status` (a 5xx), then as configured.
     pub fn server_error_first(mut self, times: usize, status: StatusCode) -> Self {
         for _ in 0..times {
-            let body = envelope(false, vec![ApiMessage::new(i64::from(status.as_u16()), "server error")]);
-            self.first.push(ResponseTemplate::new(status.as_u16()).set_body_json(body));
+            let body = envelope(
+                false,
+                vec![ApiMessage::new(i64::from(status.as_u16()), "server error")],
+            );
+            self.first
+                .push(ResponseTemplate::new(status.as_u16()).set_body_json(body));
         }
         self
     }
@@ -647,13 +656,18 @@ impl Pages {
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.into_owned())
         };
-        let number = |name: Option<&str>| name.and_then(query).and_then(|v| v.parse::<usize>().ok());
+        let number =
+            |name: Option<&str>| name.and_then(query).and_then(|v| v.parse::<usize>().ok());
         let total = self.items.len();
         let mut size = self.page_size;
         let start = match &self.paging.style {
             PagingStyle::PageNumber { page, per_page } => {
                 size = number(*per_page).unwrap_or(size).max(1);
-                number(Some(page)).unwrap_or(1).max(1).saturating_sub(1).saturating_mul(size)
+                number(Some(page))
+                    .unwrap_or(1)
+                    .max(1)
+                    .saturating_sub(1)
+                    .saturating_mul(size)
             }
             PagingStyle::Cursor { param, .. } => query(param)
                 .and_then(|c| c.strip_prefix("page-").and_then(|n| n.parse().ok()))
@@ -676,7 +690,11 @@ impl Pages {
         let end = start.saturating_add(size).min(total);
         let more = end < total;
         let mut body = self.shell.clone();
-        set_at(&mut body, self.paging.items, Value::Array(self.items[start..end].to_vec()));
+        set_at(
+            &mut body,
+            self.paging.items,
+            Value::Array(self.items[start..end].to_vec()),
+        );
         let mut template = ResponseTemplate::new(200);
         match &self.paging.style {
             PagingStyle::PageNumber { .. } => {
@@ -690,13 +708,19 @@ impl Pages {
                 set_at(&mut body, &["result_info"], info);
             }
             PagingStyle::Cursor { next, .. } => {
-                let cursor = if more { format!("page-{end}") } else { String::new() };
+                let cursor = if more {
+                    format!("page-{end}")
+                } else {
+                    String::new()
+                };
                 set_at(&mut body, next, Value::String(cursor));
             }
             PagingStyle::LastItemId { has_more, .. } => {
                 set_at(&mut body, has_more, Value::Bool(more));
             }
-            PagingStyle::Offset { total: Some(path), .. } => {
+            PagingStyle::Offset {
+                total: Some(path), ..
+            } => {
                 set_at(&mut body, path, json!(total));
             }
             PagingStyle::Offset { total: None, .. } => {}
@@ -712,7 +736,8 @@ impl Pages {
                         .clear()
                         .extend_pairs(kept)
                         .append_pair(LINK_PAGE, &end.to_string());
-                    template = template.insert_header("link", format!("<{url}>; rel=\"next\"").as_str());
+                    template =
+                        template.insert_header("link", format!("<{url}>; rel=\"next\"").as_str());
                 }
             }
         }
@@ -782,7 +807,11 @@ fn match_segment(template: &str, text: &str, values: &mut Vec<(String, String)>)
     let literal_end = after.find('{').unwrap_or(after.len());
     let literal = &after[..literal_end];
     let end = if literal.is_empty() {
-        if literal_end == after.len() { text.len() } else { 1.min(text.len()) }
+        if literal_end == after.len() {
+            text.len()
+        } else {
+            1.min(text.len())
+        }
     } else if literal_end == after.len() {
         text.strip_suffix(literal).map(str::len)?
     } else {
@@ -841,7 +870,8 @@ impl Respond for Checker {
     }
 }
 
-type Checked = std::result::Result<&'static MockOperation, (Option<&'static MockOperation>, String)>;
+type Checked =
+    std::result::Result<&'static MockOperation, (Option<&'static MockOperation>, String)>;
 
 /// The operation a request is for, or what about it the spec does not allow.
 fn check(operations: &'static [MockOperation], request: &Request) -> Checked {
@@ -854,21 +884,32 @@ fn check(operations: &'static [MockOperation], request: &Request) -> Checked {
         .collect();
     on_path.sort_by_key(|(o, _)| std::cmp::Reverse(literal(o.path)));
     if on_path.is_empty() {
-        return Err((None, format!("the spec has no operation on the path `{path}`")));
+        return Err((
+            None,
+            format!("the spec has no operation on the path `{path}`"),
+        ));
     }
     let method = request.method.as_str();
     let Some((op, values)) = on_path.iter().find(|(o, _)| o.method == method) else {
         let allowed: Vec<&str> = on_path.iter().map(|(o, _)| o.method).collect();
         return Err((
             None,
-            format!("the spec has no {method} on `{}` (it has {})", on_path[0].0.path, allowed.join(", ")),
+            format!(
+                "the spec has no {method} on `{}` (it has {})",
+                on_path[0].0.path,
+                allowed.join(", ")
+            ),
         ));
     };
     let op: &'static MockOperation = op;
     let fail = |message: String| Err((Some(op), message));
     for p in op.params {
         let found: Vec<String> = match p.location {
-            ParamIn::Path => values.iter().filter(|(n, _)| n == p.name).map(|(_, v)| v.clone()).collect(),
+            ParamIn::Path => values
+                .iter()
+                .filter(|(n, _)| n == p.name)
+                .map(|(_, v)| v.clone())
+                .collect(),
             ParamIn::Query => request
                 .url
                 .query_pairs()
@@ -911,9 +952,17 @@ fn check(operations: &'static [MockOperation], request: &Request) -> Checked {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
             let media = sent.split(';').next().unwrap_or_default().trim();
-            let wanted = body.content_type.split(';').next().unwrap_or_default().trim();
+            let wanted = body
+                .content_type
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim();
             if !media.eq_ignore_ascii_case(wanted) && !wanted.ends_with("/*") {
-                return fail(format!("the body's content type is `{sent}`, the spec's is `{}`", body.content_type));
+                return fail(format!(
+                    "the body's content type is `{sent}`, the spec's is `{}`",
+                    body.content_type
+                ));
             }
             if let Some(decode) = body.check {
                 if let Err(why) = decode(&request.body) {
@@ -931,8 +980,14 @@ fn check(operations: &'static [MockOperation], request: &Request) -> Checked {
 fn check_value(ty: &ParamType, value: &str, location: ParamIn) -> std::result::Result<(), String> {
     match ty {
         ParamType::String | ParamType::Any => Ok(()),
-        ParamType::Integer => value.parse::<i64>().map(|_| ()).map_err(|_| "is not an integer".to_owned()),
-        ParamType::Number => value.parse::<f64>().map(|_| ()).map_err(|_| "is not a number".to_owned()),
+        ParamType::Integer => value
+            .parse::<i64>()
+            .map(|_| ())
+            .map_err(|_| "is not an integer".to_owned()),
+        ParamType::Number => value
+            .parse::<f64>()
+            .map(|_| ())
+            .map_err(|_| "is not a number".to_owned()),
         ParamType::Boolean => match value {
             "true" | "false" => Ok(()),
             _ => Err("is not `true` or `false`".to_owned()),
@@ -948,7 +1003,9 @@ fn check_value(ty: &ParamType, value: &str, location: ParamIn) -> std::result::R
             if location == ParamIn::Query {
                 check_value(inner, value, location)
             } else {
-                value.split(',').try_for_each(|v| check_value(inner, v, location))
+                value
+                    .split(',')
+                    .try_for_each(|v| check_value(inner, v, location))
             }
         }
     }
@@ -963,7 +1020,10 @@ mod tests {
         let v = match_template("/zones/{zone_id}/certs/{id}", "/zones/z1/certs/a%2Fb");
         assert_eq!(
             v,
-            Some(vec![("zone_id".into(), "z1".into()), ("id".into(), "a/b".into())])
+            Some(vec![
+                ("zone_id".into(), "z1".into()),
+                ("id".into(), "a/b".into())
+            ])
         );
         assert_eq!(match_template("/zones/{zone_id}", "/zones/z1/x"), None);
         assert_eq!(match_template("/zones/{zone_id}", "/zones/"), None);
@@ -987,7 +1047,14 @@ mod tests {
         );
         assert!(check_value(&ParamType::Enum(&["a", "b"]), "c", ParamIn::Query).is_err());
         assert!(check_value(&ParamType::List(&ParamType::Integer), "1,2", ParamIn::Path).is_ok());
-        assert!(check_value(&ParamType::List(&ParamType::Integer), "1,x", ParamIn::Header).is_err());
+        assert!(
+            check_value(
+                &ParamType::List(&ParamType::Integer),
+                "1,x",
+                ParamIn::Header
+            )
+            .is_err()
+        );
         assert!(check_value(&ParamType::Boolean, "yes", ParamIn::Query).is_err());
     }
 
@@ -995,7 +1062,10 @@ mod tests {
     fn set_at_builds_objects() {
         let mut v = json!({"result": []});
         set_at(&mut v, &["result_info", "cursors", "after"], json!("c"));
-        assert_eq!(v, json!({"result": [], "result_info": {"cursors": {"after": "c"}}}));
+        assert_eq!(
+            v,
+            json!({"result": [], "result_info": {"cursors": {"after": "c"}}})
+        );
         set_at(&mut v, &[], json!([1]));
         assert_eq!(v, json!([1]));
     }

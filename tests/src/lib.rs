@@ -197,7 +197,14 @@ pub fn run_crate_test(label: &str, crate_name: &str, test_file: &Path) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(&cargo)
         .current_dir(&crate_dir)
-        .args(["test", "--offline", "--quiet", "--all-features", "--test", &stem])
+        .args([
+            "test",
+            "--offline",
+            "--quiet",
+            "--all-features",
+            "--test",
+            &stem,
+        ])
         .env("CARGO_TARGET_DIR", target.join("compile-tests-target"))
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .output()

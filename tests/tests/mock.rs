@@ -88,7 +88,10 @@ async fn every_operation_of_the_spec_is_stubbed_with_the_clients_types() {
         .await;
 
     let certs = client.client_certificates();
-    assert_eq!(certs.create(ZONE, request).await.expect("create"), cert("new"));
+    assert_eq!(
+        certs.create(ZONE, request).await.expect("create"),
+        cert("new")
+    );
     let listed = certs
         .list(ZONE)
         .status(ClientCertificateStatusFilter::Active)
@@ -96,7 +99,10 @@ async fn every_operation_of_the_spec_is_stubbed_with_the_clients_types() {
         .expect("list");
     assert_eq!(listed, vec![cert("a"), cert("b")]);
     assert_eq!(certs.get(ZONE, "a").await.expect("get"), cert("a"));
-    assert_eq!(certs.reactivate(ZONE, "a").await.expect("reactivate"), cert("a"));
+    assert_eq!(
+        certs.reactivate(ZONE, "a").await.expect("reactivate"),
+        cert("a")
+    );
     assert_eq!(certs.revoke(ZONE, "a").await.expect("revoke"), revoked);
     let associations = client.hostname_associations();
     assert_eq!(
@@ -143,7 +149,13 @@ async fn paged_lists_follow_the_apis_result_info() {
         .expect("page 2");
     let info = response.result_info().cloned().expect("result_info");
     assert_eq!(
-        (info.page, info.per_page, info.count, info.total_count, info.total_pages),
+        (
+            info.page,
+            info.per_page,
+            info.count,
+            info.total_count,
+            info.total_pages
+        ),
         (Some(2), Some(5), Some(2), Some(7), Some(2))
     );
     assert_eq!(response.into_result(), all[5..].to_vec());
@@ -161,7 +173,14 @@ async fn rate_limits_and_server_errors_are_served_before_the_answer() {
         .await;
     // Retry-After: 1 is capped at 50 ms by the mock's client, so this does not sleep a second.
     let started = std::time::Instant::now();
-    assert_eq!(client.client_certificates().get(ZONE, "a").await.expect("get"), cert("a"));
+    assert_eq!(
+        client
+            .client_certificates()
+            .get(ZONE, "a")
+            .await
+            .expect("get"),
+        cert("a")
+    );
     assert!(started.elapsed() < Duration::from_secs(1));
 
     mock.client_certificates()
@@ -170,21 +189,46 @@ async fn rate_limits_and_server_errors_are_served_before_the_answer() {
         .returns(cert("b"))
         .times(2)
         .await;
-    assert_eq!(client.client_certificates().get(ZONE, "b").await.expect("get"), cert("b"));
+    assert_eq!(
+        client
+            .client_certificates()
+            .get(ZONE, "b")
+            .await
+            .expect("get"),
+        cert("b")
+    );
 
     // Without retries the 429 reaches the caller, with its Retry-After.
-    let strict = mock.client_builder().max_retries(0).build().expect("client");
+    let strict = mock
+        .client_builder()
+        .max_retries(0)
+        .build()
+        .expect("client");
     mock.client_certificates()
         .get(ZONE, "c")
         .rate_limited_first(1, Duration::from_millis(1500))
         .returns(cert("c"))
         .times(2)
         .await;
-    let err = strict.client_certificates().get(ZONE, "c").await.expect_err("429");
+    let err = strict
+        .client_certificates()
+        .get(ZONE, "c")
+        .await
+        .expect_err("429");
     assert!(matches!(err, Error::RateLimited(_)), "{err:?}");
-    let header = err.api_error().and_then(|e| e.headers().get("retry-after")).cloned();
+    let header = err
+        .api_error()
+        .and_then(|e| e.headers().get("retry-after"))
+        .cloned();
     assert_eq!(header.as_ref().and_then(|v| v.to_str().ok()), Some("2"));
-    assert_eq!(strict.client_certificates().get(ZONE, "c").await.expect("then"), cert("c"));
+    assert_eq!(
+        strict
+            .client_certificates()
+            .get(ZONE, "c")
+            .await
+            .expect("then"),
+        cert("c")
+    );
 }
 
 #[tokio::test]
@@ -195,21 +239,39 @@ async fn failures_the_status_hides_and_the_ones_it_shows() {
         .revoke(ZONE, "a")
         .unsuccessful([ApiMessage::new(1001, "certificate is already revoked")])
         .await;
-    let err = client.client_certificates().revoke(ZONE, "a").await.expect_err("unsuccessful");
+    let err = client
+        .client_certificates()
+        .revoke(ZONE, "a")
+        .await
+        .expect_err("unsuccessful");
     assert!(matches!(err, Error::Unsuccessful(_)), "{err:?}");
     assert_eq!(err.api_errors()[0].code, 1001);
-    assert_eq!(err.api_errors()[0].message, "certificate is already revoked");
+    assert_eq!(
+        err.api_errors()[0].message,
+        "certificate is already revoked"
+    );
 
     mock.client_certificates()
         .get(ZONE, "gone")
         .fails(StatusCode::NOT_FOUND, [ApiMessage::new(1404, "not found")])
         .await;
-    let err = client.client_certificates().get(ZONE, "gone").await.expect_err("404");
+    let err = client
+        .client_certificates()
+        .get(ZONE, "gone")
+        .await
+        .expect_err("404");
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
     assert_eq!(err.api_errors()[0].code, 1404);
 
-    mock.client_certificates().get(ZONE, "bad").malformed().await;
-    let err = client.client_certificates().get(ZONE, "bad").await.expect_err("malformed");
+    mock.client_certificates()
+        .get(ZONE, "bad")
+        .malformed()
+        .await;
+    let err = client
+        .client_certificates()
+        .get(ZONE, "bad")
+        .await
+        .expect_err("malformed");
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
 }
 
@@ -227,7 +289,11 @@ async fn slow_answers_meet_the_clients_timeout() {
         .delayed(Duration::from_secs(2))
         .returns(cert("slow"))
         .await;
-    let err = client.client_certificates().get(ZONE, "slow").await.expect_err("timeout");
+    let err = client
+        .client_certificates()
+        .get(ZONE, "slow")
+        .await
+        .expect_err("timeout");
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     mock.client_certificates()
         .get(ZONE, "fast")
@@ -235,7 +301,11 @@ async fn slow_answers_meet_the_clients_timeout() {
         .returns(cert("fast"))
         .await;
     assert_eq!(
-        client.client_certificates().get(ZONE, "fast").await.expect("in time"),
+        client
+            .client_certificates()
+            .get(ZONE, "fast")
+            .await
+            .expect("in time"),
         cert("fast")
     );
 }
@@ -255,10 +325,12 @@ async fn requests_the_spec_does_not_allow_are_reported_with_the_operation() {
     let text = sent.text().await.expect("body");
     assert!(text.contains("`page`: `two` is not an integer"), "{text}");
     // A value outside an enum.
-    http.get(format!("{base}/zones/{ZONE}/client_certificates?status=lost"))
-        .send()
-        .await
-        .expect("send");
+    http.get(format!(
+        "{base}/zones/{ZONE}/client_certificates?status=lost"
+    ))
+    .send()
+    .await
+    .expect("send");
     // A required body missing, and one its type cannot decode.
     http.post(format!("{base}/zones/{ZONE}/client_certificates"))
         .send()
@@ -284,47 +356,80 @@ async fn requests_the_spec_does_not_allow_are_reported_with_the_operation() {
     let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert_eq!(problems.len(), 6, "{text:#?}");
     assert!(problems.iter().all(|p| !p.unmatched));
-    let list_op = "client_certificates().list() `client-certificate-for-a-zone-list-client-certificates`";
+    let list_op =
+        "client_certificates().list() `client-certificate-for-a-zone-list-client-certificates`";
     assert_eq!(problems[0].operation.as_deref(), Some(list_op));
     assert_eq!(
         problems[0].message,
         "query parameter `page`: `two` is not an integer"
     );
-    assert_eq!(problems[0].request, format!("GET /zones/{ZONE}/client_certificates?page=two"));
-    assert!(problems[1].message.contains("`lost` is not one of all, active"), "{text:#?}");
+    assert_eq!(
+        problems[0].request,
+        format!("GET /zones/{ZONE}/client_certificates?page=two")
+    );
     assert!(
-        problems[2].operation.as_deref().is_some_and(|o| o.starts_with("client_certificates().create()"))
+        problems[1]
+            .message
+            .contains("`lost` is not one of all, active"),
+        "{text:#?}"
+    );
+    assert!(
+        problems[2]
+            .operation
+            .as_deref()
+            .is_some_and(|o| o.starts_with("client_certificates().create()"))
             && problems[2].message == "the required request body is missing",
         "{text:#?}"
     );
     assert!(
-        problems[3].message.starts_with("the request body does not match the spec: invalid type: integer `1`, expected a string"),
+        problems[3].message.starts_with(
+            "the request body does not match the spec: invalid type: integer `1`, expected a string"
+        ),
         "{text:#?}"
     );
     assert_eq!(problems[4].operation, None);
-    assert!(problems[4].message.contains("no operation on the path"), "{text:#?}");
-    assert!(problems[5].message.contains("has no PUT") && problems[5].message.contains("GET, PATCH, DELETE"), "{text:#?}");
+    assert!(
+        problems[4].message.contains("no operation on the path"),
+        "{text:#?}"
+    );
+    assert!(
+        problems[5].message.contains("has no PUT")
+            && problems[5].message.contains("GET, PATCH, DELETE"),
+        "{text:#?}"
+    );
 }
 
 #[tokio::test]
 async fn unmatched_requests_are_listed_when_the_test_ends() {
     let mock = MockServer::start().await;
     let client: Client = mock.client().expect("client");
-    mock.client_certificates().get(ZONE, "a").returns(cert("a")).await;
-    let err = client.client_certificates().get(ZONE, "b").await.expect_err("no stub");
+    mock.client_certificates()
+        .get(ZONE, "a")
+        .returns(cert("a"))
+        .await;
+    let err = client
+        .client_certificates()
+        .get(ZONE, "b")
+        .await
+        .expect_err("no stub");
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
-    assert!(err.api_errors()[0].message.contains("no stub matched"), "{err:?}");
+    assert!(
+        err.api_errors()[0].message.contains("no stub matched"),
+        "{err:?}"
+    );
     // The same again, left for the drop to report.
     let _ = client.client_certificates().get(ZONE, "c").await;
     let report = std::panic::catch_unwind(AssertUnwindSafe(move || drop(mock)))
         .expect_err("dropping the server with problems fails the test");
-    let message = report
-        .downcast_ref::<String>()
-        .cloned()
-        .unwrap_or_default();
-    assert!(message.contains("received 2 unexpected request(s)"), "{message}");
+    let message = report.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(
-        message.contains(&format!("GET /zones/{ZONE}/client_certificates/b (client_certificates().get()")),
+        message.contains("received 2 unexpected request(s)"),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!(
+            "GET /zones/{ZONE}/client_certificates/b (client_certificates().get()"
+        )),
         "{message}"
     );
     assert!(message.contains("no stub matched"), "{message}");
@@ -333,13 +438,14 @@ async fn unmatched_requests_are_listed_when_the_test_ends() {
 #[tokio::test]
 async fn a_stub_without_an_answer_or_with_unmet_times_fails() {
     let mock = MockServer::start().await;
-    mock.client_certificates().get(ZONE, "a").returns(cert("a")).times(1).await;
+    mock.client_certificates()
+        .get(ZONE, "a")
+        .returns(cert("a"))
+        .times(1)
+        .await;
     // Never called: wiremock's own verification reports the stub by its operation name.
     let report = std::panic::catch_unwind(AssertUnwindSafe(move || drop(mock)))
         .expect_err("an unmet `times` fails the test");
-    let message = report
-        .downcast_ref::<String>()
-        .cloned()
-        .unwrap_or_default();
+    let message = report.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(message.contains("client_certificates().get()"), "{message}");
 }

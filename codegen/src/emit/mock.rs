@@ -9,8 +9,8 @@ use quote::quote;
 use super::ident;
 use super::types::type_tokens;
 use crate::ir::{
-    Api, BodyKind, FieldPath, Hop, ItemsAt, NextCursor, Operation, PageStyle, Param,
-    ParamLocation, Resource, Response, TypeKind, TypeRef,
+    Api, BodyKind, FieldPath, Hop, ItemsAt, NextCursor, Operation, PageStyle, Param, ParamLocation,
+    Resource, Response, TypeKind, TypeRef,
 };
 use crate::naming::bare;
 
@@ -147,12 +147,15 @@ fn str_list(items: &[String]) -> TokenStream {
 /// The struct fields of a type, through names, boxes and nullables.
 fn fields_of<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [crate::ir::Field]> {
     match ty {
-        TypeRef::Named(name) => api.types.iter().find(|t| &t.name == name).and_then(|t| {
-            match &t.kind {
-                TypeKind::Struct { fields, .. } => Some(fields.as_slice()),
-                _ => None,
-            }
-        }),
+        TypeRef::Named(name) => {
+            api.types
+                .iter()
+                .find(|t| &t.name == name)
+                .and_then(|t| match &t.kind {
+                    TypeKind::Struct { fields, .. } => Some(fields.as_slice()),
+                    _ => None,
+                })
+        }
         TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => fields_of(api, inner),
         _ => None,
     }
@@ -214,8 +217,7 @@ fn param_type(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::Integer(_) => quote!(#base::Integer),
         TypeRef::Number => quote!(#base::Number),
         TypeRef::Boolean => quote!(#base::Boolean),
-        TypeRef::Named(name) => match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind)
-        {
+        TypeRef::Named(name) => match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
             Some(TypeKind::Enum { variants }) => {
                 let values = variants.iter().map(|v| v.wire.as_str());
                 quote!(#base::Enum(&[#(#values),*]))
@@ -251,17 +253,16 @@ fn operation_entry(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     let body = opt(op.body.as_ref().map(|b| {
         let required = b.required;
         let content_type = &b.content_type;
-        let check = opt(
-            (b.kind == BodyKind::Json && !matches!(b.ty, TypeRef::Bytes | TypeRef::MultipartForm))
-                .then(|| {
-                    let t = type_tokens(&b.ty);
-                    quote! {
-                        |body: &[u8]| ::serde_json::from_slice::<#t>(body)
-                            .map(|_| ())
-                            .map_err(|e| ::std::string::ToString::to_string(&e))
-                    }
-                }),
-        );
+        let check = opt((b.kind == BodyKind::Json
+            && !matches!(b.ty, TypeRef::Bytes | TypeRef::MultipartForm))
+        .then(|| {
+            let t = type_tokens(&b.ty);
+            quote! {
+                |body: &[u8]| ::serde_json::from_slice::<#t>(body)
+                    .map(|_| ())
+                    .map_err(|e| ::std::string::ToString::to_string(&e))
+            }
+        }));
         quote!(#m::MockBody { required: #required, content_type: #content_type, check: #check })
     }));
     let response = match &op.response {
@@ -406,7 +407,10 @@ fn stub_types(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
             } else {
                 r
             };
-            (r, result_info.as_ref().map_or_else(|| quote!(()), type_tokens))
+            (
+                r,
+                result_info.as_ref().map_or_else(|| quote!(()), type_tokens),
+            )
         }
         Response::Json(ty) => (type_tokens(ty), quote!(())),
         Response::Text => (quote!(::std::string::String), quote!(())),
@@ -475,11 +479,14 @@ fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
                     TypeRef::Array(inner) => {
                         let t = type_tokens(&p.ty);
                         let text = text_of(api, quote!(item), inner);
-                        (t, quote! {
-                            let mut stub = self.stub;
-                            for item in &value { stub = stub.query_param(#w, #text); }
-                            Self { stub }
-                        })
+                        (
+                            t,
+                            quote! {
+                                let mut stub = self.stub;
+                                for item in &value { stub = stub.query_param(#w, #text); }
+                                Self { stub }
+                            },
+                        )
                     }
                     TypeRef::String => (
                         quote!(impl ::std::convert::Into<::std::string::String>),
