@@ -285,7 +285,7 @@ pub mod hostname_associations {
             stub
         }
     }
-    /// A stub of [`HostnameAssociations::list`]: query matchers, then an answer (which gives a [`Stub`](crate::runtime::mock::Stub)).
+    /// A stub of `hostname_associations().list()`: query matchers, then an answer (which gives a [`Stub`](crate::runtime::mock::Stub)).
     #[derive(::std::fmt::Debug)]
     #[must_use = "a stub does nothing until it is given an answer and awaited"]
     pub struct ListRequestStub<'a> {
@@ -466,7 +466,7 @@ pub mod client_certificates {
             stub
         }
     }
-    /// A stub of [`ClientCertificates::list`]: query matchers, then an answer (which gives a [`Stub`](crate::runtime::mock::Stub)).
+    /// A stub of `client_certificates().list()`: query matchers, then an answer (which gives a [`Stub`](crate::runtime::mock::Stub)).
     #[derive(::std::fmt::Debug)]
     #[must_use = "a stub does nothing until it is given an answer and awaited"]
     pub struct ListRequestStub<'a> {

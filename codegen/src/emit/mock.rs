@@ -54,7 +54,7 @@ pub fn mock_file(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
     let accessors = api.resources.iter().map(|r| {
         let name = ident(&accessor(r));
         let module = ident(&r.name);
-        let handle = ident(&format!("{}Mock", r.type_name));
+        let handle = ident(&crate::naming::type_name(&format!("{}Mock", r.type_name)));
         let doc = format!(
             " Stubs for the `{}` operations, named like the client's methods.",
             bare(&r.name)
@@ -426,7 +426,7 @@ fn stub_types(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
 
 fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
     let module = ident(&r.name);
-    let handle = ident(&format!("{}Mock", r.type_name));
+    let handle = ident(&crate::naming::type_name(&format!("{}Mock", r.type_name)));
     let module_doc = format!(" Stubs for the `{}` operations.", bare(&r.name));
     let handle_doc = format!(
         " Stubs for the `{}` operations; get one from `MockServer::{}`.",
@@ -532,10 +532,13 @@ fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
                 }
             });
         } else {
-            let wrapper = ident(&format!("{}Stub", op.builder_name));
+            let wrapper = ident(&crate::naming::type_name(&format!(
+                "{}Stub",
+                op.builder_name
+            )));
             let wrapper_doc = format!(
-                " A stub of [`{}::{}`]: query matchers, then an answer (which gives a [`Stub`](crate::runtime::mock::Stub)).",
-                r.type_name,
+                " A stub of `{}().{}()`: query matchers, then an answer (which gives a [`Stub`](crate::runtime::mock::Stub)).",
+                bare(&r.name),
                 bare(&op.method_name)
             );
             methods.push(quote! {
