@@ -269,9 +269,9 @@ pub mod hostname_associations {
             &self,
             zone_id: impl ::std::convert::Into<::std::string::String>,
         ) -> ListRequestStub<'a> {
-            let stub = self.server.stub(0usize);
-            let stub = stub.path_param("zone_id", zone_id.into());
-            ListRequestStub { stub }
+            ListRequestStub {
+                stub: self.server.stub(0usize).path_param("zone_id", zone_id.into()),
+            }
         }
         /// Stubs `PUT /zones/{zone_id}/certificate_authorities/hostname_associations` (operation `client-certificate-for-a-zone-put-hostname-associations`): the mock of `client.hostname_associations().replace(..)`.
         pub fn replace(
@@ -279,10 +279,10 @@ pub mod hostname_associations {
             zone_id: impl ::std::convert::Into<::std::string::String>,
             body: crate::types::HostnameAssociation,
         ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
-            let stub = self.server.stub(1usize);
-            let stub = stub.path_param("zone_id", zone_id.into());
-            let stub = stub.json_body(&body);
-            stub
+            self.server
+                .stub(1usize)
+                .path_param("zone_id", zone_id.into())
+                .json_body(&body)
         }
     }
     /// A stub of `hostname_associations().list()`: query matchers, then an answer (which gives a [`Stub`](crate::runtime::mock::Stub)).
@@ -414,9 +414,9 @@ pub mod client_certificates {
             &self,
             zone_id: impl ::std::convert::Into<::std::string::String>,
         ) -> ListRequestStub<'a> {
-            let stub = self.server.stub(2usize);
-            let stub = stub.path_param("zone_id", zone_id.into());
-            ListRequestStub { stub }
+            ListRequestStub {
+                stub: self.server.stub(2usize).path_param("zone_id", zone_id.into()),
+            }
         }
         /// Stubs `POST /zones/{zone_id}/client_certificates` (operation `client-certificate-for-a-zone-create-client-certificate`): the mock of `client.client_certificates().create(..)`.
         pub fn create(
@@ -424,10 +424,10 @@ pub mod client_certificates {
             zone_id: impl ::std::convert::Into<::std::string::String>,
             body: crate::types::CreateClientCertificateRequest,
         ) -> crate::runtime::mock::Stub<'a, crate::types::ClientCertificate, (), ()> {
-            let stub = self.server.stub(3usize);
-            let stub = stub.path_param("zone_id", zone_id.into());
-            let stub = stub.json_body(&body);
-            stub
+            self.server
+                .stub(3usize)
+                .path_param("zone_id", zone_id.into())
+                .json_body(&body)
         }
         /// Stubs `GET /zones/{zone_id}/client_certificates/{client_certificate_id}` (operation `client-certificate-for-a-zone-client-certificate-details`): the mock of `client.client_certificates().get(..)`.
         pub fn get(
@@ -435,11 +435,10 @@ pub mod client_certificates {
             zone_id: impl ::std::convert::Into<::std::string::String>,
             client_certificate_id: impl ::std::convert::Into<::std::string::String>,
         ) -> crate::runtime::mock::Stub<'a, crate::types::ClientCertificate, (), ()> {
-            let stub = self.server.stub(4usize);
-            let stub = stub.path_param("zone_id", zone_id.into());
-            let stub = stub
-                .path_param("client_certificate_id", client_certificate_id.into());
-            stub
+            self.server
+                .stub(4usize)
+                .path_param("zone_id", zone_id.into())
+                .path_param("client_certificate_id", client_certificate_id.into())
         }
         /// Stubs `PATCH /zones/{zone_id}/client_certificates/{client_certificate_id}` (operation `client-certificate-for-a-zone-edit-client-certificate`): the mock of `client.client_certificates().reactivate(..)`.
         pub fn reactivate(
@@ -447,11 +446,10 @@ pub mod client_certificates {
             zone_id: impl ::std::convert::Into<::std::string::String>,
             client_certificate_id: impl ::std::convert::Into<::std::string::String>,
         ) -> crate::runtime::mock::Stub<'a, crate::types::ClientCertificate, (), ()> {
-            let stub = self.server.stub(5usize);
-            let stub = stub.path_param("zone_id", zone_id.into());
-            let stub = stub
-                .path_param("client_certificate_id", client_certificate_id.into());
-            stub
+            self.server
+                .stub(5usize)
+                .path_param("zone_id", zone_id.into())
+                .path_param("client_certificate_id", client_certificate_id.into())
         }
         /// Stubs `DELETE /zones/{zone_id}/client_certificates/{client_certificate_id}` (operation `client-certificate-for-a-zone-delete-client-certificate`): the mock of `client.client_certificates().revoke(..)`.
         pub fn revoke(
@@ -459,11 +457,10 @@ pub mod client_certificates {
             zone_id: impl ::std::convert::Into<::std::string::String>,
             client_certificate_id: impl ::std::convert::Into<::std::string::String>,
         ) -> crate::runtime::mock::Stub<'a, crate::types::ClientCertificate, (), ()> {
-            let stub = self.server.stub(6usize);
-            let stub = stub.path_param("zone_id", zone_id.into());
-            let stub = stub
-                .path_param("client_certificate_id", client_certificate_id.into());
-            stub
+            self.server
+                .stub(6usize)
+                .path_param("zone_id", zone_id.into())
+                .path_param("client_certificate_id", client_certificate_id.into())
         }
     }
     /// A stub of `client_certificates().list()`: query matchers, then an answer (which gives a [`Stub`](crate::runtime::mock::Stub)).

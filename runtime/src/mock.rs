@@ -109,8 +109,11 @@ pub struct MockBody {
     /// Its media type.
     pub content_type: &'static str,
     /// Decodes a JSON body into the client's body type; the error says what differs.
-    pub check: Option<fn(&[u8]) -> std::result::Result<(), String>>,
+    pub check: Option<BodyCheck>,
 }
+
+/// Decodes a request body into the operation's body type; the error says what differs.
+pub type BodyCheck = fn(&[u8]) -> std::result::Result<(), String>;
 
 /// How a successful response of a [`MockOperation`] is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -378,7 +378,7 @@ fn arg_type(ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// The statement adding a path value to `stub`.
+/// The call adding a path value to a stub.
 fn path_statement(api: &Api, p: &Param) -> TokenStream {
     let n = ident(&p.name);
     let w = &p.wire_name;
@@ -390,7 +390,7 @@ fn path_statement(api: &Api, p: &Param) -> TokenStream {
         }
         ty => text_of(api, quote!(&#n), ty),
     };
-    quote!(let stub = stub.path_param(#w, #text);)
+    quote!(.path_param(#w, #text))
 }
 
 /// What a stub of `op` serves: (result, result_info, page item) types.
@@ -459,7 +459,7 @@ fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
         let body_arg = match json_body {
             Some(b) if b.required => {
                 let t = type_tokens(&b.ty);
-                setup.push(quote!(let stub = stub.json_body(&body);));
+                setup.push(quote!(.json_body(&body)));
                 quote!(, body: #t)
             }
             _ => quote!(),
@@ -525,10 +525,7 @@ fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
             methods.push(quote! {
                 #[doc = #op_doc]
                 pub fn #name(&self #(, #args)* #body_arg) -> #stub_ty {
-                    let stub = self.server.stub(#index);
-                    #(#paths)*
-                    #(#setup)*
-                    stub
+                    self.server.stub(#index) #(#paths)* #(#setup)*
                 }
             });
         } else {
@@ -544,10 +541,7 @@ fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
             methods.push(quote! {
                 #[doc = #op_doc]
                 pub fn #name(&self #(, #args)* #body_arg) -> #wrapper<'a> {
-                    let stub = self.server.stub(#index);
-                    #(#paths)*
-                    #(#setup)*
-                    #wrapper { stub }
+                    #wrapper { stub: self.server.stub(#index) #(#paths)* #(#setup)* }
                 }
             });
             let forwarded = forwarders(&result, &info, &item);
