@@ -553,6 +553,7 @@ impl<'a, R: Serialize, I: Serialize, T: Serialize> Stub<'a, R, I, T> {
                 page_size: page_size.max(1),
                 shell,
                 paging,
+                base: self.server.uri(),
             })
         });
         self
@@ -648,6 +649,8 @@ struct Pages {
     page_size: usize,
     shell: Value,
     paging: &'static MockPaging,
+    /// The server's base URL, for `Link` headers.
+    base: String,
 }
 
 impl Pages {
@@ -739,8 +742,15 @@ impl Pages {
                         .clear()
                         .extend_pairs(kept)
                         .append_pair(LINK_PAGE, &end.to_string());
+                    // The server's own origin: wiremock names every request's host `localhost`.
+                    let link = format!(
+                        "{}{}?{}",
+                        self.base,
+                        url.path(),
+                        url.query().unwrap_or_default()
+                    );
                     template =
-                        template.insert_header("link", format!("<{url}>; rel=\"next\"").as_str());
+                        template.insert_header("link", format!("<{link}>; rel=\"next\"").as_str());
                 }
             }
         }
