@@ -469,7 +469,7 @@ fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
             .iter()
             .filter(|p| p.location == ParamLocation::Query)
             .map(|p| {
-                let n = ident(&p.name);
+                let n = ident(&setter_name(&p.name));
                 let w = &p.wire_name;
                 let doc = format!(
                     " Matches requests whose `{}` query value is `value` (the client's type).",
@@ -576,6 +576,34 @@ fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
 
             #(#items)*
         }
+    }
+}
+
+/// The methods of a stub wrapper besides its query setters: a setter of one of these names gets a
+/// `_param` suffix.
+const WRAPPER_METHODS: &[&str] = &[
+    "returns",
+    "returns_with_info",
+    "fails",
+    "fails_with",
+    "unsuccessful",
+    "malformed",
+    "respond_with",
+    "delayed",
+    "rate_limited_first",
+    "server_error_first",
+    "paged",
+    "paged_with",
+    "times",
+    "body",
+];
+
+/// The name of a query setter on a stub wrapper.
+fn setter_name(name: &str) -> String {
+    if WRAPPER_METHODS.contains(&bare(name)) {
+        format!("{}_param", bare(name))
+    } else {
+        name.to_owned()
     }
 }
 
