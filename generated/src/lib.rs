@@ -48,6 +48,8 @@ pub mod resources;
 /// pagination.
 pub use ::openapi_client_runtime as runtime;
 pub mod types;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub use resources::Resources;
 pub use runtime::{
     ApiError, ApiMessage, ApiResponse, Client, ClientBuilder, Credentials, Error,

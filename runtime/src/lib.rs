@@ -51,6 +51,8 @@ pub mod validate;
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+#[cfg(feature = "mock")]
+pub mod mock;
 
 use std::future::Future;
 use std::pin::Pin;

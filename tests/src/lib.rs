@@ -101,7 +101,8 @@ pub fn copy_runtime(dir: &Path) {
 
 /// Writes each crate into one scratch workspace (with a copy of the runtime crate at `runtime/`,
 /// where `../runtime` path dependencies find it) and runs `cargo check` over all of them with
-/// warnings denied, offline, reusing this workspace's lock file so no network is needed.
+/// warnings denied and every feature on (`blocking`, `mock`), offline, reusing this workspace's
+/// lock file so no network is needed.
 /// Panics with cargo's output if anything fails to compile.
 pub fn check_crates(label: &str, crates: &[(String, Vec<OutputFile>)]) {
     let target = root().join("target");
@@ -138,6 +139,7 @@ pub fn check_crates(label: &str, crates: &[(String, Vec<OutputFile>)]) {
                 "--exclude",
                 codegen::RUNTIME_PACKAGE,
                 "--all-targets",
+                "--all-features",
                 "--quiet",
             ][..],
             "RUSTFLAGS",
@@ -150,6 +152,7 @@ pub fn check_crates(label: &str, crates: &[(String, Vec<OutputFile>)]) {
                 "--exclude",
                 codegen::RUNTIME_PACKAGE,
                 "--no-deps",
+                "--all-features",
                 "--quiet",
             ][..],
             "RUSTDOCFLAGS",
@@ -204,6 +207,12 @@ pub fn check_features(label: &str, crate_name: &str, files: &[OutputFile]) -> Ve
             f.clone(),
         ]);
     }
+    // The mock names the operations' types too: with one tag's feature it must compile as well.
+    runs.push(vec![
+        "--no-default-features".to_owned(),
+        "--features".to_owned(),
+        format!("mock,{}", features[0]),
+    ]);
     runs.push(vec!["--all-features".to_owned()]);
     for extra in runs {
         let output = Command::new(&cargo)
@@ -257,7 +266,14 @@ pub fn run_crate_test(label: &str, crate_name: &str, test_file: &Path) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(&cargo)
         .current_dir(&crate_dir)
-        .args(["test", "--offline", "--quiet", "--test", &stem])
+        .args([
+            "test",
+            "--offline",
+            "--quiet",
+            "--all-features",
+            "--test",
+            &stem,
+        ])
         .env("CARGO_TARGET_DIR", target.join("compile-tests-target"))
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .output()

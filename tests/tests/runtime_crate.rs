@@ -177,11 +177,10 @@ fn a_vendored_crate_builds_on_its_own() {
             "check",
             "--offline",
             "--all-targets",
-            "--features",
-            "blocking",
+            "--all-features",
             "--quiet",
         ][..],
-        &["test", "--offline", "--doc", "--quiet"][..],
+        &["test", "--offline", "--doc", "--all-features", "--quiet"][..],
     ] {
         let output = Command::new(&cargo)
             .current_dir(&dir)

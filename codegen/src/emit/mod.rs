@@ -5,6 +5,7 @@ mod client;
 mod docs;
 mod errors;
 mod features;
+mod mock;
 mod pagination;
 mod root;
 mod runtime;
@@ -81,6 +82,7 @@ pub fn emit(
         let path = format!("src/resources/{}.rs", crate::naming::bare(&resource.name));
         plans.push(Plan::new(path, client::resource_file(api, resource)));
     }
+    plans.push(Plan::new("src/mock.rs", mock::mock_file(api)));
     for (path, contents) in format_files(plans, spec_name)? {
         files.push(OutputFile {
             path,

@@ -35,7 +35,9 @@ pub fn cargo_toml(api: &Api, spec_name: &str, runtime: &RuntimeSource) -> String
              [features]\n\
              default = []\n\
              # A thin blocking facade: `runtime::blocking::BlockingRuntime`.\n\
-             blocking = [\"{package}/blocking\"]\n"
+             blocking = [\"{package}/blocking\"]\n\
+             # Test doubles: `mock::MockServer`, typed stubs per operation (built on wiremock).\n\
+             mock = [\"{package}/mock\"]\n"
         ),
         None => format!(
             "# The runtime's dependencies (its sources are vendored in src/runtime/).\n{}",
@@ -337,6 +339,8 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
         pub mod resources;
         #runtime
         pub mod types;
+        #[cfg(feature = "mock")]
+        pub mod mock;
 
         pub use resources::Resources;
         pub use runtime::{ApiError, ApiMessage, ApiResponse, Client, ClientBuilder, Credentials, Error, RequestOptions, Result};
