@@ -359,7 +359,14 @@ pub fn compile(report: &mut Report, mode: &Mode, xtask: &Path, scratch: &Path) -
     let spec_arg = synth_spec.to_string_lossy().into_owned();
     let gen_time = write_crate(
         xtask,
-        &["--spec", &spec_arg, "--crate-name", "synthetic"],
+        &[
+            "--spec",
+            &spec_arg,
+            "--crate-name",
+            "synthetic",
+            "--tag-features",
+            "never",
+        ],
         &synth_dir,
     )?;
     report.push(Row::new(

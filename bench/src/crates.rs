@@ -107,8 +107,9 @@ impl Checked {
             .with_context(|| format!("touching {}", path.display()))
     }
 
-    /// The largest generated Rust file under `src/` (the runtime copy left out), relative to
-    /// the crate: what a one-file change recompiles at worst.
+    /// The largest generated Rust file under `src/` (the runtime copy and the `mock` module
+    /// left out: they compile only with features), relative to the crate: what a one-file
+    /// change recompiles at worst.
     pub fn largest_file(&self) -> Result<String> {
         let mut best: Option<(u64, PathBuf)> = None;
         let mut stack = vec![self.dir.join("src")];
@@ -121,7 +122,9 @@ impl Checked {
                     if path.file_name().is_some_and(|n| n != "runtime") {
                         stack.push(path);
                     }
-                } else if path.extension().is_some_and(|e| e == "rs") {
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && path != self.dir.join("src/mock.rs")
+                {
                     let len = path.metadata()?.len();
                     if best.as_ref().is_none_or(|(l, p)| (len, &path) > (*l, p)) {
                         best = Some((len, path));
@@ -170,6 +173,16 @@ pub fn package_name(manifest: &str) -> Option<String> {
         .into_iter()
         .find(|(k, _)| k == "name")
         .map(|(_, v)| v.trim().trim_matches('"').to_owned())
+}
+
+/// The flags that compile every operation of a generated crate: `--features full` when it has
+/// a feature per tag (the `mock` test doubles stay off), none otherwise.
+pub fn every_operation(manifest: &str) -> &'static [&'static str] {
+    if features(manifest).iter().any(|(k, _)| k == "full") {
+        &["--features", "full"]
+    } else {
+        &[]
+    }
 }
 
 /// The `[features]` of a Cargo manifest: each name with the text of its value.

@@ -43,13 +43,14 @@ pub fn growth(
             peaks.push(m.peak_rss);
         }
         let krate = Checked::new(&dir, &target)?;
+        let every = crates::every_operation(&crates::read(&dir.join("Cargo.toml"))?);
         if i == 0 {
             // Every synthetic crate has the same dependencies: check them once.
             eprintln!("  (checking the synthetic crates' dependencies)");
-            krate.prepare(&[])?;
+            krate.prepare(every)?;
         }
         eprintln!("  (clean check of the {ops}-operation crate)");
-        let check = krate.clean_check(&[])?;
+        let check = krate.clean_check(every)?;
         let point = Point {
             operations: ops as f64,
             generation: Some(median(&times)),

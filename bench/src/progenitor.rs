@@ -128,7 +128,9 @@ pub fn oxide(
     let ours = Checked::new(&ours_dir, &scratch.join("target-oxide-ours"))?;
     let theirs = Checked::new(&theirs_dir, &scratch.join("target-oxide-progenitor"))?;
     eprintln!("  (checking both crates' dependencies)");
-    ours.prepare(&[])?;
+    // Every operation compiled (`full`), as progenitor's crate has no features.
+    let every = crates::every_operation(&crates::read(&ours_dir.join("Cargo.toml"))?);
+    ours.prepare(every)?;
     theirs.prepare(&[])?;
     let rounds = 3;
     let mut ours_s = Vec::new();
@@ -141,11 +143,11 @@ pub fn oxide(
             round + 1
         );
         let (a, b) = if round % 2 == 0 {
-            let a = ours.clean_check(&[])?;
+            let a = ours.clean_check(every)?;
             (a, theirs.clean_check(&[])?)
         } else {
             let b = theirs.clean_check(&[])?;
-            (ours.clean_check(&[])?, b)
+            (ours.clean_check(every)?, b)
         };
         ours_s.push(a.seconds);
         ours_cpu.push(a.cpu);
