@@ -182,7 +182,7 @@ pub fn oxide(
     let mut theirs_t = Vec::new();
     for _ in 0..2 {
         ours.touch(&ours_file)?;
-        ours_t.push(ours.check(&[])?.cpu);
+        ours_t.push(ours.check(every)?.cpu);
         theirs.touch(&theirs_file)?;
         theirs_t.push(theirs.check(&[])?.cpu);
     }
