@@ -44,6 +44,19 @@ pub struct Api {
     pub type_features: std::collections::BTreeMap<String, Vec<String>>,
 }
 
+impl Api {
+    /// The fields of the named struct type `name`; `None` for other kinds or unknown names.
+    pub fn struct_fields(&self, name: &str) -> Option<&[Field]> {
+        self.types
+            .iter()
+            .find(|t| t.name == name)
+            .and_then(|t| match &t.kind {
+                TypeKind::Struct { fields, .. } => Some(fields.as_slice()),
+                _ => None,
+            })
+    }
+}
+
 /// A cargo feature of the generated crate: the operations of one tag and the types they reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Feature {

@@ -265,10 +265,7 @@ pub mod hostname_associations {
     }
     impl<'a> HostnameAssociationsMock<'a> {
         /// Stubs `GET /zones/{zone_id}/certificate_authorities/hostname_associations` (operation `client-certificate-for-a-zone-list-hostname-associations`): the mock of `client.hostname_associations().list(..)`.
-        pub fn list(
-            &self,
-            zone_id: impl ::std::convert::Into<::std::string::String>,
-        ) -> ListRequestStub<'a> {
+        pub fn list(&self, zone_id: impl Into<String>) -> ListRequestStub<'a> {
             ListRequestStub {
                 stub: self.server.stub(0usize).path_param("zone_id", zone_id.into()),
             }
@@ -276,7 +273,7 @@ pub mod hostname_associations {
         /// Stubs `PUT /zones/{zone_id}/certificate_authorities/hostname_associations` (operation `client-certificate-for-a-zone-put-hostname-associations`): the mock of `client.hostname_associations().replace(..)`.
         pub fn replace(
             &self,
-            zone_id: impl ::std::convert::Into<::std::string::String>,
+            zone_id: impl Into<String>,
             body: crate::types::HostnameAssociation,
         ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
             self.server
@@ -410,10 +407,7 @@ pub mod client_certificates {
     }
     impl<'a> ClientCertificatesMock<'a> {
         /// Stubs `GET /zones/{zone_id}/client_certificates` (operation `client-certificate-for-a-zone-list-client-certificates`): the mock of `client.client_certificates().list(..)`.
-        pub fn list(
-            &self,
-            zone_id: impl ::std::convert::Into<::std::string::String>,
-        ) -> ListRequestStub<'a> {
+        pub fn list(&self, zone_id: impl Into<String>) -> ListRequestStub<'a> {
             ListRequestStub {
                 stub: self.server.stub(2usize).path_param("zone_id", zone_id.into()),
             }
@@ -421,7 +415,7 @@ pub mod client_certificates {
         /// Stubs `POST /zones/{zone_id}/client_certificates` (operation `client-certificate-for-a-zone-create-client-certificate`): the mock of `client.client_certificates().create(..)`.
         pub fn create(
             &self,
-            zone_id: impl ::std::convert::Into<::std::string::String>,
+            zone_id: impl Into<String>,
             body: crate::types::CreateClientCertificateRequest,
         ) -> crate::runtime::mock::Stub<'a, crate::types::ClientCertificate, (), ()> {
             self.server
@@ -432,8 +426,8 @@ pub mod client_certificates {
         /// Stubs `GET /zones/{zone_id}/client_certificates/{client_certificate_id}` (operation `client-certificate-for-a-zone-client-certificate-details`): the mock of `client.client_certificates().get(..)`.
         pub fn get(
             &self,
-            zone_id: impl ::std::convert::Into<::std::string::String>,
-            client_certificate_id: impl ::std::convert::Into<::std::string::String>,
+            zone_id: impl Into<String>,
+            client_certificate_id: impl Into<String>,
         ) -> crate::runtime::mock::Stub<'a, crate::types::ClientCertificate, (), ()> {
             self.server
                 .stub(4usize)
@@ -443,8 +437,8 @@ pub mod client_certificates {
         /// Stubs `PATCH /zones/{zone_id}/client_certificates/{client_certificate_id}` (operation `client-certificate-for-a-zone-edit-client-certificate`): the mock of `client.client_certificates().reactivate(..)`.
         pub fn reactivate(
             &self,
-            zone_id: impl ::std::convert::Into<::std::string::String>,
-            client_certificate_id: impl ::std::convert::Into<::std::string::String>,
+            zone_id: impl Into<String>,
+            client_certificate_id: impl Into<String>,
         ) -> crate::runtime::mock::Stub<'a, crate::types::ClientCertificate, (), ()> {
             self.server
                 .stub(5usize)
@@ -454,8 +448,8 @@ pub mod client_certificates {
         /// Stubs `DELETE /zones/{zone_id}/client_certificates/{client_certificate_id}` (operation `client-certificate-for-a-zone-delete-client-certificate`): the mock of `client.client_certificates().revoke(..)`.
         pub fn revoke(
             &self,
-            zone_id: impl ::std::convert::Into<::std::string::String>,
-            client_certificate_id: impl ::std::convert::Into<::std::string::String>,
+            zone_id: impl Into<String>,
+            client_certificate_id: impl Into<String>,
         ) -> crate::runtime::mock::Stub<'a, crate::types::ClientCertificate, (), ()> {
             self.server
                 .stub(6usize)
@@ -478,44 +472,31 @@ pub mod client_certificates {
         /// Matches requests whose `status` query value is `value` (the client's type).
         pub fn status(self, value: crate::types::ClientCertificateStatusFilter) -> Self {
             Self {
-                stub: self
-                    .stub
-                    .query_param(
-                        "status",
-                        ::std::string::ToString::to_string(&value.as_str()),
-                    ),
+                stub: self.stub.query_param("status", value.as_str()),
             }
         }
         /// Matches requests whose `page` query value is `value` (the client's type).
         pub fn page(self, value: i64) -> Self {
             Self {
-                stub: self
-                    .stub
-                    .query_param("page", ::std::string::ToString::to_string(&value)),
+                stub: self.stub.query_param("page", value.to_string()),
             }
         }
         /// Matches requests whose `per_page` query value is `value` (the client's type).
         pub fn per_page(self, value: i64) -> Self {
             Self {
-                stub: self
-                    .stub
-                    .query_param("per_page", ::std::string::ToString::to_string(&value)),
+                stub: self.stub.query_param("per_page", value.to_string()),
             }
         }
         /// Matches requests whose `limit` query value is `value` (the client's type).
         pub fn limit(self, value: i64) -> Self {
             Self {
-                stub: self
-                    .stub
-                    .query_param("limit", ::std::string::ToString::to_string(&value)),
+                stub: self.stub.query_param("limit", value.to_string()),
             }
         }
         /// Matches requests whose `offset` query value is `value` (the client's type).
         pub fn offset(self, value: i64) -> Self {
             Self {
-                stub: self
-                    .stub
-                    .query_param("offset", ::std::string::ToString::to_string(&value)),
+                stub: self.stub.query_param("offset", value.to_string()),
             }
         }
         /// See [`Stub::returns`](crate::runtime::mock::Stub::returns).

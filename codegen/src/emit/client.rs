@@ -142,7 +142,7 @@ fn op_doc(op: &Operation) -> TokenStream {
 }
 
 /// A required parameter's argument: `impl Into<String>` for strings, the type otherwise.
-fn arg_type(ty: &TypeRef) -> TokenStream {
+pub(super) fn arg_type(ty: &TypeRef) -> TokenStream {
     if matches!(ty, TypeRef::String) {
         quote!(impl Into<String>)
     } else {
@@ -151,8 +151,9 @@ fn arg_type(ty: &TypeRef) -> TokenStream {
 }
 
 /// An expression giving the wire text of the value at place `v` (an owned value or a reference)
-/// of type `ty`: a `&str` or a `String`.
-fn to_text(api: &Api, v: TokenStream, ty: &TypeRef) -> TokenStream {
+/// of type `ty`: a `&str` or a `String`. The mock's matchers use it too, so they encode values
+/// exactly as the client sends them.
+pub(super) fn to_text(api: &Api, v: TokenStream, ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String => quote!(#v.as_str()),
         TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => {
@@ -261,15 +262,7 @@ fn set_body(api: &Api, op: &Operation, body: &Body) -> TokenStream {
 /// A block building a `Multipart` form from the struct in `body`, one part per field.
 fn multipart_form(api: &Api, body: &Body) -> TokenStream {
     let fields = match &body.ty {
-        TypeRef::Named(name) => {
-            api.types
-                .iter()
-                .find(|t| &t.name == name)
-                .and_then(|t| match &t.kind {
-                    TypeKind::Struct { fields, .. } => Some(fields.as_slice()),
-                    _ => None,
-                })
-        }
+        TypeRef::Named(name) => api.struct_fields(name),
         _ => None,
     };
     let parts = fields.unwrap_or_default().iter().map(|f| {

@@ -6,6 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::client::{arg_type, to_text};
 use super::ident;
 use super::types::type_tokens;
 use crate::format::{Chunk, chunk};
@@ -170,15 +171,7 @@ fn str_list(items: &[String]) -> TokenStream {
 /// The struct fields of a type, through names, boxes and nullables.
 fn fields_of<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [crate::ir::Field]> {
     match ty {
-        TypeRef::Named(name) => {
-            api.types
-                .iter()
-                .find(|t| &t.name == name)
-                .and_then(|t| match &t.kind {
-                    TypeKind::Struct { fields, .. } => Some(fields.as_slice()),
-                    _ => None,
-                })
-        }
+        TypeRef::Named(name) => api.struct_fields(name),
         TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => fields_of(api, inner),
         _ => None,
     }
@@ -369,39 +362,6 @@ fn operation_entry(api: &Api, r: &Resource, op: &Operation, with_check: bool) ->
     }
 }
 
-fn is_enum(api: &Api, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(name) => api
-            .types
-            .iter()
-            .any(|t| &t.name == name && matches!(t.kind, TypeKind::Enum { .. })),
-        TypeRef::Boxed(inner) => is_enum(api, inner),
-        _ => false,
-    }
-}
-
-/// A `String` expression: the text the client sends for `value` (a reference) of type `ty`.
-fn text_of(api: &Api, value: TokenStream, ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(::std::string::ToString::to_string(#value)),
-        TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => {
-            quote!(::std::string::ToString::to_string(#value))
-        }
-        TypeRef::Boxed(inner) => text_of(api, quote!((&**#value)), inner),
-        t if is_enum(api, t) => quote!(::std::string::ToString::to_string(#value.as_str())),
-        _ => quote!(::serde_json::to_string(#value).unwrap_or_default()),
-    }
-}
-
-/// The argument type of a required path value: as the client takes it.
-fn arg_type(ty: &TypeRef) -> TokenStream {
-    if *ty == TypeRef::String {
-        quote!(impl ::std::convert::Into<::std::string::String>)
-    } else {
-        type_tokens(ty)
-    }
-}
-
 /// The call adding a path value to a stub.
 fn path_statement(api: &Api, p: &Param) -> TokenStream {
     let n = ident(&p.name);
@@ -409,10 +369,10 @@ fn path_statement(api: &Api, p: &Param) -> TokenStream {
     let text = match &p.ty {
         TypeRef::String => quote!(#n.into()),
         TypeRef::Array(inner) => {
-            let item = text_of(api, quote!(item), inner);
-            quote!(#n.iter().map(|item| #item).collect::<::std::vec::Vec<_>>().join(","))
+            let item = to_text(api, quote!(item), inner);
+            quote!(#n.iter().map(|item| #item.to_string()).collect::<Vec<_>>().join(","))
         }
-        ty => text_of(api, quote!(&#n), ty),
+        ty => to_text(api, quote!(#n), ty),
     };
     quote!(.path_param(#w, #text))
 }
@@ -502,7 +462,7 @@ fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
                 let (t, push) = match &p.ty {
                     TypeRef::Array(inner) => {
                         let t = type_tokens(&p.ty);
-                        let text = text_of(api, quote!(item), inner);
+                        let text = to_text(api, quote!(item), inner);
                         (
                             t,
                             quote! {
@@ -518,7 +478,7 @@ fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
                     ),
                     ty => {
                         let t = type_tokens(ty);
-                        let text = text_of(api, quote!(&value), ty);
+                        let text = to_text(api, quote!(value), ty);
                         (t, quote!(Self { stub: self.stub.query_param(#w, #text) }))
                     }
                 };

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use crate::ir::{Api, BodyKind, Constraints, Operation, TypeKind, TypeRef};
+use crate::ir::{Api, BodyKind, Constraints, Operation, TypeRef};
 
 /// A limit the runtime checks: its constant's name and its value.
 pub struct LimitConst {
@@ -82,10 +82,9 @@ pub fn body_fields<'a>(api: &'a Api, op: &'a Operation) -> Vec<&'a crate::ir::Fi
     let TypeRef::Named(name) = &body.ty else {
         return Vec::new();
     };
-    match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
-        Some(TypeKind::Struct { fields, .. }) => fields.iter().collect(),
-        _ => Vec::new(),
-    }
+    api.struct_fields(name)
+        .map(|fields| fields.iter().collect())
+        .unwrap_or_default()
 }
 
 /// The distinct security requirements of the operations, in first-use order.
