@@ -47,7 +47,7 @@ pub fn docs_section(api: &Api) -> String {
         return String::new();
     }
     let mut out = String::from(
-        "\n\n# Features\n\nOne cargo feature per tag of the spec: enable the ones you use \
+        "\n## Features\n\nOne cargo feature per tag of the spec: enable the ones you use \
          (`features = [\"...\"]`), or `full` for all. Without any, only the client, its \
          configuration and the shared types compile.\n\n| Feature | Tag | Operations | Resources |\n|---|---|---|---|\n",
     );
