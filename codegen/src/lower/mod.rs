@@ -56,7 +56,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> SpecResult<(Api, Vec<Warnin
         crate_version,
         title,
         api_version: text("version").unwrap_or_default(),
-        description: text("description"),
+        description: text("description").filter(|d| !d.trim().is_empty()),
         license: info
             .and_then(|i| i.get("license"))
             .and_then(|l| l.get("name"))
