@@ -1,12 +1,10 @@
 //! Generating a client from a `build.rs`.
 //!
 //! ```no_run
-//! // build.rs of a crate whose src/lib.rs is the two lines below
-//! fn main() {
-//!     codegen::build::Build::new("openapi.yaml")
-//!         .overlay("openapi.rust.yaml") // optional; `openapi.overlay.yaml` is always applied
-//!         .run();
-//! }
+//! // In `fn main` of the build.rs of a crate whose src/lib.rs is the two lines below:
+//! codegen::build::Build::new("openapi.yaml")
+//!     .overlay("openapi.rust.yaml") // optional; `openapi.overlay.yaml` is always applied
+//!     .run();
 //! ```
 //!
 //! ```ignore

@@ -311,10 +311,7 @@ pub fn run(command: &Command, args: &[String]) -> Result<(), Failure> {
         return Ok(());
     }
     if let Some((path, old, new)) = stale_surface {
-        print_changes(
-            "runtime public API",
-            &crate::emit::surface::diff(old, new),
-        );
+        print_changes("runtime public API", &crate::emit::surface::diff(old, new));
         std::fs::write(path, new)
             .map_err(|e| Failure::Failed(format!("writing {}: {e}", path.display())))?;
     }

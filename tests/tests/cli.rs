@@ -17,7 +17,14 @@ fn install() -> PathBuf {
     let root = target.join("cli-install");
     let output = Command::new(cargo())
         .current_dir(tests::root())
-        .args(["install", "--quiet", "--debug", "--locked", "--offline", "--force"])
+        .args([
+            "install",
+            "--quiet",
+            "--debug",
+            "--locked",
+            "--offline",
+            "--force",
+        ])
         .arg("--path")
         .arg(tests::root().join("cli"))
         .arg("--root")
@@ -30,7 +37,8 @@ fn install() -> PathBuf {
         "cargo install failed:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    root.join("bin").join(format!("openapi-codegen{}", std::env::consts::EXE_SUFFIX))
+    root.join("bin")
+        .join(format!("openapi-codegen{}", std::env::consts::EXE_SUFFIX))
 }
 
 fn run(program: &Path, dir: &Path, args: &[&str]) -> Output {
@@ -77,14 +85,32 @@ fn the_installed_command_makes_a_crate_that_builds_after_it_is_moved() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("my-api: "), "{stdout}");
     assert!(stdout.contains("file(s) written"), "{stdout}");
-    let check = run(&bin, &work, &["--spec", "my-api.yaml", "--out", "my-api", "--check"]);
-    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
+    let check = run(
+        &bin,
+        &work,
+        &["--spec", "my-api.yaml", "--out", "my-api", "--check"],
+    );
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 
     let manifest = std::fs::read_to_string(work.join("my-api/Cargo.toml")).expect("manifest");
-    assert!(!manifest.contains("path ="), "no path dependency:\n{manifest}");
-    assert!(work.join("my-api/src/runtime/mod.rs").is_file(), "the runtime is vendored");
+    assert!(
+        !manifest.contains("path ="),
+        "no path dependency:\n{manifest}"
+    );
+    assert!(
+        work.join("my-api/src/runtime/mod.rs").is_file(),
+        "the runtime is vendored"
+    );
     let lib = std::fs::read_to_string(work.join("my-api/src/lib.rs")).expect("lib.rs");
-    assert!(lib.contains("\"NOTES_TOKEN\""), "the overlay beside the spec applied");
+    assert!(
+        lib.contains("\"NOTES_TOKEN\""),
+        "the overlay beside the spec applied"
+    );
 
     // Moved to another folder, it builds (offline, with this workspace's lock file).
     let moved = scratch("moved-to").join("elsewhere");
@@ -93,7 +119,10 @@ fn the_installed_command_makes_a_crate_that_builds_after_it_is_moved() {
     let built = Command::new(cargo())
         .current_dir(&moved)
         .args(["check", "--offline", "--quiet", "--all-features"])
-        .env("CARGO_TARGET_DIR", tests::root().join("target/compile-tests-target"))
+        .env(
+            "CARGO_TARGET_DIR",
+            tests::root().join("target/compile-tests-target"),
+        )
         .output()
         .expect("cargo check");
     assert!(
@@ -128,12 +157,20 @@ fn the_installed_command_makes_a_crate_that_builds_after_it_is_moved() {
     let broken = run(
         &bin,
         &work,
-        &["--spec", "my-api.yaml", "--out", &keep_arg, "--overlay", "broken.overlay.yaml"],
+        &[
+            "--spec",
+            "my-api.yaml",
+            "--out",
+            &keep_arg,
+            "--overlay",
+            "broken.overlay.yaml",
+        ],
     );
     assert_eq!(broken.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&broken.stderr)
-            .contains("broken.overlay.yaml: #/actions/0/target (line 4): `$.nothing` selects nothing"),
+        String::from_utf8_lossy(&broken.stderr).contains(
+            "broken.overlay.yaml: #/actions/0/target (line 4): `$.nothing` selects nothing"
+        ),
         "{}",
         String::from_utf8_lossy(&broken.stderr)
     );

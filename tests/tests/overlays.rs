@@ -54,7 +54,11 @@ fn the_overlay_beside_the_spec_and_given_ones_apply_in_order_and_take_part_in_ch
         [spec.clone(), dir.join("my-api.overlay.yaml"), given.clone()],
         "every file read is an input (rerun-if-changed)"
     );
-    assert_eq!(std::fs::read_to_string(&spec).expect("spec"), SPEC, "the spec is not edited");
+    assert_eq!(
+        std::fs::read_to_string(&spec).expect("spec"),
+        SPEC,
+        "the spec is not edited"
+    );
 
     // `--check` sees an overlay change.
     let out = dir.join("out");
@@ -66,7 +70,10 @@ fn the_overlay_beside_the_spec_and_given_ones_apply_in_order_and_take_part_in_ch
     .expect("change the overlay");
     let again = codegen::generate_file(&spec, &settings).unwrap_or_else(|e| panic!("{e}"));
     let changes = codegen::write::check(&out, &again.files).expect("check");
-    assert!(changes.written.contains(&"src/lib.rs".to_owned()), "{changes:?}");
+    assert!(
+        changes.written.contains(&"src/lib.rs".to_owned()),
+        "{changes:?}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -165,7 +172,11 @@ fn openai_with_an_overlay_reads_openai_api_key() {
     };
     let generated = codegen::generate_file(&spec, &settings).unwrap_or_else(|e| panic!("{e}"));
     let lib = lib_rs(&generated);
-    for name in ["\"OPENAI_API_KEY\"", "\"OPENAI_ADMIN_KEY\"", "\"OPENAI_BASE_URL\""] {
+    for name in [
+        "\"OPENAI_API_KEY\"",
+        "\"OPENAI_ADMIN_KEY\"",
+        "\"OPENAI_BASE_URL\"",
+    ] {
         assert!(lib.contains(name), "{name} missing from lib.rs");
     }
     assert!(

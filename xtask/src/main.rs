@@ -23,7 +23,10 @@ fn codegen_command() -> codegen::cli::Command {
 }
 
 fn usage() -> String {
-    format!("{}\n\n{BENCH_USAGE}", codegen::cli::usage(&codegen_command()))
+    format!(
+        "{}\n\n{BENCH_USAGE}",
+        codegen::cli::usage(&codegen_command())
+    )
 }
 
 fn main() -> ExitCode {

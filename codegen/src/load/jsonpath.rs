@@ -227,9 +227,7 @@ impl Parser<'_> {
                 .rest()
                 .find(|c: char| !(c.is_ascii_digit() || c == '-'))
                 .unwrap_or(self.rest().len());
-            let index = self.rest()[..len]
-                .parse()
-                .map_err(|_| self.unexpected())?;
+            let index = self.rest()[..len].parse().map_err(|_| self.unexpected())?;
             self.at += len;
             Step::Index(index)
         };
@@ -346,7 +344,10 @@ mod tests {
         assert_eq!(sel("$.info.title"), ["#/info/title"]);
         assert_eq!(sel("$.paths['/a/{id}'].get"), ["#/paths/~1a~1{id}/get"]);
         assert_eq!(sel("$[\"paths\"][\"/b\"]"), ["#/paths/~1b"]);
-        assert_eq!(sel("$.paths.*.get"), ["#/paths/~1a~1{id}/get", "#/paths/~1b/get"]);
+        assert_eq!(
+            sel("$.paths.*.get"),
+            ["#/paths/~1a~1{id}/get", "#/paths/~1b/get"]
+        );
         assert_eq!(sel("$.tags[*].name"), ["#/tags/0/name", "#/tags/1/name"]);
         assert_eq!(sel("$.tags[1]"), ["#/tags/1"]);
         assert_eq!(sel("$.tags[-1]"), ["#/tags/1"]);
@@ -371,7 +372,10 @@ mod tests {
         assert_eq!(sel("$.tags[?@.n == 2]"), ["#/tags/1"]);
         assert_eq!(sel("$.tags[?@.name != 'x']"), ["#/tags/1"]);
         assert_eq!(sel("$.tags[?(@.n)]"), ["#/tags/1"]);
-        assert_eq!(sel("$..[?(@.operationId == \"getB\")]"), ["#/paths/~1b/get"]);
+        assert_eq!(
+            sel("$..[?(@.operationId == \"getB\")]"),
+            ["#/paths/~1b/get"]
+        );
     }
 
     #[test]

@@ -141,7 +141,9 @@ impl Overlay {
             match action.get("remove") {
                 None | Some(Value::Bool(_)) => {}
                 Some(_) => {
-                    return Err(self.error(&format!("{at}/remove"), "`remove` must be true or false"));
+                    return Err(
+                        self.error(&format!("{at}/remove"), "`remove` must be true or false")
+                    );
                 }
             }
             let removes = action.get("remove") == Some(&Value::Bool(true));
@@ -298,22 +300,49 @@ mod tests {
     fn bad_overlays_are_located_in_the_overlay_file() {
         let head = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n";
         let cases = [
-            ("overlay: 2.0.0\ninfo: {}\nactions: []\n", "o.yaml: #/overlay (line 1): unsupported overlay version \"2.0.0\""),
+            (
+                "overlay: 2.0.0\ninfo: {}\nactions: []\n",
+                "o.yaml: #/overlay (line 1): unsupported overlay version \"2.0.0\"",
+            ),
             ("openapi: 3.0.0\n", "o.yaml: #: missing `overlay: 1.0.0`"),
-            ("overlay: 1.0.0\ninfo: {title: t, version: '1'}\naction: []\n", "o.yaml: #/action (line 3): unknown overlay field"),
-            (&format!("{head}  - target: $.info\n"), "o.yaml: #/actions/0 (line 4): an action needs an `update`"),
-            (&format!("{head}  - update: {{}}\n"), "o.yaml: #/actions/0/target"),
-            ("overlay: 1.0.0\nactions: [\n", "o.yaml: not valid YAML or JSON at line"),
+            (
+                "overlay: 1.0.0\ninfo: {title: t, version: '1'}\naction: []\n",
+                "o.yaml: #/action (line 3): unknown overlay field",
+            ),
+            (
+                &format!("{head}  - target: $.info\n"),
+                "o.yaml: #/actions/0 (line 4): an action needs an `update`",
+            ),
+            (
+                &format!("{head}  - update: {{}}\n"),
+                "o.yaml: #/actions/0/target",
+            ),
+            (
+                "overlay: 1.0.0\nactions: [\n",
+                "o.yaml: not valid YAML or JSON at line",
+            ),
         ];
         for (text, want) in cases {
             let err = overlay(text).expect_err(text).to_string();
             assert!(err.starts_with(want), "{text}\n{err}");
         }
         let applied = [
-            (format!("{head}  - target: $.nothing\n    remove: true\n"), "o.yaml: #/actions/0/target (line 4): `$.nothing` selects nothing in the spec"),
-            (format!("{head}  - target: $.info.title\n    update: {{a: 1}}\n"), "o.yaml: #/actions/0/update (line 5): the update is a mapping but `#/info/title` is a string"),
-            (format!("{head}  - target: $.info\n    update: 3\n"), "o.yaml: #/actions/0/update (line 5): the update is a number but `#/info` is a mapping"),
-            (format!("{head}  - target: $.info[\n    update: {{}}\n"), "o.yaml: #/actions/0/target (line 4): `$.info[` ends too early"),
+            (
+                format!("{head}  - target: $.nothing\n    remove: true\n"),
+                "o.yaml: #/actions/0/target (line 4): `$.nothing` selects nothing in the spec",
+            ),
+            (
+                format!("{head}  - target: $.info.title\n    update: {{a: 1}}\n"),
+                "o.yaml: #/actions/0/update (line 5): the update is a mapping but `#/info/title` is a string",
+            ),
+            (
+                format!("{head}  - target: $.info\n    update: 3\n"),
+                "o.yaml: #/actions/0/update (line 5): the update is a number but `#/info` is a mapping",
+            ),
+            (
+                format!("{head}  - target: $.info[\n    update: {{}}\n"),
+                "o.yaml: #/actions/0/target (line 4): `$.info[` ends too early",
+            ),
         ];
         for (text, want) in applied {
             let err = overlay(&text)

@@ -11,7 +11,11 @@ async fn the_generated_client_calls_the_mock() {
         id: "n1".to_owned(),
         text: "hello".to_owned(),
     };
-    mock.notes().list().returns(vec![note.clone()]).times(1).await;
+    mock.notes()
+        .list()
+        .returns(vec![note.clone()])
+        .times(1)
+        .await;
     mock.notes()
         .create(NewNote {
             text: "hello".to_owned(),
