@@ -120,6 +120,7 @@ pub struct Generated {
 }
 
 /// Generates a crate from spec text. `file` names the spec in diagnostics and headers.
+/// Overlays are not applied (there is no folder to find them in): use [`generate_file`].
 pub fn generate_str(file: &str, text: &str, settings: &Settings) -> Result<Generated, Error> {
     let doc = load::parse(file, text)?;
     generate_doc(&doc, settings)
