@@ -97,6 +97,49 @@ fn the_installed_command_makes_a_crate_that_builds_after_it_is_moved() {
         String::from_utf8_lossy(&check.stderr)
     );
 
+    // The change report: an overlay removes an operation, which breaks users.
+    std::fs::write(
+        work.join("drop-get.yaml"),
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths['/notes/{id}']\n    remove: true\n",
+    )
+    .expect("overlay");
+    let dropped = run(
+        &bin,
+        &work,
+        &[
+            "--spec",
+            "my-api.yaml",
+            "--out",
+            "my-api",
+            "--overlay",
+            "drop-get.yaml",
+        ],
+    );
+    assert_eq!(
+        dropped.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&dropped.stderr)
+    );
+    let report = String::from_utf8_lossy(&dropped.stdout);
+    assert!(
+        report.contains("public API: 1 breaking change(s)")
+            && report.contains("major version bump"),
+        "{report}"
+    );
+    let stale = run(
+        &bin,
+        &work,
+        &["--spec", "my-api.yaml", "--out", "my-api", "--check"],
+    );
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&stale.stderr)
+            .contains("run `openapi-codegen` and commit the result"),
+        "{}",
+        String::from_utf8_lossy(&stale.stderr)
+    );
+
     let manifest = std::fs::read_to_string(work.join("my-api/Cargo.toml")).expect("manifest");
     assert!(
         !manifest.contains("path ="),
