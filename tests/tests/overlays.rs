@@ -116,6 +116,24 @@ fn bad_overlays_get_located_errors_and_leave_the_output_as_it_was() {
             .unwrap_or_default();
         assert!(err.contains(want), "{text}\n{err}");
     }
+    // A bad value an overlay put in is located in the overlay.
+    std::fs::write(
+        &overlay,
+        format!("{HEAD}  - target: $.info\n    update:\n      x-rust-env-prefix: lower\n"),
+    )
+    .expect("overlay");
+    let settings = Settings {
+        overlays: vec![overlay.clone()],
+        ..tests::settings("notes")
+    };
+    let err = codegen::generate_file(&spec, &settings)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("rust.overlay.yaml: #/actions/0/update/x-rust-env-prefix (line 8): `x-rust-env-prefix` must be"),
+        "{err}"
+    );
     // A spec error after an overlay still names the spec: the overlay removed the responses.
     std::fs::write(
         &overlay,

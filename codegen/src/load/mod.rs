@@ -33,6 +33,9 @@ pub struct Document {
     pub sources: Vec<Source>,
     /// The overlay files applied, in order.
     pub overlays: Vec<PathBuf>,
+    /// The nodes the overlays inserted or replaced, in order: problems in them are located in
+    /// the overlay file.
+    pub inserted: Vec<overlay::Inserted>,
 }
 
 /// A place in the spec's files: the file, the pointer within it and its line.
@@ -136,8 +139,9 @@ fn load_with(
         line: e.line,
         message: e.message,
     })?;
+    let mut inserted = Vec::new();
     for o in overlays {
-        o.apply(&mut root)?;
+        inserted.extend(o.apply(&mut root)?);
     }
     let mut doc = Document {
         file: file.to_owned(),
@@ -145,6 +149,7 @@ fn load_with(
         text: text.to_owned(),
         sources: Vec::new(),
         overlays: overlays.iter().map(|o| o.path.clone()).collect(),
+        inserted,
     };
     check_version(&root).map_err(|e| doc.locate(e))?;
     let sources = bundle::Bundler::new(path, allow_outside, read).bundle(file, text, &mut root)?;
@@ -197,6 +202,20 @@ impl Document {
 
     /// The file, in-file pointer and line of a pointer into the (bundled) document.
     pub fn place(&self, pointer: &str) -> Place {
+        // The last overlay that put a value at or above `pointer` wrote it.
+        let from_overlay = self.inserted.iter().rev().find(|i| {
+            pointer
+                .strip_prefix(i.at.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        });
+        if let Some(i) = from_overlay {
+            let pointer = format!("{}{}", i.pointer, &pointer[i.at.len()..]);
+            return Place {
+                file: i.file.clone(),
+                line: line_of(&i.text, &pointer),
+                pointer,
+            };
+        }
         if let Some(rest) = pointer.strip_prefix(&format!("#/{MOUNT_KEY}/")) {
             let (segment, inner) = rest.split_once('/').map_or((rest, ""), |(s, i)| (s, i));
             if let Some(source) = self.sources.iter().find(|s| s.segment == segment) {

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::jsonpath;
 use super::text::{line_of, parse_value};
+use super::{child, jsonpath};
 use crate::error::{Error, Location};
 
 /// The file names looked for beside a spec `<stem>.<ext>`, in this order: the first that exists
@@ -27,6 +27,20 @@ pub fn beside(spec: &Path) -> Option<PathBuf> {
         .iter()
         .map(|ext| dir.join(format!("{stem}.{ext}")))
         .find(|p| p.is_file())
+}
+
+/// A node an overlay put into the spec: where it is in the document, and where its value is in
+/// the overlay file, so that a problem in it is located in the overlay.
+#[derive(Debug, Clone)]
+pub struct Inserted {
+    /// The node's JSON pointer in the document.
+    pub at: String,
+    /// The overlay file, as given.
+    pub file: String,
+    /// The pointer of the value in the overlay file.
+    pub pointer: String,
+    /// The overlay file's text, for finding lines.
+    pub text: String,
 }
 
 /// A parsed overlay document.
@@ -154,8 +168,9 @@ impl Overlay {
         Ok(())
     }
 
-    /// Applies every action, in order, to `root`.
-    pub fn apply(&self, root: &mut Value) -> Result<(), Error> {
+    /// Applies every action, in order, to `root`; returns the nodes it inserted or replaced.
+    pub fn apply(&self, root: &mut Value) -> Result<Vec<Inserted>, Error> {
+        let mut inserted = Vec::new();
         let actions = self
             .value
             .get("actions")
@@ -181,10 +196,18 @@ impl Overlay {
                 let Some(node) = root.pointer_mut(&pointer[1..]) else {
                     continue;
                 };
-                merge(node, update, pointer).map_err(|e| self.error(&format!("{at}/update"), e))?;
+                let mut put = Vec::new();
+                merge(node, update, pointer, &format!("{at}/update"), &mut put)
+                    .map_err(|e| self.error(&format!("{at}/update"), e))?;
+                inserted.extend(put.into_iter().map(|(at, pointer)| Inserted {
+                    at,
+                    file: self.file.clone(),
+                    pointer,
+                    text: self.text.clone(),
+                }));
             }
         }
-        Ok(())
+        Ok(inserted)
     }
 }
 
@@ -230,20 +253,34 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// Merges `update` into `node` (at `pointer`): mappings member by member and recursively; a
-/// list target gets the update appended (a list update: each of its items); other values are
-/// replaced inside a merged mapping.
-fn merge(node: &mut Value, update: &Value, pointer: &str) -> Result<(), String> {
+/// Merges `update` (at `from` in the overlay) into `node` (at `pointer`): mappings member by
+/// member and recursively; a list target gets the update appended (a list update: each of its
+/// items); other values are replaced inside a merged mapping. `put` gets (document pointer,
+/// overlay pointer) of every value inserted or replaced.
+fn merge(
+    node: &mut Value,
+    update: &Value,
+    pointer: &str,
+    from: &str,
+    put: &mut Vec<(String, String)>,
+) -> Result<(), String> {
     match (node, update) {
         (Value::Object(target), Value::Object(members)) => {
-            merge_members(target, members);
+            merge_members(target, members, pointer, from, put);
             Ok(())
         }
         (Value::Array(items), Value::Array(more)) => {
-            items.extend(more.iter().cloned());
+            for (i, item) in more.iter().enumerate() {
+                put.push((
+                    child(pointer, &items.len().to_string()),
+                    child(from, &i.to_string()),
+                ));
+                items.push(item.clone());
+            }
             Ok(())
         }
         (Value::Array(items), item) => {
+            put.push((child(pointer, &items.len().to_string()), from.to_owned()));
             items.push(item.clone());
             Ok(())
         }
@@ -256,11 +293,21 @@ fn merge(node: &mut Value, update: &Value, pointer: &str) -> Result<(), String> 
     }
 }
 
-fn merge_members(target: &mut Map<String, Value>, members: &Map<String, Value>) {
+fn merge_members(
+    target: &mut Map<String, Value>,
+    members: &Map<String, Value>,
+    pointer: &str,
+    from: &str,
+    put: &mut Vec<(String, String)>,
+) {
     for (key, value) in members {
+        let (at, from) = (child(pointer, key), child(from, key));
         match (target.get_mut(key), value) {
-            (Some(Value::Object(inner)), Value::Object(more)) => merge_members(inner, more),
+            (Some(Value::Object(inner)), Value::Object(more)) => {
+                merge_members(inner, more, &at, &from, put);
+            }
             _ => {
+                put.push((at, from));
                 target.insert(key.clone(), value.clone());
             }
         }
