@@ -77,6 +77,10 @@ pub(super) struct ClientInner {
     pub(super) auth: PreparedAuth,
     /// The API's request-id header.
     pub(super) request_id_header: Option<&'static str>,
+    /// The API's envelope, if it has one.
+    pub(super) envelope: Option<super::config::EnvelopeFields>,
+    /// Where the API's error bodies hold their message.
+    pub(super) error_message: &'static [&'static str],
     /// The `User-Agent` header value.
     pub(super) user_agent: HeaderValue,
     /// The timeout of one attempt.
@@ -419,6 +423,8 @@ impl ClientBuilder {
                 base_url,
                 auth,
                 request_id_header: self.api.request_id_header,
+                envelope: self.api.envelope,
+                error_message: self.api.error_message,
                 user_agent,
                 timeout: self.timeout,
                 retry: self.retry,

@@ -1,23 +1,26 @@
-//! The one error type of the client, classified by HTTP status and transport failure, with the
-//! API's own `errors[]` kept for inspection.
+//! The one error type of the client, classified by HTTP status and transport failure, with what
+//! the API said (its envelope's errors, or the message of its error body) kept for inspection.
 
 use std::fmt;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use super::envelope::{ApiMessage, EnvelopeStatus};
+use super::config::EnvelopeFields;
+use super::fields;
+use super::message::{ApiMessage, messages_from_raw};
 use super::retry;
 
 /// A `Result` whose error is the client's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What the API said when it refused a request: the status, the envelope's `errors` and
-/// `messages`, the request id (from the API's request-id header, such as `x-request-id`), the
-/// headers and the raw body.
+/// What the API said when it refused a request: the status, the message of the error body,
+/// the envelope's errors and messages (for an API with an envelope), the request id (from the
+/// API's request-id header, such as `x-request-id`), the headers and the raw body.
 #[derive(Clone, Debug)]
 pub struct ApiError {
     status: StatusCode,
+    message: Option<String>,
     errors: Vec<ApiMessage>,
     messages: Vec<ApiMessage>,
     request_id: Option<(&'static str, String)>,
@@ -37,6 +40,7 @@ impl ApiError {
     ) -> Self {
         Self {
             status,
+            message: None,
             errors,
             messages,
             request_id: None,
@@ -45,17 +49,46 @@ impl ApiError {
         }
     }
 
-    /// An API error from a raw non-2xx response. A body that is not an envelope (an HTML error
-    /// page, say) gives empty `errors` and is kept verbatim in [`ApiError::body`].
-    pub(super) fn from_response(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Self {
-        let envelope = EnvelopeStatus::read(body);
-        Self::new(
+    /// An API error from a raw non-2xx response: the envelope's errors and messages when the
+    /// API has an envelope, and the text at `message_path` of the body (`["error", "message"]`,
+    /// from the spec's error schema). A body that is neither (an HTML error page, say) gives no
+    /// errors and no message, and is kept verbatim in [`ApiError::body`].
+    pub(super) fn from_response(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: &[u8],
+        envelope: Option<&EnvelopeFields>,
+        message_path: &[&str],
+    ) -> Self {
+        let picked = envelope
+            .and_then(|e| fields::pick(body, &[e.errors, e.messages]).ok())
+            .unwrap_or_default();
+        let list = |i: usize| messages_from_raw(picked.get(i).copied().flatten());
+        let mut error = Self::new(
             status,
             headers,
-            envelope.errors,
-            envelope.messages,
+            list(0),
+            list(1),
             String::from_utf8_lossy(body).into_owned(),
-        )
+        );
+        error.message = fields::text_at(body, message_path);
+        error
+    }
+
+    /// Sets the message, as the error body's message field would.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// What the API said went wrong: the first of the envelope's errors, else the message of
+    /// the error body (the field the spec's error schema names, such as OpenAI's
+    /// `error.message`).
+    pub fn message(&self) -> Option<&str> {
+        match self.errors.first() {
+            Some(first) => Some(first.message.as_str()),
+            None => self.message.as_deref(),
+        }
     }
 
     /// The HTTP status code.
@@ -63,12 +96,12 @@ impl ApiError {
         self.status
     }
 
-    /// The envelope's `errors`, empty when the body was not an envelope.
+    /// The envelope's errors; empty for an API without an envelope or a body that is not one.
     pub fn errors(&self) -> &[ApiMessage] {
         &self.errors
     }
 
-    /// The envelope's `messages`.
+    /// The envelope's informational messages.
     pub fn messages(&self) -> &[ApiMessage] {
         &self.messages
     }
@@ -115,10 +148,17 @@ impl fmt::Display for ApiError {
                     write!(f, " (and {} more)", rest.len())?;
                 }
             }
-            None if !self.body.is_empty() && self.body.len() <= 200 && !self.body.contains('<') => {
-                write!(f, ": {}", self.body.trim())?;
-            }
-            None => {}
+            None => match &self.message {
+                Some(message) => write!(f, ": {message}")?,
+                // A short plain-text body says more than the status alone.
+                None if !self.body.is_empty()
+                    && self.body.len() <= 200
+                    && !self.body.contains('<') =>
+                {
+                    write!(f, ": {}", self.body.trim())?;
+                }
+                None => {}
+            },
         }
         if let Some((name, id)) = &self.request_id {
             write!(f, " [{name} {id}]")?;
@@ -163,11 +203,11 @@ pub enum Error {
     /// Any other non-2xx status (a 3xx, 405, 408 or 413, for example).
     #[error("unexpected status: {0}")]
     OtherStatus(Box<ApiError>),
-    /// A 2xx response whose envelope said `success: false`.
+    /// A 2xx response whose envelope said `success: false` (only for an API with an envelope).
     #[error("the API reported failure: {0}")]
     Unsuccessful(Box<ApiError>),
-    /// A 2xx envelope without the `result` that the operation requires.
-    #[error("operation `{operation_id}` returned HTTP {status} without a `result`")]
+    /// A 2xx envelope without the result that the operation requires.
+    #[error("operation `{operation_id}` returned HTTP {status} without a result")]
     MissingResult {
         /// The HTTP status of the response.
         status: StatusCode,
@@ -284,7 +324,8 @@ impl Error {
         }
     }
 
-    /// The envelope's `errors`, empty when there are none.
+    /// The envelope's errors, empty when there are none (always, for an API without an
+    /// envelope: see [`ApiError::message`]).
     pub fn api_errors(&self) -> &[ApiMessage] {
         self.api_error().map_or(&[], ApiError::errors)
     }
@@ -394,8 +435,14 @@ mod tests {
         headers.insert("cf-ray", HeaderValue::from_static("ray-1"));
         let status = StatusCode::from_u16(status).unwrap();
         Error::from_api_error(
-            ApiError::from_response(status, headers, body.as_bytes())
-                .with_request_id_header(Some("cf-ray")),
+            ApiError::from_response(
+                status,
+                headers,
+                body.as_bytes(),
+                Some(&EnvelopeFields::USUAL),
+                &[],
+            )
+            .with_request_id_header(Some("cf-ray")),
         )
     }
 
@@ -452,14 +499,14 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("x-should-retry", HeaderValue::from_static("false"));
         let err = Error::from_api_error(
-            ApiError::from_response(StatusCode::SERVICE_UNAVAILABLE, headers, b"")
+            ApiError::from_response(StatusCode::SERVICE_UNAVAILABLE, headers, b"", None, &[])
                 .with_request_id_header(Some("cf-ray")),
         );
         assert!(!err.is_retryable());
         let mut headers = HeaderMap::new();
         headers.insert("x-should-retry", HeaderValue::from_static("true"));
         let err = Error::from_api_error(
-            ApiError::from_response(StatusCode::BAD_REQUEST, headers, b"")
+            ApiError::from_response(StatusCode::BAD_REQUEST, headers, b"", None, &[])
                 .with_request_id_header(Some("cf-ray")),
         );
         assert!(err.is_retryable());
@@ -490,6 +537,60 @@ mod tests {
             err.to_string(),
             "rate limited: HTTP 429 Too Many Requests: slow down [cf-ray ray-1]"
         );
+    }
+
+    #[test]
+    fn the_error_schemas_message_whatever_the_length() {
+        let padding = "x".repeat(300);
+        let bodies: [(&[&str], String, &str); 3] = [
+            (
+                &["error", "message"],
+                format!(
+                    r#"{{"error":{{"message":"Incorrect API key provided","type":"invalid_request_error","param":null,"code":"invalid_api_key","pad":"{padding}"}}}}"#
+                ),
+                "Incorrect API key provided",
+            ),
+            (
+                &["message"],
+                format!(
+                    r#"{{"error_code":"Forbidden","message":"action not allowed","request_id":"{padding}"}}"#
+                ),
+                "action not allowed",
+            ),
+            (
+                &["message"],
+                format!(
+                    r#"{{"code":20003,"message":"Authenticate","more_info":"https://example.com/{padding}","status":401}}"#
+                ),
+                "Authenticate",
+            ),
+        ];
+        for (path, body, message) in bodies {
+            let api = ApiError::from_response(
+                StatusCode::UNAUTHORIZED,
+                HeaderMap::new(),
+                body.as_bytes(),
+                None,
+                path,
+            );
+            assert!(api.errors().is_empty());
+            assert_eq!(api.message(), Some(message));
+            let err = Error::from_api_error(api);
+            assert_eq!(
+                err.to_string(),
+                format!("unauthorized: HTTP 401 Unauthorized: {message}")
+            );
+        }
+        // Without an envelope, an `errors` list is just part of the body.
+        let api = ApiError::from_response(
+            StatusCode::BAD_REQUEST,
+            HeaderMap::new(),
+            ENVELOPE.as_bytes(),
+            None,
+            &["message"],
+        );
+        assert!(api.errors().is_empty());
+        assert_eq!(api.message(), None);
     }
 
     #[test]

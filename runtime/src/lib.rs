@@ -35,7 +35,9 @@ mod config;
 mod enums;
 mod envelope;
 mod error;
+mod fields;
 mod form;
+mod message;
 mod multipart;
 mod path;
 mod request;
@@ -70,12 +72,14 @@ pub use crate::__resource as resource;
 pub use crate::__string_enum as string_enum;
 pub use call::{Bytes, Decode, Empty, Envelope, EnvelopeOptional, Json, Request, Text};
 pub use client::{Client, ClientBuilder};
-pub use config::{ApiConfig, ApiKeyLocation, CredentialSet, SchemeKind, SecurityScheme};
-pub use envelope::{ApiMessage, ApiMessageSource};
+pub use config::{
+    ApiConfig, ApiKeyLocation, CredentialSet, EnvelopeFields, SchemeKind, SecurityScheme,
+};
 pub use error::{ApiError, Error, RequestName, Result};
 #[doc(hidden)]
 pub use error::{error_body, response_key};
 pub use form::{FormField, FormStyle};
+pub use message::{ApiMessage, ApiMessageSource};
 pub use multipart::Multipart;
 pub use request::RequestOptions;
 #[doc(hidden)]

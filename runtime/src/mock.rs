@@ -30,8 +30,8 @@ use wiremock::{Match, Mock, Request, Respond, ResponseTemplate};
 use super::auth::Credentials;
 use super::client::{Client, ClientBuilder};
 use super::config::{ApiConfig, SchemeKind};
-use super::envelope::ApiMessage;
 use super::error::Result;
+use super::message::ApiMessage;
 
 /// The mock-server crate this module is built on, for mocks the typed stubs do not cover.
 pub use wiremock;

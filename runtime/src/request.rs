@@ -15,6 +15,7 @@ use tracing::Instrument;
 
 use super::auth::RequestAuth;
 use super::client::Client;
+use super::config::EnvelopeFields;
 use super::envelope;
 use super::error::{ApiError, Error, Result};
 use super::multipart::Multipart;
@@ -306,7 +307,7 @@ impl<'a> RequestBuilder<'a> {
         self
     }
 
-    /// Sends the request and decodes a Cloudflare envelope whose `result` is required: a
+    /// Sends the request and decodes the API's envelope whose `result` is required: a
     /// missing or `null` `result` is [`Error::MissingResult`].
     pub async fn send_envelope<T: DeserializeOwned, I: DeserializeOwned>(
         self,
@@ -321,19 +322,21 @@ impl<'a> RequestBuilder<'a> {
         })
     }
 
-    /// Sends the request and decodes a Cloudflare envelope whose `result` may be missing or
+    /// Sends the request and decodes the API's envelope whose `result` may be missing or
     /// `null` (then `None`).
     pub async fn send_envelope_optional<T: DeserializeOwned, I: DeserializeOwned>(
         self,
     ) -> Result<ApiResponse<Option<T>, I>> {
         let id = self.client.inner.request_id_header;
+        // Generated code asks for an envelope only for an API that has one.
+        let fields = self.client.inner.envelope.unwrap_or(EnvelopeFields::USUAL);
         tagged(id, async move {
             let raw = self.execute().await?;
             if raw.body.trim_ascii().is_empty() {
                 // A 2xx without a body (an operation that may answer 204): no result.
                 return Ok(ApiResponse::new(raw.status, None).with_headers(raw.headers));
             }
-            envelope::decode_envelope(raw.status, raw.headers, raw.body)
+            envelope::decode_envelope(&fields, raw.status, raw.headers, raw.body)
         })
         .await
     }
@@ -362,13 +365,14 @@ impl<'a> RequestBuilder<'a> {
         .await
     }
 
-    /// Sends the request and ignores the body of a 2xx response (such as a 204), except that an
-    /// envelope saying `success: false` is still an error.
+    /// Sends the request and ignores the body of a 2xx response (such as a 204), except that,
+    /// for an API with an envelope, a body saying `success: false` is still an error.
     pub async fn send_empty(self) -> Result<ApiResponse<(), ()>> {
         let id = self.client.inner.request_id_header;
+        let fields = self.client.inner.envelope;
         tagged(id, async move {
             let raw = self.execute().await?;
-            envelope::check_empty(raw.status, raw.headers, &raw.body)
+            envelope::check_empty(fields.as_ref(), raw.status, raw.headers, &raw.body)
         })
         .await
     }
@@ -477,6 +481,8 @@ impl<'a> RequestBuilder<'a> {
                         raw.status,
                         raw.headers,
                         &raw.body,
+                        inner.envelope.as_ref(),
+                        inner.error_message,
                     ))
                 }
                 Err(error) => {
@@ -796,6 +802,7 @@ mod tests {
 
     static API: crate::ApiConfig = crate::ApiConfig::new("test-client/1.0")
         .request_id_header("cf-ray")
+        .envelope(crate::EnvelopeFields::USUAL)
         .schemes(&[crate::SecurityScheme {
             key: "api_token",
             kind: crate::SchemeKind::Bearer,
