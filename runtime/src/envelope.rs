@@ -9,8 +9,9 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
+use super::api_error::ApiError;
 use super::config::EnvelopeFields;
-use super::error::{ApiError, Error};
+use super::error::Error;
 use super::fields::{body_snippet, fingerprint, pick};
 use super::message::{flag_from_raw, messages_from_raw};
 use super::response::ApiResponse;
@@ -113,19 +114,6 @@ fn decode_result_info<I: DeserializeOwned>(raw: &RawValue) -> Option<I> {
             tracing::debug!(%error, "ignoring a result info that does not fit its type");
         })
         .ok()
-}
-
-/// Decodes a 2xx body that is plain JSON, not an envelope.
-pub(super) fn decode_json<T: DeserializeOwned>(
-    status: StatusCode,
-    headers: HeaderMap,
-    body: &[u8],
-) -> Result<ApiResponse<T, ()>, Error> {
-    let result = serde_json::from_slice::<T>(body)
-        .map_err(|error| decode_error(status, error.to_string(), body))?;
-    Ok(ApiResponse::new(status, result)
-        .with_headers(headers)
-        .with_fingerprint(fingerprint(body)))
 }
 
 /// Checks a 2xx body whose content is otherwise ignored: for an API with an envelope, a body
@@ -310,13 +298,7 @@ mod tests {
     }
 
     #[test]
-    fn plain_json_and_empty_bodies() {
-        let response = decode_json::<Cert>(ok(), HeaderMap::new(), br#"{"id":"z"}"#).unwrap();
-        assert_eq!(response.result(), &Cert { id: "z".into() });
-        assert!(matches!(
-            decode_json::<Cert>(ok(), HeaderMap::new(), b"<html>"),
-            Err(Error::Decode { .. })
-        ));
+    fn empty_bodies() {
         let env = Some(&F);
         assert!(check_empty(env, StatusCode::NO_CONTENT, HeaderMap::new(), b"").is_ok());
         assert!(check_empty(env, ok(), HeaderMap::new(), b"<html>").is_ok());

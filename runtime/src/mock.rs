@@ -28,7 +28,8 @@ use serde_json::{Map, Value, json};
 use wiremock::{Match, Mock, Request, Respond, ResponseTemplate};
 
 use super::auth::Credentials;
-use super::client::{Client, ClientBuilder};
+use super::builder::ClientBuilder;
+use super::client::Client;
 use super::config::{ApiConfig, SchemeKind};
 use super::error::Result;
 use super::message::ApiMessage;

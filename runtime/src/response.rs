@@ -10,6 +10,18 @@ use reqwest::header::HeaderMap;
 use super::fields;
 use super::message::ApiMessage;
 
+/// A response as the transport read it: status, headers and the whole body, not decoded yet.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct RawResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The whole body.
+    pub body: Vec<u8>,
+}
+
 /// A successful response: the decoded result (`T`), the raw response metadata and, for an API
 /// with an envelope, the envelope's result info (`I`, `()` when the operation has none) and
 /// messages.
