@@ -33,6 +33,12 @@ pub struct Api {
     pub credentials_required: bool,
     /// The response header that identifies a request (lower case), kept on errors and responses.
     pub request_id_header: String,
+    /// The envelope every response of the API is wrapped in, declared or detected; `None` when
+    /// responses are plain.
+    pub envelope: Option<Envelope>,
+    /// Where an error body holds its message (`["error", "message"]`), found in the spec's error
+    /// schemas or declared; empty when none is known.
+    pub error_message: Vec<String>,
     /// Every named type, sorted by name.
     pub types: Vec<TypeDef>,
     /// Resources in spec order, each with its operations.
@@ -55,6 +61,22 @@ impl Api {
                 _ => None,
             })
     }
+}
+
+/// The fields of an API's response envelope (`{success, errors, messages, result,
+/// result_info}` for example), by wire name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    /// The field that holds the payload.
+    pub result: String,
+    /// The boolean field that says whether the call succeeded, if any.
+    pub success: Option<String>,
+    /// The list of error messages, if any.
+    pub errors: Option<String>,
+    /// The list of informational messages, if any.
+    pub messages: Option<String>,
+    /// The paging metadata, if any.
+    pub result_info: Option<String>,
 }
 
 /// A cargo feature of the generated crate: the operations of one tag and the types they reach.
@@ -358,7 +380,8 @@ pub struct Operation {
     pub summary: Option<String>,
     /// The spec's description.
     pub description: Option<String>,
-    /// Permissions the spec says the operation needs (`x-cfPermissionsRequired`).
+    /// Permissions the spec says the operation needs (from the extension `x-rust-permissions`
+    /// names).
     pub permissions: Vec<String>,
     /// Whether the spec marks the operation deprecated.
     pub deprecated: bool,
@@ -492,7 +515,7 @@ pub enum BodyKind {
 /// The decoded form of a successful response.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
-    /// The Cloudflare envelope `{success, errors, messages, result, result_info}`.
+    /// A body in the API's envelope ([`Api::envelope`]), whose result field is decoded.
     Envelope {
         /// The type of `result`.
         result: TypeRef,

@@ -28,10 +28,11 @@ use serde_json::{Map, Value, json};
 use wiremock::{Match, Mock, Request, Respond, ResponseTemplate};
 
 use super::auth::Credentials;
-use super::client::{Client, ClientBuilder};
+use super::builder::ClientBuilder;
+use super::client::Client;
 use super::config::{ApiConfig, SchemeKind};
-use super::envelope::ApiMessage;
 use super::error::Result;
+use super::message::ApiMessage;
 
 /// The mock-server crate this module is built on, for mocks the typed stubs do not cover.
 pub use wiremock;

@@ -321,3 +321,61 @@ fn recursive_ref_needs_an_anchor() {
          `$recursiveRef` outside a component schema that declares `$recursiveAnchor: true` or `$dynamicAnchor`"
     );
 }
+
+#[test]
+fn response_convention_extensions_are_checked_with_their_place() {
+    assert_eq!(
+        error_for("bad_envelope_extension"),
+        "bad_envelope_extension.yaml: #/x-rust-envelope/sucess (line 7): unknown envelope field \
+         `sucess`; expected one of [\"result\", \"success\", \"errors\", \"messages\", \"result_info\"]"
+    );
+    let spec = std::fs::read_to_string(
+        tests::root().join("tests/fixtures/bad/bad_envelope_extension.yaml"),
+    )
+    .expect("read");
+    let error = |text: &str| {
+        codegen::generate_str("env.yaml", text, &Settings::default())
+            .expect_err("a bad extension")
+            .to_string()
+    };
+    assert_eq!(
+        error(
+            &spec
+                .replace("  sucess: ok\n", "")
+                .replace("result: data", "success: ok")
+        ),
+        "env.yaml: #/x-rust-envelope (line 5): an envelope needs `result`: the field that holds \
+         the payload"
+    );
+    assert_eq!(
+        error(
+            &spec
+                .replace("  result: data\n  sucess: ok\n", "")
+                .replace("x-rust-envelope:", "x-rust-envelope: true")
+        ),
+        "env.yaml: #/x-rust-envelope (line 5): expected `false` (no envelope) or a mapping such as \
+         `{result: data, success: ok, errors: errors}`"
+    );
+    let no_envelope = spec.replace("x-rust-envelope:\n  result: data\n  sucess: ok\n", "");
+    assert_eq!(
+        error(&no_envelope.replace("paths:", "x-rust-error-message: 'error..message'\npaths:")),
+        "env.yaml: #/x-rust-error-message (line 5): expected the message's field path, such as \
+         `message` or `error.message`, or `false`"
+    );
+    assert_eq!(
+        error(&no_envelope.replace("  version: '1'", "  version: '1'\n  x-rust-permissions: 3")),
+        "env.yaml: #/info/x-rust-permissions (line 5): expected the name of an operation \
+         extension, such as `x-permissions`"
+    );
+    let declared = codegen::generate_str(
+        "env.yaml",
+        &no_envelope.replace(
+            "paths:",
+            "x-rust-error-message: detail.text\nx-rust-envelope: false\npaths:",
+        ),
+        &Settings::default(),
+    )
+    .expect("valid extensions");
+    assert_eq!(declared.api.error_message, ["detail", "text"]);
+    assert_eq!(declared.api.envelope, None);
+}

@@ -23,7 +23,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use cloudflare_client_certificates::prelude::*;
-use cloudflare_client_certificates::runtime::{HeaderMap, Method, OperationInfo};
+use cloudflare_client_certificates::runtime::{Envelope, HeaderMap, Method, OperationInfo};
 use cloudflare_client_certificates::types::{
     ClientCertificate, ClientCertificateStatus, ClientCertificateStatusFilter,
     CreateClientCertificateRequest, HostnameAssociation,
@@ -325,12 +325,14 @@ static LIST_HOSTNAMES_RAW: OperationInfo = OperationInfo {
 /// A raw `GET /zones/{ZONE}/client_certificates` with the given query, through the client's
 /// runtime (the generated builder would refuse these values before sending them).
 async fn raw_list(client: &Client, query: &[(&'static str, &str)]) -> Result<Value, Error> {
-    let mut request = client.request(&LIST_CERTS_RAW).path_param("zone_id", ZONE);
+    let mut request = client
+        .call::<Envelope<Value, Value>>(&LIST_CERTS_RAW)
+        .path("zone_id", ZONE);
     for (name, value) in query {
         request = request.query(name, *value);
     }
     request
-        .send_envelope::<Value, Value>()
+        .send_with_response()
         .await
         .map(ApiResponse::into_result)
 }
@@ -338,10 +340,10 @@ async fn raw_list(client: &Client, query: &[(&'static str, &str)]) -> Result<Val
 /// A raw `POST /zones/{ZONE}/client_certificates` with any JSON body.
 async fn raw_create(client: &Client, body: &Value) -> Result<Value, Error> {
     client
-        .request(&CREATE_CERT_RAW)
-        .path_param("zone_id", ZONE)
+        .call::<Envelope<Value>>(&CREATE_CERT_RAW)
+        .path("zone_id", ZONE)
         .json_body(body)
-        .send_envelope::<Value, ()>()
+        .send_with_response()
         .await
         .map(ApiResponse::into_result)
 }
@@ -746,10 +748,10 @@ async fn mock_refuses_invalid_requests_as_typed_errors() {
     let api = unprocessable(
         "raw zone_id too long",
         client
-            .request(&GET_CERT_RAW)
-            .path_param("zone_id", &long_zone)
-            .path_param("client_certificate_id", CERT)
-            .send_envelope::<Value, ()>()
+            .call::<Envelope<Value>>(&GET_CERT_RAW)
+            .path("zone_id", &long_zone)
+            .path("client_certificate_id", CERT)
+            .send_with_response()
             .await,
     );
     assert!(violations(&api).contains("zone_id"), "{}", violations(&api));
@@ -766,10 +768,10 @@ async fn mock_refuses_invalid_requests_as_typed_errors() {
     let api = unprocessable(
         "raw mtls_certificate_id too short",
         client
-            .request(&LIST_HOSTNAMES_RAW)
-            .path_param("zone_id", ZONE)
+            .call::<Envelope<Value>>(&LIST_HOSTNAMES_RAW)
+            .path("zone_id", ZONE)
             .query("mtls_certificate_id", short_id)
-            .send_envelope::<Value, ()>()
+            .send_with_response()
             .await,
     );
     assert!(
@@ -796,10 +798,10 @@ async fn mock_refuses_invalid_requests_as_typed_errors() {
 
     // A body that is not JSON: 415, which has no variant of its own.
     let err = client
-        .request(&CREATE_CERT_RAW)
-        .path_param("zone_id", ZONE)
+        .call::<Envelope<Value>>(&CREATE_CERT_RAW)
+        .path("zone_id", ZONE)
         .bytes_body("text/plain", CSR.as_bytes().to_vec())
-        .send_envelope::<Value, ()>()
+        .send_with_response()
         .await
         .expect_err("text/plain");
     let Error::OtherStatus(api) = &err else {

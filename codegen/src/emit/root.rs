@@ -251,6 +251,26 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
     let base_url_env = &api.base_url_env;
     let request_id = &api.request_id_header;
     config = quote! { #config.base_url_env(#base_url_env).request_id_header(#request_id) };
+    if let Some(envelope) = &api.envelope {
+        let result = &envelope.result;
+        let mut fields = quote! { runtime::EnvelopeFields::new(#result) };
+        for (role, name) in [
+            ("success", &envelope.success),
+            ("errors", &envelope.errors),
+            ("messages", &envelope.messages),
+            ("result_info", &envelope.result_info),
+        ] {
+            if let Some(name) = name {
+                let role = super::ident(role);
+                fields = quote! { #fields.#role(#name) };
+            }
+        }
+        config = quote! { #config.envelope(#fields) };
+    }
+    if !api.error_message.is_empty() {
+        let path = &api.error_message;
+        config = quote! { #config.error_message(&[#(#path),*]) };
+    }
     // A vendor's own name for the request id (`cf_ray`) as an accessor of that name.
     let accessor = crate::naming::snake(request_id);
     let request_id_trait = if accessor.contains("request_id") || accessor.starts_with("r#") {

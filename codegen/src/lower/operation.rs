@@ -3,6 +3,7 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use super::conventions::{Conventions, is_envelope};
 use super::schema::{Types, code_span, component_name, description, with_facts};
 use crate::Settings;
 use crate::error::{SpecError, SpecResult};
@@ -63,6 +64,7 @@ struct ResourceBuilder {
 pub fn lower_paths<'d>(
     doc: &'d Document,
     settings: &Settings,
+    conventions: &Conventions,
     types: &mut Types<'d>,
 ) -> SpecResult<Vec<Resource>> {
     let Some(paths) = doc.root.get("paths") else {
@@ -116,6 +118,7 @@ pub fn lower_paths<'d>(
                 op,
                 op_ptr: &op_ptr,
                 item,
+                conventions,
             };
             let (resource, method_name) = ctx.names();
             let res = resources.entry(resource.clone()).or_insert_with(|| {
@@ -204,6 +207,7 @@ struct OpContext<'a, 'd> {
     op: &'d Value,
     op_ptr: &'a str,
     item: &'d Value,
+    conventions: &'a Conventions,
 }
 
 impl<'d> OpContext<'_, 'd> {
@@ -295,10 +299,10 @@ impl<'d> OpContext<'_, 'd> {
             self.declares_link_header(responses)?,
             types,
         );
-        let permissions = op
-            .get("x-cfPermissionsRequired")
-            .and_then(|p| p.get("enum"))
-            .and_then(Value::as_array)
+        // The extension `x-rust-permissions` names: a list, or a schema-like `{enum: [...]}`.
+        let permissions = (self.conventions.permissions.as_deref())
+            .and_then(|key| op.get(key))
+            .and_then(|p| p.get("enum").unwrap_or(p).as_array())
             .map(|e| {
                 e.iter()
                     .filter_map(Value::as_str)
@@ -758,7 +762,6 @@ impl<'d> OpContext<'_, 'd> {
         )))
     }
 
-    /// The decoded form of one JSON success body: a Cloudflare envelope, or plain JSON.
     /// Whether a success response declares a `Link` header (RFC 8288 pagination).
     fn declares_link_header(
         &self,
@@ -779,8 +782,8 @@ impl<'d> OpContext<'_, 'd> {
     }
 
     /// The JSON bodies of the documented error responses (`4xx`, `5xx`, `4XX`, `default` beside a
-    /// success response), in spec order. Envelope-shaped bodies are left to the runtime, which
-    /// decodes their `errors[]` for every operation.
+    /// success response), in spec order. Bodies in the API's envelope are left to the runtime,
+    /// which decodes the envelope's errors for every operation.
     fn error_bodies(
         &self,
         types: &mut Types<'d>,
@@ -816,13 +819,9 @@ impl<'d> OpContext<'_, 'd> {
             };
             let sptr = child(&child(&child(&resp_ptr, "content"), media), "schema");
             let (target, _) = self.doc.deref(schema, &sptr)?;
-            if target.is_object() {
+            if let (true, Some(envelope)) = (target.is_object(), &self.conventions.envelope) {
                 let view = types.object_view(schema, &sptr)?;
-                let envelope = view.properties.contains_key("success")
-                    && ["errors", "result", "messages"]
-                        .iter()
-                        .any(|k| view.properties.contains_key(*k));
-                if envelope {
+                if is_envelope(envelope, |name| view.properties.contains_key(name)) {
                     continue;
                 }
             }
@@ -844,6 +843,7 @@ impl<'d> OpContext<'_, 'd> {
         Ok(out)
     }
 
+    /// The decoded form of one JSON success body: in the API's envelope, or plain JSON.
     fn decode_one(
         &self,
         types: &mut Types<'d>,
@@ -851,15 +851,18 @@ impl<'d> OpContext<'_, 'd> {
         sptr: &str,
         hint: &str,
     ) -> SpecResult<Response> {
-        if schema.is_object() {
+        if let (true, Some(envelope)) = (schema.is_object(), &self.conventions.envelope) {
             let view = types.object_view(schema, sptr)?;
-            if view.properties.contains_key("success") && view.properties.contains_key("result") {
-                let (result, result_ptr) = view.properties["result"].clone();
+            let has = |name: &str| view.properties.contains_key(name);
+            // In the envelope, with a result to unwrap.
+            if is_envelope(envelope, has) && has(&envelope.result) {
+                let (result, result_ptr) = view.properties[&envelope.result].clone();
                 let owner = owning_component(&result_ptr).unwrap_or_else(|| hint.to_owned());
                 let place = types.op_place("The result");
                 let lowered =
                     types.lower_placed(result, &result_ptr, &format!("{owner}Result"), place)?;
-                let result_info = match view.properties.get("result_info") {
+                let info = envelope.result_info.as_ref();
+                let result_info = match info.and_then(|name| view.properties.get(name)) {
                     Some((node, ptr)) => Some(types.lower(node, ptr, "ResultInfo")?.ty),
                     None => None,
                 };

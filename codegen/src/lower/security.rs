@@ -330,7 +330,8 @@ pub fn lower(
 
 /// The request-id header: `info.x-rust-request-id-header`, else the first response header the
 /// spec declares whose name says it is one (`x-request-id`, `request-id`, `x-amzn-requestid`,
-/// `cf-ray`...), else `x-request-id`.
+/// ...), else `x-request-id`. A vendor's own name (such as `cf-ray`) must be
+/// declared.
 fn request_id_header(doc: &Document) -> SpecResult<String> {
     if let Some(v) = doc
         .root
@@ -350,7 +351,7 @@ fn request_id_header(doc: &Document) -> SpecResult<String> {
     }
     let looks_like = |name: &str| {
         let n = name.to_ascii_lowercase();
-        n.contains("request-id") || n.contains("requestid") || n == "cf-ray"
+        n.contains("request-id") || n.contains("requestid")
     };
     let mut declared = Vec::new();
     if let Some(paths) = doc.root.get("paths").and_then(Value::as_object) {

@@ -1,0 +1,9 @@
+//! [`BoxFuture`]: the boxed future that sending a request and asking a token provider return.
+
+use std::future::Future;
+use std::pin::Pin;
+
+#[doc(hidden)]
+/// A boxed, `Send` future, used by generated `IntoFuture` implementations so that a request
+/// builder can be awaited directly.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
