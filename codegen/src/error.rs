@@ -179,7 +179,10 @@ pub fn warning_kind(message: &str) -> String {
 /// Whether a status class such as `2XX` starts at `at`: one digit (not after a letter or a
 /// digit), two `X` of one case, and no letter or digit after them.
 fn is_status_class(chars: &[char], at: usize) -> bool {
-    let word = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|c| c.is_alphanumeric());
+    let word = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(|c| c.is_alphanumeric())
+    };
     matches!(chars.get(at + 1..at + 3), Some(['X', 'X'] | ['x', 'x']))
         && !word(at.checked_sub(1))
         && !word(Some(at + 3))
@@ -246,7 +249,10 @@ mod tests {
             "response 2XX of `…` and 4xx ignored; N and N too"
         );
         // Not a class: more digits, a letter before or after, mixed case.
-        assert_eq!(warning_kind("22XX a2XX 2XXL 2Xx 2X"), "NXX aNXX NXXL NXx NX");
+        assert_eq!(
+            warning_kind("22XX a2XX 2XXL 2Xx 2X"),
+            "NXX aNXX NXXL NXx NX"
+        );
         assert_eq!(warning_kind("ends with 5"), "ends with N");
         assert_eq!(warning_kind("ends with 5X"), "ends with NX");
     }

@@ -148,8 +148,9 @@ impl RequestOptions {
         self
     }
 
-    /// Sends the request to a `Link` header's URL (the next page) instead of the operation's
-    /// path and query. The URL must be on the client's base URL's origin.
+    /// Sends the request to the next page's URL (from a `Link` header or the response body)
+    /// instead of the operation's path and query. The URL must be on the client's base URL's
+    /// origin; pagination resolves a relative one against the URL of the response that gave it.
     #[doc(hidden)]
     pub fn follow_link(mut self, url: impl Into<String>) -> Self {
         self.link = Some(url.into());
@@ -395,6 +396,21 @@ impl<'a> RequestBuilder<'a> {
             Ok(ApiResponse::new(raw.status, raw.body).with_headers(raw.headers))
         })
         .await
+    }
+
+    /// The URL this request goes to, without the credentials' query values: what a relative
+    /// next-page URL in its response resolves against (no redirects are followed).
+    pub(super) fn url(&self) -> Result<Url> {
+        let base = &self.client.inner.base_url;
+        match &self.options.link {
+            Some(link) => link_url(base, link, std::iter::empty()),
+            None => build_url(
+                base,
+                self.op.path_template,
+                &self.path_params,
+                self.query.iter().chain(self.options.query.iter()),
+            ),
+        }
     }
 
     /// Performs the request with retries, inside a tracing span, and returns the 2xx response.
@@ -653,8 +669,9 @@ fn transport_kind(error: &Error) -> &'static str {
     }
 }
 
-/// The URL of a `Link` header (resolved against the base URL), with the credentials' query
-/// values added. A link to another origin is refused: credentials must not follow it there.
+/// The URL of the next page (absolute; a relative one is resolved against the base URL), with
+/// the credentials' query values added. A link to another origin is refused: credentials must
+/// not follow it there.
 fn link_url<'q>(
     base_url: &str,
     link: &str,

@@ -288,13 +288,19 @@ impl<'d> OpContext<'_, 'd> {
         };
         let response = self.response(types, responses, hint)?;
         let errors = self.error_bodies(types, responses, hint)?;
-        let pagination = super::pagination::detect(
+        let site = super::pagination::Site {
+            root: &self.doc.root,
+            op: self.op,
+            op_ptr: self.op_ptr,
+        };
+        let pagination = super::pagination::lower(
+            &site,
             self.method,
             &params,
             &response,
             self.declares_link_header(responses)?,
             types,
-        );
+        )?;
         let permissions = op
             .get("x-cfPermissionsRequired")
             .and_then(|p| p.get("enum"))
