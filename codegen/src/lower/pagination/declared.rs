@@ -33,18 +33,20 @@ enum Style {
     NextUrl,
 }
 
-/// Each style's name (as `style` spells it), and the keys it takes besides `style` and `items`.
-const STYLES: [(&str, Style, &[&str]); 6] = [
-    ("page_number", Style::PageNumber, &["page", "per_page"]),
-    ("cursor", Style::Cursor, &["param", "next"]),
+/// Each style's name (as `style` spells it), the keys it takes besides `style` and `items`, and
+/// how many of those (the first ones) it needs.
+const STYLES: [(&str, Style, &[&str], usize); 6] = [
+    ("page_number", Style::PageNumber, &["page", "per_page"], 0),
+    ("cursor", Style::Cursor, &["param", "next"], 2),
     (
         "last_item_id",
         Style::LastItemId,
         &["param", "has_more", "id"],
+        2,
     ),
-    ("offset", Style::Offset, &["param", "limit", "total"]),
-    ("link", Style::Link, &[]),
-    ("next_url", Style::NextUrl, &["next"]),
+    ("offset", Style::Offset, &["param", "limit", "total"], 0),
+    ("link", Style::Link, &[], 0),
+    ("next_url", Style::NextUrl, &["next"], 1),
 ];
 
 /// What an `x-rust-pagination` says.
@@ -92,7 +94,7 @@ pub fn read<'d>(owner: &'d Value, owner_ptr: &str) -> SpecResult<Read<'d>> {
             ));
         }
     };
-    let (name, style, allowed) = match keys.get("style") {
+    let (name, style, allowed, needed) = match keys.get("style") {
         Some(Value::String(s)) => STYLES.iter().find(|(n, ..)| n == s).ok_or_else(|| {
             SpecError::new(
                 child(&ptr, "style"),
@@ -135,6 +137,12 @@ pub fn read<'d>(owner: &'d Value, owner_ptr: &str) -> SpecResult<Read<'d>> {
                 format!("`{key}` must be a non-empty string"),
             ));
         }
+    }
+    if let Some(missing) = allowed[..*needed].iter().find(|k| !keys.contains_key(**k)) {
+        return Err(SpecError::new(
+            ptr,
+            format!("`x-rust-pagination` ({name}) needs `{missing}`"),
+        ));
     }
     Ok(Read::Style(Declaration {
         style: *style,
@@ -434,7 +442,7 @@ mod tests {
             optional: false,
             variant: None,
         };
-        for (name, style, _) in STYLES {
+        for (name, style, ..) in STYLES {
             let style = match style {
                 Style::PageNumber => PageStyle::PageNumber {
                     page_param: String::new(),
@@ -497,5 +505,9 @@ mod tests {
                 .starts_with("#/op/x-rust-pagination/next: `next` must be a non-empty string")
         );
         assert!(read_at(serde_json::json!({"next": "a"})).contains("needs a `style`"));
+        assert_eq!(
+            read_at(serde_json::json!({"style": "cursor", "next": "a"})),
+            "#/op/x-rust-pagination: `x-rust-pagination` (cursor) needs `param`"
+        );
     }
 }
