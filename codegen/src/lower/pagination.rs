@@ -6,8 +6,8 @@
 //!
 //! - `page` (with `per_page`), over an envelope with `result_info`: page numbers;
 //! - a cursor (`page_token`, `cursor`, `starting_after`, `after`, ...) whose next value the
-//!   response gives (`next_page`, `next_cursor`, `result_info.cursors.after`, ...), or, for
-//!   `starting_after`/`after`, the last item's `id` while `has_more` is true;
+//!   response gives (`next_page`, `next_cursor`, `result_info.cursors.after`, a top-level
+//!   `next`, ...), or, for `starting_after`/`after`, the last item's `id` while `has_more`;
 //! - otherwise, when the response has the next page's URL (`next_page_uri`,
 //!   `meta.next_page_url`, `links.pages.next`, ...): that URL;
 //! - `offset` (with `limit`): advanced by the number of items received;
@@ -65,6 +65,11 @@ const NEXT_FIELDS: [&str; 13] = [
     "cursor",
 ];
 
+/// Top-level response fields that hold the next cursor beside a cursor parameter, and the next
+/// page's URL without one (OpenAI's `after` with `next`; Django REST framework's `page` with a
+/// `next` URL). Never one level down, where `paging.next` is a URL beside `paging.cursors`.
+const BARE_NEXT_FIELDS: [&str; 1] = ["next"];
+
 /// Objects that may hold the next cursor one level down.
 const CURSOR_PARENTS: [&str; 7] = [
     "cursors",
@@ -97,7 +102,7 @@ const NEXT_URL_PATHS: [&[&str]; 11] = [
     &["@odata.nextLink"],
     &["next_url"],
     &["next_link"],
-    // Django REST framework, Spotify: `next` beside `previous`.
+    // Django REST framework, Spotify: `next` beside `previous` (see `BARE_NEXT_FIELDS`).
     &["next"],
 ];
 
@@ -192,8 +197,15 @@ fn detect(
         .iter()
         .find_map(|w| optional_query(w).filter(|p| p.ty == TypeRef::String));
     if let (Some(param), Some((from_info, root))) = (cursor, root) {
-        let next =
-            next_field(types, root).map(|hops| NextCursor::Field(FieldPath { from_info, hops }));
+        let is_string = |t: &TypeRef| *t == TypeRef::String;
+        let next = next_field(types, root)
+            .or_else(|| {
+                BARE_NEXT_FIELDS
+                    .iter()
+                    .find_map(|w| field(types, root, w, is_string))
+                    .map(|h| vec![h])
+            })
+            .map(|hops| NextCursor::Field(FieldPath { from_info, hops }));
         let next = next.or_else(|| {
             if !matches!(param.wire_name.as_str(), "starting_after" | "after") {
                 return None;
