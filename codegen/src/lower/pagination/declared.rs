@@ -131,7 +131,7 @@ pub fn read<'d>(owner: &'d Value, owner_ptr: &str) -> SpecResult<Read<'d>> {
                 ),
             ));
         }
-        if !value.as_str().is_some_and(|v| !v.is_empty()) {
+        if value.as_str().is_none_or(str::is_empty) {
             return Err(SpecError::new(
                 child(&ptr, key),
                 format!("`{key}` must be a non-empty string"),
