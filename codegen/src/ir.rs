@@ -565,6 +565,9 @@ pub struct Hop {
     pub field: String,
     /// Whether the field is an `Option` (optional or nullable).
     pub optional: bool,
+    /// When the field is an untagged union: its type name and the variant to go on in (a value
+    /// of another shape has nothing further).
+    pub variant: Option<(String, String)>,
 }
 
 /// A field reached from the root of a response: the envelope's `result_info` or the JSON body.
@@ -599,6 +602,12 @@ pub enum PageStyle {
     },
     /// The RFC 8288 `Link: <url>; rel="next"` header the response declares.
     Link,
+    /// The next page's URL in the response body (`next_page_uri`, `links.pages.next`): absolute,
+    /// or relative to the request's URL.
+    NextUrl {
+        /// The string field holding it.
+        next: FieldPath,
+    },
     /// An `offset` advanced by the items received, with an optional `limit`.
     Offset {
         /// The Rust name of the offset parameter.
@@ -612,6 +621,27 @@ pub enum PageStyle {
         /// A total count in the response, if it has one.
         total: Option<FieldPath>,
     },
+}
+
+impl Pagination {
+    /// The style's name, as `x-rust-pagination`'s `style` spells it: `page_number`, `cursor`,
+    /// `last_item_id`, `offset`, `link` or `next_url`.
+    pub fn style_name(&self) -> &'static str {
+        match &self.style {
+            PageStyle::PageNumber { .. } => "page_number",
+            PageStyle::Cursor {
+                next: NextCursor::Field(_),
+                ..
+            } => "cursor",
+            PageStyle::Cursor {
+                next: NextCursor::LastItemId { .. },
+                ..
+            } => "last_item_id",
+            PageStyle::Offset { .. } => "offset",
+            PageStyle::Link => "link",
+            PageStyle::NextUrl { .. } => "next_url",
+        }
+    }
 }
 
 /// Where the next cursor comes from.

@@ -376,15 +376,44 @@ where
         self,
         step: fn(Response<R>) -> ApiResponse<Vec<T>, I>,
     ) -> PageStream<'a, T, I> {
-        paging::paginate_by(None, move |link: Option<String>| {
+        self.url_pages(move |response| {
+            let link = paging::next_link(response.headers());
+            (step(response), link)
+        })
+    }
+
+    /// Pages by the next page's URL in the response body (`next_page_uri`, `links.pages.next`);
+    /// `step` turns a response into the page and that URL (`None` or empty on the last page).
+    pub fn next_url_pages<T: Send + 'a, I: Send + 'a>(
+        self,
+        step: fn(Response<R>) -> paging::Step<T, I, String>,
+    ) -> PageStream<'a, T, I> {
+        self.url_pages(step)
+    }
+
+    /// Follows next-page URLs: each is resolved against the URL of the request whose response
+    /// gave it (RFC 3986), and sent with this request's method, headers and credentials, its
+    /// query replacing the operation's. One on another origin than the base URL is refused; one
+    /// already requested (the first page's included) is [`Error::Pagination`].
+    fn url_pages<T: Send + 'a, I: Send + 'a>(
+        self,
+        step: impl Fn(Response<R>) -> paging::Step<T, I, String> + Copy + Send + 'a,
+    ) -> PageStream<'a, T, I> {
+        let first = self.request.url(self.client.base_url()).ok().map(String::from);
+        paging::paginate_after(first, move |url: Option<String>| {
             let mut next = self.clone();
-            if let Some(link) = link {
-                next.request.options = next.request.options.follow_link(link);
+            if let Some(url) = url {
+                next.request.options = next.request.options.follow_link(url);
             }
+            let here = next.request.url(next.client.base_url()).ok();
+            let sent = next.send_with_response();
             async move {
-                let response = next.send_with_response().await?;
-                let link = paging::next_link(response.headers());
-                Ok((step(response), link))
+                let response = sent.await?;
+                let (page, url) = step(response);
+                let url = url
+                    .filter(|u| !u.is_empty())
+                    .map(|u| paging::resolve_next(here.as_ref(), &u));
+                Ok((page, url))
             }
         })
     }

@@ -52,8 +52,9 @@ impl RequestOptions {
         self
     }
 
-    /// Sends the request to a `Link` header's URL (the next page) instead of the operation's
-    /// path and query. The URL must be on the client's base URL's origin.
+    /// Sends the request to the next page's URL (from a `Link` header or the response body)
+    /// instead of the operation's path and query. The URL must be on the client's base URL's
+    /// origin; pagination resolves a relative one against the URL of the response that gave it.
     #[doc(hidden)]
     pub fn follow_link(mut self, url: impl Into<String>) -> Self {
         self.link = Some(url.into());

@@ -44,6 +44,20 @@ pub(crate) struct Outgoing {
 }
 
 impl Outgoing {
+    /// The URL this request goes to, without the credentials' query values: what a relative
+    /// next-page URL in its response resolves against (no redirects are followed).
+    pub(crate) fn url(&self, base_url: &str) -> Result<Url> {
+        match &self.options.link {
+            Some(link) => link_url(base_url, link, std::iter::empty()),
+            None => build_url(
+                base_url,
+                self.op.path_template,
+                &self.path_params,
+                self.query.iter().chain(self.options.query.iter()),
+            ),
+        }
+    }
+
     /// A request for `op` without values.
     pub(crate) fn new(op: &'static OperationInfo) -> Self {
         Self {

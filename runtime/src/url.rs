@@ -6,8 +6,9 @@ use reqwest::Url;
 use super::error::{Error, Result};
 use super::path;
 
-/// The URL of a `Link` header (resolved against the base URL), with the credentials' query
-/// values added. A link to another origin is refused: credentials must not follow it there.
+/// The URL of the next page (absolute; pagination resolves a relative one against the URL of the
+/// response that gave it, and a bare relative one here against the base URL), with the
+/// credentials' query values added. A link to another origin is refused: credentials must not follow it there.
 pub(crate) fn link_url<'q>(
     base_url: &str,
     link: &str,

@@ -126,7 +126,8 @@ pub struct Found {
     pub error_ops: usize,
     /// The distinct error body types.
     pub error_types: Vec<String>,
-    /// Paginated operations by style, such as `cursor 40`.
+    /// Paginated operations by style (`x-rust-pagination`'s names), such as `cursor: 40`, the
+    /// most used first.
     pub pagination: Vec<(String, usize)>,
 }
 
@@ -135,7 +136,7 @@ impl Found {
     pub const HEADER: &str = "| spec | base URL | credential styles | typed error bodies | pagination styles |\n|---|---|---|---|---|";
 
     fn of(api: &codegen::ir::Api) -> Self {
-        use codegen::ir::{PageStyle, SchemeKind};
+        use codegen::ir::SchemeKind;
         let credentials = api
             .security_schemes
             .iter()
@@ -166,17 +167,13 @@ impl Found {
         error_types.dedup();
         let mut pagination: Vec<(String, usize)> = Vec::new();
         for p in ops.iter().filter_map(|o| o.pagination.as_ref()) {
-            let style = match &p.style {
-                PageStyle::PageNumber { .. } => "page number",
-                PageStyle::Cursor { .. } => "cursor",
-                PageStyle::Offset { .. } => "offset/limit",
-                PageStyle::Link => "Link header",
-            };
+            let style = p.style_name();
             match pagination.iter_mut().find(|(s, _)| s == style) {
                 Some((_, n)) => *n += 1,
                 None => pagination.push((style.to_owned(), 1)),
             }
         }
+        pagination.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Self {
             base_url: api.base_url.clone(),
             credentials,

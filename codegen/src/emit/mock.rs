@@ -189,7 +189,11 @@ fn wire_hops(api: &Api, start: Option<&TypeRef>, hops: &[Hop]) -> Vec<String> {
         match field {
             Some(f) => {
                 out.push(f.wire_name.clone());
-                ty = Some(f.ty.clone());
+                // Into a union's variant: its fields are the same object's on the wire.
+                ty = match &hop.variant {
+                    Some((union, variant)) => variant_type(api, union, variant),
+                    None => Some(f.ty.clone()),
+                };
             }
             None => {
                 out.push(bare(&hop.field).to_owned());
@@ -198,6 +202,17 @@ fn wire_hops(api: &Api, start: Option<&TypeRef>, hops: &[Hop]) -> Vec<String> {
         }
     }
     out
+}
+
+/// The type of the variant `variant` of the union `union`.
+fn variant_type(api: &Api, union: &str, variant: &str) -> Option<TypeRef> {
+    match &api.types.iter().find(|t| t.name == union)?.kind {
+        crate::ir::TypeKind::Union { variants, .. } => variants
+            .iter()
+            .find(|v| v.name == variant)
+            .map(|v| v.ty.clone()),
+        _ => None,
+    }
 }
 
 /// The body type (the envelope's `result`, or the JSON body) and its JSON path prefix.
@@ -331,6 +346,10 @@ fn operation_entry(api: &Api, r: &Resource, op: &Operation, with_check: bool) ->
                 }
             }
             PageStyle::Link => quote!(Link),
+            PageStyle::NextUrl { next } => {
+                let next = str_list(&field_path(api, op, next));
+                quote!(NextUrl { next: #next })
+            }
             PageStyle::Offset {
                 param,
                 limit_param,

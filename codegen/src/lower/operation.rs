@@ -292,13 +292,19 @@ impl<'d> OpContext<'_, 'd> {
         };
         let response = self.response(types, responses, hint)?;
         let errors = self.error_bodies(types, responses, hint)?;
-        let pagination = super::pagination::detect(
+        let site = super::pagination::Site {
+            root: &self.doc.root,
+            op: self.op,
+            op_ptr: self.op_ptr,
+        };
+        let pagination = super::pagination::lower(
+            &site,
             self.method,
             &params,
             &response,
             self.declares_link_header(responses)?,
             types,
-        );
+        )?;
         // The extension `x-rust-permissions` names: a list, or a schema-like `{enum: [...]}`.
         let permissions = (self.conventions.permissions.as_deref())
             .and_then(|key| op.get(key))

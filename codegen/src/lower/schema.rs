@@ -184,6 +184,17 @@ impl<'d> Types<'d> {
         }
     }
 
+    /// The variants of the untagged union `name`, if it is one.
+    pub fn untagged_variants(&self, name: &str) -> Option<&[UnionVariant]> {
+        match &self.defs.get(name)?.kind {
+            TypeKind::Union {
+                variants,
+                tagging: Tagging::Untagged,
+            } => Some(variants),
+            _ => None,
+        }
+    }
+
     /// Tolerates what strict validators reject, with a warning: a `default` of the wrong type
     /// and a `pattern` that is not a valid regular expression. Neither affects the output.
     fn check_defects(&mut self, obj: &serde_json::Map<String, Value>, ptr: &str) {
