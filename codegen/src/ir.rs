@@ -247,6 +247,9 @@ pub struct Variant {
     pub name: String,
     /// The value on the wire.
     pub wire: String,
+    /// What the value means, from the spec (the description of a `oneOf` branch that lists it
+    /// alone).
+    pub doc: Option<String>,
 }
 
 /// A reference to a type, as used in fields, parameters and responses.

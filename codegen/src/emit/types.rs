@@ -233,7 +233,10 @@ fn enum_def(
 ) -> TokenStream {
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
-    let variant_docs = wires.iter().map(|w| format!(" {}", code(w)));
+    // A value's own description when the spec gives one, else its wire text.
+    let variant_docs = variants
+        .iter()
+        .map(|v| doc_or(v.doc.as_deref(), &code(&v.wire)));
     quote! {
         #doc
         ///
@@ -241,7 +244,7 @@ fn enum_def(
         #cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
-            #( #[doc = #variant_docs] #idents, )*
+            #( #variant_docs #idents, )*
             /// A value this version of the client does not know.
             Unknown(String),
         }
