@@ -42,6 +42,9 @@ pub struct Api {
     /// The features whose operations reach each named type; a type not listed is always
     /// compiled (no features, or one shared by many features).
     pub type_features: std::collections::BTreeMap<String, Vec<String>>,
+    /// The named types a request body holds (itself, or through fields, items and branches):
+    /// the structs among them get a constructor and setters.
+    pub request_types: std::collections::BTreeSet<String>,
 }
 
 impl Api {

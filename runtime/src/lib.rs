@@ -41,6 +41,7 @@ mod path;
 mod request;
 mod response;
 mod retry;
+mod setters;
 mod tls;
 
 pub mod pagination;
@@ -66,6 +67,10 @@ pub use call::{Call, Response, to_param};
 pub use crate::__request as request;
 #[doc(hidden)]
 pub use crate::__resource as resource;
+#[doc(hidden)]
+pub use crate::__setter as setter;
+#[doc(hidden)]
+pub use crate::__variant_from as variant_from;
 #[doc(hidden)]
 pub use crate::__string_enum as string_enum;
 pub use call::{Bytes, Decode, Empty, Envelope, EnvelopeOptional, Json, Request, Text};

@@ -6,6 +6,7 @@
 mod features;
 mod operation;
 mod pagination;
+mod requests;
 pub mod schema;
 pub mod security;
 mod variants;
@@ -74,7 +75,9 @@ pub fn lower(doc: &Document, settings: &Settings) -> SpecResult<(Api, Vec<Warnin
         resources,
         features: Vec::new(),
         type_features: std::collections::BTreeMap::new(),
+        request_types: std::collections::BTreeSet::new(),
     };
+    let api = requests::mark(api);
     let api = features::assign(api, settings.tag_features);
     Ok((api, warnings))
 }
