@@ -105,14 +105,21 @@ impl<'d> Types<'d> {
         let mut keys: Vec<&String> = components.map(|c| c.keys().collect()).unwrap_or_default();
         keys.sort();
         for key in keys {
+            // An alias (`X: {$ref: ...}`) is the type it refers to, which names itself.
+            if components
+                .and_then(|c| c.get(key))
+                .is_some_and(|s| s.get("$ref").is_some())
+            {
+                continue;
+            }
             let wanted = naming::type_name(&naming::pascal(key));
             let name = names.claim(&wanted);
             let ptr = child("#/components/schemas", key);
-            if name != wanted {
+            if name != wanted && !naming::PRELUDE_NAMES.contains(&wanted.as_str()) {
                 warnings.push(Warning {
                     location: crate::error::Location::at(&ptr),
                     message: format!(
-                        "the component's Rust name `{wanted}` is taken (by a component whose key sorts first, or a standard name); it is `{name}`"
+                        "the component's Rust name `{wanted}` is taken by a component whose key sorts first; it is `{name}`"
                     ),
                 });
             }
