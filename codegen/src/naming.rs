@@ -196,7 +196,9 @@ pub fn distinct(
             contested.push(i);
         }
     }
-    contested.sort_by(|a, b| (bare(&wanted[*a].0), &wanted[*a].1).cmp(&(bare(&wanted[*b].0), &wanted[*b].1)));
+    contested.sort_by(|a, b| {
+        (bare(&wanted[*a].0), &wanted[*a].1).cmp(&(bare(&wanted[*b].0), &wanted[*b].1))
+    });
     let mut ties: Vec<(String, Vec<String>)> = Vec::new();
     for i in contested {
         out[i] = ns.claim(&wanted[i].0);
@@ -285,29 +287,46 @@ mod tests {
     #[test]
     fn variants_drop_what_they_share_with_the_union() {
         assert_eq!(
-            variant_of("ChatCompletionRequestUserMessage", "ChatCompletionRequestMessage"),
+            variant_of(
+                "ChatCompletionRequestUserMessage",
+                "ChatCompletionRequestMessage"
+            ),
             "User"
         );
         assert_eq!(variant_of("BetaFilePath", "BetaAnnotation"), "FilePath");
         assert_eq!(variant_of("Pet", "PetOrError"), "Pet");
         assert_eq!(variant_of("Error", "PetOrError"), "Error");
         assert_eq!(variant_of("PetOrError", "PetOrError"), "PetOrError");
-        assert_eq!(variant_of("ApplyPatchCreateFileOperationParam", "ApplyPatchOperationParam"), "CreateFile");
+        assert_eq!(
+            variant_of(
+                "ApplyPatchCreateFileOperationParam",
+                "ApplyPatchOperationParam"
+            ),
+            "CreateFile"
+        );
         assert_eq!(variant_of("Ipv4Net", "IpNet"), "Ipv4");
     }
 
     #[test]
     fn contested_names_go_by_key_not_by_position() {
         let w = |v: &[(&str, &str)]| -> Vec<(String, String)> {
-            v.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect()
+            v.iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect()
         };
         let (names, ties) = distinct(&w(&[("A", "a"), ("B", "b2"), ("B", "b1")]), &[]);
         assert_eq!(names, ["A", "B2", "B"]);
-        assert_eq!(ties, [("B".to_owned(), vec!["b1".to_owned(), "b2".to_owned()])]);
+        assert_eq!(
+            ties,
+            [("B".to_owned(), vec!["b1".to_owned(), "b2".to_owned()])]
+        );
         // A new claimant before them changes nothing for the others.
         let (names, _) = distinct(&w(&[("C", "c"), ("A", "a"), ("B", "b1"), ("B", "b2")]), &[]);
         assert_eq!(names, ["C", "A", "B", "B2"]);
-        let (names, ties) = distinct(&w(&[("Unknown", "unknown"), ("Unknown2", "x")]), &["Unknown"]);
+        let (names, ties) = distinct(
+            &w(&[("Unknown", "unknown"), ("Unknown2", "x")]),
+            &["Unknown"],
+        );
         assert_eq!(names, ["Unknown3", "Unknown2"]);
         assert!(ties.is_empty());
     }

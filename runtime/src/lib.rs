@@ -70,9 +70,9 @@ pub use crate::__resource as resource;
 #[doc(hidden)]
 pub use crate::__setter as setter;
 #[doc(hidden)]
-pub use crate::__variant_from as variant_from;
-#[doc(hidden)]
 pub use crate::__string_enum as string_enum;
+#[doc(hidden)]
+pub use crate::__variant_from as variant_from;
 pub use call::{Bytes, Decode, Empty, Envelope, EnvelopeOptional, Json, Request, Text};
 pub use client::{Client, ClientBuilder};
 pub use config::{ApiConfig, ApiKeyLocation, CredentialSet, SchemeKind, SecurityScheme};

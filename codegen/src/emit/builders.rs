@@ -69,7 +69,10 @@ pub fn builder_impl(
         .iter()
         .filter(|f| f.required && !f.nullable)
         .partition(|f| only_value(api, &f.ty).is_some());
-    let optional: Vec<&Field> = fields.iter().filter(|f| !f.required || f.nullable).collect();
+    let optional: Vec<&Field> = fields
+        .iter()
+        .filter(|f| !f.required || f.nullable)
+        .collect();
     // Every struct with a required field gets `new` (the others derive `Default`); a required
     // field that may be `null` starts as `None` like the optional ones.
     let constructor = fields.iter().any(|f| f.required).then(|| {
@@ -92,9 +95,7 @@ pub fn builder_impl(
             quote!(#n: None,)
         });
         let extra = additional.map(|_| quote!(#extra_name: ::std::collections::BTreeMap::new(),));
-        let doc = format!(
-            " A `{name}` from its required fields; the optional fields are `None`."
-        );
+        let doc = format!(" A `{name}` from its required fields; the optional fields are `None`.");
         let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         quote! {
             #[doc = #doc]
@@ -136,7 +137,10 @@ fn only_value(api: &Api, ty: &TypeRef) -> Option<TokenStream> {
     let TypeRef::Named(name) = ty else {
         return None;
     };
-    let i = api.types.binary_search_by(|t| t.name.as_str().cmp(name)).ok()?;
+    let i = api
+        .types
+        .binary_search_by(|t| t.name.as_str().cmp(name))
+        .ok()?;
     match &api.types[i].kind {
         TypeKind::Enum { variants } if variants.len() == 1 => {
             let ty = ident(name);

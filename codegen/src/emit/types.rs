@@ -149,7 +149,15 @@ fn type_def_in(api: &Api, def: &TypeDef, gated: bool) -> TokenStream {
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
             let builders = api.request_types.contains(&def.name);
-            struct_def(api, &doc, &cfg, &name, fields, additional.as_ref(), builders)
+            struct_def(
+                api,
+                &doc,
+                &cfg,
+                &name,
+                fields,
+                additional.as_ref(),
+                builders,
+            )
         }
         TypeKind::Enum { variants } => enum_def(&doc, &cfg, &name, variants),
         TypeKind::Union { variants, tagging } => {

@@ -1176,8 +1176,10 @@ impl<'d> Types<'d> {
     ) -> Lowered {
         let name = self.claim_type(ptr, hint);
         let mut seen = HashSet::new();
-        let values: Vec<(String, Option<String>)> =
-            values.into_iter().filter(|(w, _)| seen.insert(w.clone())).collect();
+        let values: Vec<(String, Option<String>)> = values
+            .into_iter()
+            .filter(|(w, _)| seen.insert(w.clone()))
+            .collect();
         let wanted: Vec<(String, String)> = values
             .iter()
             .map(|(w, _)| (naming::variant(w), w.clone()))
@@ -1423,7 +1425,9 @@ impl<'d> Types<'d> {
             // Named by what tells the branch apart: its tag, its title, its component (less
             // what it shares with the union's name), or what it holds.
             let (base, key) = match (&tag, title, &component) {
-                (Some(t), _, Some(c)) if tag_from_name => (variants::component_variant(c, owner), t.clone()),
+                (Some(t), _, Some(c)) if tag_from_name => {
+                    (variants::component_variant(c, owner), t.clone())
+                }
                 (Some(t), _, _) if !tag_from_name => (naming::variant(t), t.clone()),
                 (_, Some(t), _) => (naming::pascal(t), t.to_owned()),
                 (_, _, Some(c)) => (variants::component_variant(c, owner), c.clone()),
@@ -1472,8 +1476,10 @@ impl<'d> Types<'d> {
             }
         }
         // `Other` and `Unknown` are the fallback variants of untagged and tagged unions.
-        let wanted: Vec<(String, String)> =
-            infos.iter().map(|b| (b.base.clone(), b.key.clone())).collect();
+        let wanted: Vec<(String, String)> = infos
+            .iter()
+            .map(|b| (b.base.clone(), b.key.clone()))
+            .collect();
         let (names, ties) = naming::distinct(&wanted, &["Other", "Unknown"]);
         self.warn_ties(bptr, owner, "branches", &ties);
         let mut merged = merged;

@@ -109,7 +109,11 @@ fn string_branch(
 /// The values of a `oneOf`/`anyOf` whose branches (at `ptr/<index>`) are all strings, when at
 /// least one branch lists values: one forward-compatible enum holds them all (a plain `string`
 /// branch is what its `Unknown` variant is for). `None` otherwise.
-pub fn string_choice(doc: &Document, branches: &[(usize, &Value)], ptr: &str) -> Option<StringChoice> {
+pub fn string_choice(
+    doc: &Document,
+    branches: &[(usize, &Value)],
+    ptr: &str,
+) -> Option<StringChoice> {
     let mut choice = StringChoice::default();
     for (i, b) in branches {
         string_branch(doc, b, &child(ptr, &i.to_string()), 0, &mut choice)?;
@@ -145,9 +149,7 @@ pub fn array_name(doc: &Document, target: &Value, ptr: &str, union: &str) -> Opt
     let iptr = child(ptr, "items");
     let (it, itptr) = doc.deref(items, &iptr).ok()?;
     let item = match super::schema::component_name(&itptr) {
-        Some(c) if items.get("$ref").is_some() => {
-            naming::variant_of(&naming::pascal(c), union)
-        }
+        Some(c) if items.get("$ref").is_some() => naming::variant_of(&naming::pascal(c), union),
         _ if it.get("type").and_then(Value::as_str) == Some("array") => {
             array_name(doc, it, &itptr, union)?
         }
