@@ -96,7 +96,11 @@ pub fn builder_impl(
         });
         let extra = additional.map(|_| quote!(#extra_name: ::std::collections::BTreeMap::new(),));
         let doc = format!(" A `{name}` from its required fields; the optional fields are `None`.");
-        let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let allow = match required.len() {
+            0 => Some(quote!(#[allow(clippy::new_without_default)])),
+            8.. => Some(quote!(#[allow(clippy::too_many_arguments)])),
+            _ => None,
+        };
         quote! {
             #[doc = #doc]
             #allow
