@@ -48,6 +48,9 @@ pub struct Api {
     /// The features whose operations reach each named type; a type not listed is always
     /// compiled (no features, or one shared by many features).
     pub type_features: std::collections::BTreeMap<String, Vec<String>>,
+    /// The named types a request body holds (itself, or through fields, items and branches):
+    /// the structs among them get a constructor and setters.
+    pub request_types: std::collections::BTreeSet<String>,
 }
 
 impl Api {
@@ -269,6 +272,9 @@ pub struct Variant {
     pub name: String,
     /// The value on the wire.
     pub wire: String,
+    /// What the value means, from the spec (the description of a `oneOf` branch that lists it
+    /// alone).
+    pub doc: Option<String>,
 }
 
 /// A reference to a type, as used in fields, parameters and responses.

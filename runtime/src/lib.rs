@@ -63,6 +63,7 @@ mod path;
 mod request;
 mod response;
 mod retry;
+mod setters;
 mod tls;
 mod transport;
 mod url;
@@ -90,7 +91,11 @@ pub use crate::__request as request;
 #[doc(hidden)]
 pub use crate::__resource as resource;
 #[doc(hidden)]
+pub use crate::__setter as setter;
+#[doc(hidden)]
 pub use crate::__string_enum as string_enum;
+#[doc(hidden)]
+pub use crate::__variant_from as variant_from;
 pub use api_error::ApiError;
 pub use builder::ClientBuilder;
 pub use client::Client;

@@ -1,6 +1,7 @@
 //! Emitting: IR -> Rust tokens -> formatted files. Emitters read only the IR and cannot fail on
 //! user input; the only failure left is a generator bug caught when formatting.
 
+mod builders;
 mod client;
 mod docs;
 mod errors;

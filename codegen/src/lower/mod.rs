@@ -8,8 +8,10 @@ mod conventions;
 mod features;
 mod operation;
 mod pagination;
+mod requests;
 pub mod schema;
 pub mod security;
+mod variants;
 
 use serde_json::Value;
 
@@ -78,7 +80,9 @@ pub fn lower(doc: &Document, settings: &Settings) -> SpecResult<(Api, Vec<Warnin
         resources,
         features: Vec::new(),
         type_features: std::collections::BTreeMap::new(),
+        request_types: std::collections::BTreeSet::new(),
     };
+    let api = requests::mark(api);
     let api = features::assign(api, settings.tag_features);
     Ok((api, warnings))
 }
