@@ -16,8 +16,10 @@ pub struct Spec {
 
 /// The corpus folder, or `None` (after printing `SKIPPED:`) when it is absent outside CI.
 /// Under CI (`CI` set) a missing folder is a failure, not a skip.
+/// `REALWORLD_DIR` points elsewhere (a worktree whose `../shared` is not beside it).
 pub fn folder() -> Option<PathBuf> {
-    let dir = crate::root().join("../shared/realworld");
+    let dir = std::env::var_os("REALWORLD_DIR")
+        .map_or_else(|| crate::root().join("../shared/realworld"), PathBuf::from);
     if dir.is_dir() {
         return Some(dir);
     }

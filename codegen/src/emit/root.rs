@@ -6,7 +6,7 @@ use quote::quote;
 use super::docs::{inner_doc, sanitize};
 use crate::RuntimeSource;
 use crate::ir::{
-    Api, ApiKeyLocation, BodyKind, CredentialSet, Operation, ParamLocation, Resource, SchemeKind,
+    Api, ApiKeyLocation, BodyKind, CredentialSet, Operation, ParamLocation, SchemeKind,
     TypeRef,
 };
 
@@ -523,10 +523,11 @@ fn example<'a>(api: &'a Api, lib_name: &str) -> Option<(String, &'a Operation)> 
                 .filter(|p| p.required)
                 .all(|p| p.ty == TypeRef::String && p.location == ParamLocation::Path)
     };
-    let (resource, op): (&Resource, &Operation) = api
+    let (index, op): (usize, &Operation) = api
         .resources
         .iter()
-        .find_map(|r| r.operations.iter().find(simple).map(|o| (r, o)))?;
+        .enumerate()
+        .find_map(|(i, r)| r.operations.iter().find(simple).map(|o| (i, o)))?;
     let args: Vec<String> = op
         .params
         .iter()
@@ -538,12 +539,12 @@ fn example<'a>(api: &'a Api, lib_name: &str) -> Option<(String, &'a Operation)> 
          use {lib}::prelude::*;\n\
          // Reads the credentials{env_note} from the environment.\n\
          let client = {lib}::Client::from_env()?;\n\
-         let result = client.{res}().{method}({args}).await?;\n\
+         let result = client.{chain}.{method}({args}).await?;\n\
          println!(\"{{result:?}}\");\n\
          # Ok(())\n\
          # }}\n",
         lib = lib_name,
-        res = crate::naming::bare(&resource.name),
+        chain = api.chain(index),
         method = op.method_name,
         args = args.join(", "),
         env_note = api

@@ -49,7 +49,7 @@ pub fn surface(api: &Api) -> String {
             }
         }
     }
-    for r in &api.resources {
+    for (index, r) in api.resources.iter().enumerate() {
         for op in &r.operations {
             let mut args: Vec<String> = op
                 .params
@@ -72,7 +72,7 @@ pub fn surface(api: &Api) -> String {
                 Response::Bytes => "Vec<u8>".to_owned(),
                 Response::Empty => "()".to_owned(),
             };
-            let call = format!("{}().{}", bare(&r.name), bare(&op.method_name));
+            let call = format!("{}.{}", api.chain(index), bare(&op.method_name));
             lines.push(format!("fn {call}({}) -> {out}", args.join(", ")));
             for p in op.params.iter().filter(|p| !p.required) {
                 lines.push(format!("fn {call}.{}({})", bare(&p.name), ty_text(&p.ty)));

@@ -6,6 +6,8 @@
 mod features;
 mod operation;
 mod pagination;
+pub(crate) mod reserved;
+mod resources;
 pub mod schema;
 pub mod security;
 
