@@ -104,7 +104,8 @@ pub struct Feature {
     pub tag: String,
     /// How many operations it holds.
     pub operations: usize,
-    /// The resources (accessor names) it adds operations to.
+    /// The resources it adds operations to, as call chains without the last `()`
+    /// (`chat().completions`).
     pub resources: Vec<String>,
 }
 

@@ -14,9 +14,33 @@ const CRUD: &[&str] = &[
 
 /// Words that make a handle read like an action (the examples and the usual ones).
 const ACTION_VERBS: &[&str] = &[
-    "cancel", "accept", "activate", "deactivate", "archive", "complete", "copy", "commit",
-    "revert", "regenerate", "apply", "execute", "start", "stop", "resend", "merge", "hangup",
-    "compact", "ask", "create", "delete", "update", "get", "list", "post", "put", "patch",
+    "cancel",
+    "accept",
+    "activate",
+    "deactivate",
+    "archive",
+    "complete",
+    "copy",
+    "commit",
+    "revert",
+    "regenerate",
+    "apply",
+    "execute",
+    "start",
+    "stop",
+    "resend",
+    "merge",
+    "hangup",
+    "compact",
+    "ask",
+    "create",
+    "delete",
+    "update",
+    "get",
+    "list",
+    "post",
+    "put",
+    "patch",
 ];
 
 /// What the calls of one generated crate look like.
@@ -40,6 +64,8 @@ pub struct Calls {
     pub collisions: Vec<String>,
     /// Ten calls spread over the spec: `METHOD /path -> call`.
     pub samples: Vec<String>,
+    /// Every call, in spec order.
+    pub all: Vec<String>,
 }
 
 impl Calls {
@@ -61,11 +87,15 @@ impl Calls {
             let odd = ACTION_VERBS.contains(&accessor)
                 || accessor.ends_with("_json")
                 || accessor.ends_with("_xml")
-                || accessor.trim_start_matches('_').starts_with(|c: char| c.is_ascii_digit());
+                || accessor
+                    .trim_start_matches('_')
+                    .starts_with(|c: char| c.is_ascii_digit());
             if odd {
                 out.odd_handles.push(chain.clone());
             }
-            let parent = r.parent.map_or_else(|| "client".to_owned(), |p| api.chain(p));
+            let parent = r
+                .parent
+                .map_or_else(|| "client".to_owned(), |p| api.chain(p));
             *names.entry(format!("{parent}.{accessor}")).or_default() += 1;
             for op in &r.operations {
                 *names
@@ -90,6 +120,7 @@ impl Calls {
             .iter()
             .filter(|(_, o)| !o.name_fallback || CRUD.contains(&bare(&o.method_name)))
             .count();
+        out.all = all.iter().map(|(chain, op)| call(chain, op)).collect();
         let step = (all.len() / 10).max(1);
         out.samples = all
             .iter()
@@ -111,7 +142,10 @@ impl Calls {
             ));
         }
         if !self.odd_handles.is_empty() {
-            out.push(format!("handles named like a verb, an extension or a number: {:?}", self.odd_handles));
+            out.push(format!(
+                "handles named like a verb, an extension or a number: {:?}",
+                self.odd_handles
+            ));
         }
         if !self.collisions.is_empty() {
             out.push(format!("names shared on one handle: {:?}", self.collisions));

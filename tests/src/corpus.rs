@@ -115,6 +115,8 @@ pub struct Row {
     pub check_peak: u64,
     /// What the generator found: base URL, credential styles, typed error bodies, pagination.
     pub found: Found,
+    /// The calls a user types: handles, chain depth, verbs, fallbacks, sample calls.
+    pub calls: crate::calls::Calls,
 }
 
 /// What the generator found in a spec, for the second table.
@@ -416,6 +418,7 @@ pub fn run(spec: &Spec) -> Row {
         times: [gen_time, check_time, doc_time],
         check_peak,
         found: Found::of(&generated.api),
+        calls: crate::calls::Calls::of(&generated.api),
     }
 }
 

@@ -23,7 +23,12 @@ fn realworld_calls_meet_the_targets() {
             .unwrap_or_else(|e| panic!("{}: does not lower: {e:?}", spec.name));
         let calls = Calls::of(&api);
         assert!(calls.operations > 0, "{}: no operation", spec.name);
-        problems.extend(calls.problems().into_iter().map(|p| format!("{}: {p}", spec.name)));
+        problems.extend(
+            calls
+                .problems()
+                .into_iter()
+                .map(|p| format!("{}: {p}", spec.name)),
+        );
         rows.push((spec.name.clone(), calls));
     }
     println!("{}", Calls::HEADER);
@@ -34,6 +39,11 @@ fn realworld_calls_meet_the_targets() {
         println!("\n{name}:");
         for s in &calls.samples {
             println!("  {s}");
+        }
+        // `CALLS_DUMP=DIR` writes every call of each spec to `DIR/<spec>.txt`.
+        if let Some(dir) = std::env::var_os("CALLS_DUMP") {
+            let path = std::path::Path::new(&dir).join(format!("{name}.txt"));
+            std::fs::write(&path, calls.all.join("\n")).expect("write the calls");
         }
         if std::env::var_os("CALLS_FALLBACKS").is_some() {
             println!("{name}: operationId fallbacks:");

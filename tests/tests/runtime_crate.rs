@@ -231,7 +231,7 @@ fn a_crate_from_another_api_names_nothing_of_cloudflare() {
     for expected in [
         "https://eu.example.test/v2",
         "AUTH_DEMO_BASE_URL",
-        "AUTH_DEMO_BEARER",
+        "AUTH_DEMO_TOKEN",
         "AUTH_DEMO_BASIC_USERNAME",
     ] {
         assert!(lib.contains(expected), "lib.rs lacks {expected}");

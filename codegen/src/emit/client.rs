@@ -30,7 +30,11 @@ pub fn resources_mod(api: &Api) -> TokenStream {
         let m = ident(&r.name);
         let a = ident(&r.accessor);
         let t = ident(&r.type_name);
-        let doc = format!(" Operations on `{}`: {}.", api.chain(*i), handle_summary(api, *i));
+        let doc = format!(
+            " Operations on `{}`: {}.",
+            api.chain(*i),
+            handle_summary(api, *i)
+        );
         let cfg = cfg_resource(api, *i);
         quote! {
             #[doc = #doc]
@@ -115,7 +119,11 @@ fn resource_head(api: &Api, index: usize) -> TokenStream {
         let m = ident(&c.name);
         let a = ident(&c.accessor);
         let t = ident(&c.type_name);
-        let doc = format!(" Operations on `{}`: {}.", api.chain(i), handle_summary(api, i));
+        let doc = format!(
+            " Operations on `{}`: {}.",
+            api.chain(i),
+            handle_summary(api, i)
+        );
         let cfg = cfg_resource(api, i);
         quote! {
             #[doc = #doc]

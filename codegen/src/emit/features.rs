@@ -29,7 +29,10 @@ pub fn cfg_resource(api: &Api, index: usize) -> TokenStream {
     if api.subtree_operations(index).any(|o| o.feature.is_none()) {
         return TokenStream::new();
     }
-    cfg_any(api.subtree_operations(index).filter_map(|o| o.feature.as_ref()))
+    cfg_any(
+        api.subtree_operations(index)
+            .filter_map(|o| o.feature.as_ref()),
+    )
 }
 
 /// The attribute of a named type.

@@ -6,8 +6,7 @@ use quote::quote;
 use super::docs::{inner_doc, sanitize};
 use crate::RuntimeSource;
 use crate::ir::{
-    Api, ApiKeyLocation, BodyKind, CredentialSet, Operation, ParamLocation, SchemeKind,
-    TypeRef,
+    Api, ApiKeyLocation, BodyKind, CredentialSet, Operation, ParamLocation, SchemeKind, TypeRef,
 };
 
 /// The generated crate's manifest: a package section, then the dependencies: the runtime crate

@@ -152,7 +152,11 @@ pub fn lower_paths<'d>(
             let accessor = if depth == 1 {
                 top_accessors.claim(&naming::snake(&chain[0]))
             } else {
-                naming::snake(&chain[depth - 1])
+                // A handle's own `new` (from `runtime::resource!`) is not an accessor name.
+                match naming::snake(&chain[depth - 1]) {
+                    n if n == "new" => "new_resource".to_owned(),
+                    n => n,
+                }
             };
             resources.insert(
                 chain.to_vec(),

@@ -9,7 +9,8 @@
 pub const RESOURCES_MOD_ITEMS: &[&str] = &["tables"];
 
 /// Methods the generated crate itself adds to `Client` (constructors with the API's defaults).
-pub const GENERATED_CLIENT_METHODS: &[&str] = &["builder", "from_env", "as_runtime", "into_runtime"];
+pub const GENERATED_CLIENT_METHODS: &[&str] =
+    &["builder", "from_env", "as_runtime", "into_runtime"];
 
 /// The names of every method of the runtime type `ty`: in its inherent `impl` blocks and its
 /// trait impls (`clone` from `derive(Clone)` included), read from the runtime's sources.
@@ -59,7 +60,10 @@ pub fn client_accessors() -> Vec<String> {
 
 /// Names a resource module must not take.
 pub fn modules() -> Vec<String> {
-    RESOURCES_MOD_ITEMS.iter().map(|s| (*s).to_owned()).collect()
+    RESOURCES_MOD_ITEMS
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
 }
 
 /// Borrowed views for `Namespace::with_reserved`.

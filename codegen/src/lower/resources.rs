@@ -87,7 +87,10 @@ pub fn is_version(s: &str) -> bool {
             .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
             .bytes()
             .all(|c| c.is_ascii_alphanumeric());
-    after_v || (!s.is_empty() && s.bytes().all(|c| c.is_ascii_digit() || c == b'.' || c == b'-'))
+    after_v
+        || (!s.is_empty()
+            && s.bytes()
+                .all(|c| c.is_ascii_digit() || c == b'.' || c == b'-'))
 }
 
 /// A segment as an identifier word: snake_case, a leading digit spelled out (`1-clicks` ->
@@ -124,7 +127,8 @@ fn key(segs: &[Seg]) -> String {
 }
 
 /// The leading `static/{param}` prefixes that many paths share, as scopes (not levels): at
-/// least 10 operations, a fifth of all, and four different things below them.
+/// least 10 operations, a fifth of all, and four different things below them; or every
+/// operation of a spec of two or more (a spec cut out of a larger API).
 fn scopes(all: &[Vec<Seg>]) -> BTreeSet<String> {
     let mut below: BTreeMap<String, (usize, BTreeSet<String>)> = BTreeMap::new();
     for segs in all {
@@ -136,7 +140,9 @@ fn scopes(all: &[Vec<Seg>]) -> BTreeSet<String> {
     }
     below
         .into_iter()
-        .filter(|(_, (n, next))| *n >= 10 && *n * 5 >= all.len() && next.len() >= 4)
+        .filter(|(_, (n, next))| {
+            (*n >= 10 && *n * 5 >= all.len() && next.len() >= 4) || (*n >= 2 && *n == all.len())
+        })
         .map(|(s, _)| s)
         .collect()
 }
@@ -167,7 +173,11 @@ pub fn plan(ops: &[OpIn<'_>]) -> SpecResult<(Vec<Named>, Vec<String>)> {
                 shape.collections.insert(key(&segs[..=i]));
             }
             if let Seg::Static(s) = &segs[i] {
-                shape.below.entry(key(&segs[..i])).or_default().insert(s.clone());
+                shape
+                    .below
+                    .entry(key(&segs[..i]))
+                    .or_default()
+                    .insert(s.clone());
             }
         }
         shape.with_ops.insert(key(segs));
@@ -481,7 +491,10 @@ mod tests {
         let mut paths: Vec<(String, Method)> = Vec::new();
         for r in ["Calls", "Messages", "Queues", "Conferences", "Recordings"] {
             paths.push((format!("/2010-04-01/Accounts/{{AccountSid}}/{r}.json"), Get));
-            paths.push((format!("/2010-04-01/Accounts/{{AccountSid}}/{r}/{{Sid}}.json"), Get));
+            paths.push((
+                format!("/2010-04-01/Accounts/{{AccountSid}}/{r}/{{Sid}}.json"),
+                Get,
+            ));
         }
         paths.push(("/2010-04-01/Accounts.json".to_owned(), Get));
         let refs: Vec<(&str, Method)> = paths.iter().map(|(p, m)| (p.as_str(), *m)).collect();
