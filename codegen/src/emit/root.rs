@@ -131,7 +131,10 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
     if !resources.is_empty() {
         text.push_str("\n## Resources\n\n");
     }
-    for r in resources {
+    for (index, r) in resources.iter().enumerate() {
+        if r.operations.is_empty() {
+            continue;
+        }
         let ops: Vec<String> = r
             .operations
             .iter()
@@ -145,11 +148,7 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
                 )
             })
             .collect();
-        text.push_str(&format!(
-            "- `client.{}()`: {}\n",
-            crate::naming::bare(&r.name),
-            ops.join(", ")
-        ));
+        text.push_str(&format!("- `client.{}`: {}\n", api.chain(index), ops.join(", ")));
     }
     if !api.security_schemes.is_empty() {
         text.push_str("\n## Authentication\n\nThe spec declares these schemes:\n\n");
