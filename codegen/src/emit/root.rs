@@ -148,7 +148,11 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
                 )
             })
             .collect();
-        text.push_str(&format!("- `client.{}`: {}\n", api.chain(index), ops.join(", ")));
+        text.push_str(&format!(
+            "- `client.{}`: {}\n",
+            api.chain(index),
+            ops.join(", ")
+        ));
     }
     if !api.security_schemes.is_empty() {
         text.push_str("\n## Authentication\n\nThe spec declares these schemes:\n\n");
