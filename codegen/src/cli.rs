@@ -370,20 +370,23 @@ fn report_api_changes(out: &Path, files: &[crate::OutputFile]) {
 
 /// Prints a change report: counts, the version bump it needs, then the lines.
 fn print_changes(what: &str, changes: &crate::emit::surface::SurfaceChanges) {
-    if changes.breaking.is_empty() && changes.additive.is_empty() {
+    if changes.breaking.is_empty() && changes.additive.is_empty() && changes.renamed.is_empty() {
         println!("{what}: unchanged");
         return;
     }
     println!(
         "{what}: {} breaking change(s), {} addition(s){}",
-        changes.breaking.len(),
+        changes.breaking.len() + changes.renamed.len(),
         changes.additive.len(),
-        if changes.breaking.is_empty() {
+        if changes.breaking.is_empty() && changes.renamed.is_empty() {
             "; a minor version bump is enough"
         } else {
             "; this needs a major version bump"
         }
     );
+    for line in &changes.renamed {
+        println!("  renamed {line}");
+    }
     for line in changes.breaking.iter().chain(&changes.additive) {
         println!("  {line}");
     }

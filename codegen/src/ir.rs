@@ -54,6 +54,44 @@ pub struct Api {
 }
 
 impl Api {
+    /// Whether resource `index` is `root` or lies below it.
+    pub fn in_subtree(&self, root: usize, mut index: usize) -> bool {
+        loop {
+            if index == root {
+                return true;
+            }
+            match self.resources[index].parent {
+                Some(p) => index = p,
+                None => return false,
+            }
+        }
+    }
+
+    /// The operations of resource `root` and of every resource below it.
+    pub fn subtree_operations(&self, root: usize) -> impl Iterator<Item = &Operation> {
+        (root..self.resources.len())
+            .filter(move |i| self.in_subtree(root, *i))
+            .flat_map(move |i| &self.resources[i].operations)
+    }
+
+    /// The resources right below resource `parent` (or the top-level ones for `None`).
+    pub fn children(&self, parent: Option<usize>) -> impl Iterator<Item = (usize, &Resource)> {
+        self.resources
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| r.parent == parent)
+    }
+
+    /// The call chain of resource `index` from the client: `chat().completions()`.
+    pub fn chain(&self, index: usize) -> String {
+        let r = &self.resources[index];
+        let own = format!("{}()", crate::naming::bare(&r.accessor));
+        match r.parent {
+            Some(p) => format!("{}.{own}", self.chain(p)),
+            None => own,
+        }
+    }
+
     /// The fields of the named struct type `name`; `None` for other kinds or unknown names.
     pub fn struct_fields(&self, name: &str) -> Option<&[Field]> {
         self.types
@@ -91,7 +129,8 @@ pub struct Feature {
     pub tag: String,
     /// How many operations it holds.
     pub operations: usize,
-    /// The resources (accessor names) it adds operations to.
+    /// The resources it adds operations to, as call chains without the last `()`
+    /// (`chat().completions`).
     pub resources: Vec<String>,
 }
 
@@ -310,8 +349,12 @@ pub enum TypeRef {
 /// A group of operations on one kind of thing, such as `client_certificates`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
-    /// The module and accessor name (snake_case).
+    /// The module name (snake_case, unique in the crate; a nested resource's joins its chain).
     pub name: String,
+    /// The accessor on the parent handle, or on the client for a top-level resource.
+    pub accessor: String,
+    /// The parent resource's index in `Api::resources` (always before this one).
+    pub parent: Option<usize>,
     /// The handle type's name (PascalCase).
     pub type_name: String,
     /// The operations, in spec order.
@@ -376,6 +419,8 @@ pub struct Operation {
     pub operation_id: String,
     /// The method name on the resource handle (snake_case).
     pub method_name: String,
+    /// Whether `method_name` is the operationId fallback (the name the path gives was taken).
+    pub name_fallback: bool,
     /// The request builder's type name (PascalCase, unique within the resource module).
     pub builder_name: String,
     /// The HTTP method.

@@ -16,8 +16,10 @@ pub struct Spec {
 
 /// The corpus folder, or `None` (after printing `SKIPPED:`) when it is absent outside CI.
 /// Under CI (`CI` set) a missing folder is a failure, not a skip.
+/// `REALWORLD_DIR` points elsewhere (a worktree whose `../shared` is not beside it).
 pub fn folder() -> Option<PathBuf> {
-    let dir = crate::root().join("../shared/realworld");
+    let dir = std::env::var_os("REALWORLD_DIR")
+        .map_or_else(|| crate::root().join("../shared/realworld"), PathBuf::from);
     if dir.is_dir() {
         return Some(dir);
     }
@@ -113,6 +115,8 @@ pub struct Row {
     pub check_peak: u64,
     /// What the generator found: base URL, credential styles, typed error bodies, pagination.
     pub found: Found,
+    /// The calls a user types: handles, chain depth, verbs, fallbacks, sample calls.
+    pub calls: crate::calls::Calls,
 }
 
 /// What the generator found in a spec, for the second table.
@@ -411,6 +415,7 @@ pub fn run(spec: &Spec) -> Row {
         times: [gen_time, check_time, doc_time],
         check_peak,
         found: Found::of(&generated.api),
+        calls: crate::calls::Calls::of(&generated.api),
     }
 }
 

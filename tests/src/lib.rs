@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod calls;
 pub mod constructs;
 pub mod corpus;
 

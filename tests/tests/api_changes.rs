@@ -50,7 +50,7 @@ fn regeneration_reports_breaking_and_additive_changes() {
             "        title: {type: string}\n        size: {type: integer}\n",
         )
         .replace("required: [text, parent]", "required: [title, parent]");
-    std::fs::write(&spec, after).expect("write spec");
+    std::fs::write(&spec, &after).expect("write spec");
     let report = codegen(&spec, &out);
     assert!(
         report.contains(
@@ -68,6 +68,22 @@ fn regeneration_reports_breaking_and_additive_changes() {
     );
     assert!(
         report.contains("+ struct Note.size: Option<i64>"),
+        "{report}"
+    );
+
+    // A renamed call is one breaking change, reported old -> new by operationId.
+    let renamed = after.replace(
+        "      operationId: put-note\n",
+        "      operationId: put-note\n      x-rust-resource: memos\n      x-rust-method: store\n",
+    );
+    std::fs::write(&spec, renamed).expect("write spec");
+    let report = codegen(&spec, &out);
+    assert!(
+        report.contains("renamed put-note: notes().replace() -> memos().store()"),
+        "{report}"
+    );
+    assert!(
+        report.contains("this needs a major version bump"),
         "{report}"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -16,26 +16,19 @@ use crate::ir::{
 };
 use crate::naming::bare;
 
-/// Methods of the runtime's `MockServer` that `MockServer` reaches through `Deref`: a resource
-/// accessor of one of these names gets a `_resource` suffix so it cannot hide them.
-const RESERVED: &[&str] = &[
-    "start",
-    "uri",
-    "wiremock",
-    "operations",
-    "client_builder",
-    "client",
-    "stub",
-    "take_problems",
-];
-
-/// The accessor name of a resource on `MockServer`.
+/// The accessor name of a resource on `MockServer` or its parent stub handle: a top-level one
+/// that would hide a method of the runtime's `MockServer` (reached through `Deref`; read from the
+/// runtime's sources) gets a `_resource` suffix.
 fn accessor(resource: &Resource) -> String {
-    let name = bare(&resource.name);
-    if RESERVED.contains(&name) {
+    let name = bare(&resource.accessor);
+    let reserved = resource.parent.is_none()
+        && crate::lower::reserved::runtime_methods("MockServer")
+            .iter()
+            .any(|m| m == name);
+    if reserved {
         format!("{name}_resource")
     } else {
-        resource.name.clone()
+        resource.accessor.clone()
     }
 }
 
@@ -56,11 +49,10 @@ pub fn mock_file(api: &Api) -> impl Iterator<Item = Chunk<'_>> {
                 .collect()
         })
         .collect();
-    let modules = api
-        .resources
-        .iter()
-        .zip(indices)
-        .map(move |(r, ids)| chunk(move || resource_module(api, r, &ids)));
+    let modules = indices
+        .into_iter()
+        .enumerate()
+        .map(move |(i, ids)| chunk(move || resource_module(api, i, &ids)));
     std::iter::once(chunk(move || head_tokens(api))).chain(modules)
 }
 
@@ -80,7 +72,7 @@ fn head_tokens(api: &Api) -> TokenStream {
             });
         }
     }
-    let accessors = api.resources.iter().map(|r| {
+    let accessors = api.children(None).map(|(i, r)| {
         let name = ident(&accessor(r));
         let module = ident(&r.name);
         let handle = ident(&crate::naming::type_name(&format!("{}Mock", r.type_name)));
@@ -88,7 +80,7 @@ fn head_tokens(api: &Api) -> TokenStream {
             " Stubs for the `{}` operations, named like the client's methods.",
             bare(&r.name)
         );
-        let cfg = super::features::cfg_resource(r);
+        let cfg = super::features::cfg_resource(api, i);
         quote! {
             #[doc = #doc]
             #cfg
@@ -427,16 +419,30 @@ fn stub_types(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
     (result, info, item)
 }
 
-fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
+fn resource_module(api: &Api, index: usize, indices: &[usize]) -> TokenStream {
+    let r = &api.resources[index];
     let module = ident(&r.name);
     let handle = ident(&crate::naming::type_name(&format!("{}Mock", r.type_name)));
-    let module_doc = format!(" Stubs for the `{}` operations.", bare(&r.name));
-    let handle_doc = format!(
-        " Stubs for the `{}` operations; get one from `MockServer::{}`.",
-        bare(&r.name),
-        bare(&accessor(r))
-    );
-    let mut methods = Vec::new();
+    let chain = mock_chain(api, index);
+    let module_doc = format!(" Stubs for the `{chain}` operations.");
+    let handle_doc = format!(" Stubs for the `{chain}` operations; get one from `mock.{chain}`.");
+    let mut methods: Vec<TokenStream> = api
+        .children(Some(index))
+        .map(|(i, c)| {
+            let m = ident(&c.name);
+            let a = ident(&accessor(c));
+            let t = ident(&crate::naming::type_name(&format!("{}Mock", c.type_name)));
+            let doc = format!(" Stubs for the `{}` operations.", mock_chain(api, i));
+            let cfg = super::features::cfg_resource(api, i);
+            quote! {
+                #[doc = #doc]
+                #cfg
+                pub fn #a(&self) -> super::#m::#t<'a> {
+                    super::#m::#t { server: self.server }
+                }
+            }
+        })
+        .collect();
     let mut items = Vec::new();
     for (op, index) in r.operations.iter().zip(indices) {
         let (result, info, item) = stub_types(op);
@@ -569,7 +575,7 @@ fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
             });
         }
     }
-    let cfg = super::features::cfg_resource(r);
+    let cfg = super::features::cfg_resource(api, index);
     quote! {
         #[doc = #module_doc]
         #cfg
@@ -586,6 +592,16 @@ fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
 
             #(#items)*
         }
+    }
+}
+
+/// The chain of stub accessors from `MockServer` to resource `index`: `chat().completions()`.
+fn mock_chain(api: &Api, index: usize) -> String {
+    let r = &api.resources[index];
+    let own = format!("{}()", bare(&accessor(r)));
+    match r.parent {
+        Some(p) => format!("{}.{own}", mock_chain(api, p)),
+        None => own,
     }
 }
 

@@ -9,7 +9,7 @@ mod features;
 mod mock;
 mod pagination;
 mod root;
-mod runtime;
+pub(crate) mod runtime;
 pub mod surface;
 mod tables;
 mod types;
@@ -79,9 +79,9 @@ pub fn emit(
         "src/resources/mod.rs",
         [chunk(|| client::resources_mod(api))],
     ));
-    for resource in &api.resources {
+    for (index, resource) in api.resources.iter().enumerate() {
         let path = format!("src/resources/{}.rs", crate::naming::bare(&resource.name));
-        plans.push(Plan::new(path, client::resource_file(api, resource)));
+        plans.push(Plan::new(path, client::resource_file(api, index)));
     }
     plans.push(Plan::new("src/mock.rs", mock::mock_file(api)));
     for (path, contents) in format_files(plans, spec_name)? {

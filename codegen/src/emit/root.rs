@@ -6,8 +6,7 @@ use quote::quote;
 use super::docs::{inner_doc, sanitize};
 use crate::RuntimeSource;
 use crate::ir::{
-    Api, ApiKeyLocation, BodyKind, CredentialSet, Operation, ParamLocation, Resource, SchemeKind,
-    TypeRef,
+    Api, ApiKeyLocation, BodyKind, CredentialSet, Operation, ParamLocation, SchemeKind, TypeRef,
 };
 
 /// The generated crate's manifest: a package section, then the dependencies: the runtime crate
@@ -132,7 +131,10 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
     if !resources.is_empty() {
         text.push_str("\n## Resources\n\n");
     }
-    for r in resources {
+    for (index, r) in resources.iter().enumerate() {
+        if r.operations.is_empty() {
+            continue;
+        }
         let ops: Vec<String> = r
             .operations
             .iter()
@@ -147,8 +149,8 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
             })
             .collect();
         text.push_str(&format!(
-            "- `client.{}()`: {}\n",
-            crate::naming::bare(&r.name),
+            "- `client.{}`: {}\n",
+            api.chain(index),
             ops.join(", ")
         ));
     }
@@ -543,10 +545,11 @@ fn example<'a>(api: &'a Api, lib_name: &str) -> Option<(String, &'a Operation)> 
                 .filter(|p| p.required)
                 .all(|p| p.ty == TypeRef::String && p.location == ParamLocation::Path)
     };
-    let (resource, op): (&Resource, &Operation) = api
+    let (index, op): (usize, &Operation) = api
         .resources
         .iter()
-        .find_map(|r| r.operations.iter().find(simple).map(|o| (r, o)))?;
+        .enumerate()
+        .find_map(|(i, r)| r.operations.iter().find(simple).map(|o| (i, o)))?;
     let args: Vec<String> = op
         .params
         .iter()
@@ -558,12 +561,12 @@ fn example<'a>(api: &'a Api, lib_name: &str) -> Option<(String, &'a Operation)> 
          use {lib}::prelude::*;\n\
          // Reads the credentials{env_note} from the environment.\n\
          let client = {lib}::Client::from_env()?;\n\
-         let result = client.{res}().{method}({args}).await?;\n\
+         let result = client.{chain}.{method}({args}).await?;\n\
          println!(\"{{result:?}}\");\n\
          # Ok(())\n\
          # }}\n",
         lib = lib_name,
-        res = crate::naming::bare(&resource.name),
+        chain = api.chain(index),
         method = op.method_name,
         args = args.join(", "),
         env_note = api

@@ -9,6 +9,8 @@ mod features;
 mod operation;
 mod pagination;
 mod requests;
+pub(crate) mod reserved;
+mod resources;
 pub mod schema;
 pub mod security;
 mod variants;
