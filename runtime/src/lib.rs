@@ -38,9 +38,11 @@ mod error;
 mod form;
 mod multipart;
 mod path;
+mod platform;
 mod request;
 mod response;
 mod retry;
+#[cfg(not(target_arch = "wasm32"))]
 mod tls;
 
 pub mod pagination;
@@ -49,10 +51,14 @@ pub mod paging;
 #[doc(hidden)]
 pub mod validate;
 
-#[cfg(feature = "blocking")]
+#[cfg(all(feature = "blocking", not(target_arch = "wasm32")))]
 pub mod blocking;
-#[cfg(feature = "mock")]
+#[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
 pub mod mock;
+#[cfg(all(feature = "blocking", target_arch = "wasm32"))]
+compile_error!("the `blocking` feature needs threads and tokio: it is for native targets, not wasm32");
+#[cfg(all(feature = "mock", target_arch = "wasm32"))]
+compile_error!("the `mock` feature runs a local HTTP server: it is for native targets, not wasm32");
 
 use std::future::Future;
 use std::pin::Pin;
@@ -96,4 +102,10 @@ pub use reqwest::header::HeaderMap;
 #[doc(hidden)]
 /// A boxed, `Send` future, used by generated `IntoFuture` implementations so that a request
 /// builder can be awaited directly.
+#[cfg(not(target_arch = "wasm32"))]
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+#[doc(hidden)]
+/// A boxed future, used by generated `IntoFuture` implementations so that a request builder can
+/// be awaited directly. Not `Send` on wasm32, where the browser's futures are not.
+#[cfg(target_arch = "wasm32")]
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;

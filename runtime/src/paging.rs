@@ -17,6 +17,7 @@ use futures_util::stream;
 use super::error::{Error, Result};
 use super::pagination::PageStream;
 use super::response::ApiResponse;
+use super::platform::MaybeSend;
 
 /// One page as the generated code hands it over: the page (its items as the result) and where
 /// the next page starts, `None` when the response says this is the last one.
@@ -30,8 +31,8 @@ pub type Step<T, I, C> = (ApiResponse<Vec<T>, I>, Option<C>);
 pub fn paginate_by<'a, T, I, C, F, Fut>(first: Option<C>, fetch: F) -> PageStream<'a, T, I>
 where
     C: Hash + Send + 'a,
-    F: FnMut(Option<C>) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<Step<T, I, C>>> + Send + 'a,
+    F: FnMut(Option<C>) -> Fut + MaybeSend + 'a,
+    Fut: Future<Output = Result<Step<T, I, C>>> + MaybeSend + 'a,
     T: Send + 'a,
     I: Send + 'a,
 {

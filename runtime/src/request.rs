@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::future::Future;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
@@ -511,7 +511,7 @@ impl<'a> RequestBuilder<'a> {
                 retries_done,
                 &retry_config,
                 retry::jitter_sample(),
-                SystemTime::now(),
+                super::platform::now(),
             );
             tracing::info!(
                 attempt,
@@ -519,7 +519,7 @@ impl<'a> RequestBuilder<'a> {
                 delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
                 "retrying request"
             );
-            tokio::time::sleep(delay).await;
+            super::platform::sleep(delay).await;
         }
     }
 
@@ -567,7 +567,7 @@ impl<'a> RequestBuilder<'a> {
 fn not_acted_on(error: &Error) -> bool {
     match error {
         Error::RateLimited(api) => api.headers().contains_key(reqwest::header::RETRY_AFTER),
-        Error::Connection { source, .. } => source.is_connect(),
+        Error::Connection { source, .. } => super::platform::is_connect(source),
         _ => false,
     }
 }
