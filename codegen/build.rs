@@ -64,7 +64,7 @@ fn run() -> Result<(), String> {
             || header == "[features]"
             || (header.starts_with("[target.") && header.ends_with(".dependencies]"))
     })
-        .ok_or_else(|| format!("{}: no [dependencies]", manifest_path.display()))?;
+    .ok_or_else(|| format!("{}: no [dependencies]", manifest_path.display()))?;
     let _ = writeln!(
         out,
         "/// The runtime's package name.\npub const RUNTIME_PACKAGE: &str = {:?};\n\

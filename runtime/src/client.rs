@@ -11,9 +11,9 @@ use reqwest::header::HeaderValue;
 use super::auth::{Credentials, PreparedAuth};
 use super::config::ApiConfig;
 use super::error::{Error, Result};
+use super::platform::http_builder;
 use super::request::{OperationInfo, RequestBuilder};
 use super::retry::RetryConfig;
-use super::platform::http_builder;
 
 /// The default timeout of one attempt, from connecting to reading the last body byte.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -127,7 +127,6 @@ impl Client {
         http_builder(DEFAULT_CONNECT_TIMEOUT, false)
     }
 }
-
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

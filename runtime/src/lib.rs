@@ -56,7 +56,9 @@ pub mod blocking;
 #[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
 pub mod mock;
 #[cfg(all(feature = "blocking", target_arch = "wasm32"))]
-compile_error!("the `blocking` feature needs threads and tokio: it is for native targets, not wasm32");
+compile_error!(
+    "the `blocking` feature needs threads and tokio: it is for native targets, not wasm32"
+);
 #[cfg(all(feature = "mock", target_arch = "wasm32"))]
 compile_error!("the `mock` feature runs a local HTTP server: it is for native targets, not wasm32");
 

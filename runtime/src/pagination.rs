@@ -10,8 +10,8 @@ use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
 
 use super::error::{Error, Result};
-use super::response::ApiResponse;
 use super::platform::MaybeSend;
+use super::response::ApiResponse;
 
 /// Paging details from an envelope's `result_info`. Generated code implements this for the
 /// spec's result-info type; every value is optional because servers omit some.

@@ -16,8 +16,8 @@ use futures_util::stream;
 
 use super::error::{Error, Result};
 use super::pagination::PageStream;
-use super::response::ApiResponse;
 use super::platform::MaybeSend;
+use super::response::ApiResponse;
 
 /// One page as the generated code hands it over: the page (its items as the result) and where
 /// the next page starts, `None` when the response says this is the last one.
