@@ -27,6 +27,7 @@ pub fn sample_paths(doc: &Document) -> Vec<String> {
         .filter(|(path, item)| {
             let item = deref(doc, item, &format!("#/paths/{}", escape(path)));
             item.get("get")
+                .map(|op| deref(doc, op, "#/paths"))
                 .is_some_and(|op| op.get("requestBody").is_none())
                 && all.iter().filter(|p| p.starts_with(path.as_str())).count()
                     <= MAX_PATHS_PER_PREFIX
@@ -117,6 +118,7 @@ pub fn driver(
     let manifest = format!(
         "[package]\nname = {driver_name:?}\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\n{crate_name} = {{ path = \"../{crate_name}\" }}\n\
+         serde_json = \"1\"\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n"
     );
     let files = vec![
@@ -149,7 +151,9 @@ fn param_value(doc: &Document, path: &str, name: &str, location: ParamLocation) 
     };
     let lists = [
         item.get("parameters"),
-        item.get("get").and_then(|op| op.get("parameters")),
+        item.get("get")
+            .map(|op| deref(doc, op, &item_ptr))
+            .and_then(|op| op.get("parameters")),
     ];
     let param = lists
         .into_iter()
@@ -211,12 +215,71 @@ fn placeholder(schema: &Value) -> Value {
             Some("date") => json!("2024-01-01"),
             Some("email") => json!("user@example.com"),
             Some("uri" | "url") => json!("https://example.com"),
+            _ if schema.get("pattern").is_some() => schema
+                .get("pattern")
+                .and_then(Value::as_str)
+                .and_then(from_pattern)
+                .map_or_else(|| json!("x"), Value::from),
             _ => {
                 let len = schema.get("minLength").and_then(Value::as_u64).unwrap_or(1);
                 json!("x".repeat(usize::try_from(len.max(1)).unwrap_or(1)))
             }
         },
     }
+}
+
+/// A string matching a simple regular expression: literals, `[...]` classes, `\\d`, `\\w`, and
+/// `{n}`, `{n,m}`, `+`, `*`, `?` after them, anchored by `^`/`$`. `None` for anything else.
+fn from_pattern(pattern: &str) -> Option<String> {
+    let chars: Vec<char> = pattern.trim_start_matches('^').trim_end_matches('$').chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        // One atom: the character it contributes.
+        let atom = match chars[i] {
+            '[' => {
+                let end = i + chars[i..].iter().position(|&c| c == ']')?;
+                let first = *chars.get(i + 1).filter(|&&c| c != '^' && c != '\\')?;
+                i = end + 1;
+                first
+            }
+            '\\' => {
+                let c = match chars.get(i + 1)? {
+                    'd' => '0',
+                    'w' => 'a',
+                    c if c.is_ascii_punctuation() => *c,
+                    _ => return None,
+                };
+                i += 2;
+                c
+            }
+            '(' | ')' | '|' | '.' | '{' | '+' | '*' | '?' => return None,
+            c => {
+                i += 1;
+                c
+            }
+        };
+        // Its repetition.
+        let count = match chars.get(i) {
+            Some('{') => {
+                let end = i + chars[i..].iter().position(|&c| c == '}')?;
+                let inner: String = chars[i + 1..end].iter().collect();
+                i = end + 1;
+                inner.split(',').next()?.trim().parse::<usize>().ok()?
+            }
+            Some('+') => {
+                i += 1;
+                1
+            }
+            Some('*' | '?') => {
+                i += 1;
+                0
+            }
+            _ => 1,
+        };
+        out.extend(std::iter::repeat_n(atom, count));
+    }
+    Some(out)
 }
 
 /// The value as a Rust argument of type `ty`: a string literal for a string, else the value
