@@ -161,9 +161,11 @@ fn param_value(doc: &Document, path: &str, name: &str, location: ParamLocation) 
         .filter_map(Value::as_array)
         .flatten()
         .map(|p| deref(doc, p, &item_ptr))
-        .filter(|p| p.get("name").and_then(Value::as_str) == Some(name))
-        .filter(|p| p.get("in").and_then(Value::as_str) == Some(wanted))
-        .last();
+        // The operation's own parameter overrides the path item's: the last one wins.
+        .rfind(|p| {
+            p.get("name").and_then(Value::as_str) == Some(name)
+                && p.get("in").and_then(Value::as_str) == Some(wanted)
+        });
     let Some(param) = param else {
         return json!("x");
     };
@@ -228,10 +230,14 @@ fn placeholder(schema: &Value) -> Value {
     }
 }
 
-/// A string matching a simple regular expression: literals, `[...]` classes, `\\d`, `\\w`, and
+/// A string matching a simple regular expression: literals, `[...]` classes, `\d`, `\w`, and
 /// `{n}`, `{n,m}`, `+`, `*`, `?` after them, anchored by `^`/`$`. `None` for anything else.
 fn from_pattern(pattern: &str) -> Option<String> {
-    let chars: Vec<char> = pattern.trim_start_matches('^').trim_end_matches('$').chars().collect();
+    let chars: Vec<char> = pattern
+        .trim_start_matches('^')
+        .trim_end_matches('$')
+        .chars()
+        .collect();
     let mut out = String::new();
     let mut i = 0;
     while i < chars.len() {
