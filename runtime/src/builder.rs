@@ -8,7 +8,8 @@ use reqwest::Url;
 use reqwest::header::HeaderValue;
 
 use super::auth::Credentials;
-use super::client::{Client, ClientInner, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, http_builder};
+use super::client::{Client, ClientInner, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+use super::platform::http_builder;
 use super::config::ApiConfig;
 use super::error::{Error, Result};
 use super::retry::RetryConfig;

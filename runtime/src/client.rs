@@ -10,8 +10,8 @@ use reqwest::header::HeaderValue;
 
 use super::auth::PreparedAuth;
 use super::error::Result;
+use super::platform::http_builder;
 use super::retry::RetryConfig;
-use super::tls;
 
 /// The default timeout of one attempt, from connecting to reading the last body byte.
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -100,31 +100,18 @@ impl Client {
         &self.inner.http
     }
 
-    /// A `reqwest::ClientBuilder` set up like the built-in one (rustls with the `ring` provider
-    /// and the system's root certificates, no redirects, a 10 s connect timeout), to customise
-    /// (proxies, pool, local address...) and pass to [`ClientBuilder::http_client`](super::ClientBuilder::http_client).
+    /// A `reqwest::ClientBuilder` set up like the built-in one (rustls with the crypto provider
+    /// of the crate's features and the system's root certificates, no redirects, a 10 s connect
+    /// timeout), to customise (proxies, pool, local address...) and pass to
+    /// [`ClientBuilder::http_client`](super::ClientBuilder::http_client). On wasm32 it is reqwest's fetch-based builder.
     ///
     /// Start from this rather than `reqwest::Client::new()` or `reqwest::Client::builder()`:
-    /// with the reqwest features this crate uses (no bundled crypto provider, to keep builds
-    /// small), those panic unless a rustls crypto provider was installed process-wide first.
+    /// with the reqwest features this crate uses (the crypto provider is chosen here, not by
+    /// reqwest), those panic unless a rustls crypto provider was installed process-wide first.
     /// Without system root certificates the builder still works, but only for `http` URLs.
     pub fn http_client_builder() -> Result<reqwest::ClientBuilder> {
         http_builder(DEFAULT_CONNECT_TIMEOUT, false)
     }
-}
-
-/// The reqwest builder of the built-in HTTP client.
-pub(crate) fn http_builder(
-    connect_timeout: Duration,
-    needs_roots: bool,
-) -> Result<reqwest::ClientBuilder> {
-    let tls = tls::client_config(needs_roots)?;
-    Ok(reqwest::Client::builder()
-        .connect_timeout(connect_timeout)
-        // Redirects are not followed: the API does not use them, and following one to another
-        // host would forward the `X-Auth-*` credentials.
-        .redirect(reqwest::redirect::Policy::none())
-        .tls_backend_preconfigured(tls))
 }
 
 impl fmt::Debug for Client {

@@ -60,10 +60,12 @@ mod multipart;
 mod operation;
 mod options;
 mod path;
+mod platform;
 mod request;
 mod response;
 mod retry;
 mod setters;
+#[cfg(not(target_arch = "wasm32"))]
 mod tls;
 mod transport;
 mod url;
@@ -74,10 +76,16 @@ pub mod paging;
 #[doc(hidden)]
 pub mod validate;
 
-#[cfg(feature = "blocking")]
+#[cfg(all(feature = "blocking", not(target_arch = "wasm32")))]
 pub mod blocking;
-#[cfg(feature = "mock")]
+#[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
 pub mod mock;
+#[cfg(all(feature = "blocking", target_arch = "wasm32"))]
+compile_error!(
+    "the `blocking` feature needs threads and tokio: it is for native targets, not wasm32"
+);
+#[cfg(all(feature = "mock", target_arch = "wasm32"))]
+compile_error!("the `mock` feature runs a local HTTP server: it is for native targets, not wasm32");
 
 pub use auth::{Credentials, Secret, TokenProvider};
 #[doc(hidden)]

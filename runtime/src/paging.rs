@@ -17,6 +17,7 @@ use reqwest::Url;
 
 use super::error::{Error, Result};
 use super::pagination::PageStream;
+use super::platform::MaybeSend;
 use super::response::ApiResponse;
 
 /// One page as the generated code hands it over: the page (its items as the result) and where
@@ -31,8 +32,8 @@ pub type Step<T, I, C> = (ApiResponse<Vec<T>, I>, Option<C>);
 pub fn paginate_by<'a, T, I, C, F, Fut>(first: Option<C>, fetch: F) -> PageStream<'a, T, I>
 where
     C: Hash + Send + 'a,
-    F: FnMut(Option<C>) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<Step<T, I, C>>> + Send + 'a,
+    F: FnMut(Option<C>) -> Fut + MaybeSend + 'a,
+    Fut: Future<Output = Result<Step<T, I, C>>> + MaybeSend + 'a,
     T: Send + 'a,
     I: Send + 'a,
 {
@@ -45,8 +46,8 @@ where
 pub fn paginate_after<'a, T, I, C, F, Fut>(visited: Option<C>, fetch: F) -> PageStream<'a, T, I>
 where
     C: Hash + Send + 'a,
-    F: FnMut(Option<C>) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<Step<T, I, C>>> + Send + 'a,
+    F: FnMut(Option<C>) -> Fut + MaybeSend + 'a,
+    Fut: Future<Output = Result<Step<T, I, C>>> + MaybeSend + 'a,
     T: Send + 'a,
     I: Send + 'a,
 {
@@ -61,8 +62,8 @@ fn walk<'a, T, I, C, F, Fut>(
 ) -> PageStream<'a, T, I>
 where
     C: Hash + Send + 'a,
-    F: FnMut(Option<C>) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<Step<T, I, C>>> + Send + 'a,
+    F: FnMut(Option<C>) -> Fut + MaybeSend + 'a,
+    Fut: Future<Output = Result<Step<T, I, C>>> + MaybeSend + 'a,
     T: Send + 'a,
     I: Send + 'a,
 {

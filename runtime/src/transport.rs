@@ -4,7 +4,6 @@
 //! nothing: that is the `decode` step's job.
 
 use std::fmt;
-use std::time::SystemTime;
 
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER,
@@ -206,7 +205,7 @@ async fn attempts(inner: &ClientInner, request: Outgoing) -> Result<RawResponse>
             retries_done,
             &retry_config,
             retry::jitter_sample(),
-            SystemTime::now(),
+            super::platform::now(),
         );
         let status = match &outcome {
             Attempt::Response(raw) => Some(raw.status.as_u16()),
@@ -218,7 +217,7 @@ async fn attempts(inner: &ClientInner, request: Outgoing) -> Result<RawResponse>
             delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
             "retrying request"
         );
-        tokio::time::sleep(delay).await;
+        super::platform::sleep(delay).await;
     }
 }
 
@@ -248,7 +247,7 @@ fn not_acted_on(outcome: &Attempt) -> bool {
         Attempt::Response(raw) => {
             raw.status == StatusCode::TOO_MANY_REQUESTS && raw.headers.contains_key(RETRY_AFTER)
         }
-        Attempt::Failed(Error::Connection { source, .. }) => source.is_connect(),
+        Attempt::Failed(Error::Connection { source, .. }) => super::platform::is_connect(source),
         Attempt::Failed(_) => false,
     }
 }

@@ -15,11 +15,14 @@ pub fn cargo_toml(api: &Api, spec_name: &str, runtime: &RuntimeSource) -> String
     let package = super::runtime::RUNTIME_PACKAGE;
     let dependency = match runtime {
         RuntimeSource::Path(dir) => Some(format!(
-            "{{ path = {}, version = {} }}",
+            "{{ path = {}, version = {}, default-features = false }}",
             toml_string(dir),
             toml_string(super::runtime::RUNTIME_VERSION)
         )),
-        RuntimeSource::Version(req) => Some(toml_string(req)),
+        RuntimeSource::Version(req) => Some(format!(
+            "{{ version = {}, default-features = false }}",
+            toml_string(req)
+        )),
         RuntimeSource::Vendored => None,
     };
     let deps = match dependency {
@@ -32,7 +35,11 @@ pub fn cargo_toml(api: &Api, spec_name: &str, runtime: &RuntimeSource) -> String
              serde_json = \"1\"\n\
              \n\
              [features]\n\
-             default = []\n\
+             default = [\"aws-lc-rs\"]\n\
+             # The TLS crypto provider (native targets; wasm32 uses the browser's): aws-lc-rs,\n\
+             # with post-quantum key exchange, or ring (quicker to build, not post-quantum).\n\
+             aws-lc-rs = [\"{package}/aws-lc-rs\"]\n\
+             ring = [\"{package}/ring\"]\n\
              # A thin blocking facade: `runtime::blocking::BlockingRuntime`.\n\
              blocking = [\"{package}/blocking\"]\n\
              # Test doubles: `mock::MockServer`, typed stubs per operation (built on wiremock).\n\
