@@ -9,9 +9,9 @@ use reqwest::header::HeaderValue;
 
 use super::auth::Credentials;
 use super::client::{Client, ClientInner, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-use super::platform::http_builder;
 use super::config::ApiConfig;
 use super::error::{Error, Result};
+use super::platform::http_builder;
 use super::retry::RetryConfig;
 
 /// Configures and builds a [`Client`]. `Debug` shows no secret.

@@ -399,7 +399,11 @@ where
         self,
         step: impl Fn(Response<R>) -> paging::Step<T, I, String> + Copy + Send + 'a,
     ) -> PageStream<'a, T, I> {
-        let first = self.request.url(self.client.base_url()).ok().map(String::from);
+        let first = self
+            .request
+            .url(self.client.base_url())
+            .ok()
+            .map(String::from);
         paging::paginate_after(first, move |url: Option<String>| {
             let mut next = self.clone();
             if let Some(url) = url {
