@@ -30,7 +30,7 @@ use wiremock::{Match, Mock, Request, Respond, ResponseTemplate};
 use super::auth::Credentials;
 use super::builder::ClientBuilder;
 use super::client::Client;
-use super::config::{ApiConfig, SchemeKind};
+use super::config::{ApiConfig, EnvelopeFields, SchemeKind};
 use super::error::Result;
 use super::message::ApiMessage;
 
@@ -241,6 +241,7 @@ impl MockServer {
         // Requests that break the spec win over every stub; requests no stub matched land last.
         Mock::given(BreaksSpec(operations))
             .respond_with(Checker {
+                api,
                 operations,
                 problems: problems.clone(),
                 unmatched: false,
@@ -251,6 +252,7 @@ impl MockServer {
             .await;
         Mock::given(wiremock::matchers::any())
             .respond_with(Checker {
+                api,
                 operations,
                 problems: problems.clone(),
                 unmatched: true,
@@ -411,6 +413,11 @@ impl<'a, R: Serialize, I: Serialize, T: Serialize> Stub<'a, R, I, T> {
         self.op.map_or(MockResponse::Json, |o| o.response)
     }
 
+    /// The API's envelope fields (operations answer in an envelope only when the API has one).
+    fn fields(&self) -> EnvelopeFields {
+        self.server.api.envelope.unwrap_or(EnvelopeFields::USUAL)
+    }
+
     /// Answers with `result`, in the envelope when the API has one.
     pub fn returns(self, result: R) -> Self {
         self.answer(&result, None::<&()>)
@@ -425,10 +432,11 @@ impl<'a, R: Serialize, I: Serialize, T: Serialize> Stub<'a, R, I, T> {
         let value = serde_json::to_value(result).unwrap_or(Value::Null);
         let template = match self.kind() {
             MockResponse::Envelope => {
-                let mut body = envelope(true, Vec::new());
-                body["result"] = value;
-                if let Some(info) = info {
-                    body["result_info"] = serde_json::to_value(info).unwrap_or(Value::Null);
+                let fields = self.fields();
+                let mut body = envelope(&fields, true, Vec::new());
+                body[fields.result] = value;
+                if let (Some(info), Some(name)) = (info, fields.result_info) {
+                    body[name] = serde_json::to_value(info).unwrap_or(Value::Null);
                 }
                 ResponseTemplate::new(200).set_body_json(body)
             }
@@ -456,8 +464,8 @@ impl<'a, R: Serialize, I: Serialize, T: Serialize> Stub<'a, R, I, T> {
     ) -> Self {
         let errors: Vec<ApiMessage> = errors.into_iter().collect();
         let body = match self.kind() {
-            MockResponse::Envelope => envelope(false, errors),
-            _ => json!({ "errors": errors }),
+            MockResponse::Envelope => envelope(&self.fields(), false, errors),
+            _ => error_body(self.server.api, errors),
         };
         self.then = Some(Then::Fixed(
             ResponseTemplate::new(status.as_u16()).set_body_json(body),
@@ -475,7 +483,7 @@ impl<'a, R: Serialize, I: Serialize, T: Serialize> Stub<'a, R, I, T> {
 
     /// Answers `200` with `{"success": false, "errors": [..]}`: a failure the status hides.
     pub fn unsuccessful(mut self, errors: impl IntoIterator<Item = ApiMessage>) -> Self {
-        let body = envelope(false, errors.into_iter().collect());
+        let body = envelope(&self.fields(), false, errors.into_iter().collect());
         self.then = Some(Then::Fixed(ResponseTemplate::new(200).set_body_json(body)));
         self
     }
@@ -506,7 +514,7 @@ impl<'a, R: Serialize, I: Serialize, T: Serialize> Stub<'a, R, I, T> {
     pub fn rate_limited_first(mut self, times: usize, retry_after: Duration) -> Self {
         let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
         for _ in 0..times {
-            let body = envelope(false, vec![ApiMessage::new(429, "rate limited")]);
+            let body = error_body(self.server.api, vec![ApiMessage::new(429, "rate limited")]);
             self.first.push(
                 ResponseTemplate::new(429)
                     .insert_header("retry-after", seconds.to_string().as_str())
@@ -519,8 +527,8 @@ impl<'a, R: Serialize, I: Serialize, T: Serialize> Stub<'a, R, I, T> {
     /// Answers the first `times` requests with `status` (a 5xx), then as configured.
     pub fn server_error_first(mut self, times: usize, status: StatusCode) -> Self {
         for _ in 0..times {
-            let body = envelope(
-                false,
+            let body = error_body(
+                self.server.api,
                 vec![ApiMessage::new(i64::from(status.as_u16()), "server error")],
             );
             self.first
@@ -548,8 +556,9 @@ impl<'a, R: Serialize, I: Serialize, T: Serialize> Stub<'a, R, I, T> {
             .iter()
             .map(|i| serde_json::to_value(i).unwrap_or(Value::Null))
             .collect();
+        let fields = self.fields();
         let shell = if self.kind() == MockResponse::Envelope {
-            envelope(true, Vec::new())
+            envelope(&fields, true, Vec::new())
         } else {
             shell
         };
@@ -559,6 +568,7 @@ impl<'a, R: Serialize, I: Serialize, T: Serialize> Stub<'a, R, I, T> {
                 page_size: page_size.max(1),
                 shell,
                 paging,
+                result_info: fields.result_info.unwrap_or("result_info"),
                 base: self.server.uri(),
             })
         });
@@ -621,9 +631,39 @@ where
     }
 }
 
-/// `{"success": .., "errors": [..], "messages": [], "result": null}`.
-fn envelope(success: bool, errors: Vec<ApiMessage>) -> Value {
-    json!({ "success": success, "errors": errors, "messages": [], "result": null })
+/// An envelope by the API's field names: `success` and `errors` as given, no messages, and a
+/// `null` result (`{"success": .., "errors": [..], "messages": [], "result": null}`).
+fn envelope(fields: &EnvelopeFields, success: bool, errors: Vec<ApiMessage>) -> Value {
+    let mut body = Map::new();
+    if let Some(name) = fields.success {
+        body.insert(name.to_owned(), Value::Bool(success));
+    }
+    if let Some(name) = fields.errors {
+        body.insert(
+            name.to_owned(),
+            serde_json::to_value(errors).unwrap_or(Value::Null),
+        );
+    }
+    if let Some(name) = fields.messages {
+        body.insert(name.to_owned(), Value::Array(Vec::new()));
+    }
+    body.insert(fields.result.to_owned(), Value::Null);
+    Value::Object(body)
+}
+
+/// An error body as the API writes them: its envelope with `success: false` when it has one,
+/// else `{"errors": [..]}` with the first message also where the API's error bodies hold it
+/// (`error.message`, say), so the client's `Display` shows it.
+fn error_body(api: &ApiConfig, errors: Vec<ApiMessage>) -> Value {
+    if let Some(fields) = &api.envelope {
+        return envelope(fields, false, errors);
+    }
+    let first = errors.first().map(|e| e.message.clone());
+    let mut body = json!({ "errors": errors });
+    if let Some(text) = first.filter(|_| !api.error_message.is_empty()) {
+        set_at(&mut body, api.error_message, Value::String(text));
+    }
+    body
 }
 
 /// The stub's answers: the faults in order, then the fixed answer or the pages.
@@ -655,6 +695,8 @@ struct Pages {
     page_size: usize,
     shell: Value,
     paging: &'static MockPaging,
+    /// The envelope field that page numbers go in.
+    result_info: &'static str,
     /// The server's base URL, for `Link` headers.
     base: String,
 }
@@ -717,7 +759,7 @@ impl Pages {
                     "total_count": total,
                     "total_pages": total.div_ceil(size).max(1),
                 });
-                set_at(&mut body, &["result_info"], info);
+                set_at(&mut body, &[self.result_info], info);
             }
             PagingStyle::Cursor { next, .. } => {
                 let cursor = if more {
@@ -863,6 +905,7 @@ impl Match for BreaksSpec {
 
 /// Records requests that break the spec (answering 400) or that no stub matched (404).
 struct Checker {
+    api: &'static ApiConfig,
     operations: &'static [MockOperation],
     problems: Problems,
     unmatched: bool,
@@ -894,7 +937,8 @@ impl Respond for Checker {
             Ok(mut list) => list.push(problem),
             Err(poisoned) => poisoned.into_inner().push(problem),
         }
-        ResponseTemplate::new(status).set_body_json(envelope(false, vec![ApiMessage::new(0, text)]))
+        ResponseTemplate::new(status)
+            .set_body_json(error_body(self.api, vec![ApiMessage::new(0, text)]))
     }
 }
 

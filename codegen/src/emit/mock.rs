@@ -207,10 +207,17 @@ fn variant_type(api: &Api, union: &str, variant: &str) -> Option<TypeRef> {
     }
 }
 
+/// The envelope's result field (`result` unless the API declares another name).
+fn result_field(api: &Api) -> String {
+    api.envelope
+        .as_ref()
+        .map_or_else(|| "result".to_owned(), |e| e.result.clone())
+}
+
 /// The body type (the envelope's `result`, or the JSON body) and its JSON path prefix.
-fn body_root(op: &Operation) -> (Option<&TypeRef>, Vec<String>) {
+fn body_root<'o>(api: &Api, op: &'o Operation) -> (Option<&'o TypeRef>, Vec<String>) {
     match &op.response {
-        Response::Envelope { result, .. } => (Some(result), vec!["result".to_owned()]),
+        Response::Envelope { result, .. } => (Some(result), vec![result_field(api)]),
         Response::Json(ty) => (Some(ty), Vec::new()),
         _ => (None, Vec::new()),
     }
@@ -223,11 +230,12 @@ fn field_path(api: &Api, op: &Operation, path: &FieldPath) -> Vec<String> {
             Response::Envelope { result_info, .. } => result_info.as_ref(),
             _ => None,
         };
-        let mut out = vec!["result_info".to_owned()];
+        let field = api.envelope.as_ref().and_then(|e| e.result_info.clone());
+        let mut out = vec![field.unwrap_or_else(|| "result_info".to_owned())];
         out.extend(wire_hops(api, info, &path.hops));
         out
     } else {
-        let (ty, mut out) = body_root(op);
+        let (ty, mut out) = body_root(api, op);
         out.extend(wire_hops(api, ty, &path.hops));
         out
     }
@@ -297,9 +305,9 @@ fn operation_entry(api: &Api, r: &Resource, op: &Operation, with_check: bool) ->
         Response::Empty => quote!(Empty),
     };
     let paging = opt(op.pagination.as_ref().map(|p| {
-        let (root_ty, root) = body_root(op);
+        let (root_ty, root) = body_root(api, op);
         let items = match &p.items {
-            ItemsAt::Result => vec!["result".to_owned()],
+            ItemsAt::Result => vec![result_field(api)],
             ItemsAt::Body => Vec::new(),
             ItemsAt::Field(hop) => {
                 let mut out = root.clone();
