@@ -52,7 +52,7 @@ pub fn driver(
     let lib = crate_name.replace('-', "_");
     let mut calls = String::new();
     let mut ids = Vec::new();
-    for resource in &api.resources {
+    for (index, resource) in api.resources.iter().enumerate() {
         for op in &resource.operations {
             if op.method != Method::Get || op.body.is_some() || !sampled.contains(&op.path) {
                 continue;
@@ -67,9 +67,9 @@ pub fn driver(
                 })
                 .collect();
             calls.push_str(&format!(
-                "    report({id:?}, client.{res}().{method}({args}).await.map(|_| ()));\n",
+                "    report({id:?}, client.{chain}.{method}({args}).await.map(|_| ()));\n",
                 id = op.operation_id,
-                res = codegen::naming::bare(&resource.name),
+                chain = api.chain(index),
                 method = codegen::naming::bare(&op.method_name),
                 args = args.join(", "),
             ));
