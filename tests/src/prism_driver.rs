@@ -1,16 +1,19 @@
 //! A driver program for Prism's mock of any spec, written from the generator's IR: a bounded,
-//! deterministic sample of the spec's GET operations without a body, each called through the
-//! generated crate with values taken from the spec (examples, enums, defaults, else placeholders
-//! by type and format). It prints one `RESULT` line per call: whether Prism accepted the request
+//! deterministic sample of the spec's GET operations without a body, and of its POSTs whose
+//! request body has an example, each called through the generated crate with values taken from
+//! the spec (examples, enums, defaults, else placeholders by type and format; the body is the
+//! spec's example decoded into the body's type). It prints one `RESULT` line per call: whether Prism accepted the request
 //! and whether the client decoded the answer. `tests/prism_realworld.rs` runs it.
 
 use codegen::OutputFile;
-use codegen::ir::{Api, Method, ParamLocation, SchemeKind, TypeRef};
+use codegen::ir::{Api, BodyKind, Method, ParamLocation, SchemeKind, TypeRef};
 use codegen::load::Document;
 use serde_json::{Value, json};
 
 /// At most this many GET operations are sampled from each spec.
 pub const MAX_CALLS: usize = 8;
+/// At most this many POST operations with a body example are sampled from each spec.
+pub const MAX_POSTS: usize = 3;
 /// A sampled path may be the prefix of at most this many paths of the spec, so that the
 /// `--path-prefix` selection that generates it stays small.
 const MAX_PATHS_PER_PREFIX: usize = 3;
@@ -40,12 +43,67 @@ pub fn sample_paths(doc: &Document) -> Vec<String> {
         .collect()
 }
 
+/// The path templates of the sampled POST operations, in spec order: those whose JSON or form
+/// request body has an example (the media type's `example` or first `examples` entry, else its
+/// schema's `example`) and whose path is the prefix of few others, evenly spaced over the spec.
+pub fn sample_posts(doc: &Document) -> Vec<String> {
+    let Some(paths) = doc.get("#/paths").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let all: Vec<&String> = paths.keys().collect();
+    let candidates: Vec<String> = paths
+        .keys()
+        .filter(|path| {
+            body_example(doc, path).is_some()
+                && all.iter().filter(|p| p.starts_with(path.as_str())).count()
+                    <= MAX_PATHS_PER_PREFIX
+        })
+        .cloned()
+        .collect();
+    let n = candidates.len().min(MAX_POSTS);
+    (0..n)
+        .map(|i| candidates[i * candidates.len() / n].clone())
+        .collect()
+}
+
+/// The example of `POST path`'s request body (JSON or form), if the spec gives one.
+pub fn body_example(doc: &Document, path: &str) -> Option<Value> {
+    let item_ptr = format!("#/paths/{}", escape(path));
+    let item = deref(doc, doc.get(&item_ptr)?, &item_ptr);
+    let op = deref(doc, item.get("post")?, &item_ptr);
+    let body = deref(doc, op.get("requestBody")?, &item_ptr);
+    let content = body.get("content")?.as_object()?;
+    let media = ["application/json", "application/x-www-form-urlencoded"]
+        .iter()
+        .find_map(|m| content.get(*m))?;
+    let schema = media
+        .get("schema")
+        .map(|s| deref(doc, s, &item_ptr))
+        .unwrap_or(&Value::Null);
+    media
+        .get("example")
+        .cloned()
+        .or_else(|| {
+            media
+                .get("examples")
+                .and_then(Value::as_object)
+                .and_then(|m| m.values().next())
+                .map(|e| deref(doc, e, &item_ptr))
+                .and_then(|e| e.get("value"))
+                .cloned()
+        })
+        .or_else(|| schema.get("example").cloned())
+        .filter(Value::is_object)
+}
+
 /// The driver crate `driver_name` for the generated crate `crate_name` (a sibling directory):
-/// one call per sampled GET of `api`. Returns its files and the operation ids it calls.
+/// one call per sampled GET (`sampled`) and sampled POST (`posts`) of `api`. Returns its files
+/// and the operation ids it calls.
 pub fn driver(
     doc: &Document,
     api: &Api,
     sampled: &[String],
+    posts: &[String],
     crate_name: &str,
     driver_name: &str,
 ) -> (Vec<OutputFile>, Vec<String>) {
@@ -54,25 +112,50 @@ pub fn driver(
     let mut ids = Vec::new();
     for (index, resource) in api.resources.iter().enumerate() {
         for op in &resource.operations {
-            if op.method != Method::Get || op.body.is_some() || !sampled.contains(&op.path) {
+            let get = op.method == Method::Get && op.body.is_none() && sampled.contains(&op.path);
+            let post_body = (op.method == Method::Post && posts.contains(&op.path))
+                .then_some(op.body.as_ref())
+                .flatten()
+                .filter(|b| b.required && matches!(b.kind, BodyKind::Json | BodyKind::Form))
+                .zip(body_example(doc, &op.path));
+            if !get && post_body.is_none() {
                 continue;
             }
-            let args: Vec<String> = op
+            let verb = if get { "get" } else { "post" };
+            let mut args: Vec<String> = op
                 .params
                 .iter()
                 .filter(|p| p.required)
                 .map(|p| {
-                    let value = param_value(doc, &op.path, &p.wire_name, p.location);
+                    let value = param_value(doc, &op.path, verb, &p.wire_name, p.location);
                     rust_value(&lib, &p.ty, &value)
                 })
                 .collect();
-            calls.push_str(&format!(
-                "    report({id:?}, client.{chain}.{method}({args}).await.map(|_| ()));\n",
-                id = op.operation_id,
-                chain = api.chain(index),
-                method = codegen::naming::bare(&op.method_name),
-                args = args.join(", "),
-            ));
+            let call = |args: &[String]| {
+                format!(
+                    "client.{chain}.{method}({args}).await.map(|_| ())",
+                    chain = api.chain(index),
+                    method = codegen::naming::bare(&op.method_name),
+                    args = args.join(", "),
+                )
+            };
+            let id = &op.operation_id;
+            match post_body {
+                None => calls.push_str(&format!("    report({id:?}, {});\n", call(&args))),
+                Some((body, example)) => {
+                    // The spec's example, decoded into the body's type: one that does not fit
+                    // is reported as a failure of its own, not sent.
+                    args.push("body".to_owned());
+                    calls.push_str(&format!(
+                        "    match ::serde_json::from_value::<{ty}>(::serde_json::json!({example})) {{\n\
+                         \x20       Ok(body) => report({id:?}, {call}),\n\
+                         \x20       Err(e) => println!(\"RESULT\\t{{}}\\t0\\t0\\tthe spec's example is not a valid body: {{e}}\", {id:?}),\n\
+                         \x20   }}\n",
+                        ty = rust_type(&lib, &body.ty),
+                        call = call(&args),
+                    ));
+                }
+            }
             ids.push(op.operation_id.clone());
         }
     }
@@ -136,9 +219,15 @@ pub fn driver(
     (files, ids)
 }
 
-/// A value for the parameter `name` in `location` of `GET path`: its example, first example,
+/// A value for the parameter `name` in `location` of `<verb> path`: its example, first example,
 /// its schema's example, first enum value or default, else a placeholder by type and format.
-fn param_value(doc: &Document, path: &str, name: &str, location: ParamLocation) -> Value {
+fn param_value(
+    doc: &Document,
+    path: &str,
+    verb: &str,
+    name: &str,
+    location: ParamLocation,
+) -> Value {
     let item_ptr = format!("#/paths/{}", escape(path));
     let Some(item) = doc.get(&item_ptr) else {
         return json!("x");
@@ -151,7 +240,7 @@ fn param_value(doc: &Document, path: &str, name: &str, location: ParamLocation) 
     };
     let lists = [
         item.get("parameters"),
-        item.get("get")
+        item.get(verb)
             .map(|op| deref(doc, op, &item_ptr))
             .and_then(|op| op.get("parameters")),
     ];
