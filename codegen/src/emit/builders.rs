@@ -11,7 +11,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::ident;
-use super::types::type_tokens;
+use super::typeref::type_tokens;
 use crate::ir::{Api, Field, TypeKind, TypeRef, UnionVariant};
 use crate::naming::{Namespace, bare};
 

@@ -11,7 +11,7 @@ use super::docs::{code, doc_or, doc_paragraphs, raw_doc};
 use super::features::{cfg_op, cfg_resource};
 use super::ident;
 use super::tables::{body_fields, limit_of, limit_path, security_path};
-use super::types::type_tokens;
+use super::typeref::type_tokens;
 use crate::format::{Chunk, chunk};
 use crate::ir::{
     Api, Body, BodyKind, Operation, Param, ParamLocation, Resource, Response, TypeKind, TypeRef,

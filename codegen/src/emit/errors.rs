@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use super::types::type_tokens;
+use super::typeref::type_tokens;
 use crate::ir::{ErrorBody, Operation};
 
 /// The `error_body` function for the builder's impl and the enum to put beside the builder

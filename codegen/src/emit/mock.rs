@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::client::{arg_type, to_text};
 use super::ident;
-use super::types::type_tokens;
+use super::typeref::type_tokens;
 use crate::format::{Chunk, chunk};
 use crate::ir::{
     Api, BodyKind, FieldPath, Hop, ItemsAt, NextCursor, Operation, PageStyle, Param, ParamLocation,

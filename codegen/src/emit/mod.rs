@@ -12,6 +12,7 @@ mod root;
 pub(crate) mod runtime;
 pub mod surface;
 mod tables;
+mod typeref;
 mod types;
 
 use proc_macro2::{Ident, Span};

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use super::types::type_tokens;
+use super::typeref::type_tokens;
 use crate::ir::{
     Api, FieldPath, ItemsAt, NextCursor, Operation, PageStyle, Pagination, TypeKind, TypeRef,
 };

@@ -5,6 +5,7 @@ use quote::quote;
 
 use super::docs::{code, doc_or};
 use super::ident;
+use super::typeref::type_tokens;
 use crate::format::{Chunk, chunk};
 use crate::ir::{Api, Field, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
@@ -23,40 +24,6 @@ pub fn types_file(api: &Api) -> impl Iterator<Item = Chunk<'_>> {
             .iter()
             .map(move |t| chunk(move || type_def(api, t))),
     )
-}
-
-/// The Rust type for a type reference, with absolute paths so spec names cannot shadow std.
-pub fn type_tokens(ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(String),
-        TypeRef::Integer(32) => quote!(i32),
-        TypeRef::Integer(_) => quote!(i64),
-        TypeRef::Number => quote!(f64),
-        TypeRef::Boolean => quote!(bool),
-        TypeRef::Json => quote!(::serde_json::Value),
-        TypeRef::Bytes => quote!(Vec<u8>),
-        TypeRef::MultipartForm => quote!(crate::runtime::Multipart),
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            quote!(crate::types::#name)
-        }
-        TypeRef::Array(inner) => {
-            let inner = type_tokens(inner);
-            quote!(Vec<#inner>)
-        }
-        TypeRef::Map(inner) => {
-            let inner = type_tokens(inner);
-            quote!(::std::collections::BTreeMap<String, #inner>)
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = type_tokens(inner);
-            quote!(Option<#inner>)
-        }
-        TypeRef::Boxed(inner) => {
-            let inner = type_tokens(inner);
-            quote!(Box<#inner>)
-        }
-    }
 }
 
 /// With features per tag, the types are split into modules: one per feature for the types only

@@ -6,6 +6,7 @@
 
 mod conventions;
 mod features;
+pub mod nodes;
 mod operation;
 mod pagination;
 mod requests;

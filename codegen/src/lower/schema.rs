@@ -13,6 +13,7 @@ use crate::ir::{Constraints, Field, Tagging, TypeDef, TypeKind, TypeRef, UnionVa
 use crate::load::{Document, child};
 use crate::naming::{self, Namespace};
 
+pub use super::nodes::{component_name, description};
 use super::variants;
 
 /// How deep schemas may nest before the generator gives up with an error (not a stack overflow).
@@ -1690,39 +1691,6 @@ pub fn with_facts(doc: Option<String>, schema: &Value) -> Option<String> {
     })
 }
 
-/// The name a schema at `ptr` gives its type: `NAME` for `#/components/schemas/NAME`, also in
-/// another file of a multi-file spec; there, also a top-level key of the file (`file.yaml#/NAME`)
-/// or a `definitions`/`$defs` entry, or the file's stem for a whole-file schema
-/// (`models/droplet.yaml`).
-pub fn component_name(ptr: &str) -> Option<&str> {
-    if let Some(rest) = ptr.strip_prefix("#/components/schemas/") {
-        return if rest.contains('/') { None } else { Some(rest) };
-    }
-    let mounted = ptr
-        .strip_prefix("#/")?
-        .strip_prefix(crate::load::MOUNT_KEY)?;
-    let mounted = mounted.strip_prefix('/')?;
-    let (file, inner) = mounted.split_once('/').unwrap_or((mounted, ""));
-    if inner.is_empty() {
-        let name = file.rsplit("~1").next().unwrap_or(file);
-        let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-        return (!stem.is_empty()).then_some(stem);
-    }
-    let rest = ["components/schemas/", "definitions/", "$defs/"]
-        .iter()
-        .find_map(|p| inner.strip_prefix(p))
-        .unwrap_or(inner);
-    if rest.contains('/') { None } else { Some(rest) }
-}
-
-/// A schema's description, if it has one.
-pub fn description(node: &Value) -> Option<String> {
-    node.get("description")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .filter(|s| !s.trim().is_empty())
-}
-
 /// Spec text as an inline code span that cannot end early.
 pub fn code_span(text: &str) -> String {
     let t: String = text
@@ -1772,7 +1740,8 @@ fn plausible_regex(p: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{component_name, plausible_regex};
+    use super::plausible_regex;
+    use crate::lower::nodes::component_name;
 
     #[test]
     fn schemas_in_other_files_are_named_after_their_place() {

@@ -73,7 +73,7 @@ fn string_branch(
         into.nullable |= strings.len() < values.len();
         // A branch's description documents its value when it has only one.
         let doc_text = match strings.as_slice() {
-            [_] => super::schema::description(node).or_else(|| super::schema::description(target)),
+            [_] => super::nodes::description(node).or_else(|| super::nodes::description(target)),
             _ => None,
         };
         for v in strings {
@@ -148,7 +148,7 @@ pub fn array_name(doc: &Document, target: &Value, ptr: &str, union: &str) -> Opt
     let items = target.get("items")?;
     let iptr = child(ptr, "items");
     let (it, itptr) = doc.deref(items, &iptr).ok()?;
-    let item = match super::schema::component_name(&itptr) {
+    let item = match super::nodes::component_name(&itptr) {
         Some(c) if items.get("$ref").is_some() => naming::variant_of(&naming::pascal(c), union),
         _ if it.get("type").and_then(Value::as_str) == Some("array") => {
             array_name(doc, it, &itptr, union)?
