@@ -117,7 +117,7 @@ pub type Response<R> = ApiResponse<<R as Decode>::Output, <R as Decode>::Meta>;
 /// before anything is sent, unless a later valid value replaces it.
 #[doc(hidden)]
 pub struct Call<'a, R> {
-    request: RequestBuilder<'a>,
+    pub(super) request: RequestBuilder<'a>,
     /// Values refused by their limits: (parameter, whether it is a body field, reason).
     invalid: Vec<(&'static str, bool, String)>,
     decode: PhantomData<fn() -> R>,
@@ -319,14 +319,19 @@ impl<'a, R: Decode> Call<'a, R> {
 
     /// Sends the request and returns the result with the status, headers and envelope metadata.
     pub fn send_with_response(self) -> BoxFuture<'a, Result<ApiResponse<R::Output, R::Meta>>> {
-        if let Some((parameter, _, reason)) = self.invalid.into_iter().next() {
-            let error = Error::InvalidRequest {
-                parameter: parameter.to_owned(),
-                reason,
-            };
+        if let Some(error) = self.first_invalid() {
             return Box::pin(std::future::ready(Err(error)));
         }
         R::send(self.request)
+    }
+
+    /// The error for the first value refused by its limits, if any.
+    pub(super) fn first_invalid(&self) -> Option<Error> {
+        let (parameter, _, reason) = self.invalid.first()?;
+        Some(Error::InvalidRequest {
+            parameter: (*parameter).to_owned(),
+            reason: reason.clone(),
+        })
     }
 }
 

@@ -41,6 +41,7 @@ mod path;
 mod request;
 mod response;
 mod retry;
+mod stream;
 mod tls;
 
 pub mod pagination;
@@ -81,6 +82,7 @@ pub use request::RequestOptions;
 #[doc(hidden)]
 pub use request::{Method, OperationInfo, RequestBuilder};
 pub use response::ApiResponse;
+pub use stream::{ByteStream, Event, EventStream, LineStream, Upload};
 #[doc(hidden)]
 pub use validate::{Limit, Limited};
 

@@ -197,6 +197,8 @@ pub struct RequestBuilder<'a> {
     /// The `Accept` header: JSON unless the operation answers with text or bytes.
     accept: &'static str,
     pub(super) options: RequestOptions,
+    /// A body that may be streamed (issue 18), sent instead of `body` when set.
+    upload: Option<super::stream::Upload>,
 }
 
 /// A 2xx response read in full.
@@ -204,6 +206,8 @@ struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
     body: Vec<u8>,
+    /// For a streamed 2xx response, the response whose body is still to be read.
+    live: Option<reqwest::Response>,
 }
 
 impl<'a> RequestBuilder<'a> {
@@ -219,6 +223,7 @@ impl<'a> RequestBuilder<'a> {
             content_type: None,
             accept: "application/json",
             options: RequestOptions::default(),
+            upload: None,
         }
     }
 
@@ -292,12 +297,60 @@ impl<'a> RequestBuilder<'a> {
         self
     }
 
-    /// Sets a `multipart/form-data` body.
+    /// Sets a `multipart/form-data` body. A form with streamed file parts is sent as it is
+    /// read (and not retried).
     pub fn multipart_body(mut self, form: Multipart) -> Self {
+        if form.has_streams() {
+            let (content_type, upload) = form.encode_streaming();
+            return self.upload_body(content_type, upload);
+        }
         let (content_type, bytes) = form.encode();
         self.body = Some(Ok(bytes));
         self.content_type = Some(content_type);
         self
+    }
+
+    /// Sets a body that may be streamed from a reader or a file (see
+    /// [`Upload`](super::stream::Upload)), with its media type.
+    pub fn upload_body(
+        mut self,
+        content_type: impl Into<String>,
+        body: super::stream::Upload,
+    ) -> Self {
+        self.body = None;
+        self.upload = Some(body);
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// Sets the `Accept` header (for streamed responses).
+    pub(super) fn accept(mut self, accept: &'static str) -> Self {
+        self.accept = accept;
+        self
+    }
+
+    /// Sets the boolean `field` of the JSON body to `true` (`"stream": true`), adding it when
+    /// absent; a body that is not a JSON object is left alone.
+    pub(super) fn json_flag(mut self, field: &str) -> Self {
+        if let Some(Ok(bytes)) = &self.body {
+            if let Ok(serde_json::Value::Object(mut object)) = serde_json::from_slice(bytes) {
+                object.insert(field.to_owned(), serde_json::Value::Bool(true));
+                self.body = Some(serde_json::to_vec(&object).map_err(|e| e.to_string()));
+            }
+        }
+        self
+    }
+
+    /// Sends the request (with retries until a response arrives) and returns the 2xx response
+    /// with its body unread, for the stream types of `super::stream`.
+    pub(super) async fn send_streaming(self) -> Result<reqwest::Response> {
+        let id = self.client.inner.request_id_header;
+        let raw = match self.execute(true).await {
+            Ok(raw) => raw,
+            Err(error) => return Err(error.with_request_id_header(id)),
+        };
+        raw.live
+            .ok_or_else(|| Error::Config("a streamed response was read whole".to_owned()))
     }
 
     /// Applies per-request options, replacing any given before.
@@ -328,7 +381,7 @@ impl<'a> RequestBuilder<'a> {
     ) -> Result<ApiResponse<Option<T>, I>> {
         let id = self.client.inner.request_id_header;
         tagged(id, async move {
-            let raw = self.execute().await?;
+            let raw = self.execute(false).await?;
             if raw.body.trim_ascii().is_empty() {
                 // A 2xx without a body (an operation that may answer 204): no result.
                 return Ok(ApiResponse::new(raw.status, None).with_headers(raw.headers));
@@ -342,7 +395,7 @@ impl<'a> RequestBuilder<'a> {
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<ApiResponse<T, ()>> {
         let id = self.client.inner.request_id_header;
         tagged(id, async move {
-            let raw = self.execute().await?;
+            let raw = self.execute(false).await?;
             // A 2xx without a body decodes as JSON `null`, which an `Option` result accepts.
             let body: &[u8] = if raw.body.trim_ascii().is_empty() {
                 b"null"
@@ -367,7 +420,7 @@ impl<'a> RequestBuilder<'a> {
     pub async fn send_empty(self) -> Result<ApiResponse<(), ()>> {
         let id = self.client.inner.request_id_header;
         tagged(id, async move {
-            let raw = self.execute().await?;
+            let raw = self.execute(false).await?;
             envelope::check_empty(raw.status, raw.headers, &raw.body)
         })
         .await
@@ -379,7 +432,7 @@ impl<'a> RequestBuilder<'a> {
         self.accept = "text/*, */*;q=0.5";
         let id = self.client.inner.request_id_header;
         tagged(id, async move {
-            let raw = self.execute().await?;
+            let raw = self.execute(false).await?;
             let text = String::from_utf8_lossy(&raw.body).into_owned();
             Ok(ApiResponse::new(raw.status, text).with_headers(raw.headers))
         })
@@ -391,14 +444,14 @@ impl<'a> RequestBuilder<'a> {
         self.accept = "*/*";
         let id = self.client.inner.request_id_header;
         tagged(id, async move {
-            let raw = self.execute().await?;
+            let raw = self.execute(false).await?;
             Ok(ApiResponse::new(raw.status, raw.body).with_headers(raw.headers))
         })
         .await
     }
 
     /// Performs the request with retries, inside a tracing span, and returns the 2xx response.
-    async fn execute(self) -> Result<RawResponse> {
+    async fn execute(self, streaming: bool) -> Result<RawResponse> {
         let op = self.op;
         let span = tracing::debug_span!(
             "api_request",
@@ -408,11 +461,11 @@ impl<'a> RequestBuilder<'a> {
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        self.execute_attempts().instrument(span).await
+        self.execute_attempts(streaming).instrument(span).await
     }
 
     /// The attempt loop of [`RequestBuilder::execute`].
-    async fn execute_attempts(self) -> Result<RawResponse> {
+    async fn execute_attempts(self, streaming: bool) -> Result<RawResponse> {
         let inner = &self.client.inner;
         let auth = inner.auth.for_operation(self.op.security);
         let url = match &self.options.link {
@@ -461,12 +514,24 @@ impl<'a> RequestBuilder<'a> {
             let mut request = inner
                 .http
                 .request(self.op.method.to_reqwest(), url.clone())
-                .headers(attempt_headers)
-                .timeout(timeout);
+                .headers(attempt_headers);
+            // A streamed body may take longer than one attempt's timeout to read: the timeout
+            // then covers only the wait for the response headers (below).
+            if !streaming {
+                request = request.timeout(timeout);
+            }
             if let Some(bytes) = &body {
                 request = request.body(bytes.clone());
             }
-            let error = match receive(request).await {
+            if let Some(upload) = &self.upload {
+                request = super::stream::attach_upload(request, upload, attempt)?;
+            }
+            let received = if streaming {
+                super::stream::headers_within(timeout, self.op, receive(request, true)).await?
+            } else {
+                receive(request, false).await
+            };
+            let error = match received {
                 Ok(raw) => {
                     span.record("status", raw.status.as_u16());
                     tracing::debug!(attempt, status = raw.status.as_u16(), "response received");
@@ -506,6 +571,9 @@ impl<'a> RequestBuilder<'a> {
             {
                 return Err(error);
             }
+            if let Some(upload) = self.upload.as_ref().filter(|u| !u.is_replayable()) {
+                return Err(super::stream::not_replayable(error, upload));
+            }
             let delay = retry::retry_delay(
                 error.api_error().map(ApiError::headers),
                 retries_done,
@@ -531,7 +599,7 @@ impl<'a> RequestBuilder<'a> {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static(self.accept));
         headers.insert(USER_AGENT, inner.user_agent.clone());
-        if self.body.is_some() {
+        if self.body.is_some() || self.upload.is_some() {
             let content_type = match &self.content_type {
                 None => HeaderValue::from_static("application/json"),
                 Some(t) => HeaderValue::from_str(t).map_err(|_| Error::InvalidRequest {
@@ -623,24 +691,34 @@ impl fmt::Debug for RequestBuilder<'_> {
                     .map(|(name, _)| *name)
                     .collect::<Vec<_>>(),
             )
-            .field("has_body", &self.body.is_some())
+            .field("has_body", &(self.body.is_some() || self.upload.is_some()))
             .field("options", &self.options)
             .finish()
     }
 }
 
-/// Sends one attempt and reads the whole body.
+/// Sends one attempt and reads the whole body (only the headers of a streamed 2xx response).
 async fn receive(
     request: reqwest::RequestBuilder,
+    streaming: bool,
 ) -> std::result::Result<RawResponse, reqwest::Error> {
     let response = request.send().await?;
     let status = response.status();
     let headers = response.headers().clone();
+    if streaming && status.is_success() {
+        return Ok(RawResponse {
+            status,
+            headers,
+            body: Vec::new(),
+            live: Some(response),
+        });
+    }
     let body = response.bytes().await?.to_vec();
     Ok(RawResponse {
         status,
         headers,
         body,
+        live: None,
     })
 }
 

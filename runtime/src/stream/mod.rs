@@ -1,0 +1,429 @@
+//! Streamed responses and request bodies: typed server-sent events ([`EventStream`]), typed
+//! NDJSON / JSON Lines / JSON sequence items ([`LineStream`]), raw bytes ([`ByteStream`]) and
+//! bodies read from a reader or a file ([`Upload`]).
+//!
+//! Each stream sends its request when first polled. Retries apply until the response headers
+//! arrive; once the body has started, a failure is an `Err` item that ends the stream. Every
+//! stream has an inherent `next()`, so no extra crate is needed to drive it, and implements
+//! `futures_core::Stream` for combinators.
+
+mod ndjson;
+mod sse;
+pub(crate) mod upload;
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_core::Stream;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use super::call::{Call, Decode};
+use super::error::{Error, RequestName, Result};
+use super::request::OperationInfo;
+use super::{BoxFuture, StatusCode};
+
+pub use upload::Upload;
+
+/// One server-sent event: its `event:` name, its `id:` and its `data:` decoded as `T`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event<T> {
+    /// The `event:` field; `None` for the default type (`message`).
+    pub event: Option<String>,
+    /// The `id:` field, when the event has one.
+    pub id: Option<String>,
+    /// The `data:` payload, decoded as the operation's event schema.
+    pub data: T,
+}
+
+type BodyChunks = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+
+enum State<'a> {
+    Start(BoxFuture<'a, Result<reqwest::Response>>),
+    Body(BodyChunks),
+    Done,
+}
+
+/// The body of a successful response as chunks of bytes, read as they arrive and never held
+/// whole. An error (the request failed, or the connection broke) is yielded once and ends it.
+pub struct ByteStream<'a> {
+    state: State<'a>,
+    name: RequestName,
+    status: StatusCode,
+}
+
+impl<'a> ByteStream<'a> {
+    fn new(name: RequestName, start: BoxFuture<'a, Result<reqwest::Response>>) -> Self {
+        Self {
+            state: State::Start(start),
+            name,
+            status: StatusCode::OK,
+        }
+    }
+
+    /// The next chunk, or `None` at the end of the body. (The same as `StreamExt::next`,
+    /// without importing it.)
+    pub async fn next(&mut self) -> Option<Result<Bytes>> {
+        StreamExt::next(self).await
+    }
+
+    /// Reads the rest of the body into memory.
+    pub async fn collect(mut self) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        while let Some(chunk) = self.next().await {
+            out.extend_from_slice(&chunk?);
+        }
+        Ok(out)
+    }
+}
+
+impl Stream for ByteStream<'_> {
+    type Item = Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            match &mut self.state {
+                State::Start(start) => match start.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Err(error)) => {
+                        self.state = State::Done;
+                        return Poll::Ready(Some(Err(error)));
+                    }
+                    Poll::Ready(Ok(response)) => {
+                        self.status = response.status();
+                        self.state = State::Body(Box::pin(response.bytes_stream()));
+                    }
+                },
+                State::Body(body) => {
+                    return match body.as_mut().poll_next(cx) {
+                        Poll::Pending => Poll::Pending,
+                        Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(chunk))),
+                        Poll::Ready(Some(Err(error))) => {
+                            self.state = State::Done;
+                            Poll::Ready(Some(Err(Error::from_transport(error, self.name))))
+                        }
+                        Poll::Ready(None) => {
+                            self.state = State::Done;
+                            Poll::Ready(None)
+                        }
+                    };
+                }
+                State::Done => return Poll::Ready(None),
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for ByteStream<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("request", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stream of server-sent events whose data decode as `T`. It ends at the end of the body or
+/// at a `[DONE]` data line. An `error` event, a line or event cut short, or a dropped
+/// connection is an `Err` item that ends the stream; an event whose data does not decode as `T`
+/// is an `Err` item ([`Error::Decode`]) and the stream goes on.
+pub struct EventStream<'a, T> {
+    body: ByteStream<'a>,
+    parser: sse::SseParser,
+    done: bool,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<T> Unpin for EventStream<'_, T> {}
+
+impl<'a, T: DeserializeOwned> EventStream<'a, T> {
+    /// The next event, or `None` when the stream is over. (The same as `StreamExt::next`,
+    /// without importing it.)
+    pub async fn next(&mut self) -> Option<Result<Event<T>>> {
+        StreamExt::next(self).await
+    }
+
+    /// Collects every event's data, or returns the first error.
+    pub async fn try_collect(mut self) -> Result<Vec<T>> {
+        let mut items = Vec::new();
+        while let Some(event) = self.next().await {
+            items.push(event?.data);
+        }
+        Ok(items)
+    }
+
+    fn decode(&mut self, raw: sse::RawEvent) -> Option<Result<Event<T>>> {
+        if raw.data.trim() == "[DONE]" {
+            self.done = true;
+            return None;
+        }
+        if raw.event.as_deref() == Some("error") {
+            self.done = true;
+            return Some(Err(Error::Stream {
+                operation_id: self.body.name.operation_id,
+                message: format!("the server sent an error event: {}", raw.data),
+            }));
+        }
+        Some(match serde_json::from_str(&raw.data) {
+            Ok(data) => Ok(Event {
+                event: raw.event,
+                id: raw.id,
+                data,
+            }),
+            Err(error) => Err(decode_error(self.body.status, &error, raw.data.as_bytes())),
+        })
+    }
+}
+
+impl<T: DeserializeOwned> Stream for EventStream<'_, T> {
+    type Item = Result<Event<T>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if this.done {
+                return Poll::Ready(None);
+            }
+            match this.parser.next_event() {
+                Some(Ok(raw)) => match this.decode(raw) {
+                    Some(item) => return Poll::Ready(Some(item)),
+                    None => return Poll::Ready(None),
+                },
+                Some(Err(message)) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(this.body.broken(message))));
+                }
+                None => {}
+            }
+            match this.body.poll_next_unpin(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => this.parser.push(&chunk),
+                Poll::Ready(Some(Err(error))) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+                Poll::Ready(None) => {
+                    this.done = true;
+                    return Poll::Ready(
+                        this.parser.finish().err().map(|m| Err(this.body.broken(m))),
+                    );
+                }
+            }
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for EventStream<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream")
+            .field("request", &self.body.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stream of NDJSON, JSON Lines or JSON sequence items decoded as `T`, one line at a time.
+/// A failed request, a dropped connection or a last line cut short is an `Err` item that ends
+/// the stream; a line that does not decode as `T` is an `Err` item and the stream goes on.
+pub struct LineStream<'a, T> {
+    body: ByteStream<'a>,
+    lines: ndjson::LineSplitter,
+    done: bool,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<T> Unpin for LineStream<'_, T> {}
+
+impl<'a, T: DeserializeOwned> LineStream<'a, T> {
+    /// The next item, or `None` at the end. (The same as `StreamExt::next`, without importing
+    /// it.)
+    pub async fn next(&mut self) -> Option<Result<T>> {
+        StreamExt::next(self).await
+    }
+
+    /// Collects every item, or returns the first error.
+    pub async fn try_collect(mut self) -> Result<Vec<T>> {
+        let mut items = Vec::new();
+        while let Some(item) = self.next().await {
+            items.push(item?);
+        }
+        Ok(items)
+    }
+}
+
+impl<T: DeserializeOwned> Stream for LineStream<'_, T> {
+    type Item = Result<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if this.done {
+                return Poll::Ready(None);
+            }
+            let status = this.body.status;
+            if let Some(line) = this.lines.next_record() {
+                return Poll::Ready(Some(
+                    serde_json::from_slice(line).map_err(|e| decode_error(status, &e, line)),
+                ));
+            }
+            match this.body.poll_next_unpin(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => this.lines.push(&chunk),
+                Poll::Ready(Some(Err(error))) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+                Poll::Ready(None) => {
+                    this.done = true;
+                    let name = this.body.name;
+                    let Some(last) = this.lines.finish() else {
+                        return Poll::Ready(None);
+                    };
+                    // A last line without its line end is an item only when it is whole.
+                    return Poll::Ready(Some(serde_json::from_slice(last).map_err(|e| {
+                        Error::Stream {
+                            operation_id: name.operation_id,
+                            message: format!(
+                                "the stream ended inside a line ({e}): `{}`",
+                                String::from_utf8_lossy(&last[..last.len().min(80)])
+                            ),
+                        }
+                    })));
+                }
+            }
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for LineStream<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LineStream")
+            .field("request", &self.body.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ByteStream<'_> {
+    fn broken(&self, message: String) -> Error {
+        Error::Stream {
+            operation_id: self.name.operation_id,
+            message,
+        }
+    }
+}
+
+fn decode_error(status: StatusCode, error: &serde_json::Error, data: &[u8]) -> Error {
+    Error::Decode {
+        status,
+        message: error.to_string(),
+        body_snippet: String::from_utf8_lossy(&data[..data.len().min(512)]).into_owned(),
+    }
+}
+
+impl<'a, R: Decode> Call<'a, R> {
+    fn start(self, accept: &'static str) -> ByteStream<'a> {
+        let op = self.request.op;
+        let name = RequestName {
+            operation_id: op.operation_id,
+            method: op.method.as_str(),
+            path: op.path_template,
+        };
+        let first_invalid = self.first_invalid();
+        let request = self.request.accept(accept);
+        ByteStream::new(
+            name,
+            Box::pin(async move {
+                if let Some(error) = first_invalid {
+                    return Err(error);
+                }
+                request.send_streaming().await
+            }),
+        )
+    }
+
+    /// Sets the boolean body field `field` to `true` (such as `"stream": true`, for operations
+    /// that answer with JSON or with a stream by a body flag).
+    pub fn stream_flag(mut self, field: &'static str) -> Self {
+        self.request = self.request.json_flag(field);
+        self
+    }
+
+    /// Sets a body that may be streamed, with its media type; see [`Upload`].
+    pub fn upload_body(mut self, content_type: &'static str, body: impl Into<Upload>) -> Self {
+        self.request = self.request.upload_body(content_type, body.into());
+        self
+    }
+
+    /// Sends the request and streams its server-sent events, decoded as `T`.
+    pub fn sse<T: DeserializeOwned>(self) -> EventStream<'a, T> {
+        EventStream {
+            body: self.start("text/event-stream"),
+            parser: sse::SseParser::default(),
+            done: false,
+            item: PhantomData,
+        }
+    }
+
+    /// Sends the request and streams its NDJSON, JSON Lines or JSON sequence items, decoded as
+    /// `T`; `accept` is the media type asked for.
+    pub fn json_lines<T: DeserializeOwned>(self, accept: &'static str) -> LineStream<'a, T> {
+        LineStream {
+            body: self.start(accept),
+            lines: ndjson::LineSplitter::default(),
+            done: false,
+            item: PhantomData,
+        }
+    }
+
+    /// Sends the request and streams its body as bytes.
+    pub fn byte_stream(self) -> ByteStream<'a> {
+        self.start("*/*")
+    }
+}
+
+/// Gives one attempt its body: a streamed body is taken by the first attempt and sent with its
+/// length when known.
+pub(super) fn attach_upload(
+    request: reqwest::RequestBuilder,
+    upload: &Upload,
+    attempt: u32,
+) -> Result<reqwest::RequestBuilder> {
+    let Some(body) = upload.take_body() else {
+        return Err(Error::InvalidRequest {
+            parameter: "body".to_owned(),
+            reason: format!(
+                "was streamed and already sent (attempt {attempt}); a streamed body is sent once"
+            ),
+        });
+    };
+    let request = match upload.length() {
+        Some(length) if !upload.is_replayable() => {
+            request.header(reqwest::header::CONTENT_LENGTH, length)
+        }
+        _ => request,
+    };
+    Ok(request.body(body))
+}
+
+/// The error of a failed attempt that is not retried because its body was streamed.
+pub(super) fn not_replayable(error: Error, _upload: &Upload) -> Error {
+    Error::BodyNotReplayable {
+        source: Box::new(error),
+    }
+}
+
+/// Waits for the response headers of a streamed request for at most `timeout`.
+pub(super) async fn headers_within<T>(
+    timeout: Duration,
+    op: &'static OperationInfo,
+    receive: impl Future<Output = T>,
+) -> Result<T> {
+    tokio::time::timeout(timeout, receive)
+        .await
+        .map_err(|_| Error::Stream {
+            operation_id: op.operation_id,
+            message: format!("no response within {timeout:?}"),
+        })
+}
