@@ -9,6 +9,7 @@ mod mock;
 mod pagination;
 mod root;
 mod runtime;
+mod stream;
 pub mod surface;
 mod tables;
 mod types;

@@ -8,6 +8,7 @@ mod operation;
 mod pagination;
 pub mod schema;
 pub mod security;
+mod stream;
 
 use serde_json::Value;
 

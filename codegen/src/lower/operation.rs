@@ -28,11 +28,13 @@ const METHODS: [(&str, Method); 7] = [
 const BUILDER_FIELDS: [&str; 3] = ["client", "options", "body"];
 
 /// Names a builder's own methods take, which optional-parameter setters must not shadow.
-const BUILDER_METHODS: [&str; 7] = [
+const BUILDER_METHODS: [&str; 9] = [
     "send",
     "send_with_response",
     "pages",
     "items",
+    "stream",
+    "bytes_stream",
     "into_future",
     "clone",
     "error_body",
@@ -287,6 +289,7 @@ impl<'d> OpContext<'_, 'd> {
             }
         };
         let response = self.response(types, responses, hint)?;
+        let stream = super::stream::detect(self.doc, types, self.op, self.op_ptr, &response, hint)?;
         let errors = self.error_bodies(types, responses, hint)?;
         let pagination = super::pagination::detect(
             self.method,
@@ -328,6 +331,7 @@ impl<'d> OpContext<'_, 'd> {
                 .map(str::to_owned)
                 .filter(|s| !s.trim().is_empty()),
             permissions,
+            stream,
             deprecated: op
                 .get("deprecated")
                 .and_then(Value::as_bool)
