@@ -37,12 +37,15 @@ mod envelope;
 mod error;
 mod form;
 mod multipart;
+mod ndjson;
 mod path;
 mod request;
 mod response;
 mod retry;
+mod sse;
 mod stream;
 mod tls;
+mod upload;
 
 pub mod pagination;
 #[doc(hidden)]
@@ -82,7 +85,8 @@ pub use request::RequestOptions;
 #[doc(hidden)]
 pub use request::{Method, OperationInfo, RequestBuilder};
 pub use response::ApiResponse;
-pub use stream::{ByteStream, Event, EventStream, LineStream, Upload};
+pub use stream::{ByteStream, Event, EventStream, LineStream};
+pub use upload::Upload;
 #[doc(hidden)]
 pub use validate::{Limit, Limited};
 

@@ -18,7 +18,7 @@ struct Part {
     content_type: Option<String>,
     data: Vec<u8>,
     /// A streamed part's body (then `data` is empty).
-    upload: Option<super::stream::Upload>,
+    upload: Option<super::upload::Upload>,
 }
 
 impl Multipart {
@@ -59,7 +59,7 @@ impl Multipart {
         name: &str,
         filename: &str,
         content_type: &str,
-        data: impl Into<super::stream::Upload>,
+        data: impl Into<super::upload::Upload>,
     ) -> Self {
         let upload = data.into();
         let (data, upload) = match upload.as_bytes() {
@@ -83,8 +83,8 @@ impl Multipart {
 
     /// The `Content-Type` header value and the body as a stream: the encoded headers and
     /// in-memory parts around each streamed part's chunks.
-    pub(super) fn encode_streaming(&self) -> (String, super::stream::Upload) {
-        use super::stream::upload::ChunkStream;
+    pub(super) fn encode_streaming(&self) -> (String, super::upload::Upload) {
+        use super::upload::ChunkStream;
         use futures_util::StreamExt;
         let boundary = self.boundary();
         let mut pieces: Vec<ChunkStream> = Vec::new();
@@ -119,7 +119,7 @@ impl Multipart {
         let stream = futures_util::stream::iter(pieces).flatten();
         (
             format!("multipart/form-data; boundary={boundary}"),
-            super::stream::Upload::from_stream(stream, length),
+            super::upload::Upload::from_stream(stream, length),
         )
     }
 
@@ -230,7 +230,7 @@ mod tests {
             "file",
             "f.bin",
             "application/octet-stream",
-            super::super::stream::Upload::from_reader(&b"0123456789"[..], Some(10)),
+            super::super::upload::Upload::from_reader(&b"0123456789"[..], Some(10)),
         );
         assert!(streamed.has_streams());
         let (content_type, upload) = streamed.encode_streaming();

@@ -198,7 +198,7 @@ pub struct RequestBuilder<'a> {
     accept: &'static str,
     pub(super) options: RequestOptions,
     /// A body that may be streamed (issue 18), sent instead of `body` when set.
-    upload: Option<super::stream::Upload>,
+    upload: Option<super::upload::Upload>,
 }
 
 /// A 2xx response read in full.
@@ -311,11 +311,11 @@ impl<'a> RequestBuilder<'a> {
     }
 
     /// Sets a body that may be streamed from a reader or a file (see
-    /// [`Upload`](super::stream::Upload)), with its media type.
+    /// [`Upload`](super::upload::Upload)), with its media type.
     pub fn upload_body(
         mut self,
         content_type: impl Into<String>,
-        body: super::stream::Upload,
+        body: super::upload::Upload,
     ) -> Self {
         self.body = None;
         self.upload = Some(body);

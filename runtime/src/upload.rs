@@ -12,7 +12,7 @@ pub(crate) type ChunkStream = Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> 
 
 /// A request body: bytes in memory (sent again on a retry) or a stream read once, from an async
 /// reader or a file, never held whole in memory. A streamed body is not retried: a failed
-/// attempt is reported as [`Error::BodyNotReplayable`](super::super::Error::BodyNotReplayable).
+/// attempt is reported as [`Error::BodyNotReplayable`](super::Error::BodyNotReplayable).
 ///
 /// ```no_run
 /// # async fn f() -> std::io::Result<()> {

@@ -7,10 +7,6 @@
 //! stream has an inherent `next()`, so no extra crate is needed to drive it, and implements
 //! `futures_core::Stream` for combinators.
 
-mod ndjson;
-mod sse;
-pub(crate) mod upload;
-
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -23,11 +19,12 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use super::call::{Call, Decode};
+use super::{ndjson, sse};
 use super::error::{Error, RequestName, Result};
 use super::request::OperationInfo;
 use super::{BoxFuture, StatusCode};
 
-pub use upload::Upload;
+use super::upload::Upload;
 
 /// One server-sent event: its `event:` name, its `id:` and its `data:` decoded as `T`.
 #[derive(Debug, Clone, PartialEq)]
