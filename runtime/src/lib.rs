@@ -57,6 +57,8 @@ pub mod validate;
 pub mod blocking;
 #[cfg(feature = "mock")]
 pub mod mock;
+#[cfg(feature = "mock")]
+mod mock_stream;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -19,10 +19,10 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use super::call::{Call, Decode};
-use super::{ndjson, sse};
 use super::error::{Error, RequestName, Result};
 use super::request::OperationInfo;
 use super::{BoxFuture, StatusCode};
+use super::{ndjson, sse};
 
 use super::upload::Upload;
 
