@@ -1,15 +1,16 @@
 //! A server-sent events parser (the WHATWG `text/event-stream` format), fed chunks of bytes as
 //! they arrive. Pure: no I/O, no decoding of the `data:` payload.
 
-/// One event as sent: its `event:` name, `id:` and the joined `data:` lines.
+/// One event as sent: its `event:` name, `id:` and the joined `data:` lines (borrowed from the
+/// parser, whose buffer is reused for the next event).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct RawEvent {
+pub(crate) struct RawEvent<'a> {
     /// The `event:` field; `None` for the default type (`message`).
     pub event: Option<String>,
     /// The `id:` field of this event.
     pub id: Option<String>,
-    /// The `data:` lines joined with `\n`.
-    pub data: String,
+    /// The `data:` lines joined with `\n` (not checked for UTF-8 here: the JSON decoder does).
+    pub data: &'a [u8],
 }
 
 /// Splits a byte stream into events. Lines end with `\n` or `\r\n`; a blank line ends an event;
@@ -21,9 +22,11 @@ pub(crate) struct SseParser {
     pos: usize,
     event: Option<String>,
     id: Option<String>,
-    data: String,
+    data: Vec<u8>,
     /// Whether the event being built has a field yet.
     started: bool,
+    /// Whether `data` belongs to the event returned last (cleared on the next call).
+    dispatched: bool,
 }
 
 impl SseParser {
@@ -38,7 +41,11 @@ impl SseParser {
 
     /// The next complete event in what was pushed so far, `None` when more bytes are needed;
     /// an error for a line that is not UTF-8.
-    pub fn next_event(&mut self) -> Option<Result<RawEvent, String>> {
+    pub fn next_event(&mut self) -> Option<Result<RawEvent<'_>, String>> {
+        if self.dispatched {
+            self.dispatched = false;
+            self.data.clear();
+        }
         loop {
             let rest = &self.buf[self.pos..];
             let end = rest.iter().position(|b| *b == b'\n')?;
@@ -50,14 +57,14 @@ impl SseParser {
             if line.is_empty() {
                 if self.started {
                     self.started = false;
-                    let mut data = std::mem::take(&mut self.data);
-                    if data.ends_with('\n') {
-                        data.pop();
+                    if self.data.ends_with(b"\n") {
+                        self.data.pop();
                     }
+                    self.dispatched = true;
                     return Some(Ok(RawEvent {
                         event: self.event.take(),
                         id: self.id.take(),
-                        data,
+                        data: &self.data,
                     }));
                 }
                 continue;
@@ -72,16 +79,17 @@ impl SseParser {
                 }
                 None => (line, &b""[..]),
             };
+            if name == b"data" {
+                self.data.extend_from_slice(value);
+                self.data.push(b'\n');
+                self.started = true;
+                continue;
+            }
             let value = match std::str::from_utf8(value) {
                 Ok(v) => v,
                 Err(_) => return Some(Err("an event line is not valid UTF-8".to_owned())),
             };
             match name {
-                b"data" => {
-                    self.data.push_str(value);
-                    self.data.push('\n');
-                    self.started = true;
-                }
                 b"event" => {
                     self.event = Some(value.to_owned());
                     self.started = true;
@@ -115,10 +123,14 @@ impl SseParser {
 mod tests {
     use super::*;
 
-    fn all(parser: &mut SseParser) -> Vec<RawEvent> {
-        std::iter::from_fn(|| parser.next_event())
-            .map(Result::unwrap)
-            .collect()
+    /// (event, id, data) of every complete event pushed so far.
+    fn all(parser: &mut SseParser) -> Vec<(Option<String>, Option<String>, Vec<u8>)> {
+        let mut out = Vec::new();
+        while let Some(event) = parser.next_event() {
+            let event = event.unwrap();
+            out.push((event.event, event.id, event.data.to_vec()));
+        }
+        out
     }
 
     #[test]
@@ -134,16 +146,12 @@ mod tests {
             assert_eq!(
                 events,
                 [
-                    RawEvent {
-                        event: Some("delta".into()),
-                        id: Some("7".into()),
-                        data: "{\"a\":\n1}".into()
-                    },
-                    RawEvent {
-                        event: None,
-                        id: None,
-                        data: "x".into()
-                    },
+                    (
+                        Some("delta".to_owned()),
+                        Some("7".to_owned()),
+                        b"{\"a\":\n1}".to_vec()
+                    ),
+                    (None, None, b"x".to_vec()),
                 ],
                 "split at {split}"
             );
@@ -166,7 +174,7 @@ mod tests {
     #[test]
     fn invalid_utf8_is_an_error() {
         let mut p = SseParser::default();
-        p.push(b"data: \xff\n\n");
+        p.push(b"event: \xff\n\n");
         assert!(p.next_event().unwrap().is_err());
     }
 }

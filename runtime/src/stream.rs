@@ -151,28 +151,40 @@ impl<'a, T: DeserializeOwned> EventStream<'a, T> {
         }
         Ok(items)
     }
+}
 
-    fn decode(&mut self, raw: sse::RawEvent) -> Option<Result<Event<T>>> {
-        if raw.data.trim() == "[DONE]" {
-            self.done = true;
-            return None;
-        }
-        if raw.event.as_deref() == Some("error") {
-            self.done = true;
-            return Some(Err(Error::Stream {
-                operation_id: self.body.name.operation_id,
-                message: format!("the server sent an error event: {}", raw.data),
-            }));
-        }
-        Some(match serde_json::from_str(&raw.data) {
-            Ok(data) => Ok(Event {
-                event: raw.event,
-                id: raw.id,
-                data,
-            }),
-            Err(error) => Err(decode_error(self.body.status, &error, raw.data.as_bytes())),
-        })
+/// Decodes one event: `None` for `[DONE]`; an `error` event is an error. The flag says whether
+/// the stream ends.
+fn decode_event<T: DeserializeOwned>(
+    raw: sse::RawEvent<'_>,
+    status: StatusCode,
+    operation_id: &'static str,
+) -> (Option<Result<Event<T>>>, bool) {
+    if raw.data.trim_ascii() == b"[DONE]" {
+        return (None, true);
     }
+    if raw.event.as_deref() == Some("error") {
+        let message = format!(
+            "the server sent an error event: {}",
+            String::from_utf8_lossy(raw.data)
+        );
+        return (
+            Some(Err(Error::Stream {
+                operation_id,
+                message,
+            })),
+            true,
+        );
+    }
+    let item = match serde_json::from_slice(raw.data) {
+        Ok(data) => Ok(Event {
+            event: raw.event,
+            id: raw.id,
+            data,
+        }),
+        Err(error) => Err(decode_error(status, &error, raw.data)),
+    };
+    (Some(item), false)
 }
 
 impl<T: DeserializeOwned> Stream for EventStream<'_, T> {
@@ -185,10 +197,12 @@ impl<T: DeserializeOwned> Stream for EventStream<'_, T> {
                 return Poll::Ready(None);
             }
             match this.parser.next_event() {
-                Some(Ok(raw)) => match this.decode(raw) {
-                    Some(item) => return Poll::Ready(Some(item)),
-                    None => return Poll::Ready(None),
-                },
+                Some(Ok(raw)) => {
+                    let (item, end) =
+                        decode_event(raw, this.body.status, this.body.name.operation_id);
+                    this.done = end;
+                    return Poll::Ready(item);
+                }
                 Some(Err(message)) => {
                     this.done = true;
                     return Poll::Ready(Some(Err(this.body.broken(message))));
