@@ -1,6 +1,6 @@
 //! Embeds the runtime crate (`../runtime/`) into the generator: its name and version (for the
 //! dependency line of generated crates) and, for `vendored` output, its sources without their
-//! `#[cfg(test)]` modules and its dependency sections. Files are listed in sorted order.
+//! `#[cfg(test)]` modules and its dependency sections (also the target-specific ones). Files are listed in sorted order.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -57,13 +57,19 @@ fn run() -> Result<(), String> {
             .map(|v| v.trim_matches('"').to_owned())
             .ok_or_else(|| format!("{}: no `{key}`", manifest_path.display()))
     };
-    let deps = sections(&manifest, &["[dependencies]", "[features]"])
-        .ok_or_else(|| format!("{}: no [dependencies]", manifest_path.display()))?;
+    // The target-specific tables too (`[target.'cfg(..)'.dependencies]`: native TLS and timers,
+    // wasm32 timers), so a vendored crate builds for the same targets as the runtime.
+    let deps = sections(&manifest, |header| {
+        header == "[dependencies]"
+            || header == "[features]"
+            || (header.starts_with("[target.") && header.ends_with(".dependencies]"))
+    })
+    .ok_or_else(|| format!("{}: no [dependencies]", manifest_path.display()))?;
     let _ = writeln!(
         out,
         "/// The runtime's package name.\npub const RUNTIME_PACKAGE: &str = {:?};\n\
          /// The runtime's version.\npub const RUNTIME_VERSION: &str = {:?};\n\
-         /// The runtime's `[dependencies]` and `[features]`, for a `vendored` crate's manifest.\n\
+         /// The runtime's `[dependencies]` (also per target) and `[features]`, for a `vendored` crate's manifest.\n\
          pub const VENDORED_DEPENDENCIES: &str = {deps:?};",
         field("name")?,
         field("version")?,
@@ -87,13 +93,14 @@ fn strip_tests(text: &str) -> Result<String, String> {
     Ok(format!("{}\n", text[..at].trim_end()))
 }
 
-/// The named TOML sections (each from its header to the next header), in file order.
-fn sections(manifest: &str, wanted: &[&str]) -> Option<String> {
+/// The TOML sections whose header `wanted` accepts (each from its header to the next header), in
+/// file order.
+fn sections(manifest: &str, wanted: impl Fn(&str) -> bool) -> Option<String> {
     let mut out = String::new();
     let mut keep = false;
     for line in manifest.lines() {
         if line.starts_with('[') {
-            keep = wanted.contains(&line.trim());
+            keep = wanted(line.trim());
             if keep && !out.is_empty() {
                 out = format!("{}\n\n", out.trim_end());
             }

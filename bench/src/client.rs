@@ -196,7 +196,7 @@ pub async fn overhead(report: &mut Report, mode: &Mode, server: &Server) -> Resu
             1.05,
         )
         .remedy(
-            "Per request the runtime (runtime/request.rs) builds a header map, sets a \
+            "Per request the runtime (runtime/src/transport.rs) builds a header map, sets a \
              per-request timeout, renders and percent-encodes the path template and parses a \
              `Url`, wraps the call in a tracing span, boxes the builder's future, clones the \
              response headers, copies the body (`to_vec`) and decodes in two passes with a \

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 
 use crate::Mode;
 use crate::report::{Report, Row, Verdict};
-use crate::util::{cargo, generated_lines, ratio, run, secs, workspace_root};
+use crate::util::{cargo, generated_lines, ratio, run, runtime_args, secs, workspace_root};
 use bench::stats::median;
 
 /// A crate written by the xtask into the scratch dir.
@@ -100,6 +100,7 @@ fn write_crate(xtask: &Path, args: &[&str], dir: &Path) -> Result<f64> {
     let (_, took) = run(Command::new(xtask)
         .arg("codegen")
         .args(args)
+        .args(runtime_args())
         .arg("--out")
         .arg(dir))?;
     let lock = workspace_root().join("Cargo.lock");

@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::compile::dependencies_only;
 use crate::rusage::{self, Measured};
-use crate::util::{cargo, workspace_root};
+use crate::util::{cargo, runtime_args, workspace_root};
 
 /// A crate in the scratch dir with a target dir of its own (shared with its dependencies-only
 /// twin, and with other crates of the same dependencies).
@@ -153,6 +153,7 @@ pub fn generate(xtask: &Path, spec: &Path, extra: &[&str], dir: &Path) -> Result
             .arg("--spec")
             .arg(spec)
             .args(extra)
+            .args(runtime_args())
             .arg("--out")
             .arg(dir),
     )?;

@@ -100,7 +100,10 @@ pub fn spec(report: &mut Report, mode: &Mode, xtask: &Path, scratch: &Path) -> R
     let out = scratch.join("spec-gen");
     let codegen_cmd = || {
         let mut c = Command::new(xtask);
-        c.arg("codegen").arg("--out").arg(&out);
+        c.arg("codegen")
+            .args(crate::util::runtime_args())
+            .arg("--out")
+            .arg(&out);
         c
     };
     let help_cmd = || {

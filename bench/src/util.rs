@@ -14,6 +14,15 @@ pub fn workspace_root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
+/// `--runtime path=<this workspace's runtime/>`: measured crates keep the runtime as a path
+/// dependency wherever they are written (the xtask vendors it outside the workspace otherwise).
+pub fn runtime_args() -> [String; 2] {
+    [
+        "--runtime".to_owned(),
+        format!("path={}", workspace_root().join("runtime").display()),
+    ]
+}
+
 /// The `cargo` that started us (cargo sets `CARGO` for `cargo run`), or the one on `PATH`.
 pub fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))

@@ -145,29 +145,47 @@ pub struct WarningGroup {
     pub first: Vec<Location>,
 }
 
-/// The shape of a warning message: code spans become `…` and runs of digits `N`.
+/// The shape of a warning message: code spans become `…` and runs of digits `N`. A status class
+/// (`2XX`, `4xx`: one digit, then two `X`) keeps its form, since the class is the warning's kind.
 pub fn warning_kind(message: &str) -> String {
+    let chars: Vec<char> = message.chars().collect();
     let mut out = String::with_capacity(message.len());
     let mut in_code = false;
-    let mut last_digit = false;
-    for c in message.chars() {
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        i += 1;
         if c == '`' {
             if !in_code {
                 out.push_str("`…`");
             }
             in_code = !in_code;
-            last_digit = false;
         } else if !in_code {
-            let digit = c.is_ascii_digit();
-            if !digit {
+            if !c.is_ascii_digit() {
                 out.push(c);
-            } else if !last_digit {
+            } else if is_status_class(&chars, i - 1) {
+                out.extend(&chars[i - 1..i + 2]);
+                i += 2;
+            } else {
                 out.push('N');
+                while chars.get(i).is_some_and(char::is_ascii_digit) {
+                    i += 1;
+                }
             }
-            last_digit = digit;
         }
     }
     out
+}
+
+/// Whether a status class such as `2XX` starts at `at`: one digit (not after a letter or a
+/// digit), two `X` of one case, and no letter or digit after them.
+fn is_status_class(chars: &[char], at: usize) -> bool {
+    let word = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(|c| c.is_alphanumeric())
+    };
+    matches!(chars.get(at + 1..at + 3), Some(['X', 'X'] | ['x', 'x']))
+        && !word(at.checked_sub(1))
+        && !word(Some(at + 3))
 }
 
 /// Groups warnings by kind, the largest group first (ties by kind), keeping each group's first
@@ -222,5 +240,20 @@ mod tests {
         let firsts: Vec<&str> = groups[0].first.iter().map(|l| l.pointer.as_str()).collect();
         assert_eq!(firsts, ["#/a", "#/b", "#/d"]);
         assert_eq!(groups[1].count, 1);
+    }
+
+    #[test]
+    fn status_classes_keep_their_form() {
+        assert_eq!(
+            warning_kind("response 2XX of `x` and 4xx ignored; 404 and 500 too"),
+            "response 2XX of `…` and 4xx ignored; N and N too"
+        );
+        // Not a class: more digits, a letter before or after, mixed case.
+        assert_eq!(
+            warning_kind("22XX a2XX 2XXL 2Xx 2X"),
+            "NXX aNXX NXXL NXx NX"
+        );
+        assert_eq!(warning_kind("ends with 5"), "ends with N");
+        assert_eq!(warning_kind("ends with 5X"), "ends with NX");
     }
 }

@@ -33,6 +33,12 @@ pub struct Api {
     pub credentials_required: bool,
     /// The response header that identifies a request (lower case), kept on errors and responses.
     pub request_id_header: String,
+    /// The envelope every response of the API is wrapped in, declared or detected; `None` when
+    /// responses are plain.
+    pub envelope: Option<Envelope>,
+    /// Where an error body holds its message (`["error", "message"]`), found in the spec's error
+    /// schemas or declared; empty when none is known.
+    pub error_message: Vec<String>,
     /// Every named type, sorted by name.
     pub types: Vec<TypeDef>,
     /// Resources in spec order, each with its operations.
@@ -42,9 +48,50 @@ pub struct Api {
     /// The features whose operations reach each named type; a type not listed is always
     /// compiled (no features, or one shared by many features).
     pub type_features: std::collections::BTreeMap<String, Vec<String>>,
+    /// The named types a request body holds (itself, or through fields, items and branches):
+    /// the structs among them get a constructor and setters.
+    pub request_types: std::collections::BTreeSet<String>,
 }
 
 impl Api {
+    /// Whether resource `index` is `root` or lies below it.
+    pub fn in_subtree(&self, root: usize, mut index: usize) -> bool {
+        loop {
+            if index == root {
+                return true;
+            }
+            match self.resources[index].parent {
+                Some(p) => index = p,
+                None => return false,
+            }
+        }
+    }
+
+    /// The operations of resource `root` and of every resource below it.
+    pub fn subtree_operations(&self, root: usize) -> impl Iterator<Item = &Operation> {
+        (root..self.resources.len())
+            .filter(move |i| self.in_subtree(root, *i))
+            .flat_map(move |i| &self.resources[i].operations)
+    }
+
+    /// The resources right below resource `parent` (or the top-level ones for `None`).
+    pub fn children(&self, parent: Option<usize>) -> impl Iterator<Item = (usize, &Resource)> {
+        self.resources
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| r.parent == parent)
+    }
+
+    /// The call chain of resource `index` from the client: `chat().completions()`.
+    pub fn chain(&self, index: usize) -> String {
+        let r = &self.resources[index];
+        let own = format!("{}()", crate::naming::bare(&r.accessor));
+        match r.parent {
+            Some(p) => format!("{}.{own}", self.chain(p)),
+            None => own,
+        }
+    }
+
     /// The fields of the named struct type `name`; `None` for other kinds or unknown names.
     pub fn struct_fields(&self, name: &str) -> Option<&[Field]> {
         self.types
@@ -57,6 +104,22 @@ impl Api {
     }
 }
 
+/// The fields of an API's response envelope (`{success, errors, messages, result,
+/// result_info}` for example), by wire name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    /// The field that holds the payload.
+    pub result: String,
+    /// The boolean field that says whether the call succeeded, if any.
+    pub success: Option<String>,
+    /// The list of error messages, if any.
+    pub errors: Option<String>,
+    /// The list of informational messages, if any.
+    pub messages: Option<String>,
+    /// The paging metadata, if any.
+    pub result_info: Option<String>,
+}
+
 /// A cargo feature of the generated crate: the operations of one tag and the types they reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Feature {
@@ -66,7 +129,8 @@ pub struct Feature {
     pub tag: String,
     /// How many operations it holds.
     pub operations: usize,
-    /// The resources (accessor names) it adds operations to.
+    /// The resources it adds operations to, as call chains without the last `()`
+    /// (`chat().completions`).
     pub resources: Vec<String>,
 }
 
@@ -247,6 +311,9 @@ pub struct Variant {
     pub name: String,
     /// The value on the wire.
     pub wire: String,
+    /// What the value means, from the spec (the description of a `oneOf` branch that lists it
+    /// alone).
+    pub doc: Option<String>,
 }
 
 /// A reference to a type, as used in fields, parameters and responses.
@@ -282,8 +349,12 @@ pub enum TypeRef {
 /// A group of operations on one kind of thing, such as `client_certificates`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
-    /// The module and accessor name (snake_case).
+    /// The module name (snake_case, unique in the crate; a nested resource's joins its chain).
     pub name: String,
+    /// The accessor on the parent handle, or on the client for a top-level resource.
+    pub accessor: String,
+    /// The parent resource's index in `Api::resources` (always before this one).
+    pub parent: Option<usize>,
     /// The handle type's name (PascalCase).
     pub type_name: String,
     /// The operations, in spec order.
@@ -348,6 +419,8 @@ pub struct Operation {
     pub operation_id: String,
     /// The method name on the resource handle (snake_case).
     pub method_name: String,
+    /// Whether `method_name` is the operationId fallback (the name the path gives was taken).
+    pub name_fallback: bool,
     /// The request builder's type name (PascalCase, unique within the resource module).
     pub builder_name: String,
     /// The HTTP method.
@@ -358,7 +431,8 @@ pub struct Operation {
     pub summary: Option<String>,
     /// The spec's description.
     pub description: Option<String>,
-    /// Permissions the spec says the operation needs (`x-cfPermissionsRequired`).
+    /// Permissions the spec says the operation needs (from the extension `x-rust-permissions`
+    /// names).
     pub permissions: Vec<String>,
     /// Whether the spec marks the operation deprecated.
     pub deprecated: bool,
@@ -494,7 +568,7 @@ pub enum BodyKind {
 /// The decoded form of a successful response.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
-    /// The Cloudflare envelope `{success, errors, messages, result, result_info}`.
+    /// A body in the API's envelope ([`Api::envelope`]), whose result field is decoded.
     Envelope {
         /// The type of `result`.
         result: TypeRef,
@@ -570,6 +644,9 @@ pub struct Hop {
     pub field: String,
     /// Whether the field is an `Option` (optional or nullable).
     pub optional: bool,
+    /// When the field is an untagged union: its type name and the variant to go on in (a value
+    /// of another shape has nothing further).
+    pub variant: Option<(String, String)>,
 }
 
 /// A field reached from the root of a response: the envelope's `result_info` or the JSON body.
@@ -604,6 +681,12 @@ pub enum PageStyle {
     },
     /// The RFC 8288 `Link: <url>; rel="next"` header the response declares.
     Link,
+    /// The next page's URL in the response body (`next_page_uri`, `links.pages.next`): absolute,
+    /// or relative to the request's URL.
+    NextUrl {
+        /// The string field holding it.
+        next: FieldPath,
+    },
     /// An `offset` advanced by the items received, with an optional `limit`.
     Offset {
         /// The Rust name of the offset parameter.
@@ -617,6 +700,27 @@ pub enum PageStyle {
         /// A total count in the response, if it has one.
         total: Option<FieldPath>,
     },
+}
+
+impl Pagination {
+    /// The style's name, as `x-rust-pagination`'s `style` spells it: `page_number`, `cursor`,
+    /// `last_item_id`, `offset`, `link` or `next_url`.
+    pub fn style_name(&self) -> &'static str {
+        match &self.style {
+            PageStyle::PageNumber { .. } => "page_number",
+            PageStyle::Cursor {
+                next: NextCursor::Field(_),
+                ..
+            } => "cursor",
+            PageStyle::Cursor {
+                next: NextCursor::LastItemId { .. },
+                ..
+            } => "last_item_id",
+            PageStyle::Offset { .. } => "offset",
+            PageStyle::Link => "link",
+            PageStyle::NextUrl { .. } => "next_url",
+        }
+    }
 }
 
 /// Where the next cursor comes from.

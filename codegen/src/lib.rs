@@ -4,6 +4,8 @@
 //! load (`load`) -> lower to the IR (`lower`, `ir`) -> emit tokens (`emit`) -> format
 //! (`format`) -> write (`write`). Only `lower` sees OpenAPI; emitters see only the IR.
 
+pub mod build;
+pub mod cli;
 pub mod emit;
 pub mod error;
 pub mod format;
@@ -13,7 +15,7 @@ pub mod lower;
 pub mod naming;
 pub mod write;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use emit::{OutputFile, RUNTIME_PACKAGE, RUNTIME_VERSION};
 pub use error::{Error, Warning, WarningGroup, group_warnings};
@@ -35,6 +37,9 @@ pub struct Settings {
     pub runtime: RuntimeSource,
     /// Whether the crate gets a cargo feature per tag (default: when the spec is large).
     pub tag_features: TagFeatures,
+    /// OpenAPI Overlay files applied to the spec, in order, after the one found beside it
+    /// (`<spec stem>.overlay.yaml`, which is always applied).
+    pub overlays: Vec<PathBuf>,
 }
 
 /// Whether a generated crate gets a cargo feature per tag.
@@ -110,18 +115,23 @@ pub struct Generated {
     pub warnings: Vec<Warning>,
     /// The IR the files were emitted from.
     pub api: ir::Api,
+    /// Every file read: the spec, the files its `$ref`s reached, the overlays.
+    pub inputs: Vec<PathBuf>,
 }
 
 /// Generates a crate from spec text. `file` names the spec in diagnostics and headers.
+/// Overlays are not applied (there is no folder to find them in): use [`generate_file`].
 pub fn generate_str(file: &str, text: &str, settings: &Settings) -> Result<Generated, Error> {
     let doc = load::parse(file, text)?;
     generate_doc(&doc, settings)
 }
 
-/// Generates a crate from a spec file.
+/// Generates a crate from a spec file, with the overlay beside it and `settings.overlays`.
 pub fn generate_file(path: &Path, settings: &Settings) -> Result<Generated, Error> {
-    let doc = load::load_file_with(path, settings.allow_outside_refs)?;
-    generate_doc(&doc, settings)
+    let doc = load::load_file_overlaid(path, settings.allow_outside_refs, &settings.overlays)?;
+    let mut generated = generate_doc(&doc, settings)?;
+    generated.inputs = doc.files_read(path);
+    Ok(generated)
 }
 
 /// Generates a crate from a loaded document.
@@ -136,6 +146,7 @@ pub fn generate_doc(doc: &load::Document, settings: &Settings) -> Result<Generat
         files,
         warnings,
         api,
+        inputs: doc.overlays.clone(),
     })
 }
 

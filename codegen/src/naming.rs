@@ -124,6 +124,94 @@ impl Namespace {
     }
 }
 
+/// The words of a `PascalCase` name: a new word starts at each upper-case letter
+/// (`ChatCompletionRequestUserMessage` -> `Chat`, `Completion`, `Request`, `User`, `Message`).
+fn pascal_words(name: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (i, c) in name.char_indices() {
+        if i > start && c.is_ascii_uppercase() {
+            words.push(&name[start..i]);
+            start = i;
+        }
+    }
+    if start < name.len() {
+        words.push(&name[start..]);
+    }
+    words
+}
+
+/// A union variant's name from its branch's type name: the words it shares with the union's
+/// name at the start and at the end are dropped (`ChatCompletionRequestUserMessage` in
+/// `ChatCompletionRequestMessage` is `User`). When nothing would be left, only the shared start
+/// (or only the shared end) is dropped, and failing that the name is kept whole (`Pet` in
+/// `PetOrError`). Both names are `PascalCase` identifiers from [`pascal`].
+pub fn variant_of(branch: &str, union: &str) -> String {
+    let b = pascal_words(bare(branch));
+    let u = pascal_words(bare(union));
+    let prefix = b.iter().zip(&u).take_while(|(x, y)| x == y).count();
+    let suffix = b
+        .iter()
+        .rev()
+        .zip(u.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let candidates = [
+        (prefix, b.len().saturating_sub(suffix)),
+        (prefix, b.len()),
+        (0, b.len().saturating_sub(suffix)),
+    ];
+    for (from, to) in candidates {
+        if from < to {
+            let rest: String = b[from..to].concat();
+            if rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+                return pascal(&rest);
+            }
+        }
+    }
+    branch.to_owned()
+}
+
+/// Gives each claimant its wanted name, unique in one namespace, without depending on the
+/// claimants' order. `wanted` holds (wanted name, key) pairs, where the key is the spec text the
+/// name came from. Names no one else wants are kept; names several want go to them in the
+/// order of their keys, the first keeping the name and the others numbered (`Foo2`, ...), after
+/// every name that was not contested. Returns the names in input order and the ties, each as the
+/// contested name and its claimants' keys in the order they were served.
+pub fn distinct(
+    wanted: &[(String, String)],
+    reserved: &[&str],
+) -> (Vec<String>, Vec<(String, Vec<String>)>) {
+    let mut count: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for (name, _) in wanted {
+        *count.entry(bare(name)).or_default() += 1;
+    }
+    let mut ns = Namespace::with_reserved(reserved);
+    let mut out = vec![String::new(); wanted.len()];
+    let mut contested: Vec<usize> = Vec::new();
+    for (i, (name, _)) in wanted.iter().enumerate() {
+        if count[bare(name)] == 1 && !reserved.contains(&bare(name)) {
+            out[i] = ns.claim(name);
+        } else {
+            contested.push(i);
+        }
+    }
+    contested.sort_by(|a, b| {
+        (bare(&wanted[*a].0), &wanted[*a].1).cmp(&(bare(&wanted[*b].0), &wanted[*b].1))
+    });
+    let mut ties: Vec<(String, Vec<String>)> = Vec::new();
+    for i in contested {
+        out[i] = ns.claim(&wanted[i].0);
+        match ties.last_mut() {
+            Some((name, keys)) if name == bare(&wanted[i].0) => keys.push(wanted[i].1.clone()),
+            _ => ties.push((bare(&wanted[i].0).to_owned(), vec![wanted[i].1.clone()])),
+        }
+    }
+    // A reserved name wanted once is numbered like any other, but is no tie.
+    ties.retain(|(_, keys)| keys.len() > 1);
+    (out, ties)
+}
+
 /// Names of the standard prelude that generated code uses unqualified (`Option`, `String`,
 /// `Vec`, `Box`, `Into`, ...): no generated type or resource handle takes them.
 pub const PRELUDE_NAMES: [&str; 13] = [
@@ -195,5 +283,51 @@ mod tests {
         let mut fields = Namespace::default();
         assert_eq!(fields.claim("r#type"), "r#type");
         assert_eq!(fields.claim("r#type"), "type2");
+    }
+    #[test]
+    fn variants_drop_what_they_share_with_the_union() {
+        assert_eq!(
+            variant_of(
+                "ChatCompletionRequestUserMessage",
+                "ChatCompletionRequestMessage"
+            ),
+            "User"
+        );
+        assert_eq!(variant_of("BetaFilePath", "BetaAnnotation"), "FilePath");
+        assert_eq!(variant_of("Pet", "PetOrError"), "Pet");
+        assert_eq!(variant_of("Error", "PetOrError"), "Error");
+        assert_eq!(variant_of("PetOrError", "PetOrError"), "PetOrError");
+        assert_eq!(
+            variant_of(
+                "ApplyPatchCreateFileOperationParam",
+                "ApplyPatchOperationParam"
+            ),
+            "CreateFile"
+        );
+        assert_eq!(variant_of("Ipv4Net", "IpNet"), "Ipv4");
+    }
+
+    #[test]
+    fn contested_names_go_by_key_not_by_position() {
+        let w = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect()
+        };
+        let (names, ties) = distinct(&w(&[("A", "a"), ("B", "b2"), ("B", "b1")]), &[]);
+        assert_eq!(names, ["A", "B2", "B"]);
+        assert_eq!(
+            ties,
+            [("B".to_owned(), vec!["b1".to_owned(), "b2".to_owned()])]
+        );
+        // A new claimant before them changes nothing for the others.
+        let (names, _) = distinct(&w(&[("C", "c"), ("A", "a"), ("B", "b1"), ("B", "b2")]), &[]);
+        assert_eq!(names, ["C", "A", "B", "B2"]);
+        let (names, ties) = distinct(
+            &w(&[("Unknown", "unknown"), ("Unknown2", "x")]),
+            &["Unknown"],
+        );
+        assert_eq!(names, ["Unknown3", "Unknown2"]);
+        assert!(ties.is_empty());
     }
 }

@@ -65,6 +65,13 @@ pub static API: runtime::ApiConfig = runtime::ApiConfig::new(
     .default_base_url("https://api.cloudflare.com/client/v4")
     .base_url_env("CLOUDFLARE_BASE_URL")
     .request_id_header("cf-ray")
+    .envelope(
+        runtime::EnvelopeFields::new("result")
+            .success("success")
+            .errors("errors")
+            .messages("messages")
+            .result_info("result_info"),
+    )
     .schemes(
         &[
             runtime::SecurityScheme {

@@ -256,9 +256,9 @@ impl ::std::ops::Deref for MockServer {
         &self.0
     }
 }
-/// Stubs for the `hostname_associations` operations.
+/// Stubs for the `hostname_associations()` operations.
 pub mod hostname_associations {
-    /// Stubs for the `hostname_associations` operations; get one from `MockServer::hostname_associations`.
+    /// Stubs for the `hostname_associations()` operations; get one from `mock.hostname_associations()`.
     #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy)]
     pub struct HostnameAssociationsMock<'a> {
         pub(crate) server: &'a crate::runtime::mock::MockServer,
@@ -398,9 +398,9 @@ pub mod hostname_associations {
         }
     }
 }
-/// Stubs for the `client_certificates` operations.
+/// Stubs for the `client_certificates()` operations.
 pub mod client_certificates {
-    /// Stubs for the `client_certificates` operations; get one from `MockServer::client_certificates`.
+    /// Stubs for the `client_certificates()` operations; get one from `mock.client_certificates()`.
     #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy)]
     pub struct ClientCertificatesMock<'a> {
         pub(crate) server: &'a crate::runtime::mock::MockServer,

@@ -128,6 +128,15 @@ pub struct CreateClientCertificateRequest {
     /// The number of days the Client Certificate will be valid after the issued_on date.
     pub validity_days: i64,
 }
+impl CreateClientCertificateRequest {
+    /// A `CreateClientCertificateRequest` from its required fields; the optional fields are `None`.
+    pub fn new(csr: impl Into<String>, validity_days: impl Into<i64>) -> Self {
+        Self {
+            csr: csr.into(),
+            validity_days: validity_days.into(),
+        }
+    }
+}
 /// Request body that replaces the hostnames associated with a CA.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HostnameAssociation {
@@ -137,6 +146,10 @@ pub struct HostnameAssociation {
     /// The UUID for a certificate that was uploaded to the mTLS Certificate Management endpoint. If no mtls_certificate_id is given, the hostnames will be associated to your active Cloudflare Managed CA.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mtls_certificate_id: Option<String>,
+}
+impl HostnameAssociation {
+    crate::runtime::setter!(hostnames(Vec < String >));
+    crate::runtime::setter!(mtls_certificate_id(String));
 }
 /// The hostnames currently associated with a CA.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

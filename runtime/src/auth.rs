@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use reqwest::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue};
 
-use super::BoxFuture;
 use super::config::{ApiConfig, ApiKeyLocation, SchemeKind};
 use super::error::Error;
+use super::future::BoxFuture;
 
 /// A secret string, such as an API token or key.
 ///

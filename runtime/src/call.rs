@@ -1,110 +1,28 @@
-//! The typed request that every generated operation builder wraps.
+//! The one request builder: [`Call`], which every generated operation builder wraps.
 //!
 //! A generated builder is a one-field struct around a [`Call`]: its constructor and setters
 //! encode each value as soon as it is given (path, query, header, body) and check it against the
-//! spec's limits, and everything that is the same for every operation lives here once: sending,
-//! decoding by the operation's response kind ([`Decode`]), per-request options, and walking pages.
-//! The [`Request`] trait gives every builder `send`, `send_with_response` and `options`.
+//! spec's limits. Sending hands the built request to the transport and the response to the
+//! decode step (as the operation's [`Decode`] type says); walking pages repeats that.
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
+use super::client::Client;
+use super::decode::{self, Decode, Rules};
 use super::error::{Error, Result};
+use super::form::FormField;
+use super::future::BoxFuture;
 use super::multipart::Multipart;
+use super::operation::OperationInfo;
+use super::options::RequestOptions;
 use super::pagination::{self, PageInfo, PageStream};
 use super::paging;
-use super::request::{RequestBuilder, RequestOptions};
 use super::response::ApiResponse;
+use super::transport::{self, Outgoing};
 use super::validate::{Limit, Limited};
-use super::{BoxFuture, FormField};
-
-/// How an operation's 2xx response decodes: the envelope, plain JSON, nothing, text or bytes.
-/// The generator picks one of [`Envelope`], [`EnvelopeOptional`], [`Json`], [`Empty`], [`Text`]
-/// and [`Bytes`] for each operation.
-pub trait Decode: 'static {
-    /// What `send` returns.
-    type Output: Send + 'static;
-    /// The envelope metadata (`result_info`) `send_with_response` carries; `()` when none.
-    type Meta: Send + 'static;
-    /// Sends `request` and decodes its response.
-    #[doc(hidden)]
-    fn send(
-        request: RequestBuilder<'_>,
-    ) -> BoxFuture<'_, Result<ApiResponse<Self::Output, Self::Meta>>>;
-}
-
-/// A response in the API's envelope whose `result` is required (missing is
-/// [`Error::MissingResult`]); `I` is its `result_info`.
-pub struct Envelope<T, I = ()>(PhantomData<fn() -> (T, I)>);
-/// A response in the API's envelope whose `result` may be missing or `null` (then `None`).
-pub struct EnvelopeOptional<T, I = ()>(PhantomData<fn() -> (T, I)>);
-/// A plain JSON response body.
-pub struct Json<T>(PhantomData<fn() -> T>);
-/// A response whose body is ignored (an envelope saying `success: false` is still an error).
-pub struct Empty;
-/// A text response body.
-pub struct Text;
-/// A raw response body.
-pub struct Bytes;
-
-impl<T, I> Decode for Envelope<T, I>
-where
-    T: DeserializeOwned + Send + 'static,
-    I: DeserializeOwned + Send + 'static,
-{
-    type Output = T;
-    type Meta = I;
-    fn send(request: RequestBuilder<'_>) -> BoxFuture<'_, Result<ApiResponse<T, I>>> {
-        Box::pin(request.send_envelope())
-    }
-}
-
-impl<T, I> Decode for EnvelopeOptional<T, I>
-where
-    T: DeserializeOwned + Send + 'static,
-    I: DeserializeOwned + Send + 'static,
-{
-    type Output = Option<T>;
-    type Meta = I;
-    fn send(request: RequestBuilder<'_>) -> BoxFuture<'_, Result<ApiResponse<Option<T>, I>>> {
-        Box::pin(request.send_envelope_optional())
-    }
-}
-
-impl<T: DeserializeOwned + Send + 'static> Decode for Json<T> {
-    type Output = T;
-    type Meta = ();
-    fn send(request: RequestBuilder<'_>) -> BoxFuture<'_, Result<ApiResponse<T, ()>>> {
-        Box::pin(request.send_json())
-    }
-}
-
-impl Decode for Empty {
-    type Output = ();
-    type Meta = ();
-    fn send(request: RequestBuilder<'_>) -> BoxFuture<'_, Result<ApiResponse<(), ()>>> {
-        Box::pin(request.send_empty())
-    }
-}
-
-impl Decode for Text {
-    type Output = String;
-    type Meta = ();
-    fn send(request: RequestBuilder<'_>) -> BoxFuture<'_, Result<ApiResponse<String, ()>>> {
-        Box::pin(request.send_text())
-    }
-}
-
-impl Decode for Bytes {
-    type Output = Vec<u8>;
-    type Meta = ();
-    fn send(request: RequestBuilder<'_>) -> BoxFuture<'_, Result<ApiResponse<Vec<u8>, ()>>> {
-        Box::pin(request.send_bytes())
-    }
-}
 
 /// The decoded response of an operation that decodes as `R`.
 #[doc(hidden)]
@@ -117,7 +35,8 @@ pub type Response<R> = ApiResponse<<R as Decode>::Output, <R as Decode>::Meta>;
 /// before anything is sent, unless a later valid value replaces it.
 #[doc(hidden)]
 pub struct Call<'a, R> {
-    pub(super) request: RequestBuilder<'a>,
+    pub(super) client: &'a Client,
+    pub(super) request: Outgoing,
     /// Values refused by their limits: (parameter, whether it is a body field, reason).
     invalid: Vec<(&'static str, bool, String)>,
     decode: PhantomData<fn() -> R>,
@@ -126,6 +45,7 @@ pub struct Call<'a, R> {
 impl<R> Clone for Call<'_, R> {
     fn clone(&self) -> Self {
         Self {
+            client: self.client,
             request: self.request.clone(),
             invalid: self.invalid.clone(),
             decode: PhantomData,
@@ -143,9 +63,21 @@ impl<R> fmt::Debug for Call<'_, R> {
     }
 }
 
+impl Client {
+    /// Starts a typed request for an operation; generated builders wrap it.
+    #[doc(hidden)]
+    pub fn call<R: Decode>(&self, op: &'static OperationInfo) -> Call<'_, R> {
+        Call::new(self, op)
+    }
+}
+
 impl<'a, R: Decode> Call<'a, R> {
-    pub(super) fn new(request: RequestBuilder<'a>) -> Self {
+    /// A request for `op` on `client`, without values yet.
+    pub fn new(client: &'a Client, op: &'static OperationInfo) -> Self {
+        let mut request = Outgoing::new(op);
+        request.accept = R::ACCEPT;
         Self {
+            client,
             request,
             invalid: Vec::new(),
             decode: PhantomData,
@@ -256,39 +188,78 @@ impl<'a, R: Decode> Call<'a, R> {
         self
     }
 
-    /// Sets a JSON body.
+    /// Sets a JSON body. A serialisation failure is reported when the request is sent.
     pub fn json_body<B: Serialize + ?Sized>(self, body: &B) -> Self {
-        self.map(|r| r.json_body(body))
+        let bytes = serde_json::to_vec(body).map_err(|error| error.to_string());
+        self.body(None, bytes)
     }
 
-    /// Sets a newline-delimited JSON body.
+    /// Sets a newline-delimited JSON body (`application/x-ndjson`): one line per item.
     pub fn ndjson_body<B: Serialize>(self, items: &[B]) -> Self {
-        self.map(|r| r.ndjson_body(items))
+        let mut out = Vec::new();
+        let mut result = Ok(());
+        for item in items {
+            match serde_json::to_vec(item) {
+                Ok(line) => {
+                    out.extend_from_slice(&line);
+                    out.push(b'\n');
+                }
+                Err(error) => {
+                    result = Err(error.to_string());
+                    break;
+                }
+            }
+        }
+        self.body(
+            Some("application/x-ndjson".to_owned()),
+            result.map(|()| out),
+        )
     }
 
-    /// Sets a raw body with its media type.
+    /// Sets a raw body sent as it is, with its media type (`application/octet-stream`,
+    /// `text/plain`, ...).
     pub fn bytes_body(self, content_type: &'static str, body: Vec<u8>) -> Self {
-        self.map(|r| r.bytes_body(content_type, body))
+        self.body(Some(content_type.to_owned()), Ok(body))
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body; see [`RequestBuilder::form_body`].
+    /// Sets an `application/x-www-form-urlencoded` body from a typed struct; `fields` lists the
+    /// fields whose `style`/`explode` differ from the default. A serialisation failure is
+    /// reported when the request is sent.
     pub fn form_body<B: Serialize + ?Sized>(self, body: &B, fields: &[FormField]) -> Self {
-        self.map(|r| r.form_body(body, fields))
+        let bytes = super::form::encode(body, fields).map(String::into_bytes);
+        self.body(Some("application/x-www-form-urlencoded".to_owned()), bytes)
     }
 
-    /// Sets a `multipart/form-data` body.
-    pub fn multipart_body(self, form: Multipart) -> Self {
-        self.map(|r| r.multipart_body(form))
+    /// Sets a `multipart/form-data` body. A form with streamed file parts is sent as it is
+    /// read (and not retried).
+    pub fn multipart_body(mut self, form: Multipart) -> Self {
+        if form.has_streams() {
+            let (content_type, upload) = form.encode_streaming();
+            self.request.body = None;
+            self.request.upload = Some(upload);
+            self.request.content_type = Some(content_type);
+            return self;
+        }
+        let (content_type, bytes) = form.encode();
+        self.body(Some(content_type), Ok(bytes))
     }
 
-    fn map(mut self, f: impl FnOnce(RequestBuilder<'a>) -> RequestBuilder<'a>) -> Self {
-        self.request = f(self.request);
+    /// Sets the body and its media type (`None`: JSON).
+    fn body(
+        mut self,
+        content_type: Option<String>,
+        bytes: std::result::Result<Vec<u8>, String>,
+    ) -> Self {
+        self.request.body = Some(bytes);
+        self.request.upload = None;
+        self.request.content_type = content_type;
         self
     }
 
     /// Applies per-request options, replacing any given before.
-    pub fn options(self, options: RequestOptions) -> Self {
-        self.map(|r| r.options(options))
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.request.options = options;
+        self
     }
 
     /// The value of a query parameter given so far.
@@ -322,7 +293,18 @@ impl<'a, R: Decode> Call<'a, R> {
         if let Some(error) = self.first_invalid() {
             return Box::pin(std::future::ready(Err(error)));
         }
-        R::send(self.request)
+        let client = &self.client.inner;
+        let rules = self.rules();
+        let request = self.request;
+        Box::pin(async move {
+            let sent = transport::send(client, request).await?;
+            let decoded = decode::decode::<R>(sent.raw, &rules);
+            if sent.not_replayable {
+                // A retry was due, but the streamed body is gone: the error says so.
+                return decoded.map_err(super::transport_stream::not_replayable);
+            }
+            decoded
+        })
     }
 
     /// The error for the first value refused by its limits, if any.
@@ -332,6 +314,17 @@ impl<'a, R: Decode> Call<'a, R> {
             parameter: (*parameter).to_owned(),
             reason: reason.clone(),
         })
+    }
+
+    /// How the response decodes: the client's envelope, error message and request-id rules.
+    pub(super) fn rules(&self) -> Rules {
+        let client = &self.client.inner;
+        Rules {
+            envelope: client.envelope,
+            error_message: client.error_message,
+            request_id_header: client.request_id_header,
+            operation_id: self.request.op.operation_id,
+        }
     }
 }
 
@@ -408,15 +401,48 @@ where
         self,
         step: fn(Response<R>) -> ApiResponse<Vec<T>, I>,
     ) -> PageStream<'a, T, I> {
-        paging::paginate_by(None, move |link: Option<String>| {
+        self.url_pages(move |response| {
+            let link = paging::next_link(response.headers());
+            (step(response), link)
+        })
+    }
+
+    /// Pages by the next page's URL in the response body (`next_page_uri`, `links.pages.next`);
+    /// `step` turns a response into the page and that URL (`None` or empty on the last page).
+    pub fn next_url_pages<T: Send + 'a, I: Send + 'a>(
+        self,
+        step: fn(Response<R>) -> paging::Step<T, I, String>,
+    ) -> PageStream<'a, T, I> {
+        self.url_pages(step)
+    }
+
+    /// Follows next-page URLs: each is resolved against the URL of the request whose response
+    /// gave it (RFC 3986), and sent with this request's method, headers and credentials, its
+    /// query replacing the operation's. One on another origin than the base URL is refused; one
+    /// already requested (the first page's included) is [`Error::Pagination`].
+    fn url_pages<T: Send + 'a, I: Send + 'a>(
+        self,
+        step: impl Fn(Response<R>) -> paging::Step<T, I, String> + Copy + Send + 'a,
+    ) -> PageStream<'a, T, I> {
+        let first = self
+            .request
+            .url(self.client.base_url())
+            .ok()
+            .map(String::from);
+        paging::paginate_after(first, move |url: Option<String>| {
             let mut next = self.clone();
-            if let Some(link) = link {
-                next.request.options = next.request.options.clone().follow_link(link);
+            if let Some(url) = url {
+                next.request.options = next.request.options.follow_link(url);
             }
+            let here = next.request.url(next.client.base_url()).ok();
+            let sent = next.send_with_response();
             async move {
-                let response = next.send_with_response().await?;
-                let link = paging::next_link(response.headers());
-                Ok((step(response), link))
+                let response = sent.await?;
+                let (page, url) = step(response);
+                let url = url
+                    .filter(|u| !u.is_empty())
+                    .map(|u| paging::resolve_next(here.as_ref(), &u));
+                Ok((page, url))
             }
         })
     }
@@ -432,95 +458,6 @@ pub fn to_param<T: Serialize + ?Sized>(value: &T) -> String {
         Ok(other) => other.to_string(),
         Err(_) => String::new(),
     }
-}
-
-/// What every generated request builder can do: send itself, with or without the response's
-/// metadata, and take per-request options. Generated crates export it in their `prelude`.
-pub trait Request<'a>: Sized {
-    /// How the operation's response decodes.
-    type Decode: Decode;
-
-    /// The typed request inside the builder.
-    #[doc(hidden)]
-    fn into_call(self) -> Call<'a, Self::Decode>;
-
-    /// The builder around a typed request.
-    #[doc(hidden)]
-    fn from_call(call: Call<'a, Self::Decode>) -> Self;
-
-    /// Per-request options: timeout, retries, extra headers.
-    fn options(self, options: RequestOptions) -> Self {
-        Self::from_call(self.into_call().options(options))
-    }
-
-    /// Sends the request and returns the decoded result (awaiting the builder does the same).
-    fn send(self) -> BoxFuture<'a, Result<<Self::Decode as Decode>::Output>> {
-        self.into_call().send()
-    }
-
-    /// Sends the request and returns the result with the status, headers and envelope metadata.
-    #[allow(clippy::type_complexity)]
-    fn send_with_response(
-        self,
-    ) -> BoxFuture<
-        'a,
-        Result<ApiResponse<<Self::Decode as Decode>::Output, <Self::Decode as Decode>::Meta>>,
-    > {
-        self.into_call().send_with_response()
-    }
-}
-
-/// Defines a generated request builder: a one-field struct around a [`Call`] decoding as the
-/// given type, with [`Request`] and `IntoFuture`. The attributes given (its docs) go on the
-/// struct; a `cfg` on the macro call removes all of it. Expanded only inside generated crates,
-/// where `crate::runtime` is this runtime, whether it is a dependency or a vendored module.
-#[doc(hidden)]
-#[macro_export]
-// `crate::runtime` on purpose: the generated crate's path to this runtime, crate or vendored.
-#[allow(clippy::crate_in_macro_def)]
-macro_rules! __request {
-    ($(#[$meta:meta])* $name:ident, $decode:ty) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is awaited or sent"]
-        pub struct $name<'a>(crate::runtime::Call<'a, $decode>);
-        impl<'a> crate::runtime::Request<'a> for $name<'a> {
-            type Decode = $decode;
-            fn into_call(self) -> crate::runtime::Call<'a, $decode> {
-                self.0
-            }
-            fn from_call(call: crate::runtime::Call<'a, $decode>) -> Self {
-                Self(call)
-            }
-        }
-        impl<'a> ::std::future::IntoFuture for $name<'a> {
-            type Output = crate::runtime::Result<<$decode as crate::runtime::Decode>::Output>;
-            type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-            fn into_future(self) -> Self::IntoFuture {
-                self.0.send()
-            }
-        }
-    };
-}
-
-/// Defines a generated resource handle (`client.<resource>()`): a copyable struct holding the
-/// client, whose operations the generated code adds in an `impl` of its own.
-#[doc(hidden)]
-#[macro_export]
-#[allow(clippy::crate_in_macro_def)]
-macro_rules! __resource {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy)]
-        pub struct $name<'a> {
-            client: &'a crate::runtime::Client,
-        }
-        impl<'a> $name<'a> {
-            pub(crate) fn new(client: &'a crate::runtime::Client) -> Self {
-                Self { client }
-            }
-        }
-    };
 }
 
 #[cfg(test)]

@@ -1,32 +1,30 @@
-//! The [`Client`] that generated operations run on, and the [`ClientBuilder`] that configures it
-//! (credentials, base URL, timeouts, retries, user agent, an optional injected HTTP client).
+//! The [`Client`] that generated operations run on: the shared state the transport reads
+//! (HTTP client, base URL, prepared credentials, timeouts, retries, the API's rules). The
+//! [`ClientBuilder`](super::ClientBuilder) in `builder.rs` makes one.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::Url;
 use reqwest::header::HeaderValue;
 
-use super::auth::{Credentials, PreparedAuth};
-use super::config::ApiConfig;
-use super::error::{Error, Result};
-use super::request::{OperationInfo, RequestBuilder};
+use super::auth::PreparedAuth;
+use super::error::Result;
+use super::platform::http_builder;
 use super::retry::RetryConfig;
-use super::tls;
 
 /// The default timeout of one attempt, from connecting to reading the last body byte.
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The default timeout for establishing a connection.
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An API client. Cheap to clone (the state is shared), `Send` and `Sync`.
 ///
 /// A generated crate re-exports this type and adds, through its `ClientExt` trait,
-/// `Client::builder()` and `Client::from_env()` with its API's defaults (an [`ApiConfig`]), and,
+/// `Client::builder()` and `Client::from_env()` with its API's defaults (an [`ApiConfig`](super::ApiConfig)), and,
 /// through its `Resources` trait, one accessor per resource:
 /// `client.<resource>().<operation>(...)`. Crates generated from parts of one API therefore
-/// share one `Client` (and one [`Error`]).
+/// share one `Client` (and one [`Error`](super::Error)).
 ///
 /// # Example
 ///
@@ -68,7 +66,7 @@ pub struct Client {
 }
 
 /// The shared state of a [`Client`].
-pub(super) struct ClientInner {
+pub(crate) struct ClientInner {
     /// The HTTP client that performs requests.
     pub(super) http: reqwest::Client,
     /// The base URL without a trailing slash.
@@ -77,6 +75,10 @@ pub(super) struct ClientInner {
     pub(super) auth: PreparedAuth,
     /// The API's request-id header.
     pub(super) request_id_header: Option<&'static str>,
+    /// The API's envelope, if it has one.
+    pub(super) envelope: Option<super::config::EnvelopeFields>,
+    /// Where the API's error bodies hold their message.
+    pub(super) error_message: &'static [&'static str],
     /// The `User-Agent` header value.
     pub(super) user_agent: HeaderValue,
     /// The timeout of one attempt.
@@ -88,22 +90,6 @@ pub(super) struct ClientInner {
 }
 
 impl Client {
-    /// Starts a request for an operation. Generated code calls this; the builder's `send_*`
-    /// methods perform it.
-    #[doc(hidden)]
-    pub fn request(&self, op: &'static OperationInfo) -> RequestBuilder<'_> {
-        RequestBuilder::new(self, op)
-    }
-
-    /// Starts a typed request for an operation; generated builders wrap it.
-    #[doc(hidden)]
-    pub fn call<R: super::call::Decode>(
-        &self,
-        op: &'static OperationInfo,
-    ) -> super::call::Call<'_, R> {
-        super::call::Call::new(RequestBuilder::new(self, op))
-    }
-
     /// The base URL that request paths are appended to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
@@ -114,28 +100,18 @@ impl Client {
         &self.inner.http
     }
 
-    /// A `reqwest::ClientBuilder` set up like the built-in one (rustls with the `ring` provider
-    /// and the system's root certificates, no redirects, a 10 s connect timeout), to customise
-    /// (proxies, pool, local address...) and pass to [`ClientBuilder::http_client`].
+    /// A `reqwest::ClientBuilder` set up like the built-in one (rustls with the crypto provider
+    /// of the crate's features and the system's root certificates, no redirects, a 10 s connect
+    /// timeout), to customise (proxies, pool, local address...) and pass to
+    /// [`ClientBuilder::http_client`](super::ClientBuilder::http_client). On wasm32 it is reqwest's fetch-based builder.
     ///
     /// Start from this rather than `reqwest::Client::new()` or `reqwest::Client::builder()`:
-    /// with the reqwest features this crate uses (no bundled crypto provider, to keep builds
-    /// small), those panic unless a rustls crypto provider was installed process-wide first.
+    /// with the reqwest features this crate uses (the crypto provider is chosen here, not by
+    /// reqwest), those panic unless a rustls crypto provider was installed process-wide first.
     /// Without system root certificates the builder still works, but only for `http` URLs.
     pub fn http_client_builder() -> Result<reqwest::ClientBuilder> {
         http_builder(DEFAULT_CONNECT_TIMEOUT, false)
     }
-}
-
-/// The reqwest builder of the built-in HTTP client.
-fn http_builder(connect_timeout: Duration, needs_roots: bool) -> Result<reqwest::ClientBuilder> {
-    let tls = tls::client_config(needs_roots)?;
-    Ok(reqwest::Client::builder()
-        .connect_timeout(connect_timeout)
-        // Redirects are not followed: the API does not use them, and following one to another
-        // host would forward the `X-Auth-*` credentials.
-        .redirect(reqwest::redirect::Policy::none())
-        .tls_backend_preconfigured(tls))
 }
 
 impl fmt::Debug for Client {
@@ -148,615 +124,5 @@ impl fmt::Debug for Client {
             .field("max_retries", &inner.retry.max_retries)
             .field("retry_non_idempotent", &inner.retry_non_idempotent)
             .finish_non_exhaustive()
-    }
-}
-
-/// Configures and builds a [`Client`]. `Debug` shows no secret.
-#[derive(Clone, Debug)]
-pub struct ClientBuilder {
-    api: &'static ApiConfig,
-    credentials: Credentials,
-    allow_anonymous: bool,
-    base_url: Option<String>,
-    timeout: Duration,
-    connect_timeout: Duration,
-    retry: RetryConfig,
-    retry_non_idempotent: bool,
-    user_agent: Option<String>,
-    http_client: Option<reqwest::Client>,
-}
-
-impl ClientBuilder {
-    /// A builder with the defaults: the API's default base URL, no credentials, a 60 s timeout
-    /// per attempt, a 10 s connect timeout and 2 retries. A generated crate's
-    /// `Client::builder()` calls this with its API's [`ApiConfig`].
-    pub fn new(api: &'static ApiConfig) -> Self {
-        Self {
-            api,
-            credentials: Credentials::none(),
-            allow_anonymous: false,
-            base_url: None,
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            retry: RetryConfig::default(),
-            retry_non_idempotent: false,
-            user_agent: None,
-            http_client: None,
-        }
-    }
-
-    /// Reads credentials and the base URL from the process environment; see
-    /// [`ClientBuilder::env_with`].
-    pub fn env(self) -> Result<Self> {
-        self.env_with(|name| std::env::var(name).ok())
-    }
-
-    /// Like [`ClientBuilder::env`], reading variables through `lookup` instead of the process
-    /// environment (for tests, or other sources of configuration).
-    ///
-    /// Credentials come from the first of the API's credential sets
-    /// ([`ApiConfig::credential_sets`]) whose variables are all set; empty variables count as
-    /// unset. A set with only some of its variables set is an [`Error::Config`] naming the
-    /// missing ones, and so is an environment without any credentials when the API's operations
-    /// require some. The API's base-URL variable, when set, overrides the base URL.
-    pub fn env_with(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
-        let api = self.api;
-        let var = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
-        let vars_of = |set: &super::config::CredentialSet| -> Vec<&'static str> {
-            set.schemes
-                .iter()
-                .filter_map(|key| api.scheme(key))
-                .flat_map(|scheme| scheme.env.iter().copied())
-                .collect()
-        };
-        let mut credentials = None;
-        for set in api.credential_sets {
-            let vars = vars_of(set);
-            let (present, missing): (Vec<&str>, Vec<&str>) =
-                vars.iter().partition(|name| var(name).is_some());
-            if vars.is_empty() || present.is_empty() {
-                continue;
-            }
-            if !missing.is_empty() {
-                let first = api
-                    .credential_sets
-                    .first()
-                    .filter(|first| *first != set)
-                    .map(|first| format!(", or use {} instead", vars_of(first).join(" and ")))
-                    .unwrap_or_default();
-                return Err(Error::Config(format!(
-                    "{} {} set but {} {} not; set {}{first}",
-                    present.join(" and "),
-                    if present.len() == 1 { "is" } else { "are" },
-                    missing.join(" and "),
-                    if missing.len() == 1 { "is" } else { "are" },
-                    if vars.len() == 2 {
-                        "both"
-                    } else {
-                        "all of them"
-                    },
-                )));
-            }
-            let mut found = Credentials::new(set.name);
-            for key in set.schemes {
-                let Some(scheme) = api.scheme(key) else {
-                    continue;
-                };
-                let values: Vec<String> = scheme.env.iter().filter_map(|name| var(name)).collect();
-                found = match (scheme.kind, values.as_slice()) {
-                    (super::config::SchemeKind::Basic, [user, password]) => {
-                        found.basic(scheme.key, user.clone(), password.clone())
-                    }
-                    (_, [value]) => found.secret(scheme.key, value.clone()),
-                    _ => found,
-                };
-            }
-            credentials = Some(found);
-            break;
-        }
-        let mut builder = match credentials {
-            Some(credentials) => self.credentials(credentials),
-            None if api.anonymous_allowed || api.credential_sets.is_empty() => self,
-            None => {
-                let options: Vec<String> = api
-                    .credential_sets
-                    .iter()
-                    .map(|set| vars_of(set).join(" and "))
-                    .filter(|text| !text.is_empty())
-                    .collect();
-                return Err(Error::Config(format!(
-                    "no credentials in the environment: set {}",
-                    options.join(", or ")
-                )));
-            }
-        };
-        if let Some(base_url) = api.base_url_env.and_then(var) {
-            builder = builder.base_url(base_url);
-        }
-        Ok(builder)
-    }
-
-    /// Sets the credentials, replacing any set before.
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = credentials;
-        self
-    }
-
-    /// Builds without credentials even when every operation needs them (for a proxy or test
-    /// server that adds or ignores them). Without this, such a client is refused by `build`.
-    pub fn without_credentials(mut self) -> Self {
-        self.allow_anonymous = true;
-        self
-    }
-
-    /// Adds credentials to those set before (a value for the same scheme replaces the earlier
-    /// one), for APIs whose operations need different schemes. Generated credential methods
-    /// call this.
-    pub fn add_credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = std::mem::take(&mut self.credentials).merge(credentials);
-        self
-    }
-
-    /// Sets the base URL (default: the API's, [`ApiConfig::default_base_url`]); a trailing
-    /// slash is tolerated. It must be an `http` or `https` URL without credentials, query or
-    /// fragment, or [`ClientBuilder::build`] fails with [`Error::Config`]. An API whose
-    /// description names no server has no default: then setting one is required.
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
-        self
-    }
-
-    /// Sets the timeout of each attempt, from connecting to reading the last byte (default
-    /// 60 s). It is applied per request, so it also holds with an injected HTTP client.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Sets the connect timeout (default 10 s). It does not apply to an injected HTTP client,
-    /// which keeps its own.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Sets how many times a failed attempt is retried (default 2; 0 disables retries).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.retry.max_retries = max_retries;
-        self
-    }
-
-    /// Allows retrying POST and PATCH requests (default `false`). Only enable this when a
-    /// repeated request cannot create a duplicate.
-    pub fn retry_non_idempotent(mut self, allow: bool) -> Self {
-        self.retry_non_idempotent = allow;
-        self
-    }
-
-    /// Sets the backoff between retries: the first wait is `initial`, doubling up to `max`, each
-    /// reduced by up to 25 % of jitter (default 0.5 s and 8 s). Tests can use a few
-    /// milliseconds.
-    pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.retry.initial_backoff = initial;
-        self.retry.max_backoff = max;
-        self
-    }
-
-    /// Sets the longest wait honoured from a server's `Retry-After` or `retry-after-ms` header
-    /// (default 60 s); longer requests are shortened to this.
-    pub fn max_retry_after(mut self, max: Duration) -> Self {
-        self.retry.max_retry_after = max;
-        self
-    }
-
-    /// Sets the `User-Agent` header (default: the crate's name and version).
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
-        self
-    }
-
-    /// Uses this HTTP client instead of building one. Its TLS, proxy, redirect and connect
-    /// timeout settings are kept; credentials, user agent, per-attempt timeout and retries still
-    /// come from this builder. Make sure it does not follow redirects to other hosts, which could
-    /// forward the `X-Auth-*` headers.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
-        self
-    }
-
-    /// Validates the configuration and builds the client.
-    pub fn build(self) -> Result<Client> {
-        let base_url = match self.base_url.as_deref().or(self.api.default_base_url) {
-            Some(url) => normalize_base_url(url)?,
-            None => {
-                return Err(Error::Config(
-                    "no base URL: the API's description names no server; set one with \
-                     `ClientBuilder::base_url`"
-                        .into(),
-                ));
-            }
-        };
-        if self.timeout.is_zero() {
-            return Err(Error::Config(
-                "the timeout must be greater than zero".into(),
-            ));
-        }
-        if self.retry.initial_backoff > self.retry.max_backoff {
-            return Err(Error::Config(
-                "the initial retry backoff must not exceed the maximum backoff".into(),
-            ));
-        }
-        // Every operation needs credentials and none were given: say so now, not with a 401 or
-        // 403 from the first request. `without_credentials` opts out (a proxy that adds them).
-        if self.credentials.is_empty() && self.api.credentials_required && !self.allow_anonymous {
-            let names: Vec<&str> = self.api.credential_sets.iter().map(|s| s.name).collect();
-            return Err(Error::Config(format!(
-                "no credentials: every operation of this API needs them; set one with {} \
-                 (or call `without_credentials` if something else adds them)",
-                names
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-        let auth = self.credentials.prepare(self.api)?;
-        let user_agent = self.user_agent.as_deref().unwrap_or(self.api.user_agent);
-        let user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
-            Error::Config("the user agent contains characters not allowed in a header".into())
-        })?;
-        let http = match self.http_client {
-            Some(client) => client,
-            None => http_builder(self.connect_timeout, base_url.starts_with("https:"))?
-                .build()
-                .map_err(|error| {
-                    Error::Config(format!("could not build the HTTP client: {error}"))
-                })?,
-        };
-        Ok(Client {
-            inner: Arc::new(ClientInner {
-                http,
-                base_url,
-                auth,
-                request_id_header: self.api.request_id_header,
-                user_agent,
-                timeout: self.timeout,
-                retry: self.retry,
-                retry_non_idempotent: self.retry_non_idempotent,
-            }),
-        })
-    }
-}
-
-/// Checks a base URL and returns it without trailing slashes.
-fn normalize_base_url(raw: &str) -> Result<String> {
-    let trimmed = raw.trim().trim_end_matches('/');
-    let invalid = |reason: &str| Error::Config(format!("invalid base URL: {reason}"));
-    let url = Url::parse(trimmed).map_err(|error| invalid(&error.to_string()))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid("the scheme must be http or https"));
-    }
-    if url.cannot_be_a_base() || url.host().is_none() {
-        return Err(invalid("it has no host"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid(
-            "it must not contain credentials; use `ClientBuilder::credentials`",
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid("it must not have a query or fragment"));
-    }
-    // `Url` normalises the text (for example it adds `/` to a bare host); drop that again so
-    // that request paths, which start with `/`, can be appended.
-    Ok(url.as_str().trim_end_matches('/').to_owned())
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod tests {
-    use std::collections::HashMap;
-
-    use super::*;
-
-    use crate::config::{ApiKeyLocation, CredentialSet, SchemeKind, SecurityScheme};
-
-    const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
-
-    /// Cloudflare's conventions, as a generated crate would describe them.
-    static API: ApiConfig = ApiConfig::new("test-client/1.0")
-        .default_base_url(DEFAULT_BASE_URL)
-        .base_url_env("CLOUDFLARE_BASE_URL")
-        .schemes(&[
-            SecurityScheme {
-                key: "api_token",
-                kind: SchemeKind::Bearer,
-                env: &["CLOUDFLARE_API_TOKEN"],
-            },
-            SecurityScheme {
-                key: "api_key",
-                kind: SchemeKind::ApiKey {
-                    location: ApiKeyLocation::Header,
-                    name: "X-Auth-Key",
-                },
-                env: &["CLOUDFLARE_API_KEY"],
-            },
-            SecurityScheme {
-                key: "api_email",
-                kind: SchemeKind::ApiKey {
-                    location: ApiKeyLocation::Header,
-                    name: "X-Auth-Email",
-                },
-                env: &["CLOUDFLARE_EMAIL"],
-            },
-            SecurityScheme {
-                key: "user_service_key",
-                kind: SchemeKind::ApiKey {
-                    location: ApiKeyLocation::Header,
-                    name: "X-Auth-User-Service-Key",
-                },
-                env: &["CLOUDFLARE_API_USER_SERVICE_KEY"],
-            },
-        ])
-        .credential_sets(
-            &[
-                CredentialSet {
-                    name: "api_token",
-                    schemes: &["api_token"],
-                },
-                CredentialSet {
-                    name: "api_key",
-                    schemes: &["api_key", "api_email"],
-                },
-                CredentialSet {
-                    name: "user_service_key",
-                    schemes: &["user_service_key"],
-                },
-            ],
-            false,
-        )
-        .credentials_required();
-
-    /// An API without servers or security schemes.
-    static BARE: ApiConfig = ApiConfig::new("bare/1.0").base_url_env("BARE_BASE_URL");
-
-    impl Credentials {
-        fn api_token(token: &str) -> Self {
-            Credentials::new("api_token").secret("api_token", token)
-        }
-        fn api_key(key: &str, email: &str) -> Self {
-            Credentials::new("api_key")
-                .secret("api_key", key)
-                .secret("api_email", email)
-        }
-        fn user_service_key(key: &str) -> Self {
-            Credentials::new("user_service_key").secret("user_service_key", key)
-        }
-    }
-
-    impl Client {
-        fn builder() -> ClientBuilder {
-            ClientBuilder::new(&API)
-        }
-    }
-
-    impl ClientBuilder {
-        fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
-            ClientBuilder::new(&API).env_with(lookup)
-        }
-        fn api_token(self, token: &str) -> Self {
-            self.credentials(Credentials::api_token(token))
-        }
-        fn api_key(self, key: &str, email: &str) -> Self {
-            self.credentials(Credentials::api_key(key, email))
-        }
-    }
-
-    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        move |name| map.get(name).cloned()
-    }
-
-    #[test]
-    fn client_is_send_sync_clone() {
-        fn assert_traits<T: Send + Sync + Clone + 'static>() {}
-        assert_traits::<Client>();
-        assert_traits::<ClientBuilder>();
-    }
-
-    #[test]
-    fn builds_with_defaults() {
-        let client = Client::builder().api_token("t").build().unwrap();
-        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
-        assert_eq!(client.inner.timeout, Duration::from_secs(60));
-        assert_eq!(client.inner.retry, RetryConfig::default());
-        assert!(!client.inner.retry_non_idempotent);
-        assert_eq!(client.inner.user_agent, "test-client/1.0");
-    }
-
-    #[test]
-    fn debug_of_client_and_builder_has_no_secret() {
-        let builder = Client::builder()
-            .api_key("KEY-SECRET", "me@example.com")
-            .base_url("http://127.0.0.1:9/");
-        let debug = format!("{builder:?}");
-        assert!(!debug.contains("KEY-SECRET"), "{debug}");
-        let client = builder.build().unwrap();
-        let debug = format!("{client:?}");
-        assert!(!debug.contains("KEY-SECRET"), "{debug}");
-        assert!(debug.contains("api_key"), "{debug}");
-        assert!(debug.contains("http://127.0.0.1:9"), "{debug}");
-        let client = Client::builder().api_token("TOKEN-SECRET").build().unwrap();
-        assert!(!format!("{client:?} {client:#?}").contains("TOKEN-SECRET"));
-    }
-
-    #[test]
-    fn base_url_normalisation_and_validation() {
-        let ok = |raw: &str| normalize_base_url(raw).unwrap();
-        assert_eq!(
-            ok("https://api.cloudflare.com/client/v4/"),
-            DEFAULT_BASE_URL
-        );
-        assert_eq!(
-            ok("https://api.cloudflare.com/client/v4//"),
-            DEFAULT_BASE_URL
-        );
-        assert_eq!(ok("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
-        assert_eq!(ok("http://127.0.0.1:8080/"), "http://127.0.0.1:8080");
-        for bad in [
-            "",
-            "not a url",
-            "ftp://example.com",
-            "mailto:a@b.c",
-            "https://user:pw@example.com",
-            "https://example.com/v4?x=1",
-            "https://example.com/v4#frag",
-        ] {
-            assert!(
-                matches!(normalize_base_url(bad), Err(Error::Config(_))),
-                "{bad:?} should be refused"
-            );
-        }
-        let err = Client::builder().base_url("nope").build().unwrap_err();
-        assert!(matches!(err, Error::Config(_)));
-    }
-
-    #[test]
-    fn other_build_checks() {
-        assert!(matches!(
-            Client::builder().timeout(Duration::ZERO).build(),
-            Err(Error::Config(_))
-        ));
-        assert!(matches!(
-            Client::builder()
-                .retry_backoff(Duration::from_secs(2), Duration::from_secs(1))
-                .build(),
-            Err(Error::Config(_))
-        ));
-        assert!(matches!(
-            Client::builder().user_agent("bad\nagent").build(),
-            Err(Error::Config(_))
-        ));
-        // Every operation of the test API needs credentials: none is an error at build time,
-        // unless the caller says something else adds them.
-        let err = Client::builder().build().unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("every operation of this API needs them"),
-            "{err}"
-        );
-        assert!(Client::builder().without_credentials().build().is_ok());
-        let client = Client::builder()
-            .without_credentials()
-            .http_client(Client::http_client_builder().unwrap().build().unwrap())
-            .user_agent("mine/1.0")
-            .max_retries(0)
-            .retry_non_idempotent(true)
-            .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
-            .build()
-            .unwrap();
-        assert_eq!(client.inner.user_agent, "mine/1.0");
-        assert_eq!(client.inner.retry.max_retries, 0);
-        assert!(client.inner.retry_non_idempotent);
-    }
-
-    #[test]
-    fn from_env_prefers_the_token() {
-        let builder = ClientBuilder::from_env_with(env(&[
-            ("CLOUDFLARE_API_TOKEN", "tok"),
-            ("CLOUDFLARE_API_KEY", "key"),
-            ("CLOUDFLARE_EMAIL", "me@example.com"),
-        ]))
-        .unwrap();
-        assert_eq!(builder.credentials, Credentials::api_token("tok"));
-        assert_eq!(builder.base_url, None);
-    }
-
-    #[test]
-    fn from_env_key_and_email_then_service_key() {
-        let builder = ClientBuilder::from_env_with(env(&[
-            ("CLOUDFLARE_API_KEY", "key"),
-            ("CLOUDFLARE_EMAIL", "me@example.com"),
-            ("CLOUDFLARE_API_USER_SERVICE_KEY", "usk"),
-        ]))
-        .unwrap();
-        assert_eq!(
-            builder.credentials,
-            Credentials::api_key("key", "me@example.com")
-        );
-        let builder = ClientBuilder::from_env_with(env(&[
-            ("CLOUDFLARE_API_TOKEN", ""),
-            ("CLOUDFLARE_API_USER_SERVICE_KEY", "usk"),
-            ("CLOUDFLARE_BASE_URL", "http://127.0.0.1:1234/"),
-        ]))
-        .unwrap();
-        assert_eq!(builder.credentials, Credentials::user_service_key("usk"));
-        let client = builder.build().unwrap();
-        assert_eq!(client.base_url(), "http://127.0.0.1:1234");
-    }
-
-    #[test]
-    fn from_env_errors_are_clear() {
-        let err = ClientBuilder::from_env_with(env(&[])).unwrap_err();
-        let Error::Config(message) = &err else {
-            panic!("expected Config, got {err:?}");
-        };
-        assert!(message.contains("CLOUDFLARE_API_TOKEN"), "{message}");
-        let err =
-            ClientBuilder::from_env_with(env(&[("CLOUDFLARE_API_KEY", "SECRET-KEY")])).unwrap_err();
-        let text = format!("{err} {err:?}");
-        assert!(text.contains("CLOUDFLARE_EMAIL is not"), "{text}");
-        assert!(!text.contains("SECRET-KEY"), "{text}");
-        let err = ClientBuilder::from_env_with(env(&[
-            ("CLOUDFLARE_EMAIL", "me@example.com"),
-            ("CLOUDFLARE_API_USER_SERVICE_KEY", "usk"),
-        ]))
-        .unwrap_err();
-        assert!(
-            err.to_string().contains("CLOUDFLARE_API_KEY is not"),
-            "{err}"
-        );
-        let err = ClientBuilder::from_env_with(env(&[])).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "invalid client configuration: no credentials in the environment: set CLOUDFLARE_API_TOKEN, \
-             or CLOUDFLARE_API_KEY and CLOUDFLARE_EMAIL, or CLOUDFLARE_API_USER_SERVICE_KEY"
-        );
-        let err = ClientBuilder::from_env_with(env(&[
-            ("CLOUDFLARE_API_TOKEN", "t"),
-            ("CLOUDFLARE_BASE_URL", "ftp://x"),
-        ]))
-        .unwrap()
-        .build()
-        .unwrap_err();
-        assert!(matches!(err, Error::Config(_)));
-    }
-
-    #[test]
-    fn without_servers_a_base_url_is_required() {
-        let err = ClientBuilder::new(&BARE).build().unwrap_err();
-        assert!(err.to_string().contains("no base URL"), "{err}");
-        let client = ClientBuilder::new(&BARE)
-            .base_url("http://127.0.0.1:9/v1/")
-            .build()
-            .unwrap();
-        assert_eq!(client.base_url(), "http://127.0.0.1:9/v1");
-        // No credentials needed, and the API's own base-URL variable.
-        let client = ClientBuilder::new(&BARE)
-            .env_with(env(&[("BARE_BASE_URL", "http://127.0.0.1:8")]))
-            .unwrap()
-            .build()
-            .unwrap();
-        assert_eq!(client.base_url(), "http://127.0.0.1:8");
-        assert!(
-            ClientBuilder::new(&BARE)
-                .env_with(env(&[("CLOUDFLARE_BASE_URL", "http://127.0.0.1:8")]))
-                .unwrap()
-                .build()
-                .is_err()
-        );
     }
 }

@@ -1,6 +1,7 @@
 //! [`ApiConfig`]: what a generated crate tells the runtime about its API, as data: the default
-//! base URL, the environment variables, the security schemes and how credentials combine, and
-//! the header that identifies a request to the API's operators.
+//! base URL, the environment variables, the security schemes and how credentials combine, the
+//! header that identifies a request to the API's operators, the envelope its responses are
+//! wrapped in (if any) and where its error bodies hold their message.
 
 /// The API-specific settings of a generated crate, held in a `static` there and handed to
 /// [`ClientBuilder::new`](super::ClientBuilder::new).
@@ -32,6 +33,73 @@ pub struct ApiConfig {
     /// The response header that identifies a request to the API's operators (such as
     /// `x-request-id`), kept on errors and responses.
     pub request_id_header: Option<&'static str>,
+    /// The envelope the API wraps its responses in; `None` for an API whose responses are the
+    /// payload itself. Only with an envelope is a `success: false` body an error.
+    pub envelope: Option<EnvelopeFields>,
+    /// Where an error body holds its message, as a path of field names (`["error",
+    /// "message"]`); empty when unknown. Status errors show it in their `Display`.
+    pub error_message: &'static [&'static str],
+}
+
+/// The field names of an API's response envelope, such as `{success, errors, messages, result,
+/// result_info}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnvelopeFields {
+    /// The field that holds the payload.
+    pub result: &'static str,
+    /// The boolean field that says whether the call succeeded; `false` there is
+    /// [`Error::Unsuccessful`](super::Error::Unsuccessful).
+    pub success: Option<&'static str>,
+    /// The list of error messages ([`ApiMessage`](super::ApiMessage)s).
+    pub errors: Option<&'static str>,
+    /// The list of informational messages.
+    pub messages: Option<&'static str>,
+    /// The paging metadata ([`ApiResponse::result_info`](super::ApiResponse::result_info)).
+    pub result_info: Option<&'static str>,
+}
+
+impl EnvelopeFields {
+    /// The usual envelope: `{success, errors, messages, result, result_info}`.
+    pub const USUAL: Self = Self::new("result")
+        .success("success")
+        .errors("errors")
+        .messages("messages")
+        .result_info("result_info");
+
+    /// An envelope whose payload is in the field `result`, and no other field.
+    pub const fn new(result: &'static str) -> Self {
+        Self {
+            result,
+            success: None,
+            errors: None,
+            messages: None,
+            result_info: None,
+        }
+    }
+
+    /// Names the success flag.
+    pub const fn success(mut self, name: &'static str) -> Self {
+        self.success = Some(name);
+        self
+    }
+
+    /// Names the list of errors.
+    pub const fn errors(mut self, name: &'static str) -> Self {
+        self.errors = Some(name);
+        self
+    }
+
+    /// Names the list of informational messages.
+    pub const fn messages(mut self, name: &'static str) -> Self {
+        self.messages = Some(name);
+        self
+    }
+
+    /// Names the paging metadata.
+    pub const fn result_info(mut self, name: &'static str) -> Self {
+        self.result_info = Some(name);
+        self
+    }
 }
 
 /// One security scheme: how a credential is sent, and which environment variables hold it.
@@ -99,6 +167,8 @@ impl ApiConfig {
             anonymous_allowed: true,
             credentials_required: false,
             request_id_header: None,
+            envelope: None,
+            error_message: &[],
         }
     }
 
@@ -142,6 +212,18 @@ impl ApiConfig {
     /// Sets the request-id header.
     pub const fn request_id_header(mut self, name: &'static str) -> Self {
         self.request_id_header = Some(name);
+        self
+    }
+
+    /// Says that the API wraps its responses in this envelope.
+    pub const fn envelope(mut self, fields: EnvelopeFields) -> Self {
+        self.envelope = Some(fields);
+        self
+    }
+
+    /// Sets where an error body holds its message.
+    pub const fn error_message(mut self, path: &'static [&'static str]) -> Self {
+        self.error_message = path;
         self
     }
 

@@ -1,133 +1,14 @@
-//! The one error type of the client, classified by HTTP status and transport failure, with the
-//! API's own `errors[]` kept for inspection.
-
-use std::fmt;
+//! The one error type of the client, classified by HTTP status and transport failure, with what
+//! the API said (its envelope's errors, or the message of its error body) kept for inspection.
 
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
 
-use super::envelope::{ApiMessage, EnvelopeStatus};
+use super::api_error::ApiError;
+use super::message::ApiMessage;
 use super::retry;
 
 /// A `Result` whose error is the client's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// What the API said when it refused a request: the status, the envelope's `errors` and
-/// `messages`, the request id (from the API's request-id header, such as `x-request-id`), the
-/// headers and the raw body.
-#[derive(Clone, Debug)]
-pub struct ApiError {
-    status: StatusCode,
-    errors: Vec<ApiMessage>,
-    messages: Vec<ApiMessage>,
-    request_id: Option<(&'static str, String)>,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl ApiError {
-    /// An API error from its parts. Requests made by a [`Client`](super::Client) also read the
-    /// request id from the API's request-id header.
-    pub fn new(
-        status: StatusCode,
-        headers: HeaderMap,
-        errors: Vec<ApiMessage>,
-        messages: Vec<ApiMessage>,
-        body: String,
-    ) -> Self {
-        Self {
-            status,
-            errors,
-            messages,
-            request_id: None,
-            headers,
-            body,
-        }
-    }
-
-    /// An API error from a raw non-2xx response. A body that is not an envelope (an HTML error
-    /// page, say) gives empty `errors` and is kept verbatim in [`ApiError::body`].
-    pub(super) fn from_response(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Self {
-        let envelope = EnvelopeStatus::read(body);
-        Self::new(
-            status,
-            headers,
-            envelope.errors,
-            envelope.messages,
-            String::from_utf8_lossy(body).into_owned(),
-        )
-    }
-
-    /// The HTTP status code.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    /// The envelope's `errors`, empty when the body was not an envelope.
-    pub fn errors(&self) -> &[ApiMessage] {
-        &self.errors
-    }
-
-    /// The envelope's `messages`.
-    pub fn messages(&self) -> &[ApiMessage] {
-        &self.messages
-    }
-
-    /// The value of the API's request-id header, which identifies the request to the API's
-    /// operators.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().map(|(_, id)| id.as_str())
-    }
-
-    /// Reads the request id from the header `name`.
-    pub(super) fn with_request_id_header(mut self, name: Option<&'static str>) -> Self {
-        self.request_id = name.and_then(|name| {
-            let id = self.headers.get(name)?.to_str().ok()?;
-            Some((name, id.to_owned()))
-        });
-        self
-    }
-
-    /// The response headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// The raw response body (lossily decoded as UTF-8).
-    pub fn body(&self) -> &str {
-        &self.body
-    }
-
-    /// The body decoded as `T`, such as the error type the operation documents; `None` when it
-    /// is not one.
-    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
-        serde_json::from_str(&self.body).ok()
-    }
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {}", self.status)?;
-        match self.errors.split_first() {
-            Some((first, rest)) => {
-                write!(f, ": error {}: {}", first.code, first.message)?;
-                if !rest.is_empty() {
-                    write!(f, " (and {} more)", rest.len())?;
-                }
-            }
-            None if !self.body.is_empty() && self.body.len() <= 200 && !self.body.contains('<') => {
-                write!(f, ": {}", self.body.trim())?;
-            }
-            None => {}
-        }
-        if let Some((name, id)) = &self.request_id {
-            write!(f, " [{name} {id}]")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ApiError {}
 
 /// Everything that can go wrong when calling the API.
 ///
@@ -163,10 +44,10 @@ pub enum Error {
     /// Any other non-2xx status (a 3xx, 405, 408 or 413, for example).
     #[error("unexpected status: {0}")]
     OtherStatus(Box<ApiError>),
-    /// A 2xx response whose envelope said `success: false`.
+    /// A 2xx response whose envelope said `success: false` (only for an API with an envelope).
     #[error("the API reported failure: {0}")]
     Unsuccessful(Box<ApiError>),
-    /// A 2xx envelope without the `result` that the operation requires.
+    /// A 2xx envelope without the result that the operation requires.
     #[error("operation `{operation_id}` returned HTTP {status} without a `result`")]
     MissingResult {
         /// The HTTP status of the response.
@@ -243,7 +124,7 @@ pub enum Error {
 impl Error {
     /// The error for a non-2xx response, classified by status.
     pub(super) fn from_api_error(api: ApiError) -> Self {
-        let status = api.status;
+        let status = api.status();
         let api = Box::new(api);
         match status.as_u16() {
             400 => Self::BadRequest(api),
@@ -302,7 +183,8 @@ impl Error {
         }
     }
 
-    /// The envelope's `errors`, empty when there are none.
+    /// The envelope's errors, empty when there are none (always, for an API without an
+    /// envelope: see [`ApiError::message`]).
     pub fn api_errors(&self) -> &[ApiMessage] {
         self.api_error().map_or(&[], ApiError::errors)
     }
@@ -344,7 +226,7 @@ impl Error {
             Self::Connection { .. } => retry::Outcome::Connection,
             Self::Unsuccessful(_) => retry::Outcome::Final,
             _ => match self.api_error() {
-                Some(api) => retry::Outcome::Status(api.status),
+                Some(api) => retry::Outcome::Status(api.status()),
                 None => retry::Outcome::Final,
             },
         }
@@ -356,7 +238,7 @@ impl Error {
             Self::Unsuccessful(_) => None,
             _ => self
                 .api_error()
-                .and_then(|api| retry::should_retry_header(&api.headers)),
+                .and_then(|api| retry::should_retry_header(api.headers())),
         }
     }
 }
@@ -405,6 +287,8 @@ impl std::fmt::Display for RequestName {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+    use crate::config::EnvelopeFields;
+    use reqwest::header::HeaderMap;
     use reqwest::header::HeaderValue;
 
     fn error_for(status: u16, body: &str) -> Error {
@@ -412,8 +296,14 @@ mod tests {
         headers.insert("cf-ray", HeaderValue::from_static("ray-1"));
         let status = StatusCode::from_u16(status).unwrap();
         Error::from_api_error(
-            ApiError::from_response(status, headers, body.as_bytes())
-                .with_request_id_header(Some("cf-ray")),
+            ApiError::from_response(
+                status,
+                headers,
+                body.as_bytes(),
+                Some(&EnvelopeFields::USUAL),
+                &[],
+            )
+            .with_request_id_header(Some("cf-ray")),
         )
     }
 
@@ -470,14 +360,14 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("x-should-retry", HeaderValue::from_static("false"));
         let err = Error::from_api_error(
-            ApiError::from_response(StatusCode::SERVICE_UNAVAILABLE, headers, b"")
+            ApiError::from_response(StatusCode::SERVICE_UNAVAILABLE, headers, b"", None, &[])
                 .with_request_id_header(Some("cf-ray")),
         );
         assert!(!err.is_retryable());
         let mut headers = HeaderMap::new();
         headers.insert("x-should-retry", HeaderValue::from_static("true"));
         let err = Error::from_api_error(
-            ApiError::from_response(StatusCode::BAD_REQUEST, headers, b"")
+            ApiError::from_response(StatusCode::BAD_REQUEST, headers, b"", None, &[])
                 .with_request_id_header(Some("cf-ray")),
         );
         assert!(err.is_retryable());
@@ -508,6 +398,60 @@ mod tests {
             err.to_string(),
             "rate limited: HTTP 429 Too Many Requests: slow down [cf-ray ray-1]"
         );
+    }
+
+    #[test]
+    fn the_error_schemas_message_whatever_the_length() {
+        let padding = "x".repeat(300);
+        let bodies: [(&[&str], String, &str); 3] = [
+            (
+                &["error", "message"],
+                format!(
+                    r#"{{"error":{{"message":"Incorrect API key provided","type":"invalid_request_error","param":null,"code":"invalid_api_key","pad":"{padding}"}}}}"#
+                ),
+                "Incorrect API key provided",
+            ),
+            (
+                &["message"],
+                format!(
+                    r#"{{"error_code":"Forbidden","message":"action not allowed","request_id":"{padding}"}}"#
+                ),
+                "action not allowed",
+            ),
+            (
+                &["message"],
+                format!(
+                    r#"{{"code":20003,"message":"Authenticate","more_info":"https://example.com/{padding}","status":401}}"#
+                ),
+                "Authenticate",
+            ),
+        ];
+        for (path, body, message) in bodies {
+            let api = ApiError::from_response(
+                StatusCode::UNAUTHORIZED,
+                HeaderMap::new(),
+                body.as_bytes(),
+                None,
+                path,
+            );
+            assert!(api.errors().is_empty());
+            assert_eq!(api.message(), Some(message));
+            let err = Error::from_api_error(api);
+            assert_eq!(
+                err.to_string(),
+                format!("unauthorized: HTTP 401 Unauthorized: {message}")
+            );
+        }
+        // Without an envelope, an `errors` list is just part of the body.
+        let api = ApiError::from_response(
+            StatusCode::BAD_REQUEST,
+            HeaderMap::new(),
+            ENVELOPE.as_bytes(),
+            None,
+            &["message"],
+        );
+        assert!(api.errors().is_empty());
+        assert_eq!(api.message(), None);
     }
 
     #[test]

@@ -3,49 +3,77 @@
 //!
 //! Generated crates depend on this crate (or, in `vendored` mode, carry a copy of its sources
 //! without the tests), so nothing here refers to a generated type. A generated crate describes
-//! its API with an [`ApiConfig`] and re-exports this crate as its `runtime` module, so crates
-//! generated from parts of one API share one [`Client`] and one [`Error`]. Generated operations describe themselves with a static [`OperationInfo`],
-//! start a [`RequestBuilder`] with [`Client::request`], add path, query and body values, and finish
-//! with one of the `send_*` methods, which return an [`ApiResponse`] or an [`Error`].
+//! its API with an [`ApiConfig`] (base URL, credentials, request-id header, the envelope its
+//! responses are wrapped in if any, where its error bodies hold their message) and re-exports
+//! this crate as its `runtime` module, so crates generated from parts of one API share one
+//! [`Client`] and one [`Error`].
 //!
-//! Behaviour in short:
+//! # One request path
 //!
-//! - Credentials are values for the API's security schemes ([`Credentials`]): bearer tokens,
-//!   HTTP basic, API keys in a header, query or cookie, OAuth 2 tokens (fixed or from a
-//!   [`TokenProvider`] per request). Each operation gets only those its security requirements
-//!   name. They are never printed: they live in a [`Secret`] and go out as sensitive values.
-//! - Responses in Cloudflare's `{success, errors, messages, result, result_info}` envelope are
-//!   checked: a `success: false` is an error even when the status is 2xx, and a required `result`
-//!   that is missing or `null` is [`Error::MissingResult`].
-//! - Failed attempts are retried with capped exponential backoff and jitter, honouring
-//!   `Retry-After`, `retry-after-ms` and `x-should-retry`; non-idempotent methods (POST, PATCH)
-//!   are retried only when the server provably did not act on them (a 429 with `Retry-After`,
-//!   a refused connection) or when the caller opts in.
-//! - Path values are percent-encoded as one segment, and empty, `.` and `..` values are refused
-//!   before any I/O.
-//! - [`pagination::paginate`] walks page-numbered lists and stops without a wasted request.
+//! Every call takes the same three steps, each in a module of its own, each importing only the
+//! ones below it:
+//!
+//! 1. **Build** (`call`): a generated request builder wraps a `Call`, started by `Client::call`
+//!    with the operation's static `OperationInfo`. Its setters encode each path, query, header
+//!    and body value as it is given and check it against the spec's limits; [`RequestOptions`]
+//!    override the client's settings for one call. Sending hands the built request on.
+//! 2. **Transport** (`transport`): joins the URL (`url`), adds the credentials the operation's
+//!    security requirements name ([`Credentials`]), the user agent and the timeout, sends it,
+//!    and retries failed attempts (`retry`): capped exponential backoff with jitter, honouring
+//!    `Retry-After`, `retry-after-ms` and `x-should-retry`; POST and PATCH only when the server
+//!    provably did not act on them or the caller opts in. It returns the last response read in
+//!    full, whatever its status, or a transport error ([`Error::Timeout`],
+//!    [`Error::Connection`]).
+//! 3. **Decode** (`decode`, `envelope`): pure, no I/O. A non-2xx status is its [`Error`] variant
+//!    carrying an [`ApiError`] (the envelope's errors for an API with an envelope, else the
+//!    message at the path the API's error schema gives). A 2xx body decodes as the operation's
+//!    [`Decode`] type says: [`Envelope`] (for an API with one: `success: false` is
+//!    [`Error::Unsuccessful`], a missing required result [`Error::MissingResult`]), [`Json`],
+//!    [`Empty`], [`Text`] or [`Bytes`], into an [`ApiResponse`].
+//!
+//! Below these sit the plain data they share: [`ApiConfig`], [`ApiMessage`], [`ApiResponse`],
+//! [`Error`] and the JSON field reader. Pagination (`pagination`, `paging`) repeats the three
+//! steps page by page.
+//!
+//! Credentials are never printed: they live in a [`Secret`] and go out as sensitive values.
+//! Path values are percent-encoded as one segment, and empty, `.` and `..` values are refused
+//! before any I/O.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod api_error;
 mod auth;
+mod builder;
 mod call;
 mod client;
 mod config;
+mod decode;
 mod enums;
 mod envelope;
 mod error;
+mod fields;
 mod form;
+mod future;
+mod message;
 mod multipart;
 mod ndjson;
+mod operation;
+mod options;
 mod path;
+mod platform;
 mod request;
 mod response;
 mod retry;
+mod setters;
 mod sse;
 mod stream;
+#[cfg(not(target_arch = "wasm32"))]
 mod tls;
+mod transport;
+mod transport_stream;
 mod upload;
+mod url;
 
 pub mod pagination;
 #[doc(hidden)]
@@ -53,19 +81,24 @@ pub mod paging;
 #[doc(hidden)]
 pub mod validate;
 
-#[cfg(feature = "blocking")]
+#[cfg(all(feature = "blocking", not(target_arch = "wasm32")))]
 pub mod blocking;
-#[cfg(feature = "mock")]
+#[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
 pub mod mock;
-#[cfg(feature = "mock")]
+#[cfg(all(feature = "blocking", target_arch = "wasm32"))]
+compile_error!(
+    "the `blocking` feature needs threads and tokio: it is for native targets, not wasm32"
+);
+#[cfg(all(feature = "mock", target_arch = "wasm32"))]
+compile_error!("the `mock` feature runs a local HTTP server: it is for native targets, not wasm32");
+#[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
 mod mock_stream;
-
-use std::future::Future;
-use std::pin::Pin;
 
 pub use auth::{Credentials, Secret, TokenProvider};
 #[doc(hidden)]
 pub use call::{Call, Response, to_param};
+#[doc(hidden)]
+pub use decode::Rules;
 // Reachable as `<runtime>::string_enum!` both as a crate and when vendored as a module
 // (`#[macro_export]` puts the macro at the crate root either way).
 #[doc(hidden)]
@@ -73,20 +106,33 @@ pub use crate::__request as request;
 #[doc(hidden)]
 pub use crate::__resource as resource;
 #[doc(hidden)]
+pub use crate::__setter as setter;
+#[doc(hidden)]
 pub use crate::__string_enum as string_enum;
-pub use call::{Bytes, Decode, Empty, Envelope, EnvelopeOptional, Json, Request, Text};
-pub use client::{Client, ClientBuilder};
-pub use config::{ApiConfig, ApiKeyLocation, CredentialSet, SchemeKind, SecurityScheme};
-pub use envelope::{ApiMessage, ApiMessageSource};
-pub use error::{ApiError, Error, RequestName, Result};
+#[doc(hidden)]
+pub use crate::__variant_from as variant_from;
+pub use api_error::ApiError;
+pub use builder::ClientBuilder;
+pub use client::Client;
+pub use config::{
+    ApiConfig, ApiKeyLocation, CredentialSet, EnvelopeFields, SchemeKind, SecurityScheme,
+};
+pub use decode::{Bytes, Decode, Empty, Envelope, EnvelopeOptional, Json, Text};
+pub use error::{Error, RequestName, Result};
 #[doc(hidden)]
 pub use error::{error_body, response_key};
 pub use form::{FormField, FormStyle};
-pub use multipart::Multipart;
-pub use request::RequestOptions;
 #[doc(hidden)]
-pub use request::{Method, OperationInfo, RequestBuilder};
+pub use future::BoxFuture;
+pub use message::{ApiMessage, ApiMessageSource};
+pub use multipart::Multipart;
+#[doc(hidden)]
+pub use operation::{Method, OperationInfo};
+pub use options::RequestOptions;
+pub use request::Request;
 pub use response::ApiResponse;
+#[doc(hidden)]
+pub use response::RawResponse;
 pub use stream::{ByteStream, Event, EventStream, LineStream};
 pub use upload::Upload;
 #[doc(hidden)]
@@ -100,8 +146,3 @@ pub use reqwest;
 pub use reqwest::StatusCode;
 /// A map of HTTP headers, as carried by [`ApiResponse`] and [`ApiError`].
 pub use reqwest::header::HeaderMap;
-
-#[doc(hidden)]
-/// A boxed, `Send` future, used by generated `IntoFuture` implementations so that a request
-/// builder can be awaited directly.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

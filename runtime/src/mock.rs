@@ -28,10 +28,11 @@ use serde_json::{Map, Value, json};
 use wiremock::{Match, Mock, Request, Respond, ResponseTemplate};
 
 use super::auth::Credentials;
-use super::client::{Client, ClientBuilder};
+use super::builder::ClientBuilder;
+use super::client::Client;
 use super::config::{ApiConfig, SchemeKind};
-use super::envelope::ApiMessage;
 use super::error::Result;
+use super::message::ApiMessage;
 
 /// The mock-server crate this module is built on, for mocks the typed stubs do not cover.
 pub use wiremock;
@@ -178,6 +179,11 @@ pub enum PagingStyle {
     },
     /// A `Link: <url>; rel="next"` header.
     Link,
+    /// The next page's URL in the body at `next` (empty on the last page).
+    NextUrl {
+        /// Where the next page's URL goes.
+        next: &'static [&'static str],
+    },
 }
 
 /// Something a test did not expect: a request the spec does not allow, or one no stub matched.
@@ -525,7 +531,7 @@ impl<'a, R: Serialize, I: Serialize, T: Serialize> Stub<'a, R, I, T> {
 
     /// Serves `items` over pages of `page_size` (the request's own page size wins when it sends
     /// one), in the operation's pagination style: `result_info`, a cursor, the last id with
-    /// `has_more`, an offset, or a `Link` header.
+    /// `has_more`, an offset, a `Link` header, or the next page's URL in the body.
     pub fn paged(self, items: Vec<T>, page_size: usize) -> Self {
         self.paged_in(Value::Object(Map::new()), items, page_size)
     }
@@ -690,7 +696,7 @@ impl Pages {
                 size = number(*limit).unwrap_or(size).max(1);
                 number(Some(param)).unwrap_or(0)
             }
-            PagingStyle::Link => number(Some(LINK_PAGE)).unwrap_or(0),
+            PagingStyle::Link | PagingStyle::NextUrl { .. } => number(Some(LINK_PAGE)).unwrap_or(0),
         };
         let start = start.min(total);
         let end = start.saturating_add(size).min(total);
@@ -730,35 +736,44 @@ impl Pages {
                 set_at(&mut body, path, json!(total));
             }
             PagingStyle::Offset { total: None, .. } => {}
-            PagingStyle::Link => {
-                if more {
-                    let mut url = request.url.clone();
-                    let kept: Vec<(String, String)> = url
-                        .query_pairs()
-                        .filter(|(k, _)| k != LINK_PAGE)
-                        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                        .collect();
-                    url.query_pairs_mut()
-                        .clear()
-                        .extend_pairs(kept)
-                        .append_pair(LINK_PAGE, &end.to_string());
-                    // The server's own origin: wiremock names every request's host `localhost`.
-                    let link = format!(
-                        "{}{}?{}",
-                        self.base,
-                        url.path(),
-                        url.query().unwrap_or_default()
-                    );
-                    template =
-                        template.insert_header("link", format!("<{link}>; rel=\"next\"").as_str());
-                }
+            PagingStyle::Link if more => {
+                // The server's own origin: wiremock names every request's host `localhost`.
+                let link = format!("{}{}", self.base, next_target(request, end));
+                template =
+                    template.insert_header("link", format!("<{link}>; rel=\"next\"").as_str());
+            }
+            PagingStyle::Link => {}
+            PagingStyle::NextUrl { next } => {
+                // A path and query on the server's host, resolved by the client (Twilio's style).
+                let url = if more {
+                    next_target(request, end)
+                } else {
+                    String::new()
+                };
+                set_at(&mut body, next, Value::String(url));
             }
         }
         template.set_body_json(body)
     }
 }
 
-/// The query value that numbers the pages a `Link` header points to.
+/// The path and query of the page starting at item `start`: the request's, with [`LINK_PAGE`]
+/// set to `start`.
+fn next_target(request: &Request, start: usize) -> String {
+    let mut url = request.url.clone();
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != LINK_PAGE)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    url.query_pairs_mut()
+        .clear()
+        .extend_pairs(kept)
+        .append_pair(LINK_PAGE, &start.to_string());
+    format!("{}?{}", url.path(), url.query().unwrap_or_default())
+}
+
+/// The query value that numbers the pages a `Link` header or next-page URL points to.
 const LINK_PAGE: &str = "mock_page";
 
 /// Puts `value` at `path` in `root`, creating objects on the way (an empty path replaces it).

@@ -5,7 +5,7 @@
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 
-/// A form being built; pass it to [`RequestBuilder::multipart_body`](super::RequestBuilder::multipart_body).
+/// A form being built; a generated request builder takes it as its `multipart/form-data` body.
 #[derive(Debug, Clone, Default)]
 pub struct Multipart {
     parts: Vec<Part>,

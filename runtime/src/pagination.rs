@@ -10,6 +10,7 @@ use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
 
 use super::error::{Error, Result};
+use super::platform::MaybeSend;
 use super::response::ApiResponse;
 
 /// Paging details from an envelope's `result_info`. Generated code implements this for the
@@ -52,7 +53,7 @@ pub type PageResult<T, I> = Result<ApiResponse<Vec<T>, I>>;
 /// A stream of pages, each a [`ApiResponse`] whose result is the page's items. An error is
 /// yielded once and ends the stream. Use [`PageStream::items`] to stream the items instead.
 pub struct PageStream<'a, T, I> {
-    pub(super) inner: Pin<Box<dyn Stream<Item = PageResult<T, I>> + Send + 'a>>,
+    pub(super) inner: super::platform::BoxStream<'a, PageResult<T, I>>,
 }
 
 impl<'a, T: Send + 'a, I: Send + 'a> PageStream<'a, T, I> {
@@ -175,8 +176,8 @@ pub fn paginate<'a, T, I, F, Fut>(
     fetch: F,
 ) -> PageStream<'a, T, I>
 where
-    F: FnMut(u64) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<ApiResponse<Vec<T>, I>>> + Send + 'a,
+    F: FnMut(u64) -> Fut + MaybeSend + 'a,
+    Fut: Future<Output = Result<ApiResponse<Vec<T>, I>>> + MaybeSend + 'a,
     T: Send + 'a,
     I: PageInfo + Send + 'a,
 {

@@ -1,7 +1,7 @@
 //! Pagination driven by the response rather than a page number: a cursor or token the response
 //! hands back (`next_page`, `next_cursor`, `result_info.cursors.after`, the last item's id when
-//! `has_more`), an RFC 8288 `Link: <...>; rel="next"` header, or an offset advanced by the items
-//! received.
+//! `has_more`), the next page's URL (an RFC 8288 `Link: <...>; rel="next"` header, or a body field
+//! such as `next_page_uri` or `links.pages.next`), or an offset advanced by the items received.
 //!
 //! The same guarantees as page numbers: the stream stops as soon as the response says it is the
 //! last page (no next cursor, `has_more: false`, a short page), so no wasted trailing request;
@@ -13,9 +13,11 @@ use std::future::Future;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use futures_util::stream;
+use reqwest::Url;
 
 use super::error::{Error, Result};
 use super::pagination::PageStream;
+use super::platform::MaybeSend;
 use super::response::ApiResponse;
 
 /// One page as the generated code hands it over: the page (its items as the result) and where
@@ -30,15 +32,42 @@ pub type Step<T, I, C> = (ApiResponse<Vec<T>, I>, Option<C>);
 pub fn paginate_by<'a, T, I, C, F, Fut>(first: Option<C>, fetch: F) -> PageStream<'a, T, I>
 where
     C: Hash + Send + 'a,
-    F: FnMut(Option<C>) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<Step<T, I, C>>> + Send + 'a,
+    F: FnMut(Option<C>) -> Fut + MaybeSend + 'a,
+    Fut: Future<Output = Result<Step<T, I, C>>> + MaybeSend + 'a,
     T: Send + 'a,
     I: Send + 'a,
 {
-    let mut seen = HashSet::new();
-    if let Some(c) = &first {
-        seen.insert(fingerprint(c));
-    }
+    let seen = first.as_ref().map(fingerprint);
+    walk(first, seen, fetch)
+}
+
+/// Like [`paginate_by`] from the first page (`fetch(None)`), where `visited` is where that page
+/// is (the first request's URL): a next cursor equal to it is [`Error::Pagination`] too.
+pub fn paginate_after<'a, T, I, C, F, Fut>(visited: Option<C>, fetch: F) -> PageStream<'a, T, I>
+where
+    C: Hash + Send + 'a,
+    F: FnMut(Option<C>) -> Fut + MaybeSend + 'a,
+    Fut: Future<Output = Result<Step<T, I, C>>> + MaybeSend + 'a,
+    T: Send + 'a,
+    I: Send + 'a,
+{
+    walk(None, visited.as_ref().map(fingerprint), fetch)
+}
+
+/// The walk of [`paginate_by`], starting at `first`, with `visited` already seen.
+fn walk<'a, T, I, C, F, Fut>(
+    first: Option<C>,
+    visited: Option<u64>,
+    fetch: F,
+) -> PageStream<'a, T, I>
+where
+    C: Hash + Send + 'a,
+    F: FnMut(Option<C>) -> Fut + MaybeSend + 'a,
+    Fut: Future<Output = Result<Step<T, I, C>>> + MaybeSend + 'a,
+    T: Send + 'a,
+    I: Send + 'a,
+{
+    let seen: HashSet<u64> = visited.into_iter().collect();
     let state = Walker {
         fetch,
         next: Some(Next::Fetch(first)),
@@ -108,6 +137,15 @@ pub fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(next_in)
+}
+
+/// The next page's URL made absolute: `next` resolved against the URL of the request whose
+/// response gave it (RFC 3986 section 5, as RFC 8288 asks for `Link` targets). Left as it is
+/// when there is no request URL or it does not resolve; sending it then fails with the reason.
+pub fn resolve_next(request_url: Option<&Url>, next: &str) -> String {
+    request_url
+        .and_then(|base| base.join(next).ok())
+        .map_or_else(|| next.to_owned(), String::from)
 }
 
 /// Finds `<url>; rel="next"` (or `rel=next`, or `rel="next last"`) in one header value.
@@ -223,6 +261,25 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_cursor_back_to_the_first_page_is_an_error() {
+        let mut script = vec![(vec![1], Some("b")), (vec![2], Some("a"))].into_iter();
+        let mut pages = paginate_after(Some("a".to_owned()), move |_: Option<String>| {
+            let (items, next) = script.next().expect("no request beyond the script");
+            async move {
+                Ok((
+                    ApiResponse::<Vec<u32>, ()>::new(StatusCode::OK, items),
+                    next.map(str::to_owned),
+                ))
+            }
+        });
+        assert!(pages.next().await.unwrap().is_ok());
+        assert!(pages.next().await.unwrap().is_ok());
+        let err = pages.next().await.unwrap().expect_err("back to the start");
+        assert!(matches!(err, Error::Pagination(_)), "{err}");
+        assert!(pages.next().await.is_none());
+    }
+
+    #[tokio::test]
     async fn a_repeated_page_with_new_cursors_is_an_error_not_endless() {
         // A server that ignores the offset: the same page every time, the offset growing.
         let pages = paginate_by(None, |offset: Option<u64>| async move {
@@ -254,6 +311,22 @@ mod tests {
         );
         assert_eq!(next_in(r#"<https://a.b/x?page=1>; rel="prev""#), None);
         assert_eq!(next_in("garbage"), None);
+    }
+
+    #[test]
+    fn next_urls_resolve_against_the_request_url() {
+        let here = Url::parse("https://a.b/v1/things/list?page=1").unwrap();
+        let at = |next: &str| resolve_next(Some(&here), next);
+        assert_eq!(at("https://a.b/v1/x?page=2"), "https://a.b/v1/x?page=2");
+        assert_eq!(
+            at("/2010-04-01/Calls.json?Page=1"),
+            "https://a.b/2010-04-01/Calls.json?Page=1"
+        );
+        assert_eq!(at("?page=2"), "https://a.b/v1/things/list?page=2");
+        assert_eq!(at("more?page=2"), "https://a.b/v1/things/more?page=2");
+        assert_eq!(at("../other"), "https://a.b/v1/other");
+        assert_eq!(at("//elsewhere.example/x"), "https://elsewhere.example/x");
+        assert_eq!(resolve_next(None, "/x?page=2"), "/x?page=2");
     }
 
     #[test]

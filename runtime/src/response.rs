@@ -1,5 +1,5 @@
-//! The successful outcome of a call: the decoded result with its status, headers, envelope
-//! metadata and a fingerprint of the payload.
+//! The successful outcome of a call: the decoded result with its status, headers, a fingerprint
+//! of the payload and, for APIs with an envelope, the envelope's result info and messages.
 
 use std::fmt;
 use std::sync::Arc;
@@ -7,19 +7,46 @@ use std::sync::Arc;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use super::envelope::ApiMessage;
+use super::fields;
+use super::message::ApiMessage;
 
-/// A successful response: the decoded `result` (`T`), the envelope's `result_info` (`I`, `()`
-/// when the operation has none), and the raw response metadata.
+/// A response as the transport read it: status, headers and the whole body, not decoded yet.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct RawResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The whole body.
+    pub body: Vec<u8>,
+}
+
+/// A successful response: the decoded result (`T`), the raw response metadata and, for an API
+/// with an envelope, the envelope's result info (`I`, `()` when the operation has none) and
+/// messages.
 #[derive(Clone, Debug)]
 pub struct ApiResponse<T, I = ()> {
     status: StatusCode,
     headers: HeaderMap,
     result: T,
-    result_info: Option<I>,
-    messages: Vec<ApiMessage>,
+    envelope: Option<EnvelopeMeta<I>>,
     fingerprint: Fingerprint,
     request_id_header: Option<&'static str>,
+}
+
+/// What an envelope carries beside the result.
+#[derive(Clone, Debug)]
+struct EnvelopeMeta<I> {
+    result_info: Option<I>,
+    messages: Vec<ApiMessage>,
+}
+
+impl<I> EnvelopeMeta<I> {
+    const EMPTY: Self = Self {
+        result_info: None,
+        messages: Vec::new(),
+    };
 }
 
 /// How the payload fingerprint is known: given, or worked out on demand from the body (only
@@ -28,7 +55,8 @@ pub struct ApiResponse<T, I = ()> {
 enum Fingerprint {
     None,
     Known(u64),
-    OfEnvelopeResult(Arc<Vec<u8>>),
+    /// The body and the name of its result field.
+    OfEnvelopeResult(Arc<Vec<u8>>, &'static str),
 }
 
 impl fmt::Debug for Fingerprint {
@@ -36,7 +64,7 @@ impl fmt::Debug for Fingerprint {
         match self {
             Fingerprint::None => f.write_str("None"),
             Fingerprint::Known(v) => write!(f, "Known({v})"),
-            Fingerprint::OfEnvelopeResult(body) => {
+            Fingerprint::OfEnvelopeResult(body, _) => {
                 write!(f, "OfEnvelopeResult({} bytes)", body.len())
             }
         }
@@ -52,8 +80,7 @@ impl<T, I> ApiResponse<T, I> {
             status,
             headers: HeaderMap::new(),
             result,
-            result_info: None,
-            messages: Vec::new(),
+            envelope: None,
             fingerprint: Fingerprint::None,
             request_id_header: None,
         }
@@ -65,15 +92,15 @@ impl<T, I> ApiResponse<T, I> {
         self
     }
 
-    /// Sets the envelope's `result_info`.
+    /// Sets the envelope's result info.
     pub fn with_result_info(mut self, result_info: I) -> Self {
-        self.result_info = Some(result_info);
+        self.envelope.get_or_insert(EnvelopeMeta::EMPTY).result_info = Some(result_info);
         self
     }
 
-    /// Replaces the envelope's `messages`.
+    /// Replaces the envelope's messages.
     pub fn with_messages(mut self, messages: Vec<ApiMessage>) -> Self {
-        self.messages = messages;
+        self.envelope.get_or_insert(EnvelopeMeta::EMPTY).messages = messages;
         self
     }
 
@@ -83,10 +110,10 @@ impl<T, I> ApiResponse<T, I> {
         self
     }
 
-    /// Keeps the raw envelope body so that [`ApiResponse::fingerprint`] can hash its `result`
-    /// when asked.
-    pub(super) fn with_envelope_body(mut self, body: Arc<Vec<u8>>) -> Self {
-        self.fingerprint = Fingerprint::OfEnvelopeResult(body);
+    /// Keeps the raw envelope body so that [`ApiResponse::fingerprint`] can hash its result
+    /// field (named `result`) when asked.
+    pub(super) fn with_envelope_body(mut self, body: Arc<Vec<u8>>, result: &'static str) -> Self {
+        self.fingerprint = Fingerprint::OfEnvelopeResult(body, result);
         self
     }
 
@@ -129,14 +156,17 @@ impl<T, I> ApiResponse<T, I> {
         self.result
     }
 
-    /// The envelope's `result_info` (paging details), when present and decodable.
+    /// The envelope's result info (paging details), when the API has an envelope and the
+    /// response held a decodable one.
     pub fn result_info(&self) -> Option<&I> {
-        self.result_info.as_ref()
+        self.envelope.as_ref()?.result_info.as_ref()
     }
 
-    /// The envelope's informational `messages`.
+    /// The envelope's informational messages; empty for an API without an envelope.
     pub fn messages(&self) -> &[ApiMessage] {
-        &self.messages
+        self.envelope
+            .as_ref()
+            .map_or(&[], |e| e.messages.as_slice())
     }
 
     /// A hash of the raw `result` JSON (of the whole body for plain JSON responses), used by
@@ -145,13 +175,13 @@ impl<T, I> ApiResponse<T, I> {
         match &self.fingerprint {
             Fingerprint::None => None,
             Fingerprint::Known(v) => Some(*v),
-            Fingerprint::OfEnvelopeResult(body) => super::envelope::result_fingerprint(body),
+            Fingerprint::OfEnvelopeResult(body, result) => fields::field_fingerprint(body, result),
         }
     }
 
-    /// Consumes the response and returns the result with the `result_info`.
+    /// Consumes the response and returns the result with the result info.
     pub fn into_parts(self) -> (T, Option<I>) {
-        (self.result, self.result_info)
+        (self.result, self.envelope.and_then(|e| e.result_info))
     }
 
     /// Transforms the result, keeping everything else.
@@ -160,8 +190,7 @@ impl<T, I> ApiResponse<T, I> {
             status: self.status,
             headers: self.headers,
             result: f(self.result),
-            result_info: self.result_info,
-            messages: self.messages,
+            envelope: self.envelope,
             fingerprint: self.fingerprint,
             request_id_header: self.request_id_header,
         }
@@ -176,8 +205,7 @@ impl<T, I> ApiResponse<Option<T>, I> {
             status,
             headers,
             result,
-            result_info,
-            messages,
+            envelope,
             fingerprint,
             request_id_header,
         } = self;
@@ -185,8 +213,7 @@ impl<T, I> ApiResponse<Option<T>, I> {
             status,
             headers,
             result,
-            result_info,
-            messages,
+            envelope,
             fingerprint,
             request_id_header,
         })

@@ -7,20 +7,20 @@
 //! stream has an inherent `next()`, so no extra crate is needed to drive it, and implements
 //! `futures_core::Stream` for combinators.
 
-use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use bytes::Bytes;
 use futures_core::Stream;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use super::call::{Call, Decode};
+use super::call::Call;
+use super::decode::{self, Decode};
 use super::error::{Error, RequestName, Result};
-use super::request::OperationInfo;
+use super::platform::BoxStream;
+use super::transport;
 use super::{BoxFuture, StatusCode};
 use super::{ndjson, sse};
 
@@ -37,7 +37,7 @@ pub struct Event<T> {
     pub data: T,
 }
 
-type BodyChunks = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+type BodyChunks = BoxStream<'static, reqwest::Result<Bytes>>;
 
 enum State<'a> {
     Start(BoxFuture<'a, Result<reqwest::Response>>),
@@ -334,7 +334,7 @@ fn decode_error(status: StatusCode, error: &serde_json::Error, data: &[u8]) -> E
 }
 
 impl<'a, R: Decode> Call<'a, R> {
-    fn start(self, accept: &'static str) -> ByteStream<'a> {
+    fn start(mut self, accept: &'static str) -> ByteStream<'a> {
         let op = self.request.op;
         let name = RequestName {
             operation_id: op.operation_id,
@@ -342,14 +342,21 @@ impl<'a, R: Decode> Call<'a, R> {
             path: op.path_template,
         };
         let first_invalid = self.first_invalid();
-        let request = self.request.accept(accept);
+        let rules = self.rules();
+        self.request.accept = accept;
+        let client = &self.client.inner;
+        let request = self.request;
         ByteStream::new(
             name,
             Box::pin(async move {
                 if let Some(error) = first_invalid {
                     return Err(error);
                 }
-                request.send_streaming().await
+                let sent = transport::send_streaming(client, request).await?;
+                match sent.live {
+                    Some(live) => Ok(live),
+                    None => Err(decode::status_error(sent.raw, &rules)),
+                }
             }),
         )
     }
@@ -357,13 +364,20 @@ impl<'a, R: Decode> Call<'a, R> {
     /// Sets the boolean body field `field` to `true` (such as `"stream": true`, for operations
     /// that answer with JSON or with a stream by a body flag).
     pub fn stream_flag(mut self, field: &'static str) -> Self {
-        self.request = self.request.json_flag(field);
+        if let Some(Ok(bytes)) = &self.request.body {
+            if let Ok(serde_json::Value::Object(mut object)) = serde_json::from_slice(bytes) {
+                object.insert(field.to_owned(), serde_json::Value::Bool(true));
+                self.request.body = Some(serde_json::to_vec(&object).map_err(|e| e.to_string()));
+            }
+        }
         self
     }
 
     /// Sets a body that may be streamed, with its media type; see [`Upload`].
     pub fn upload_body(mut self, content_type: &'static str, body: impl Into<Upload>) -> Self {
-        self.request = self.request.upload_body(content_type, body.into());
+        self.request.body = None;
+        self.request.upload = Some(body.into());
+        self.request.content_type = Some(content_type.to_owned());
         self
     }
 
@@ -392,49 +406,4 @@ impl<'a, R: Decode> Call<'a, R> {
     pub fn byte_stream(self) -> ByteStream<'a> {
         self.start("*/*")
     }
-}
-
-/// Gives one attempt its body: a streamed body is taken by the first attempt and sent with its
-/// length when known.
-pub(super) fn attach_upload(
-    request: reqwest::RequestBuilder,
-    upload: &Upload,
-    attempt: u32,
-) -> Result<reqwest::RequestBuilder> {
-    let Some(body) = upload.take_body() else {
-        return Err(Error::InvalidRequest {
-            parameter: "body".to_owned(),
-            reason: format!(
-                "was streamed and already sent (attempt {attempt}); a streamed body is sent once"
-            ),
-        });
-    };
-    let request = match upload.length() {
-        Some(length) if !upload.is_replayable() => {
-            request.header(reqwest::header::CONTENT_LENGTH, length)
-        }
-        _ => request,
-    };
-    Ok(request.body(body))
-}
-
-/// The error of a failed attempt that is not retried because its body was streamed.
-pub(super) fn not_replayable(error: Error, _upload: &Upload) -> Error {
-    Error::BodyNotReplayable {
-        source: Box::new(error),
-    }
-}
-
-/// Waits for the response headers of a streamed request for at most `timeout`.
-pub(super) async fn headers_within<T>(
-    timeout: Duration,
-    op: &'static OperationInfo,
-    receive: impl Future<Output = T>,
-) -> Result<T> {
-    tokio::time::timeout(timeout, receive)
-        .await
-        .map_err(|_| Error::Stream {
-            operation_id: op.operation_id,
-            message: format!("no response within {timeout:?}"),
-        })
 }

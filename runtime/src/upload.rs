@@ -37,7 +37,8 @@ enum Inner {
 
 impl Upload {
     /// A body read from `reader` as it is sent. `length` is sent as `Content-Length` when
-    /// given (it must be exact); otherwise the body is sent chunked.
+    /// given (it must be exact); otherwise the body is sent chunked. Native targets only.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_reader<R>(reader: R, length: Option<u64>) -> Self
     where
         R: tokio::io::AsyncRead + Send + 'static,
@@ -95,11 +96,16 @@ impl Upload {
         }
     }
 
-    /// The body for one attempt, `None` when a streamed body was already sent.
+    /// The body for one attempt, `None` when a streamed body was already sent (or, on wasm32,
+    /// for any streamed body: reqwest cannot send one there).
     pub(crate) fn take_body(&self) -> Option<reqwest::Body> {
         match &self.inner {
             Inner::Bytes(b) => Some(reqwest::Body::from(b.clone())),
+            #[cfg(not(target_arch = "wasm32"))]
             Inner::Stream(_) => self.take_stream().map(reqwest::Body::wrap_stream),
+            // The browser's fetch takes no streamed request body through reqwest.
+            #[cfg(target_arch = "wasm32")]
+            Inner::Stream(_) => None,
         }
     }
 }

@@ -16,8 +16,10 @@ pub struct Spec {
 
 /// The corpus folder, or `None` (after printing `SKIPPED:`) when it is absent outside CI.
 /// Under CI (`CI` set) a missing folder is a failure, not a skip.
+/// `REALWORLD_DIR` points elsewhere (a worktree whose `../shared` is not beside it).
 pub fn folder() -> Option<PathBuf> {
-    let dir = crate::root().join("../shared/realworld");
+    let dir = std::env::var_os("REALWORLD_DIR")
+        .map_or_else(|| crate::root().join("../shared/realworld"), PathBuf::from);
     if dir.is_dir() {
         return Some(dir);
     }
@@ -113,6 +115,8 @@ pub struct Row {
     pub check_peak: u64,
     /// What the generator found: base URL, credential styles, typed error bodies, pagination.
     pub found: Found,
+    /// The calls a user types: handles, chain depth, verbs, fallbacks, sample calls.
+    pub calls: crate::calls::Calls,
 }
 
 /// What the generator found in a spec, for the second table.
@@ -126,7 +130,8 @@ pub struct Found {
     pub error_ops: usize,
     /// The distinct error body types.
     pub error_types: Vec<String>,
-    /// Paginated operations by style, such as `cursor 40`.
+    /// Paginated operations by style (`x-rust-pagination`'s names), such as `cursor: 40`, the
+    /// most used first.
     pub pagination: Vec<(String, usize)>,
 }
 
@@ -135,7 +140,7 @@ impl Found {
     pub const HEADER: &str = "| spec | base URL | credential styles | typed error bodies | pagination styles |\n|---|---|---|---|---|";
 
     fn of(api: &codegen::ir::Api) -> Self {
-        use codegen::ir::{PageStyle, SchemeKind};
+        use codegen::ir::SchemeKind;
         let credentials = api
             .security_schemes
             .iter()
@@ -166,17 +171,13 @@ impl Found {
         error_types.dedup();
         let mut pagination: Vec<(String, usize)> = Vec::new();
         for p in ops.iter().filter_map(|o| o.pagination.as_ref()) {
-            let style = match &p.style {
-                PageStyle::PageNumber { .. } => "page number",
-                PageStyle::Cursor { .. } => "cursor",
-                PageStyle::Offset { .. } => "offset/limit",
-                PageStyle::Link => "Link header",
-            };
+            let style = p.style_name();
             match pagination.iter_mut().find(|(s, _)| s == style) {
                 Some((_, n)) => *n += 1,
                 None => pagination.push((style.to_owned(), 1)),
             }
         }
+        pagination.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Self {
             base_url: api.base_url.clone(),
             credentials,
@@ -414,6 +415,7 @@ pub fn run(spec: &Spec) -> Row {
         times: [gen_time, check_time, doc_time],
         check_peak,
         found: Found::of(&generated.api),
+        calls: crate::calls::Calls::of(&generated.api),
     }
 }
 

@@ -3,8 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod calls;
 pub mod constructs;
 pub mod corpus;
+pub mod downstream;
+pub mod prism;
+pub mod prism_driver;
 
 /// The Rust examples in README.md, compiled as doctests so that the README stays true.
 #[cfg(doctest)]

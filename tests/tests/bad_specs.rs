@@ -321,3 +321,156 @@ fn recursive_ref_needs_an_anchor() {
          `$recursiveRef` outside a component schema that declares `$recursiveAnchor: true` or `$dynamicAnchor`"
     );
 }
+
+#[test]
+fn response_convention_extensions_are_checked_with_their_place() {
+    assert_eq!(
+        error_for("bad_envelope_extension"),
+        "bad_envelope_extension.yaml: #/x-rust-envelope/sucess (line 7): unknown envelope field \
+         `sucess`; expected one of [\"result\", \"success\", \"errors\", \"messages\", \"result_info\"]"
+    );
+    let spec = std::fs::read_to_string(
+        tests::root().join("tests/fixtures/bad/bad_envelope_extension.yaml"),
+    )
+    .expect("read");
+    let error = |text: &str| {
+        codegen::generate_str("env.yaml", text, &Settings::default())
+            .expect_err("a bad extension")
+            .to_string()
+    };
+    assert_eq!(
+        error(
+            &spec
+                .replace("  sucess: ok\n", "")
+                .replace("result: data", "success: ok")
+        ),
+        "env.yaml: #/x-rust-envelope (line 5): an envelope needs `result`: the field that holds \
+         the payload"
+    );
+    assert_eq!(
+        error(
+            &spec
+                .replace("  result: data\n  sucess: ok\n", "")
+                .replace("x-rust-envelope:", "x-rust-envelope: true")
+        ),
+        "env.yaml: #/x-rust-envelope (line 5): expected `false` (no envelope) or a mapping such as \
+         `{result: data, success: ok, errors: errors}`"
+    );
+    let no_envelope = spec.replace("x-rust-envelope:\n  result: data\n  sucess: ok\n", "");
+    assert_eq!(
+        error(&no_envelope.replace("paths:", "x-rust-error-message: 'error..message'\npaths:")),
+        "env.yaml: #/x-rust-error-message (line 5): expected the message's field path, such as \
+         `message` or `error.message`, or `false`"
+    );
+    assert_eq!(
+        error(&no_envelope.replace("  version: '1'", "  version: '1'\n  x-rust-permissions: 3")),
+        "env.yaml: #/info/x-rust-permissions (line 5): expected the name of an operation \
+         extension, such as `x-permissions`"
+    );
+    let declared = codegen::generate_str(
+        "env.yaml",
+        &no_envelope.replace(
+            "paths:",
+            "x-rust-error-message: detail.text\nx-rust-envelope: false\npaths:",
+        ),
+        &Settings::default(),
+    )
+    .expect("valid extensions");
+    assert_eq!(declared.api.error_message, ["detail", "text"]);
+    assert_eq!(declared.api.envelope, None);
+}
+
+#[test]
+fn pagination_extension_misfits_are_errors_at_their_key() {
+    const AT: &str = "bad_pagination_extension.yaml: #/paths/~1things/get/x-rust-pagination";
+    assert_eq!(
+        error_for("bad_pagination_extension"),
+        format!(
+            "{AT}/param (line 8): `x-rust-pagination` (cursor): `from` is not a query parameter \
+             of the operation"
+        )
+    );
+    let spec = std::fs::read_to_string(
+        tests::root().join("tests/fixtures/bad/bad_pagination_extension.yaml"),
+    )
+    .expect("read");
+    let error = |from: &str, to: &str| {
+        assert!(spec.contains(from), "{from}");
+        let text = spec.replace(from, to);
+        codegen::generate_str("bad_pagination_extension.yaml", &text, &Settings::default())
+            .map(|_| "generated".to_owned())
+            .unwrap_or_else(|e| e.to_string())
+    };
+    assert_eq!(
+        error("param: from", "param: after"),
+        format!(
+            "{AT}/next (line 8): `x-rust-pagination` (cursor): `paging.resume` is not a string \
+             property of the response's JSON object; a path is property names joined by `.`, \
+             through objects and untagged unions"
+        )
+    );
+    assert_eq!(
+        error("style: cursor, param: from", "style: pages, param: from"),
+        format!(
+            "{AT}/style (line 8): `pages` is not a pagination style; expected one of \
+             `page_number`, `cursor`, `last_item_id`, `offset`, `link`, `next_url`"
+        )
+    );
+    assert_eq!(
+        error("style: cursor, param: from", "style: next_url, param: from"),
+        format!(
+            "{AT}/param (line 8): `param` is not a key of the `next_url` style, which takes \
+             `items`, `next`"
+        )
+    );
+    assert_eq!(
+        error(
+            "{style: cursor, param: from, next: paging.resume}",
+            "cursor"
+        ),
+        format!(
+            "{AT} (line 8): `x-rust-pagination` must be `false`, `true` or a mapping with a \
+             `style` (one of `page_number`, `cursor`, `last_item_id`, `offset`, `link`, \
+             `next_url`)"
+        )
+    );
+    assert_eq!(
+        error(
+            "{style: cursor, param: from, next: paging.resume}",
+            "{style: link, items: paging}"
+        ),
+        format!(
+            "{AT}/items (line 8): `x-rust-pagination` (link): `paging` is not an array property of the success response's JSON object"
+        )
+    );
+    // Fitting values generate; the root's declaration only applies where it fits.
+    assert_eq!(
+        error(
+            "{style: cursor, param: from, next: paging.resume}",
+            "{style: link, items: things}"
+        ),
+        "generated"
+    );
+    // The root's: its shape is checked; where it does not fit, detection runs.
+    assert_eq!(
+        error("paths:", "x-rust-pagination: {style: next_url}\npaths:"),
+        "bad_pagination_extension.yaml: #/x-rust-pagination (line 5): `x-rust-pagination` \
+         (next_url) needs `next`"
+    );
+    let text = spec
+        .replace(
+            "paths:",
+            "x-rust-pagination: {style: next_url, next: elsewhere}\npaths:",
+        )
+        .replace(
+            "x-rust-pagination: {style: cursor, param: from, next: paging.resume}",
+            "summary: Things.",
+        );
+    let generated = codegen::generate_str("root.yaml", &text, &Settings::default())
+        .expect("the root's declaration does not fit: detection runs");
+    assert!(
+        generated.api.resources[0].operations[0]
+            .pagination
+            .is_none()
+    );
+}

@@ -44,6 +44,16 @@ fn run(select: impl Fn(&str) -> bool) -> usize {
     for row in &rows {
         println!("{}", row.found.line(&row.name));
     }
+    println!("\n{}", tests::calls::Calls::HEADER);
+    for row in &rows {
+        println!("{}", row.calls.line(&row.name));
+    }
+    for row in &rows {
+        println!("\n{} (sample calls):", row.name);
+        for call in &row.calls.samples {
+            println!("  {call}");
+        }
+    }
     for row in &rows {
         assert!(row.generated > 0, "{}: no operation generated", row.name);
     }

@@ -10,20 +10,15 @@
 //!   responses we serve are checked against the spec too, and deliberately invalid ones are
 //!   flagged (Prism answers 500 with its list of violations).
 //!
-//! Prism comes from `npm ci` at the workspace root (`node_modules/.bin/prism`). Without it these
-//! tests print `SKIPPED: ...` and pass, except under CI (`CI` set, or `REQUIRE_PRISM=1`), where a
-//! missing Prism fails them. Each test starts its own Prism on a free port of 127.0.0.1, waits
-//! for it by polling the port (bounded), and kills it when the test ends, pass or fail. Prism's
-//! log goes to `target/tmp/prism-<test>-<port>.log`.
+//! Prism itself (finding, starting, skipping without it) is in `tests::prism`. Each test starts
+//! its own Prism on a free port of 127.0.0.1 and kills it when the test ends, pass or fail.
 
-use std::fs::File;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+
+use tests::prism::{Prism, prism_bin};
 
 use cloudflare_client_certificates::prelude::*;
-use cloudflare_client_certificates::runtime::{HeaderMap, Method, OperationInfo};
+use cloudflare_client_certificates::runtime::{Envelope, HeaderMap, Method, OperationInfo};
 use cloudflare_client_certificates::types::{
     ClientCertificate, ClientCertificateStatus, ClientCertificateStatusFilter,
     CreateClientCertificateRequest, HostnameAssociation,
@@ -42,145 +37,6 @@ const CSR: &str =
 const HOSTNAMES_PATH: &str = "/zones/{zone_id}/certificate_authorities/hostname_associations";
 const CERTS_PATH: &str = "/zones/{zone_id}/client_certificates";
 const CERT_PATH: &str = "/zones/{zone_id}/client_certificates/{client_certificate_id}";
-
-/// How long Prism may take to start listening before a test gives up.
-const START_TIMEOUT: Duration = Duration::from_secs(60);
-
-// ------------------------------------------------------------------------------------------
-// Finding, starting and stopping Prism
-// ------------------------------------------------------------------------------------------
-
-/// Whether a missing Prism fails the test instead of skipping it: under CI (`CI` set to
-/// anything but `false` or `0`) or when `REQUIRE_PRISM=1`.
-fn prism_required() -> bool {
-    let set =
-        |name: &str| std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
-    set("CI") || set("REQUIRE_PRISM")
-}
-
-/// `node_modules/.bin/prism` at the workspace root. When it is missing, prints why `test` is
-/// skipped and returns `None`, or fails the test when Prism is required.
-fn prism_bin(test: &str) -> Option<PathBuf> {
-    let bin = tests::root().join("node_modules/.bin/prism");
-    if bin.is_file() {
-        return Some(bin);
-    }
-    let why = format!(
-        "Prism is not installed ({} is missing); run `npm ci` at the workspace root",
-        bin.display()
-    );
-    assert!(
-        !prism_required(),
-        "{test}: {why} (CI or REQUIRE_PRISM=1 requires it)"
-    );
-    // Straight to the process's stderr, past the test harness's capture, so that a plain
-    // `cargo test` shows the skip.
-    let _ = writeln!(std::io::stderr(), "SKIPPED: {test}: {why}");
-    None
-}
-
-/// A running Prism, killed when dropped.
-struct Prism {
-    child: Child,
-    base_url: String,
-    log: PathBuf,
-}
-
-impl Prism {
-    /// Starts `prism <args> --host 127.0.0.1 --port <free port>` in the workspace root and waits
-    /// until it accepts connections. Retries on another port if the chosen one was taken.
-    async fn start(bin: &Path, test: &str, args: &[&str]) -> Prism {
-        let mut last_failure = String::new();
-        for _attempt in 0..3 {
-            let port = free_port();
-            let log =
-                Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("prism-{test}-{port}.log"));
-            let out = File::create(&log).expect("create the Prism log file");
-            let err = out.try_clone().expect("clone the Prism log file");
-            let child = Command::new(bin)
-                .current_dir(tests::root())
-                .args(args)
-                .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-                .stdin(Stdio::null())
-                .stdout(out)
-                .stderr(err)
-                .spawn()
-                .unwrap_or_else(|e| {
-                    panic!(
-                        "could not start {} (is Node.js installed?): {e}",
-                        bin.display()
-                    )
-                });
-            let mut prism = Prism {
-                child,
-                base_url: format!("http://127.0.0.1:{port}"),
-                log,
-            };
-            eprintln!(
-                "Prism for {test}: {} (log: {})",
-                prism.base_url,
-                prism.log.display()
-            );
-            match prism.wait_until_listening(port).await {
-                Ok(()) => return prism,
-                Err(failure) => last_failure = failure,
-            }
-            // Only a port taken in the meantime is worth another try; `prism` is dropped, and so
-            // killed, at the end of this iteration.
-            if !last_failure.contains("EADDRINUSE") {
-                break;
-            }
-        }
-        panic!("Prism did not start: {last_failure}");
-    }
-
-    /// Polls the port until Prism accepts connections and says it is listening, until it exits,
-    /// or until [`START_TIMEOUT`].
-    async fn wait_until_listening(&mut self, port: u16) -> Result<(), String> {
-        let deadline = Instant::now() + START_TIMEOUT;
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(format!("it exited with {status}:\n{}", self.log_text()));
-            }
-            let connected = tokio::time::timeout(
-                Duration::from_millis(500),
-                tokio::net::TcpStream::connect(("127.0.0.1", port)),
-            )
-            .await
-            .is_ok_and(|r| r.is_ok());
-            // Another process could hold the port; Prism's own line confirms it is Prism.
-            if connected && self.log_text().contains("Prism is listening") {
-                return Ok(());
-            }
-            if Instant::now() >= deadline {
-                return Err(format!(
-                    "not listening on port {port} after {START_TIMEOUT:?}:\n{}",
-                    self.log_text()
-                ));
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A port on 127.0.0.1 that was free a moment ago.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("bind an ephemeral port")
-}
 
 /// Starts `prism mock spec/openapi.yaml --errors` (seeded, so generated data is repeatable).
 async fn mock(bin: &Path, test: &str) -> Prism {
@@ -325,12 +181,14 @@ static LIST_HOSTNAMES_RAW: OperationInfo = OperationInfo {
 /// A raw `GET /zones/{ZONE}/client_certificates` with the given query, through the client's
 /// runtime (the generated builder would refuse these values before sending them).
 async fn raw_list(client: &Client, query: &[(&'static str, &str)]) -> Result<Value, Error> {
-    let mut request = client.request(&LIST_CERTS_RAW).path_param("zone_id", ZONE);
+    let mut request = client
+        .call::<Envelope<Value, Value>>(&LIST_CERTS_RAW)
+        .path("zone_id", ZONE);
     for (name, value) in query {
         request = request.query(name, *value);
     }
     request
-        .send_envelope::<Value, Value>()
+        .send_with_response()
         .await
         .map(ApiResponse::into_result)
 }
@@ -338,10 +196,10 @@ async fn raw_list(client: &Client, query: &[(&'static str, &str)]) -> Result<Val
 /// A raw `POST /zones/{ZONE}/client_certificates` with any JSON body.
 async fn raw_create(client: &Client, body: &Value) -> Result<Value, Error> {
     client
-        .request(&CREATE_CERT_RAW)
-        .path_param("zone_id", ZONE)
+        .call::<Envelope<Value>>(&CREATE_CERT_RAW)
+        .path("zone_id", ZONE)
         .json_body(body)
-        .send_envelope::<Value, ()>()
+        .send_with_response()
         .await
         .map(ApiResponse::into_result)
 }
@@ -746,10 +604,10 @@ async fn mock_refuses_invalid_requests_as_typed_errors() {
     let api = unprocessable(
         "raw zone_id too long",
         client
-            .request(&GET_CERT_RAW)
-            .path_param("zone_id", &long_zone)
-            .path_param("client_certificate_id", CERT)
-            .send_envelope::<Value, ()>()
+            .call::<Envelope<Value>>(&GET_CERT_RAW)
+            .path("zone_id", &long_zone)
+            .path("client_certificate_id", CERT)
+            .send_with_response()
             .await,
     );
     assert!(violations(&api).contains("zone_id"), "{}", violations(&api));
@@ -766,10 +624,10 @@ async fn mock_refuses_invalid_requests_as_typed_errors() {
     let api = unprocessable(
         "raw mtls_certificate_id too short",
         client
-            .request(&LIST_HOSTNAMES_RAW)
-            .path_param("zone_id", ZONE)
+            .call::<Envelope<Value>>(&LIST_HOSTNAMES_RAW)
+            .path("zone_id", ZONE)
             .query("mtls_certificate_id", short_id)
-            .send_envelope::<Value, ()>()
+            .send_with_response()
             .await,
     );
     assert!(
@@ -796,10 +654,10 @@ async fn mock_refuses_invalid_requests_as_typed_errors() {
 
     // A body that is not JSON: 415, which has no variant of its own.
     let err = client
-        .request(&CREATE_CERT_RAW)
-        .path_param("zone_id", ZONE)
+        .call::<Envelope<Value>>(&CREATE_CERT_RAW)
+        .path("zone_id", ZONE)
         .bytes_body("text/plain", CSR.as_bytes().to_vec())
-        .send_envelope::<Value, ()>()
+        .send_with_response()
         .await
         .expect_err("text/plain");
     let Error::OtherStatus(api) = &err else {

@@ -2,8 +2,6 @@
 //! `Client` and `Error`, and a `vendored` crate (the runtime's sources copied in, without their
 //! tests) builds on its own outside this workspace.
 
-use std::process::Command;
-
 use codegen::ir::{Api, ParamLocation, TypeRef};
 use codegen::{OutputFile, RuntimeSource};
 
@@ -12,7 +10,8 @@ use codegen::{OutputFile, RuntimeSource};
 fn simple_call(api: &Api) -> String {
     api.resources
         .iter()
-        .find_map(|r| {
+        .enumerate()
+        .find_map(|(i, r)| {
             r.operations
                 .iter()
                 .find(|o| {
@@ -25,8 +24,8 @@ fn simple_call(api: &Api) -> String {
                 .map(|o| {
                     let args = vec!["\"x\""; o.params.iter().filter(|p| p.required).count()];
                     format!(
-                        "client.{}().{}({})",
-                        codegen::naming::bare(&r.name),
+                        "client.{}.{}({})",
+                        api.chain(i),
                         codegen::naming::bare(&o.method_name),
                         args.join(", ")
                     )
@@ -42,16 +41,10 @@ fn simple_call(api: &Api) -> String {
 
 #[test]
 fn two_crates_from_two_tags_share_one_client_and_one_error() {
-    let spec = tests::root().join("../shared/realworld/cloudflare.json");
-    if !spec.is_file() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{} is absent, and CI is set",
-            spec.display()
-        );
-        eprintln!("SKIPPED: {} is absent", spec.display());
+    let Some(dir) = tests::corpus::folder() else {
         return;
-    }
+    };
+    let spec = dir.join("cloudflare.json");
     let doc = codegen::load::load_file(&spec).unwrap_or_else(|e| panic!("{e}"));
     let mut crates: Vec<(String, Vec<OutputFile>)> = Vec::new();
     let mut calls = Vec::new();
@@ -161,43 +154,31 @@ fn a_vendored_crate_builds_on_its_own() {
         "a vendored crate depends on the runtime's dependencies, not on the runtime:\n{manifest}"
     );
 
-    // A directory of its own, outside any workspace: its own `[workspace]` table.
+    // A directory of its own, outside any workspace: its own `[workspace]` table. The same
+    // checks as a fresh downstream build (`tests/fresh_build.rs`), offline, with this
+    // workspace's lock file (which holds the wasm32 dependencies too).
     let target = tests::root().join("target");
     let dir = target.join("compile-tests/vendored/vendored-client");
-    let _ = std::fs::remove_dir_all(&dir);
-    codegen::write::write(&dir, &generated.files).expect("write the crate");
-    let manifest_path = dir.join("Cargo.toml");
-    let mut text = std::fs::read_to_string(&manifest_path).expect("read manifest");
-    text.push_str("\n[workspace]\n");
-    std::fs::write(&manifest_path, text).expect("write manifest");
+    tests::downstream::write_vendored(&dir, "vendored-client");
     std::fs::copy(tests::root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lock file");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    for args in [
-        &[
-            "check",
-            "--offline",
-            "--all-targets",
-            "--all-features",
-            "--quiet",
-        ][..],
-        &["test", "--offline", "--doc", "--all-features", "--quiet"][..],
-    ] {
-        let output = Command::new(&cargo)
-            .current_dir(&dir)
-            .args(args)
-            .env("CARGO_TARGET_DIR", target.join("compile-tests-target"))
-            .env("RUSTFLAGS", "-D warnings")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .output()
-            .expect("run cargo");
-        assert!(
-            output.status.success(),
-            "`cargo {}` fails on the vendored crate in {}:\n{}",
-            args.join(" "),
-            dir.display(),
-            String::from_utf8_lossy(&output.stderr)
+    let wasm = tests::downstream::wasm_target_installed();
+    assert!(
+        wasm || std::env::var_os("CI").is_none(),
+        "the {} target is not installed, and CI is set",
+        tests::downstream::WASM_TARGET
+    );
+    if !wasm {
+        eprintln!(
+            "SKIPPED: the vendored crate's wasm32 check: rustup target add {}",
+            tests::downstream::WASM_TARGET
         );
     }
+    tests::downstream::run(
+        &dir,
+        &target.join("compile-tests-target"),
+        true,
+        &tests::downstream::checks(wasm),
+    );
 }
 
 /// Nothing of Cloudflare (names, host, variables) reaches a crate generated from another API's
@@ -231,7 +212,7 @@ fn a_crate_from_another_api_names_nothing_of_cloudflare() {
     for expected in [
         "https://eu.example.test/v2",
         "AUTH_DEMO_BASE_URL",
-        "AUTH_DEMO_BEARER",
+        "AUTH_DEMO_TOKEN",
         "AUTH_DEMO_BASIC_USERNAME",
     ] {
         assert!(lib.contains(expected), "lib.rs lacks {expected}");

@@ -19,38 +19,37 @@ use crate::ir::{
 
 /// The tokens of `src/resources/mod.rs`: module declarations and the accessors on `Client`.
 pub fn resources_mod(api: &Api) -> TokenStream {
-    let mods = api.resources.iter().map(|r| {
+    let mods = api.resources.iter().enumerate().map(|(i, r)| {
         let m = ident(&r.name);
-        let doc = format!(" Operations on `{}`.", r.name);
-        let cfg = cfg_resource(r);
+        let doc = format!(" Operations on `{}`.", api.chain(i));
+        let cfg = cfg_resource(api, i);
         quote! { #[doc = #doc] #cfg pub mod #m; }
     });
-    let decls = api.resources.iter().map(|r| {
+    let top: Vec<(usize, &Resource)> = api.children(None).collect();
+    let decls = top.iter().map(|(i, r)| {
         let m = ident(&r.name);
+        let a = ident(&r.accessor);
         let t = ident(&r.type_name);
         let doc = format!(
             " Operations on `{}`: {}.",
-            r.name,
-            r.operations
-                .iter()
-                .map(|o| format!("`{}`", crate::naming::bare(&o.method_name)))
-                .collect::<Vec<_>>()
-                .join(", ")
+            api.chain(*i),
+            handle_summary(api, *i)
         );
-        let cfg = cfg_resource(r);
+        let cfg = cfg_resource(api, *i);
         quote! {
             #[doc = #doc]
             #cfg
-            fn #m(&self) -> #m::#t<'_>;
+            fn #a(&self) -> #m::#t<'_>;
         }
     });
-    let impls = api.resources.iter().map(|r| {
+    let impls = top.iter().map(|(i, r)| {
         let m = ident(&r.name);
+        let a = ident(&r.accessor);
         let t = ident(&r.type_name);
-        let cfg = cfg_resource(r);
+        let cfg = cfg_resource(api, *i);
         quote! {
             #cfg
-            fn #m(&self) -> #m::#t<'_> {
+            fn #a(&self) -> #m::#t<'_> {
                 #m::#t::new(self)
             }
         }
@@ -74,9 +73,24 @@ pub fn resources_mod(api: &Api) -> TokenStream {
     }
 }
 
+/// What a handle offers, for docs: its methods and the resources below it.
+fn handle_summary(api: &Api, index: usize) -> String {
+    let r = &api.resources[index];
+    r.operations
+        .iter()
+        .map(|o| format!("`{}`", crate::naming::bare(&o.method_name)))
+        .chain(
+            api.children(Some(index))
+                .map(|(_, c)| format!("`{}()`", crate::naming::bare(&c.accessor))),
+        )
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The chunks of one `src/resources/<name>.rs`, one per item (see `format::format_files`).
-pub fn resource_file<'a>(api: &'a Api, resource: &'a Resource) -> impl Iterator<Item = Chunk<'a>> {
-    let head = chunk(move || resource_head(api, resource));
+pub fn resource_file(api: &Api, index: usize) -> impl Iterator<Item = Chunk<'_>> {
+    let resource = &api.resources[index];
+    let head = chunk(move || resource_head(api, index));
     std::iter::once(head).chain(
         resource
             .operations
@@ -85,25 +99,47 @@ pub fn resource_file<'a>(api: &'a Api, resource: &'a Resource) -> impl Iterator<
     )
 }
 
-/// The module docs and the resource's handle with one method per operation.
-fn resource_head(api: &Api, resource: &Resource) -> TokenStream {
+/// The module docs and the resource's handle with one method per operation and one accessor
+/// per resource below it.
+fn resource_head(api: &Api, index: usize) -> TokenStream {
+    let resource = &api.resources[index];
     let handle = ident(&resource.type_name);
     let module_doc = format!(
         " The `{}` resource: {} operation(s).",
-        resource.name,
+        api.chain(index),
         resource.operations.len()
     );
     let handle_doc = format!(
-        " Handle for the `{}` operations; get one from `Client::{}`.",
-        resource.name, resource.name
+        " Handle for the `{}` operations; get one from `client.{}`.",
+        api.chain(index),
+        api.chain(index)
     );
     let methods = resource.operations.iter().map(|op| handle_method(api, op));
+    let children = api.children(Some(index)).map(|(i, c)| {
+        let m = ident(&c.name);
+        let a = ident(&c.accessor);
+        let t = ident(&c.type_name);
+        let doc = format!(
+            " Operations on `{}`: {}.",
+            api.chain(i),
+            handle_summary(api, i)
+        );
+        let cfg = cfg_resource(api, i);
+        quote! {
+            #[doc = #doc]
+            #cfg
+            pub fn #a(&self) -> crate::resources::#m::#t<'a> {
+                crate::resources::#m::#t::new(self.client)
+            }
+        }
+    });
     quote! {
         #![doc = #module_doc]
 
         crate::runtime::resource!(#[doc = #handle_doc] #handle);
 
         impl<'a> #handle<'a> {
+            #(#children)*
             #(#methods)*
         }
     }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Api, Operation, Resource};
+use crate::ir::{Api, Operation};
 
 /// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", ...))]`; nothing for no features.
 pub fn cfg_any<'a>(features: impl IntoIterator<Item = &'a String>) -> TokenStream {
@@ -23,15 +23,14 @@ pub fn cfg_op(op: &Operation) -> TokenStream {
     cfg_any(op.feature.as_ref())
 }
 
-/// The attribute of a resource's module, handle and accessor: any of its operations' features.
-pub fn cfg_resource(resource: &Resource) -> TokenStream {
-    if resource.operations.iter().any(|o| o.feature.is_none()) {
+/// The attribute of a resource's module, handle and accessor: any feature of its operations or
+/// of the operations of the resources below it.
+pub fn cfg_resource(api: &Api, index: usize) -> TokenStream {
+    if api.subtree_operations(index).any(|o| o.feature.is_none()) {
         return TokenStream::new();
     }
     cfg_any(
-        resource
-            .operations
-            .iter()
+        api.subtree_operations(index)
             .filter_map(|o| o.feature.as_ref()),
     )
 }

@@ -16,26 +16,19 @@ use crate::ir::{
 };
 use crate::naming::bare;
 
-/// Methods of the runtime's `MockServer` that `MockServer` reaches through `Deref`: a resource
-/// accessor of one of these names gets a `_resource` suffix so it cannot hide them.
-const RESERVED: &[&str] = &[
-    "start",
-    "uri",
-    "wiremock",
-    "operations",
-    "client_builder",
-    "client",
-    "stub",
-    "take_problems",
-];
-
-/// The accessor name of a resource on `MockServer`.
+/// The accessor name of a resource on `MockServer` or its parent stub handle: a top-level one
+/// that would hide a method of the runtime's `MockServer` (reached through `Deref`; read from the
+/// runtime's sources) gets a `_resource` suffix.
 fn accessor(resource: &Resource) -> String {
-    let name = bare(&resource.name);
-    if RESERVED.contains(&name) {
+    let name = bare(&resource.accessor);
+    let reserved = resource.parent.is_none()
+        && crate::lower::reserved::runtime_methods("MockServer")
+            .iter()
+            .any(|m| m == name);
+    if reserved {
         format!("{name}_resource")
     } else {
-        resource.name.clone()
+        resource.accessor.clone()
     }
 }
 
@@ -56,11 +49,10 @@ pub fn mock_file(api: &Api) -> impl Iterator<Item = Chunk<'_>> {
                 .collect()
         })
         .collect();
-    let modules = api
-        .resources
-        .iter()
-        .zip(indices)
-        .map(move |(r, ids)| chunk(move || resource_module(api, r, &ids)));
+    let modules = indices
+        .into_iter()
+        .enumerate()
+        .map(move |(i, ids)| chunk(move || resource_module(api, i, &ids)));
     std::iter::once(chunk(move || head_tokens(api))).chain(modules)
 }
 
@@ -80,7 +72,7 @@ fn head_tokens(api: &Api) -> TokenStream {
             });
         }
     }
-    let accessors = api.resources.iter().map(|r| {
+    let accessors = api.children(None).map(|(i, r)| {
         let name = ident(&accessor(r));
         let module = ident(&r.name);
         let handle = ident(&crate::naming::type_name(&format!("{}Mock", r.type_name)));
@@ -88,7 +80,7 @@ fn head_tokens(api: &Api) -> TokenStream {
             " Stubs for the `{}` operations, named like the client's methods.",
             bare(&r.name)
         );
-        let cfg = super::features::cfg_resource(r);
+        let cfg = super::features::cfg_resource(api, i);
         quote! {
             #[doc = #doc]
             #cfg
@@ -189,7 +181,11 @@ fn wire_hops(api: &Api, start: Option<&TypeRef>, hops: &[Hop]) -> Vec<String> {
         match field {
             Some(f) => {
                 out.push(f.wire_name.clone());
-                ty = Some(f.ty.clone());
+                // Into a union's variant: its fields are the same object's on the wire.
+                ty = match &hop.variant {
+                    Some((union, variant)) => variant_type(api, union, variant),
+                    None => Some(f.ty.clone()),
+                };
             }
             None => {
                 out.push(bare(&hop.field).to_owned());
@@ -198,6 +194,17 @@ fn wire_hops(api: &Api, start: Option<&TypeRef>, hops: &[Hop]) -> Vec<String> {
         }
     }
     out
+}
+
+/// The type of the variant `variant` of the union `union`.
+fn variant_type(api: &Api, union: &str, variant: &str) -> Option<TypeRef> {
+    match &api.types.iter().find(|t| t.name == union)?.kind {
+        crate::ir::TypeKind::Union { variants, .. } => variants
+            .iter()
+            .find(|v| v.name == variant)
+            .map(|v| v.ty.clone()),
+        _ => None,
+    }
 }
 
 /// The body type (the envelope's `result`, or the JSON body) and its JSON path prefix.
@@ -331,6 +338,10 @@ fn operation_entry(api: &Api, r: &Resource, op: &Operation, with_check: bool) ->
                 }
             }
             PageStyle::Link => quote!(Link),
+            PageStyle::NextUrl { next } => {
+                let next = str_list(&field_path(api, op, next));
+                quote!(NextUrl { next: #next })
+            }
             PageStyle::Offset {
                 param,
                 limit_param,
@@ -408,16 +419,30 @@ fn stub_types(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
     (result, info, item)
 }
 
-fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
+fn resource_module(api: &Api, index: usize, indices: &[usize]) -> TokenStream {
+    let r = &api.resources[index];
     let module = ident(&r.name);
     let handle = ident(&crate::naming::type_name(&format!("{}Mock", r.type_name)));
-    let module_doc = format!(" Stubs for the `{}` operations.", bare(&r.name));
-    let handle_doc = format!(
-        " Stubs for the `{}` operations; get one from `MockServer::{}`.",
-        bare(&r.name),
-        bare(&accessor(r))
-    );
-    let mut methods = Vec::new();
+    let chain = mock_chain(api, index);
+    let module_doc = format!(" Stubs for the `{chain}` operations.");
+    let handle_doc = format!(" Stubs for the `{chain}` operations; get one from `mock.{chain}`.");
+    let mut methods: Vec<TokenStream> = api
+        .children(Some(index))
+        .map(|(i, c)| {
+            let m = ident(&c.name);
+            let a = ident(&accessor(c));
+            let t = ident(&crate::naming::type_name(&format!("{}Mock", c.type_name)));
+            let doc = format!(" Stubs for the `{}` operations.", mock_chain(api, i));
+            let cfg = super::features::cfg_resource(api, i);
+            quote! {
+                #[doc = #doc]
+                #cfg
+                pub fn #a(&self) -> super::#m::#t<'a> {
+                    super::#m::#t { server: self.server }
+                }
+            }
+        })
+        .collect();
     let mut items = Vec::new();
     for (op, index) in r.operations.iter().zip(indices) {
         let (result, info, item) = stub_types(op);
@@ -551,7 +576,7 @@ fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
             });
         }
     }
-    let cfg = super::features::cfg_resource(r);
+    let cfg = super::features::cfg_resource(api, index);
     quote! {
         #[doc = #module_doc]
         #cfg
@@ -568,6 +593,16 @@ fn resource_module(api: &Api, r: &Resource, indices: &[usize]) -> TokenStream {
 
             #(#items)*
         }
+    }
+}
+
+/// The chain of stub accessors from `MockServer` to resource `index`: `chat().completions()`.
+fn mock_chain(api: &Api, index: usize) -> String {
+    let r = &api.resources[index];
+    let own = format!("{}()", bare(&accessor(r)));
+    match r.parent {
+        Some(p) => format!("{}.{own}", mock_chain(api, p)),
+        None => own,
     }
 }
 

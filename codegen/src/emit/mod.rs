@@ -1,6 +1,7 @@
 //! Emitting: IR -> Rust tokens -> formatted files. Emitters read only the IR and cannot fail on
 //! user input; the only failure left is a generator bug caught when formatting.
 
+mod builders;
 mod client;
 mod docs;
 mod errors;
@@ -8,7 +9,7 @@ mod features;
 mod mock;
 mod pagination;
 mod root;
-mod runtime;
+pub(crate) mod runtime;
 mod stream;
 pub mod surface;
 mod tables;
@@ -79,9 +80,9 @@ pub fn emit(
         "src/resources/mod.rs",
         [chunk(|| client::resources_mod(api))],
     ));
-    for resource in &api.resources {
+    for (index, resource) in api.resources.iter().enumerate() {
         let path = format!("src/resources/{}.rs", crate::naming::bare(&resource.name));
-        plans.push(Plan::new(path, client::resource_file(api, resource)));
+        plans.push(Plan::new(path, client::resource_file(api, index)));
     }
     plans.push(Plan::new("src/mock.rs", mock::mock_file(api)));
     for (path, contents) in format_files(plans, spec_name)? {

@@ -1,6 +1,6 @@
 //! `pages()` and `items()` for paginated operations, one style each, and the `PageInfo`
 //! implementations that page numbers read. The walking itself is in the runtime
-//! (`Call::page_numbers`, `cursor_pages`, `offset_pages` and `link_pages`).
+//! (`Call::page_numbers`, `cursor_pages`, `offset_pages`, `link_pages` and `next_url_pages`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -57,6 +57,16 @@ pub fn methods(op: &Operation, p: &Pagination) -> TokenStream {
             " Every page from this one on, following the `Link: <...>; rel=\"next\"` header of\n each response, one request per page, as a stream.\n\n Stops on a response without a next link or an empty page (no wasted trailing request);\n a link already followed is `Error::Pagination`, never a loop. Links to another origin\n are refused.",
             quote!(self.0.link_pages(|response| #page)),
         ),
+        PageStyle::NextUrl { next } => {
+            let r = field_ref(next);
+            (
+                " Every page from this one on, following the next page's URL that each response\n gives, one request per page, as a stream. A relative URL is resolved against the\n request's; one on another origin than the base URL is refused.\n\n Stops on a response without a next URL or an empty page (no wasted trailing request);\n a URL already followed is `Error::Pagination`, never a loop.",
+                quote!(self.0.next_url_pages(|response| {
+                    let next = #r.cloned().filter(|url| !url.is_empty());
+                    (#page, next)
+                })),
+            )
+        }
         PageStyle::Offset {
             param,
             limit_param,
@@ -123,6 +133,14 @@ fn field_ref(path: &FieldPath) -> TokenStream {
         } else {
             quote!(#out.map(|v| &v.#f))
         };
+        if let Some((union, variant)) = &hop.variant {
+            let (u, v) = (ident(union), ident(variant));
+            out = quote!(#out.and_then(|v| match v {
+                crate::types::#u::#v(inner) => Some(inner),
+                #[allow(unreachable_patterns)]
+                _ => None,
+            }));
+        }
     }
     out
 }

@@ -6,8 +6,7 @@ use quote::quote;
 use super::docs::{inner_doc, sanitize};
 use crate::RuntimeSource;
 use crate::ir::{
-    Api, ApiKeyLocation, BodyKind, CredentialSet, Operation, ParamLocation, Resource, SchemeKind,
-    TypeRef,
+    Api, ApiKeyLocation, BodyKind, CredentialSet, Operation, ParamLocation, SchemeKind, TypeRef,
 };
 
 /// The generated crate's manifest: a package section, then the dependencies: the runtime crate
@@ -16,11 +15,14 @@ pub fn cargo_toml(api: &Api, spec_name: &str, runtime: &RuntimeSource) -> String
     let package = super::runtime::RUNTIME_PACKAGE;
     let dependency = match runtime {
         RuntimeSource::Path(dir) => Some(format!(
-            "{{ path = {}, version = {} }}",
+            "{{ path = {}, version = {}, default-features = false }}",
             toml_string(dir),
             toml_string(super::runtime::RUNTIME_VERSION)
         )),
-        RuntimeSource::Version(req) => Some(toml_string(req)),
+        RuntimeSource::Version(req) => Some(format!(
+            "{{ version = {}, default-features = false }}",
+            toml_string(req)
+        )),
         RuntimeSource::Vendored => None,
     };
     let deps = match dependency {
@@ -33,7 +35,11 @@ pub fn cargo_toml(api: &Api, spec_name: &str, runtime: &RuntimeSource) -> String
              serde_json = \"1\"\n\
              \n\
              [features]\n\
-             default = []\n\
+             default = [\"aws-lc-rs\"]\n\
+             # The TLS crypto provider (native targets; wasm32 uses the browser's): aws-lc-rs,\n\
+             # with post-quantum key exchange, or ring (quicker to build, not post-quantum).\n\
+             aws-lc-rs = [\"{package}/aws-lc-rs\"]\n\
+             ring = [\"{package}/ring\"]\n\
              # A thin blocking facade: `runtime::blocking::BlockingRuntime`.\n\
              blocking = [\"{package}/blocking\"]\n\
              # Test doubles: `mock::MockServer`, typed stubs per operation (built on wiremock).\n\
@@ -132,7 +138,10 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
     if !resources.is_empty() {
         text.push_str("\n## Resources\n\n");
     }
-    for r in resources {
+    for (index, r) in resources.iter().enumerate() {
+        if r.operations.is_empty() {
+            continue;
+        }
         let ops: Vec<String> = r
             .operations
             .iter()
@@ -147,8 +156,8 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
             })
             .collect();
         text.push_str(&format!(
-            "- `client.{}()`: {}\n",
-            crate::naming::bare(&r.name),
+            "- `client.{}`: {}\n",
+            api.chain(index),
             ops.join(", ")
         ));
     }
@@ -251,6 +260,26 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
     let base_url_env = &api.base_url_env;
     let request_id = &api.request_id_header;
     config = quote! { #config.base_url_env(#base_url_env).request_id_header(#request_id) };
+    if let Some(envelope) = &api.envelope {
+        let result = &envelope.result;
+        let mut fields = quote! { runtime::EnvelopeFields::new(#result) };
+        for (role, name) in [
+            ("success", &envelope.success),
+            ("errors", &envelope.errors),
+            ("messages", &envelope.messages),
+            ("result_info", &envelope.result_info),
+        ] {
+            if let Some(name) = name {
+                let role = super::ident(role);
+                fields = quote! { #fields.#role(#name) };
+            }
+        }
+        config = quote! { #config.envelope(#fields) };
+    }
+    if !api.error_message.is_empty() {
+        let path = &api.error_message;
+        config = quote! { #config.error_message(&[#(#path),*]) };
+    }
     // A vendor's own name for the request id (`cf_ray`) as an accessor of that name.
     let accessor = crate::naming::snake(request_id);
     let request_id_trait = if accessor.contains("request_id") || accessor.starts_with("r#") {
@@ -523,10 +552,11 @@ fn example<'a>(api: &'a Api, lib_name: &str) -> Option<(String, &'a Operation)> 
                 .filter(|p| p.required)
                 .all(|p| p.ty == TypeRef::String && p.location == ParamLocation::Path)
     };
-    let (resource, op): (&Resource, &Operation) = api
+    let (index, op): (usize, &Operation) = api
         .resources
         .iter()
-        .find_map(|r| r.operations.iter().find(simple).map(|o| (r, o)))?;
+        .enumerate()
+        .find_map(|(i, r)| r.operations.iter().find(simple).map(|o| (i, o)))?;
     let args: Vec<String> = op
         .params
         .iter()
@@ -538,12 +568,12 @@ fn example<'a>(api: &'a Api, lib_name: &str) -> Option<(String, &'a Operation)> 
          use {lib}::prelude::*;\n\
          // Reads the credentials{env_note} from the environment.\n\
          let client = {lib}::Client::from_env()?;\n\
-         let result = client.{res}().{method}({args}).await?;\n\
+         let result = client.{chain}.{method}({args}).await?;\n\
          println!(\"{{result:?}}\");\n\
          # Ok(())\n\
          # }}\n",
         lib = lib_name,
-        res = crate::naming::bare(&resource.name),
+        chain = api.chain(index),
         method = op.method_name,
         args = args.join(", "),
         env_note = api

@@ -49,7 +49,7 @@ pub fn surface(api: &Api) -> String {
             }
         }
     }
-    for r in &api.resources {
+    for (index, r) in api.resources.iter().enumerate() {
         for op in &r.operations {
             let mut args: Vec<String> = op
                 .params
@@ -72,7 +72,9 @@ pub fn surface(api: &Api) -> String {
                 Response::Bytes => "Vec<u8>".to_owned(),
                 Response::Empty => "()".to_owned(),
             };
-            let call = format!("{}().{}", bare(&r.name), bare(&op.method_name));
+            let call = format!("{}.{}", api.chain(index), bare(&op.method_name));
+            // The operation's identity and its call, so that a rename is reported as one.
+            lines.push(format!("op {} = {call}()", op.operation_id));
             lines.push(format!("fn {call}({}) -> {out}", args.join(", ")));
             for p in op.params.iter().filter(|p| !p.required) {
                 lines.push(format!("fn {call}.{}({})", bare(&p.name), ty_text(&p.ty)));
@@ -324,6 +326,8 @@ fn items_surface(
 pub struct SurfaceChanges {
     /// Items removed or changed: code using them stops compiling.
     pub breaking: Vec<String>,
+    /// Operations whose call changed (`operationId: old() -> new()`); breaking too.
+    pub renamed: Vec<String>,
     /// Items added without breaking anyone.
     pub additive: Vec<String>,
 }
@@ -340,6 +344,24 @@ pub fn diff(old: &str, new: &str) -> SurfaceChanges {
     };
     let (old, new) = (items(old), items(new));
     let mut changes = SurfaceChanges::default();
+    // `op <operationId> = <call>` lines: a changed call is a rename, the rest is not reported.
+    let calls = |lines: &[String]| -> std::collections::BTreeMap<String, String> {
+        lines
+            .iter()
+            .filter_map(|l| l.strip_prefix("op ")?.rsplit_once(" = "))
+            .map(|(id, call)| (id.to_owned(), call.to_owned()))
+            .collect()
+    };
+    let new_calls = calls(&new);
+    for (id, call) in calls(&old) {
+        if let Some(now) = new_calls.get(&id).filter(|now| **now != call) {
+            changes.renamed.push(format!("{id}: {call} -> {now}"));
+        }
+    }
+    let (old, new): (Vec<String>, Vec<String>) = (
+        old.into_iter().filter(|l| !l.starts_with("op ")).collect(),
+        new.into_iter().filter(|l| !l.starts_with("op ")).collect(),
+    );
     for line in &old {
         if !new.contains(line) {
             changes.breaking.push(format!("- {line}"));
@@ -377,6 +399,7 @@ mod tests {
         let old = "# h\nstruct A\nstruct A.x: Option<String>\nenum E\nenum E::One = \"one\"\nfn r().get(id: String) -> A\n";
         let new = "# h\nstruct A\nstruct A.x: Option<String>\nstruct A.y: Option<i64>\nstruct B\nstruct B.z: i64 (required)\nenum E\nenum E::One = \"one\"\nenum E::Two = \"two\"\nfn r().get(id: String, body: A) -> A\nfn r().get.page(i64)\n";
         let d = diff(old, new);
+        assert!(d.renamed.is_empty());
         assert_eq!(
             d.breaking,
             vec![
@@ -394,5 +417,17 @@ mod tests {
                 "+ fn r().get.page(i64)"
             ]
         );
+    }
+
+    #[test]
+    fn renamed_calls_are_reported_old_to_new() {
+        let old = "op cancelBatch = cancel().create()\nfn cancel().create(id: String) -> ()\n";
+        let new = "op cancelBatch = batches().cancel()\nfn batches().cancel(id: String) -> ()\n";
+        let d = diff(old, new);
+        assert_eq!(
+            d.renamed,
+            ["cancelBatch: cancel().create() -> batches().cancel()"]
+        );
+        assert_eq!(d.breaking, ["- fn cancel().create(id: String) -> ()"]);
     }
 }

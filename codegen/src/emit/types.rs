@@ -148,19 +148,38 @@ fn type_def_in(api: &Api, def: &TypeDef, gated: bool) -> TokenStream {
     };
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            struct_def(&doc, &cfg, &name, fields, additional.as_ref())
+            let builders = api.request_types.contains(&def.name);
+            struct_def(
+                api,
+                &doc,
+                &cfg,
+                &name,
+                fields,
+                additional.as_ref(),
+                builders,
+            )
         }
         TypeKind::Enum { variants } => enum_def(&doc, &cfg, &name, variants),
-        TypeKind::Union { variants, tagging } => union_def(&doc, &cfg, &name, variants, tagging),
+        TypeKind::Union { variants, tagging } => {
+            let from = if api.request_types.contains(&def.name) {
+                super::builders::variants_from(&cfg, &def.name, variants)
+            } else {
+                TokenStream::new()
+            };
+            let union = union_def(&doc, &cfg, &name, variants, tagging);
+            quote!(#union #from)
+        }
     }
 }
 
 fn struct_def(
+    api: &Api,
     doc: &TokenStream,
     cfg: &TokenStream,
     name: &proc_macro2::Ident,
     fields: &[Field],
     additional: Option<&TypeRef>,
+    builders: bool,
 ) -> TokenStream {
     let all_optional = fields.iter().all(|f| !f.required);
     let defaults = if all_optional {
@@ -169,13 +188,18 @@ fn struct_def(
         quote!()
     };
     let field_tokens = fields.iter().map(field);
+    let mut extra_name = "additional_properties".to_owned();
+    while fields.iter().any(|f| f.name == extra_name) {
+        extra_name.push('_');
+    }
+    let extra_name = ident(&extra_name);
+    let builder = if builders {
+        super::builders::builder_impl(api, cfg, name, fields, additional, &extra_name)
+    } else {
+        TokenStream::new()
+    };
     let extra = additional.map(|ty| {
         let ty = type_tokens(ty);
-        let mut extra_name = "additional_properties".to_owned();
-        while fields.iter().any(|f| f.name == extra_name) {
-            extra_name.push('_');
-        }
-        let extra_name = ident(&extra_name);
         quote! {
             /// Properties not listed in the schema.
             #[serde(flatten)]
@@ -190,6 +214,8 @@ fn struct_def(
             #(#field_tokens)*
             #extra
         }
+
+        #builder
     }
 }
 
@@ -233,7 +259,10 @@ fn enum_def(
 ) -> TokenStream {
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
-    let variant_docs = wires.iter().map(|w| format!(" {}", code(w)));
+    // A value's own description when the spec gives one, else its wire text.
+    let variant_docs = variants
+        .iter()
+        .map(|v| doc_or(v.doc.as_deref(), &code(&v.wire)));
     quote! {
         #doc
         ///
@@ -241,7 +270,7 @@ fn enum_def(
         #cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
-            #( #[doc = #variant_docs] #idents, )*
+            #( #variant_docs #idents, )*
             /// A value this version of the client does not know.
             Unknown(String),
         }

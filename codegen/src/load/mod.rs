@@ -4,11 +4,14 @@
 //! every later stage is deterministic and can address any node by JSON pointer. `bundle` reads
 //! the other files a spec reaches through `$ref`, once each, and mounts them into the one
 //! document; `Document::place` maps a pointer back to its file, line and in-file pointer.
+//! `overlay` applies OpenAPI Overlay documents to the root file right after it is parsed.
 
 mod bundle;
+pub mod jsonpath;
+pub mod overlay;
 mod text;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -28,6 +31,11 @@ pub struct Document {
     pub text: String,
     /// The other files, in the order they were reached.
     pub sources: Vec<Source>,
+    /// The overlay files applied, in order.
+    pub overlays: Vec<PathBuf>,
+    /// The nodes the overlays inserted or replaced, in order: problems in them are located in
+    /// the overlay file.
+    pub inserted: Vec<overlay::Inserted>,
 }
 
 /// A place in the spec's files: the file, the pointer within it and its line.
@@ -48,6 +56,18 @@ pub fn load_file(path: &Path) -> Result<Document, Error> {
 
 /// Like [`load_file`]; `allow_outside` lets `$ref`s reach files outside the spec's folder.
 pub fn load_file_with(path: &Path, allow_outside: bool) -> Result<Document, Error> {
+    load_file_overlaid(path, allow_outside, &[])
+}
+
+/// Like [`load_file_with`], with overlays: the one beside the spec (`<stem>.overlay.yaml`, see
+/// [`overlay::beside`]) and then `overlays`, applied in that order before anything reads the
+/// spec. Each overlay file is read before the spec is, so a bad one fails early.
+pub fn load_file_overlaid(
+    path: &Path,
+    allow_outside: bool,
+    overlays: &[PathBuf],
+) -> Result<Document, Error> {
+    let overlays = read_overlays(path, overlays)?;
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -57,7 +77,17 @@ pub fn load_file_with(path: &Path, allow_outside: bool) -> Result<Document, Erro
         |n| n.to_string_lossy().into_owned(),
     );
     let read = |p: &Path| std::fs::read_to_string(p);
-    load_with(&file, path, &text, allow_outside, &read)
+    load_with(&file, path, &text, allow_outside, &read, &overlays)
+}
+
+/// The overlay beside `spec`, if there is one, then `explicit`, read and checked.
+fn read_overlays(spec: &Path, explicit: &[PathBuf]) -> Result<Vec<overlay::Overlay>, Error> {
+    let beside = overlay::beside(spec).filter(|b| !explicit.contains(b));
+    beside
+        .iter()
+        .chain(explicit)
+        .map(|p| overlay::Overlay::read(p))
+        .collect()
 }
 
 /// Parses one spec text. A `$ref` to another file is an error: there is no folder to read from.
@@ -71,7 +101,7 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Error> {
             ),
         ))
     };
-    load_with(file, Path::new(file), text, false, &read)
+    load_with(file, Path::new(file), text, false, &read, &[])
 }
 
 /// Parses a spec made of several in-memory files (`name`, `text`); the first is the root.
@@ -92,7 +122,7 @@ pub fn parse_files(files: &[(&str, &str)]) -> Result<Document, Error> {
             .map(|(_, t)| (*t).to_owned())
             .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"))
     };
-    load_with(root, &base.join(root), text, false, &read)
+    load_with(root, &base.join(root), text, false, &read, &[])
 }
 
 fn load_with(
@@ -101,6 +131,7 @@ fn load_with(
     text: &str,
     allow_outside: bool,
     read: &dyn Fn(&Path) -> std::io::Result<String>,
+    overlays: &[overlay::Overlay],
 ) -> Result<Document, Error> {
     let json = path.extension().is_some_and(|e| e == "json");
     let mut root = text::parse_value(text, json).map_err(|e| Error::Parse {
@@ -108,11 +139,17 @@ fn load_with(
         line: e.line,
         message: e.message,
     })?;
+    let mut inserted = Vec::new();
+    for o in overlays {
+        inserted.extend(o.apply(&mut root)?);
+    }
     let mut doc = Document {
         file: file.to_owned(),
         root: Value::Null,
         text: text.to_owned(),
         sources: Vec::new(),
+        overlays: overlays.iter().map(|o| o.path.clone()).collect(),
+        inserted,
     };
     check_version(&root).map_err(|e| doc.locate(e))?;
     let sources = bundle::Bundler::new(path, allow_outside, read).bundle(file, text, &mut root)?;
@@ -154,8 +191,31 @@ fn check_version(root: &Value) -> SpecResult<()> {
 }
 
 impl Document {
+    /// Every file this document was read from: the root (when given as `root_path`), the files
+    /// its `$ref`s reached and the overlays. A build script reruns when one of them changes.
+    pub fn files_read(&self, root_path: &Path) -> Vec<PathBuf> {
+        let mut out = vec![root_path.to_path_buf()];
+        out.extend(self.sources.iter().map(|s| s.path.clone()));
+        out.extend(self.overlays.iter().cloned());
+        out
+    }
+
     /// The file, in-file pointer and line of a pointer into the (bundled) document.
     pub fn place(&self, pointer: &str) -> Place {
+        // The last overlay that put a value at or above `pointer` wrote it.
+        let from_overlay = self.inserted.iter().rev().find(|i| {
+            pointer
+                .strip_prefix(i.at.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        });
+        if let Some(i) = from_overlay {
+            let pointer = format!("{}{}", i.pointer, &pointer[i.at.len()..]);
+            return Place {
+                file: i.file.clone(),
+                line: line_of(&i.text, &pointer),
+                pointer,
+            };
+        }
         if let Some(rest) = pointer.strip_prefix(&format!("#/{MOUNT_KEY}/")) {
             let (segment, inner) = rest.split_once('/').map_or((rest, ""), |(s, i)| (s, i));
             if let Some(source) = self.sources.iter().find(|s| s.segment == segment) {

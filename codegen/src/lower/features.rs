@@ -68,7 +68,11 @@ pub fn assign(mut api: Api, mode: TagFeatures) -> Api {
     let mut features: BTreeMap<String, Feature> = BTreeMap::new();
     // Type name -> the features whose operations name it directly.
     let mut reached: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for resource in &mut api.resources {
+    // The call chain of each resource (`chat().completions`), for the features table.
+    let chains: Vec<String> = (0..api.resources.len())
+        .map(|i| api.chain(i).trim_end_matches("()").to_owned())
+        .collect();
+    for (resource, chain) in api.resources.iter_mut().zip(&chains) {
         for op in &mut resource.operations {
             let name = feature_name(op.tag.as_deref());
             let f = features.entry(name.clone()).or_insert_with(|| Feature {
@@ -78,8 +82,8 @@ pub fn assign(mut api: Api, mode: TagFeatures) -> Api {
                 resources: Vec::new(),
             });
             f.operations += 1;
-            if !f.resources.contains(&resource.name) {
-                f.resources.push(resource.name.clone());
+            if !f.resources.contains(chain) {
+                f.resources.push(chain.clone());
             }
             let mut named = Vec::new();
             for p in &op.params {

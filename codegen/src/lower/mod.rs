@@ -1,14 +1,20 @@
 //! Lowering: the OpenAPI document -> the IR. All validation of the spec happens here.
 //!
-//! `schema` turns schemas into types; `operation` turns paths into resources and operations;
-//! `pagination` finds how a list operation is walked.
+//! `schema` turns schemas into types; `conventions` decides the API's envelope and error
+//! message once; `operation` turns paths into resources and operations; `pagination` finds how
+//! a list operation is walked.
 
+mod conventions;
 mod features;
 mod operation;
 mod pagination;
+mod requests;
+pub(crate) mod reserved;
+mod resources;
 pub mod schema;
 pub mod security;
 mod stream;
+mod variants;
 
 use serde_json::Value;
 
@@ -46,7 +52,8 @@ pub fn lower(doc: &Document, settings: &Settings) -> SpecResult<(Api, Vec<Warnin
         .unwrap_or_else(|| "0.1.0".to_owned());
 
     let mut types = schema::Types::new(doc);
-    let mut resources = operation::lower_paths(doc, settings, &mut types)?;
+    let conventions = conventions::read(doc, &mut types)?;
+    let mut resources = operation::lower_paths(doc, settings, &conventions, &mut types)?;
     let (types, mut warnings) = types.into_defs();
     let security = security::lower(doc, &crate_name, &mut resources, &mut warnings)?;
     warnings.sort();
@@ -70,11 +77,15 @@ pub fn lower(doc: &Document, settings: &Settings) -> SpecResult<(Api, Vec<Warnin
         anonymous_allowed: security.anonymous_allowed,
         credentials_required: security.credentials_required,
         request_id_header: security.request_id_header,
+        envelope: conventions.envelope,
+        error_message: conventions.error_message,
         types,
         resources,
         features: Vec::new(),
         type_features: std::collections::BTreeMap::new(),
+        request_types: std::collections::BTreeSet::new(),
     };
+    let api = requests::mark(api);
     let api = features::assign(api, settings.tag_features);
     Ok((api, warnings))
 }

@@ -3,6 +3,7 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use super::conventions::{Conventions, is_envelope};
 use super::schema::{Types, code_span, component_name, description, with_facts};
 use crate::Settings;
 use crate::error::{SpecError, SpecResult};
@@ -40,31 +41,20 @@ const BUILDER_METHODS: [&str; 9] = [
     "error_body",
 ];
 
-/// Methods `Client` already has (in the runtime), which resource accessors must not take.
-const CLIENT_METHODS: [&str; 9] = [
-    "builder",
-    "from_env",
-    "request",
-    "base_url",
-    "http_client",
-    "http_client_builder",
-    "clone",
-    "fmt",
-    "new",
-];
-
 struct ResourceBuilder {
     type_name: String,
     module: String,
-    methods: Namespace,
+    accessor: String,
+    parent: Option<usize>,
     builders: Namespace,
     operations: Vec<Operation>,
 }
 
-/// Lowers every selected operation, grouped into resources in spec order.
+/// Lowers every selected operation, grouped into a tree of resources in spec order.
 pub fn lower_paths<'d>(
     doc: &'d Document,
     settings: &Settings,
+    conventions: &Conventions,
     types: &mut Types<'d>,
 ) -> SpecResult<Vec<Resource>> {
     let Some(paths) = doc.root.get("paths") else {
@@ -79,9 +69,8 @@ pub fn lower_paths<'d>(
             "`paths` must be a mapping from path templates to path items",
         ));
     };
-    let mut resources: IndexMap<String, ResourceBuilder> = IndexMap::new();
-    let mut type_names = Namespace::with_reserved(&naming::PRELUDE_NAMES);
-    let mut module_names = Namespace::with_reserved(&CLIENT_METHODS);
+    // First every selected operation, so that names are planned from all paths at once.
+    let mut pending: Vec<(&'d String, Method, &'d Value, String, &'d Value)> = Vec::new();
     for (path, item) in paths {
         let item_ptr = child("#/paths", path);
         if !path.starts_with('/') {
@@ -111,70 +100,117 @@ pub fn lower_paths<'d>(
             if !selected_by_tag(op, settings) {
                 continue;
             }
-            let ctx = OpContext {
-                doc,
-                path,
-                method: *method,
-                op,
-                op_ptr: &op_ptr,
-                item,
+            pending.push((path, *method, op, op_ptr, item));
+        }
+    }
+    let contexts: Vec<OpContext<'_, 'd>> = pending
+        .iter()
+        .map(|(path, method, op, op_ptr, item)| OpContext {
+            doc,
+            path,
+            method: *method,
+            op,
+            op_ptr,
+            item,
+            conventions,
+        })
+        .collect();
+    let inputs: Vec<super::resources::OpIn<'_>> = contexts
+        .iter()
+        .map(|ctx| super::resources::OpIn {
+            path: ctx.path,
+            method: ctx.method,
+            operation_id: ctx.operation_id(),
+            resource_override: ctx.op.get("x-rust-resource"),
+            method_override: ctx.op.get("x-rust-method"),
+            pointer: ctx.op_ptr,
+        })
+        .collect();
+    let (plan, fallbacks) = super::resources::plan(&inputs)?;
+    if !fallbacks.is_empty() {
+        types.warn(
+            "#/paths",
+            format!(
+                "{} operation(s) named after their operationId because the name their path \
+                 gives is taken (set `x-rust-method` to choose): {}",
+                fallbacks.len(),
+                fallbacks.join("; ")
+            ),
+        );
+    }
+    use super::reserved;
+    let mut resources: IndexMap<Vec<String>, ResourceBuilder> = IndexMap::new();
+    let mut type_names = Namespace::with_reserved(&naming::PRELUDE_NAMES);
+    let mut module_names = Namespace::with_reserved(&reserved::refs(&reserved::modules()));
+    let mut top_accessors =
+        Namespace::with_reserved(&reserved::refs(&reserved::client_accessors()));
+    for (ctx, named) in contexts.iter().zip(plan) {
+        // The resource and its ancestors, parents first.
+        for depth in 1..=named.chain.len() {
+            let chain = &named.chain[..depth];
+            if resources.contains_key(chain) {
+                continue;
+            }
+            let parent = (depth > 1).then(|| resources.get_index_of(&chain[..depth - 1]));
+            let joined = chain.join("_");
+            let type_name = type_names.claim(&naming::pascal(&joined));
+            let accessor = if depth == 1 {
+                top_accessors.claim(&naming::snake(&chain[0]))
+            } else {
+                // A handle's own `new` (from `runtime::resource!`) is not an accessor name.
+                match naming::snake(&chain[depth - 1]) {
+                    n if n == "new" => "new_resource".to_owned(),
+                    n => n,
+                }
             };
-            let (resource, method_name) = ctx.names();
-            let res = resources.entry(resource.clone()).or_insert_with(|| {
-                let type_name = type_names.claim(&naming::pascal(&resource));
+            resources.insert(
+                chain.to_vec(),
                 ResourceBuilder {
-                    module: module_names.claim(&resource),
+                    module: module_names.claim(&naming::snake(&joined)),
+                    accessor,
+                    parent: parent.flatten(),
                     // The handle type lives in the same module as the builders.
                     builders: Namespace::with_reserved(&[type_name.as_str()]),
                     type_name,
-                    methods: Namespace::with_reserved(&["new", "client"]),
                     operations: Vec::new(),
-                }
-            });
-            let method_name = if res.methods.claim(&method_name) == method_name {
-                method_name
-            } else {
-                res.methods.claim(&naming::snake(&ctx.operation_id()))
-            };
-            let builder_name = res.builders.claim(&naming::type_name(&format!(
-                "{}Request",
-                naming::pascal(naming::bare(&method_name))
-            )));
-            let hint = format!(
-                "{}{}",
-                naming::pascal(&resource),
-                naming::pascal(naming::bare(&method_name))
+                },
             );
-            types.operation = format!(
-                "{}().{}()",
-                naming::bare(&res.module),
-                naming::bare(&method_name)
-            );
-            if let Some(mut operation) = ctx.lower(types, method_name, builder_name, &hint)? {
-                // Several error types: an enum of them, named beside the builder.
-                let mut distinct: Vec<&TypeRef> = operation.errors.iter().map(|e| &e.ty).collect();
-                distinct.sort();
-                distinct.dedup();
-                if distinct.len() > 1 {
-                    let base = operation
-                        .builder_name
-                        .trim_end_matches("Request")
-                        .to_owned();
-                    operation.error_enum = Some(res.builders.claim(&format!("{base}ErrorBody")));
-                }
-                res.operations.push(operation);
+        }
+        let res = resources
+            .get_mut(&named.chain)
+            .expect("the resource was just inserted");
+        let method_name = naming::snake(&named.method);
+        let builder_name = res.builders.claim(&naming::type_name(&format!(
+            "{}Request",
+            naming::pascal(naming::bare(&method_name))
+        )));
+        let hint = format!(
+            "{}{}",
+            naming::pascal(&named.chain.join("_")),
+            naming::pascal(naming::bare(&method_name))
+        );
+        types.operation = format!(
+            "{}().{}()",
+            named.chain.join("()."),
+            naming::bare(&method_name)
+        );
+        if let Some(mut operation) = ctx.lower(types, method_name, builder_name, &hint)? {
+            // Several error types: an enum of them, named beside the builder.
+            let mut distinct: Vec<&TypeRef> = operation.errors.iter().map(|e| &e.ty).collect();
+            distinct.sort();
+            distinct.dedup();
+            if distinct.len() > 1 {
+                let base = operation
+                    .builder_name
+                    .trim_end_matches("Request")
+                    .to_owned();
+                operation.error_enum = Some(res.builders.claim(&format!("{base}ErrorBody")));
             }
+            operation.name_fallback = named.fallback;
+            res.operations.push(operation);
         }
     }
-    let resources: Vec<Resource> = resources
-        .into_iter()
-        .filter(|(_, r)| !r.operations.is_empty())
-        .map(|(_, r)| Resource {
-            name: r.module,
-            type_name: r.type_name,
-            operations: r.operations,
-        })
-        .collect();
+    let resources = prune(resources.into_values().collect());
     if resources.is_empty() && (!settings.tags.is_empty() || !settings.path_prefixes.is_empty()) {
         return Err(SpecError::new(
             "#/paths",
@@ -185,6 +221,37 @@ pub fn lower_paths<'d>(
         ));
     }
     Ok(resources)
+}
+
+/// The resources with an operation in their subtree (skipped operations may leave none),
+/// with parent indices renumbered.
+fn prune(all: Vec<ResourceBuilder>) -> Vec<Resource> {
+    let mut keep = vec![false; all.len()];
+    for (i, r) in all.iter().enumerate().rev() {
+        if !r.operations.is_empty() {
+            let mut at = Some(i);
+            while let Some(j) = at {
+                keep[j] = true;
+                at = all[j].parent;
+            }
+        }
+    }
+    let mut new_index = vec![None; all.len()];
+    let mut out = Vec::new();
+    for (i, r) in all.into_iter().enumerate() {
+        if !keep[i] {
+            continue;
+        }
+        new_index[i] = Some(out.len());
+        out.push(Resource {
+            parent: r.parent.and_then(|p| new_index[p]),
+            name: r.module,
+            accessor: r.accessor,
+            type_name: r.type_name,
+            operations: r.operations,
+        });
+    }
+    out
 }
 
 fn selected_by_tag(op: &Value, settings: &Settings) -> bool {
@@ -206,6 +273,7 @@ struct OpContext<'a, 'd> {
     op: &'d Value,
     op_ptr: &'a str,
     item: &'d Value,
+    conventions: &'a Conventions,
 }
 
 impl<'d> OpContext<'_, 'd> {
@@ -217,35 +285,6 @@ impl<'d> OpContext<'_, 'd> {
         self.ext("operationId")
             .map(str::to_owned)
             .unwrap_or_else(|| format!("{} {}", self.method.as_str().to_lowercase(), self.path))
-    }
-
-    /// The resource and method names: from `x-rust-resource`/`x-rust-method`, else from the path.
-    fn names(&self) -> (String, String) {
-        let segments: Vec<&str> = self.path.split('/').filter(|s| !s.is_empty()).collect();
-        let ends_with_param = segments.last().is_some_and(|s| s.starts_with('{'));
-        let last_static = segments
-            .iter()
-            .rev()
-            .find(|s| !s.starts_with('{'))
-            .copied()
-            .unwrap_or("root");
-        let resource = self.ext("x-rust-resource").unwrap_or(last_static);
-        let default_method = match (self.method, ends_with_param) {
-            (Method::Get, false) => "list",
-            (Method::Post, false) => "create",
-            (Method::Put, false) => "update",
-            (Method::Patch, false) => "edit",
-            (Method::Delete, false) => "delete",
-            (Method::Get, true) => "get",
-            (Method::Put, true) => "update",
-            (Method::Patch, true) => "edit",
-            (Method::Delete, true) => "delete",
-            (Method::Post, true) => "post",
-            (Method::Head, _) => "head",
-            (Method::Options, _) => "options",
-        };
-        let method = self.ext("x-rust-method").unwrap_or(default_method);
-        (naming::snake(resource), naming::snake(method))
     }
 
     fn lower(
@@ -291,17 +330,23 @@ impl<'d> OpContext<'_, 'd> {
         let response = self.response(types, responses, hint)?;
         let stream = super::stream::detect(self.doc, types, self.op, self.op_ptr, &response, hint)?;
         let errors = self.error_bodies(types, responses, hint)?;
-        let pagination = super::pagination::detect(
+        let site = super::pagination::Site {
+            root: &self.doc.root,
+            op: self.op,
+            op_ptr: self.op_ptr,
+        };
+        let pagination = super::pagination::lower(
+            &site,
             self.method,
             &params,
             &response,
             self.declares_link_header(responses)?,
             types,
-        );
-        let permissions = op
-            .get("x-cfPermissionsRequired")
-            .and_then(|p| p.get("enum"))
-            .and_then(Value::as_array)
+        )?;
+        // The extension `x-rust-permissions` names: a list, or a schema-like `{enum: [...]}`.
+        let permissions = (self.conventions.permissions.as_deref())
+            .and_then(|key| op.get(key))
+            .and_then(|p| p.get("enum").unwrap_or(p).as_array())
             .map(|e| {
                 e.iter()
                     .filter_map(Value::as_str)
@@ -318,6 +363,7 @@ impl<'d> OpContext<'_, 'd> {
                 .map(str::to_owned),
             feature: None,
             operation_id: self.operation_id(),
+            name_fallback: false,
             method_name,
             builder_name,
             method: self.method,
@@ -762,7 +808,6 @@ impl<'d> OpContext<'_, 'd> {
         )))
     }
 
-    /// The decoded form of one JSON success body: a Cloudflare envelope, or plain JSON.
     /// Whether a success response declares a `Link` header (RFC 8288 pagination).
     fn declares_link_header(
         &self,
@@ -783,8 +828,8 @@ impl<'d> OpContext<'_, 'd> {
     }
 
     /// The JSON bodies of the documented error responses (`4xx`, `5xx`, `4XX`, `default` beside a
-    /// success response), in spec order. Envelope-shaped bodies are left to the runtime, which
-    /// decodes their `errors[]` for every operation.
+    /// success response), in spec order. Bodies in the API's envelope are left to the runtime,
+    /// which decodes the envelope's errors for every operation.
     fn error_bodies(
         &self,
         types: &mut Types<'d>,
@@ -820,13 +865,9 @@ impl<'d> OpContext<'_, 'd> {
             };
             let sptr = child(&child(&child(&resp_ptr, "content"), media), "schema");
             let (target, _) = self.doc.deref(schema, &sptr)?;
-            if target.is_object() {
+            if let (true, Some(envelope)) = (target.is_object(), &self.conventions.envelope) {
                 let view = types.object_view(schema, &sptr)?;
-                let envelope = view.properties.contains_key("success")
-                    && ["errors", "result", "messages"]
-                        .iter()
-                        .any(|k| view.properties.contains_key(*k));
-                if envelope {
+                if is_envelope(envelope, |name| view.properties.contains_key(name)) {
                     continue;
                 }
             }
@@ -848,6 +889,7 @@ impl<'d> OpContext<'_, 'd> {
         Ok(out)
     }
 
+    /// The decoded form of one JSON success body: in the API's envelope, or plain JSON.
     fn decode_one(
         &self,
         types: &mut Types<'d>,
@@ -855,15 +897,18 @@ impl<'d> OpContext<'_, 'd> {
         sptr: &str,
         hint: &str,
     ) -> SpecResult<Response> {
-        if schema.is_object() {
+        if let (true, Some(envelope)) = (schema.is_object(), &self.conventions.envelope) {
             let view = types.object_view(schema, sptr)?;
-            if view.properties.contains_key("success") && view.properties.contains_key("result") {
-                let (result, result_ptr) = view.properties["result"].clone();
+            let has = |name: &str| view.properties.contains_key(name);
+            // In the envelope, with a result to unwrap.
+            if is_envelope(envelope, has) && has(&envelope.result) {
+                let (result, result_ptr) = view.properties[&envelope.result].clone();
                 let owner = owning_component(&result_ptr).unwrap_or_else(|| hint.to_owned());
                 let place = types.op_place("The result");
                 let lowered =
                     types.lower_placed(result, &result_ptr, &format!("{owner}Result"), place)?;
-                let result_info = match view.properties.get("result_info") {
+                let info = envelope.result_info.as_ref();
+                let result_info = match info.and_then(|name| view.properties.get(name)) {
                     Some((node, ptr)) => Some(types.lower(node, ptr, "ResultInfo")?.ty),
                     None => None,
                 };

@@ -1,17 +1,25 @@
-//! How a list operation is walked, found from its parameters and its response's shape.
+//! How a list operation is walked, found from its parameters and its response's shape, or
+//! declared with `x-rust-pagination` (see [`declared`]).
 //!
 //! A GET whose response holds a list (the envelope's `result`, or a list field of the body such
 //! as `items` or `data`) and that takes one of these optional query parameters is paginated:
 //!
 //! - `page` (with `per_page`), over an envelope with `result_info`: page numbers;
 //! - a cursor (`page_token`, `cursor`, `starting_after`, `after`, ...) whose next value the
-//!   response gives (`next_page`, `next_cursor`, `result_info.cursors.after`, ...), or, for
-//!   `starting_after`/`after`, the last item's `id` while `has_more` is true;
+//!   response gives (`next_page`, `next_cursor`, `result_info.cursors.after`, a top-level
+//!   `next`, ...), or, for `starting_after`/`after`, the last item's `id` while `has_more`;
+//! - otherwise, when the response has the next page's URL (`next_page_uri`,
+//!   `meta.next_page_url`, `links.pages.next`, ...): that URL;
 //! - `offset` (with `limit`): advanced by the number of items received;
 //! - otherwise, when the success response declares a `Link` header: its `rel="next"` URL.
 //!
 //! Only names are matched, each list in one place here, so adding a convention is one line.
 
+mod declared;
+
+use serde_json::Value;
+
+use crate::error::SpecResult;
 use crate::ir::{
     FieldPath, Hop, ItemsAt, Method, NextCursor, PageStyle, Pagination, Param, ParamLocation,
     Response, TypeRef,
@@ -57,6 +65,11 @@ const NEXT_FIELDS: [&str; 13] = [
     "cursor",
 ];
 
+/// Top-level response fields that hold the next cursor beside a cursor parameter, and the next
+/// page's URL without one (OpenAI's `after` with `next`; Django REST framework's `page` with a
+/// `next` URL). Never one level down, where `paging.next` is a URL beside `paging.cursors`.
+const BARE_NEXT_FIELDS: [&str; 1] = ["next"];
+
 /// Objects that may hold the next cursor one level down.
 const CURSOR_PARENTS: [&str; 7] = [
     "cursors",
@@ -71,8 +84,70 @@ const CURSOR_PARENTS: [&str; 7] = [
 /// Response fields with the total number of items.
 const TOTAL_FIELDS: [&str; 4] = ["total", "total_count", "totalCount", "total_results"];
 
-/// The pagination of an operation, if it has one.
-pub fn detect(
+/// Response fields with the next page's URL, each a path of wire names, most specific first.
+const NEXT_URL_PATHS: [&[&str]; 11] = [
+    // Twilio's 2010 API: a path on the API's host.
+    &["next_page_uri"],
+    // Twilio's newer APIs: an absolute URL.
+    &["meta", "next_page_url"],
+    &["next_page_url"],
+    // DigitalOcean.
+    &["links", "pages", "next"],
+    // JSON:API.
+    &["links", "next"],
+    // HAL.
+    &["_links", "next", "href"],
+    // Azure, OData.
+    &["nextLink"],
+    &["@odata.nextLink"],
+    &["next_url"],
+    &["next_link"],
+    // Django REST framework, Spotify: `next` beside `previous` (see `BARE_NEXT_FIELDS`).
+    &["next"],
+];
+
+/// Where an operation is in the spec, for its `x-rust-pagination` and the root's.
+pub struct Site<'d> {
+    /// The document's root.
+    pub root: &'d Value,
+    /// The operation object.
+    pub op: &'d Value,
+    /// Its pointer.
+    pub op_ptr: &'d str,
+}
+
+/// The pagination of an operation: declared by `x-rust-pagination` (on the operation, else on
+/// the root), or detected. A declaration that does not fit the operation is a located error;
+/// the root's only applies where it fits (elsewhere detection runs as usual).
+pub fn lower(
+    site: &Site<'_>,
+    method: Method,
+    params: &[Param],
+    response: &Response,
+    link_header: bool,
+    types: &Types<'_>,
+) -> SpecResult<Option<Pagination>> {
+    let own = declared::read(site.op, site.op_ptr)?;
+    let root = declared::read(site.root, "#")?;
+    match own {
+        declared::Read::Off => return Ok(None),
+        declared::Read::Style(d) => return d.apply(params, response, types).map(Some),
+        declared::Read::Detect => {}
+        declared::Read::Absent => match root {
+            declared::Read::Off => return Ok(None),
+            declared::Read::Style(d) if method == Method::Get => {
+                if let Ok(found) = d.apply(params, response, types) {
+                    return Ok(Some(found));
+                }
+            }
+            _ => {}
+        },
+    }
+    Ok(detect(method, params, response, link_header, types))
+}
+
+/// The pagination of an operation found from its names, if it has one.
+fn detect(
     method: Method,
     params: &[Param],
     response: &Response,
@@ -122,8 +197,15 @@ pub fn detect(
         .iter()
         .find_map(|w| optional_query(w).filter(|p| p.ty == TypeRef::String));
     if let (Some(param), Some((from_info, root))) = (cursor, root) {
-        let next =
-            next_field(types, root).map(|hops| NextCursor::Field(FieldPath { from_info, hops }));
+        let is_string = |t: &TypeRef| *t == TypeRef::String;
+        let next = next_field(types, root)
+            .or_else(|| {
+                BARE_NEXT_FIELDS
+                    .iter()
+                    .find_map(|w| field(types, root, w, is_string))
+                    .map(|h| vec![h])
+            })
+            .map(|hops| NextCursor::Field(FieldPath { from_info, hops }));
         let next = next.or_else(|| {
             if !matches!(param.wire_name.as_str(), "starting_after" | "after") {
                 return None;
@@ -149,6 +231,20 @@ pub fn detect(
                 info,
             });
         }
+    }
+
+    if let Some(next) = root.and_then(|(from_info, root)| {
+        NEXT_URL_PATHS.iter().find_map(|path| {
+            let hops = resolve(types, root, path, |t| *t == TypeRef::String)?;
+            Some(FieldPath { from_info, hops })
+        })
+    }) {
+        return Some(Pagination {
+            style: PageStyle::NextUrl { next },
+            item,
+            items,
+            info,
+        });
     }
 
     if let Some(offset) = optional_query("offset").filter(numeric) {
@@ -183,7 +279,7 @@ pub fn detect(
 }
 
 /// The item type, where the items are, the envelope's info type and the body struct's name.
-fn list_of<'r>(
+pub(super) fn list_of<'r>(
     response: &'r Response,
     types: &Types<'_>,
 ) -> Option<(TypeRef, ItemsAt, Option<TypeRef>, Option<&'r str>)> {
@@ -210,6 +306,7 @@ fn list_of<'r>(
             let hop = Hop {
                 field: chosen.name.clone(),
                 optional: !chosen.required || chosen.nullable,
+                variant: None,
             };
             Some((
                 (**item).clone(),
@@ -231,7 +328,52 @@ fn field(types: &Types<'_>, owner: &str, wire: &str, ok: impl Fn(&TypeRef) -> bo
     Some(Hop {
         field: f.name.clone(),
         optional: !f.required || f.nullable,
+        variant: None,
     })
+}
+
+/// The hops to the field at `path` (wire names) of the struct `root`, if its type passes `ok`.
+/// The way goes through structs and untagged unions; in a union, only through its first branch
+/// that is a struct (decoding tries the branches in order, so a later one could be shadowed).
+fn resolve(
+    types: &Types<'_>,
+    root: &str,
+    path: &[&str],
+    ok: impl Fn(&TypeRef) -> bool,
+) -> Option<Vec<Hop>> {
+    let (last, parents) = path.split_last()?;
+    let mut owner = root.to_owned();
+    let mut hops = Vec::new();
+    for wire in parents {
+        let f = types
+            .struct_fields(&owner)?
+            .iter()
+            .find(|f| f.wire_name == *wire)?;
+        let TypeRef::Named(next) = &f.ty else {
+            return None;
+        };
+        let mut hop = Hop {
+            field: f.name.clone(),
+            optional: !f.required || f.nullable,
+            variant: None,
+        };
+        owner = if types.struct_fields(next).is_some() {
+            next.clone()
+        } else {
+            let branch = types
+                .untagged_variants(next)?
+                .iter()
+                .find_map(|v| match &v.ty {
+                    TypeRef::Named(n) if types.struct_fields(n).is_some() => Some((v, n)),
+                    _ => None,
+                })?;
+            hop.variant = Some((next.clone(), branch.0.name.clone()));
+            branch.1.clone()
+        };
+        hops.push(hop);
+    }
+    hops.push(field(types, &owner, last, ok)?);
+    Some(hops)
 }
 
 /// The path to the next-cursor string in `root`: a field of its own, or one level down.
@@ -261,6 +403,7 @@ fn next_field(types: &Types<'_>, root: &str) -> Option<Vec<Hop>> {
             let outer = Hop {
                 field: p.name.clone(),
                 optional: !p.required || p.nullable,
+                variant: None,
             };
             return Some(vec![outer, h]);
         }

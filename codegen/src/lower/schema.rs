@@ -13,6 +13,8 @@ use crate::ir::{Constraints, Field, Tagging, TypeDef, TypeKind, TypeRef, UnionVa
 use crate::load::{Document, child};
 use crate::naming::{self, Namespace};
 
+use super::variants;
+
 /// How deep schemas may nest before the generator gives up with an error (not a stack overflow).
 const MAX_DEPTH: usize = 48;
 
@@ -74,6 +76,9 @@ pub struct Types<'d> {
     /// Names of the structs and unions whose fields are being lowered, innermost last.
     building: Vec<String>,
     defs: BTreeMap<String, TypeDef>,
+    /// The names of `components/schemas`, claimed before anything is lowered (in the order of
+    /// their keys), by pointer: a component keeps its name whatever is lowered first.
+    reserved: HashMap<String, String>,
     depth: usize,
     /// Where the schema being lowered sits ("The `x` field of `Owner`."), at the depth where it
     /// applies: the doc line of a type made there when the spec gives it no description.
@@ -89,9 +94,41 @@ pub struct Types<'d> {
 impl<'d> Types<'d> {
     /// An empty type table over `doc`.
     pub fn new(doc: &'d Document) -> Self {
+        let mut names = Namespace::with_reserved(&naming::PRELUDE_NAMES);
+        let mut reserved = HashMap::new();
+        let mut warnings = Vec::new();
+        let components = doc
+            .root
+            .get("components")
+            .and_then(|c| c.get("schemas"))
+            .and_then(Value::as_object);
+        let mut keys: Vec<&String> = components.map(|c| c.keys().collect()).unwrap_or_default();
+        keys.sort();
+        for key in keys {
+            // An alias (`X: {$ref: ...}`) is the type it refers to, which names itself.
+            if components
+                .and_then(|c| c.get(key))
+                .is_some_and(|s| s.get("$ref").is_some())
+            {
+                continue;
+            }
+            let wanted = naming::type_name(&naming::pascal(key));
+            let name = names.claim(&wanted);
+            let ptr = child("#/components/schemas", key);
+            if name != wanted && !naming::PRELUDE_NAMES.contains(&wanted.as_str()) {
+                warnings.push(Warning {
+                    location: crate::error::Location::at(&ptr),
+                    message: format!(
+                        "the component's Rust name `{wanted}` is taken by a component whose key sorts first; it is `{name}`"
+                    ),
+                });
+            }
+            reserved.insert(ptr, name);
+        }
         Self {
             doc,
-            names: Namespace::with_reserved(&naming::PRELUDE_NAMES),
+            names,
+            reserved,
             memo: HashMap::new(),
             in_progress: HashSet::new(),
             merging: Vec::new(),
@@ -101,7 +138,7 @@ impl<'d> Types<'d> {
             place: None,
             binary_as_bytes: false,
             operation: String::new(),
-            warnings: Vec::new(),
+            warnings,
         }
     }
 
@@ -180,6 +217,17 @@ impl<'d> Types<'d> {
     pub fn struct_fields(&self, name: &str) -> Option<&[Field]> {
         match &self.defs.get(name)?.kind {
             TypeKind::Struct { fields, .. } => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// The variants of the untagged union `name`, if it is one.
+    pub fn untagged_variants(&self, name: &str) -> Option<&[UnionVariant]> {
+        match &self.defs.get(name)?.kind {
+            TypeKind::Union {
+                variants,
+                tagging: Tagging::Untagged,
+            } => Some(variants),
             _ => None,
         }
     }
@@ -367,7 +415,10 @@ impl<'d> Types<'d> {
                 ),
             ));
         }
-        let hint = component_name(&tptr).map_or_else(|| hint.to_owned(), naming::pascal);
+        let hint = match self.reserved.get(&tptr) {
+            Some(name) => name.clone(),
+            None => component_name(&tptr).map_or_else(|| hint.to_owned(), naming::pascal),
+        };
         self.in_progress.insert(tptr.clone());
         let lowered = self.lower(target, &tptr, &hint);
         self.in_progress.remove(&tptr);
@@ -771,7 +822,7 @@ impl<'d> Types<'d> {
                 nullable,
             });
         }
-        let name = self.names.claim(&naming::type_name(hint));
+        let name = self.claim_type(ptr, hint);
         let lowered = Lowered {
             ty: TypeRef::Named(name.clone()),
             nullable,
@@ -821,7 +872,7 @@ impl<'d> Types<'d> {
         hint: &str,
     ) -> SpecResult<Lowered> {
         let choice = view.choices.remove(0);
-        let name = self.names.claim(&naming::type_name(hint));
+        let name = self.claim_type(ptr, hint);
         let lowered = Lowered {
             ty: TypeRef::Named(name.clone()),
             nullable: view.nullable,
@@ -873,14 +924,20 @@ impl<'d> Types<'d> {
         let mapping = discriminator
             .and_then(|d| d.get("mapping"))
             .and_then(Value::as_object);
-        let mut names = Namespace::with_reserved(&["Other", "Unknown"]);
-        let mut variants = Vec::with_capacity(views.len());
+        let mut named = Vec::with_capacity(views.len());
         for (i, branch, bptr, view) in views {
             let r = branch.get("$ref").and_then(Value::as_str);
             let component = match r {
-                Some(_) => component_name(&self.doc.deref(branch, &bptr)?.1).map(str::to_owned),
+                Some(_) => {
+                    let tptr = self.doc.deref(branch, &bptr)?.1;
+                    component_name(&tptr).map(|c| {
+                        self.reserved_name(&tptr)
+                            .unwrap_or_else(|| naming::pascal(c))
+                    })
+                }
                 None => None,
             };
+            let mut tag_from_schema = false;
             let tag = match &tag_property {
                 Some(prop) => {
                     let from_mapping = mapping.and_then(|m| {
@@ -889,20 +946,53 @@ impl<'d> Types<'d> {
                             .map(|(k, _)| k.clone())
                     });
                     match from_mapping {
-                        Some(t) => Some(t),
-                        None => self.fixed_in_view(&view, prop)?.or(component.clone()),
+                        Some(t) => {
+                            tag_from_schema = true;
+                            Some(t)
+                        }
+                        None => {
+                            let fixed = self.fixed_in_view(&view, prop)?;
+                            tag_from_schema = fixed.is_some();
+                            fixed.or(component.clone())
+                        }
                     }
                 }
                 None => None,
             };
+            named.push((i, branch, view, component, tag, tag_from_schema));
+        }
+        let tagged = tag_property.is_some() && {
+            let mut tags: Vec<&String> = named.iter().filter_map(|n| n.4.as_ref()).collect();
+            tags.sort();
+            tags.dedup();
+            tags.len() == named.len()
+        };
+        // Named like the branches of any union: tag, title, component less what it shares
+        // with the union's name, else what it holds.
+        let mut wanted = Vec::with_capacity(named.len());
+        for (_, branch, view, component, tag, from_schema) in &named {
             let title = branch.get("title").and_then(Value::as_str);
-            let base = component
-                .as_deref()
-                .or(title)
-                .map(naming::pascal)
-                .or_else(|| tag.as_deref().map(naming::variant))
-                .unwrap_or_else(|| "Object".to_owned());
-            let vname = names.claim(&base);
+            wanted.push(match (tag, title, component) {
+                (Some(t), _, _) if tagged && *from_schema => (naming::variant(t), t.clone()),
+                (_, Some(t), _) => (naming::pascal(t), t.to_owned()),
+                (_, _, Some(c)) => (variants::component_variant(c, owner), c.clone()),
+                _ => {
+                    let own: Vec<&String> = view
+                        .properties
+                        .keys()
+                        .filter(|k| !shared.properties.contains_key(*k))
+                        .collect();
+                    match own.as_slice() {
+                        [one] => (naming::pascal(one), content_key(branch)),
+                        _ => ("Object".to_owned(), content_key(branch)),
+                    }
+                }
+            });
+        }
+        let (names, ties) = naming::distinct(&wanted, &["Other", "Unknown"]);
+        self.warn_ties(&choice.ptr, owner, "branches", &ties);
+        let mut variants = Vec::with_capacity(named.len());
+        for ((i, _, view, _, tag, _), vname) in named.into_iter().zip(names) {
             let place = format!("The {} branch of {}.", code_span(&vname), code_span(owner));
             let saved = self.place.replace((self.depth, place));
             let l = self.lower_object(
@@ -1075,20 +1165,44 @@ impl<'d> Types<'d> {
                 nullable,
             });
         }
-        let name = self.names.claim(&naming::type_name(hint));
-        let mut variant_names = Namespace::with_reserved(&["Unknown"]);
+        let values = non_null
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|v| (v.to_owned(), None))
+            .collect();
+        let doc = self.doc.get(ptr).and_then(description);
+        Ok(self.string_enum(values, ptr, hint, nullable, doc))
+    }
+
+    /// A forward-compatible string enum of `values` (wire value, doc), each kept once in order.
+    /// Values whose Rust names clash are numbered in the order of their wire text, with a
+    /// warning, so that a value added to the spec never renames another.
+    fn string_enum(
+        &mut self,
+        values: Vec<(String, Option<String>)>,
+        ptr: &str,
+        hint: &str,
+        nullable: bool,
+        own_doc: Option<String>,
+    ) -> Lowered {
+        let name = self.claim_type(ptr, hint);
         let mut seen = HashSet::new();
-        let mut variants = Vec::new();
-        for v in non_null {
-            let wire = v.as_str().unwrap_or_default().to_owned();
-            if seen.insert(wire.clone()) {
-                variants.push(Variant {
-                    name: variant_names.claim(&naming::variant(&wire)),
-                    wire,
-                });
-            }
-        }
-        let doc = self.type_doc(self.doc.get(ptr).and_then(description), ptr);
+        let values: Vec<(String, Option<String>)> = values
+            .into_iter()
+            .filter(|(w, _)| seen.insert(w.clone()))
+            .collect();
+        let wanted: Vec<(String, String)> = values
+            .iter()
+            .map(|(w, _)| (naming::variant(w), w.clone()))
+            .collect();
+        let (names, ties) = naming::distinct(&wanted, &["Unknown"]);
+        self.warn_ties(ptr, &name, "values", &ties);
+        let variants = values
+            .into_iter()
+            .zip(names)
+            .map(|((wire, doc), name)| Variant { name, wire, doc })
+            .collect();
+        let doc = self.type_doc(own_doc, ptr);
         self.defs.insert(
             name.clone(),
             TypeDef {
@@ -1103,7 +1217,44 @@ impl<'d> Types<'d> {
             nullable,
         };
         self.memo.insert(self.memo_key(ptr), lowered.clone());
-        Ok(lowered)
+        lowered
+    }
+
+    /// Reports names that several items of `owner` wanted: who got which, in what order.
+    fn warn_ties(&mut self, ptr: &str, owner: &str, what: &str, ties: &[(String, Vec<String>)]) {
+        for (name, keys) in ties {
+            let keys: Vec<String> = keys
+                .iter()
+                .map(|k| match k.char_indices().nth(60) {
+                    Some((cut, _)) => code_span(&format!("{}...", &k[..cut])),
+                    None => code_span(k),
+                })
+                .collect();
+            self.warn(
+                ptr,
+                format!(
+                    "{what} {} of `{owner}` all want the Rust name `{name}`; numbered in that order",
+                    keys.join(", ")
+                ),
+            );
+        }
+    }
+
+    /// Claims a type name for the schema at `ptr`: a component's own name when it was reserved
+    /// for it up front (see [`Types::new`]), else `hint`, numbered if taken.
+    fn claim_type(&mut self, ptr: &str, hint: &str) -> String {
+        let wanted = naming::type_name(hint);
+        // The component's own schema, or the one member of its `allOf`/`oneOf`.
+        let root = ptr
+            .strip_prefix("#/components/schemas/")
+            .map(|rest| rest.find(['/', ' ']).map_or(ptr, |end| &ptr[..21 + end]));
+        if let Some(root) = root {
+            if self.reserved.get(root) == Some(&wanted) {
+                self.reserved.remove(root);
+                return wanted;
+            }
+        }
+        self.names.claim(&wanted)
     }
 
     fn lower_union(
@@ -1153,7 +1304,13 @@ impl<'d> Types<'d> {
             }
             _ => {}
         }
-        let name = self.names.claim(&naming::type_name(hint));
+        // Branches that are all strings (Oxide's one-value enums, each with its description;
+        // OpenAI's "any string or one of these") are one forward-compatible enum.
+        if let Some(choice) = variants::string_choice(self.doc, &real, &bptr) {
+            let nullable = nullable || choice.nullable;
+            return Ok(self.string_enum(choice.values, ptr, hint, nullable, description(node)));
+        }
+        let name = self.claim_type(ptr, hint);
         let lowered = Lowered {
             ty: TypeRef::Named(name.clone()),
             nullable,
@@ -1207,11 +1364,34 @@ impl<'d> Types<'d> {
                     .collect()
             })
             .unwrap_or_default();
-        // `Other` and `Unknown` are the fallback variants of untagged and tagged unions.
-        let mut names = Namespace::with_reserved(&["Other", "Unknown"]);
-        let mut variants = Vec::new();
+        // The string branches of a union that also holds other shapes are one enum branch.
+        let strings: Vec<(usize, &'d Value)> = branches
+            .iter()
+            .filter(|(i, b)| variants::is_string_branch(self.doc, b, &child(bptr, &i.to_string())))
+            .copied()
+            .collect();
+        let merged = variants::string_choice(self.doc, &strings, bptr);
+        let mut infos: Vec<BranchInfo<'d>> = Vec::new();
         for (i, branch) in branches {
             let ptr = child(bptr, &i.to_string());
+            if merged.is_some() && strings.iter().any(|(j, _)| j == i) {
+                if strings[0].0 == *i {
+                    let title = match strings.as_slice() {
+                        [(_, one)] => one.get("title").and_then(Value::as_str),
+                        _ => None,
+                    };
+                    infos.push(BranchInfo {
+                        branch,
+                        ptr,
+                        tag: None,
+                        component: None,
+                        base: title.map_or_else(|| "String".to_owned(), naming::pascal),
+                        key: "strings".to_owned(),
+                        strings: true,
+                    });
+                }
+                continue;
+            }
             let (target, tptr) = self.doc.deref(branch, &ptr)?;
             // The component a branch refers to (by `$ref`, or by `$recursiveRef` to its owner).
             let referenced = match self.reference_of(branch, &ptr) {
@@ -1225,6 +1405,14 @@ impl<'d> Types<'d> {
                 },
                 _ => (target, referenced.clone().unwrap_or_else(|| ptr.clone())),
             };
+            let component = referenced
+                .as_ref()
+                .and_then(|_| component_name(&tptr))
+                .map(|c| match self.reserved_name(&tptr) {
+                    Some(name) => name,
+                    None => naming::pascal(c),
+                });
+            let mut tag_from_name = false;
             let tag = match discriminator {
                 Some(prop) => {
                     let r = branch.get("$ref").and_then(Value::as_str);
@@ -1239,19 +1427,95 @@ impl<'d> Types<'d> {
                         Some(n) if self.allows(target, &tptr, prop, n)? => Some(n.to_owned()),
                         _ => None,
                     };
+                    tag_from_name = from_mapping.is_none() && from_schema.is_none();
                     from_mapping.or(from_schema).or(from_name)
                 }
                 None => None,
             };
-            // A referenced branch is named after its component, an inline one after its tag.
-            let base = match referenced {
-                Some(_) => component_name(&tptr).map(naming::pascal),
-                None => tag.as_deref().map(naming::variant),
+            let title = branch.get("title").and_then(Value::as_str);
+            // Named by what tells the branch apart: its tag, its title, its component (less
+            // what it shares with the union's name), or what it holds.
+            let (base, key) = match (&tag, title, &component) {
+                (Some(t), _, Some(c)) if tag_from_name => {
+                    (variants::component_variant(c, owner), t.clone())
+                }
+                (Some(t), _, _) if !tag_from_name => (naming::variant(t), t.clone()),
+                (_, Some(t), _) => (naming::pascal(t), t.to_owned()),
+                (_, _, Some(c)) => (variants::component_variant(c, owner), c.clone()),
+                _ => (variants::content_name(target), content_key(branch)),
+            };
+            infos.push(BranchInfo {
+                branch,
+                ptr,
+                tag,
+                component,
+                base,
+                key,
+                strings: false,
+            });
+        }
+        let tagged = discriminator.is_some() && {
+            let mut tags: Vec<&String> = infos.iter().filter_map(|b| b.tag.as_ref()).collect();
+            tags.sort();
+            tags.dedup();
+            tags.len() == infos.len()
+        };
+        if !tagged {
+            // Tags that do not tell every branch apart do not name them either.
+            for b in infos.iter_mut().filter(|b| b.tag.is_some()) {
+                b.tag = None;
+                if let Some(t) = b.branch.get("title").and_then(Value::as_str) {
+                    b.base = naming::pascal(t);
+                } else if let Some(c) = &b.component {
+                    b.base = variants::component_variant(c, owner);
+                    b.key = c.clone();
+                } else {
+                    let (target, _) = self.doc.deref(b.branch, &b.ptr)?;
+                    b.base = variants::content_name(target);
+                    b.key = content_key(b.branch);
+                }
             }
-            .unwrap_or_else(|| branch_kind_name(target));
-            let vname = names.claim(&base);
+        }
+        // Several lists: each is named after its items (`StringArray`, `IntegerArray`).
+        let arrays = infos.iter().filter(|b| b.base == "Array").count();
+        if arrays > 1 {
+            for b in infos.iter_mut().filter(|b| b.base == "Array") {
+                let (target, tptr) = self.doc.deref(b.branch, &b.ptr)?;
+                if let Some(name) = variants::array_name(self.doc, target, &tptr, owner) {
+                    b.base = name;
+                }
+            }
+        }
+        // `Other` and `Unknown` are the fallback variants of untagged and tagged unions.
+        let wanted: Vec<(String, String)> = infos
+            .iter()
+            .map(|b| (b.base.clone(), b.key.clone()))
+            .collect();
+        let (names, ties) = naming::distinct(&wanted, &["Other", "Unknown"]);
+        self.warn_ties(bptr, owner, "branches", &ties);
+        let mut merged = merged;
+        let mut variants = Vec::new();
+        for (info, vname) in infos.into_iter().zip(names) {
             let place = format!("The {} branch of {}.", code_span(&vname), code_span(owner));
-            let l = self.lower_field(branch, &ptr, &format!("{owner}{vname}"), place)?;
+            let hint = format!("{owner}{vname}");
+            let l = match (info.strings, merged.take()) {
+                (true, Some(choice)) => {
+                    let saved = self.place.replace((self.depth, place));
+                    let l = self.string_enum(
+                        choice.values,
+                        &format!("{bptr} (strings)"),
+                        &hint,
+                        choice.nullable,
+                        None,
+                    );
+                    self.place = saved;
+                    l
+                }
+                (_, m) => {
+                    merged = m;
+                    self.lower_field(info.branch, &info.ptr, &hint, place)?
+                }
+            };
             let ty = if l.nullable {
                 TypeRef::Nullable(Box::new(l.ty))
             } else {
@@ -1259,12 +1523,43 @@ impl<'d> Types<'d> {
             };
             variants.push(UnionVariant {
                 name: vname,
-                tag,
+                tag: info.tag,
                 ty,
             });
         }
         Ok(finish_tagging(variants, discriminator))
     }
+
+    /// The name reserved for the component at `ptr`, if it was one of `components/schemas`.
+    fn reserved_name(&self, ptr: &str) -> Option<String> {
+        self.reserved.get(ptr).cloned().or_else(|| {
+            let def = self.memo.get(ptr)?;
+            match &def.ty {
+                TypeRef::Named(n) => Some(n.clone()),
+                _ => None,
+            }
+        })
+    }
+}
+
+/// A branch of a union while its variant is being named.
+struct BranchInfo<'d> {
+    branch: &'d Value,
+    ptr: String,
+    tag: Option<String>,
+    /// The Rust name of the component it refers to, if any.
+    component: Option<String>,
+    /// The name it wants.
+    base: String,
+    /// The spec text the name comes from, which orders the branches that want the same name.
+    key: String,
+    /// Whether it stands for all the string branches, merged into one enum.
+    strings: bool,
+}
+
+/// The text that orders inline branches that want the same name: the branch as JSON.
+fn content_key(branch: &Value) -> String {
+    serde_json::to_string(branch).unwrap_or_default()
 }
 
 impl<'d> Types<'d> {
@@ -1448,18 +1743,6 @@ fn lower_first(text: &str) -> String {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
-}
-
-fn branch_kind_name(node: &Value) -> String {
-    match node.get("type").and_then(Value::as_str) {
-        Some("string") => "String",
-        Some("integer") => "Integer",
-        Some("number") => "Number",
-        Some("boolean") => "Boolean",
-        Some("array") => "Array",
-        _ => "Object",
-    }
-    .to_owned()
 }
 
 /// A cheap validity check for a regular expression: brackets balance and it does not end in a

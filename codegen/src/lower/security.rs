@@ -5,9 +5,15 @@
 //!
 //! Extensions that tune the result (all optional, all checked with located errors):
 //! - `info.x-rust-env-prefix`: the prefix of environment variables (`CLOUDFLARE` gives
-//!   `CLOUDFLARE_BASE_URL`, `CLOUDFLARE_<SCHEME>`); default: the crate name, SHOUTY_SNAKE.
+//!   `CLOUDFLARE_BASE_URL`, `CLOUDFLARE_<SCHEME>`); default: the title's words in capitals with
+//!   a trailing "API" dropped and brand words kept whole (`OpenAI API` gives `OPENAI`), else the
+//!   crate name.
 //! - `x-rust-env` on a security scheme: its variable (a string), or for HTTP basic a list of two
-//!   (user name, password); default `<PREFIX>_<SCHEME>` (basic: `..._USERNAME`, `..._PASSWORD`).
+//!   (user name, password); default `<PREFIX>_<SCHEME>` (basic: `..._USERNAME`, `..._PASSWORD`),
+//!   where `<SCHEME>` is the scheme's name without the words that only say it is a scheme
+//!   (`auth`, `bearer`, ...: `ApiKeyAuth` gives `API_KEY`); a name left empty is `TOKEN` for a
+//!   bearer scheme and `API_KEY` for an API key, a bare `KEY` is `API_KEY`. A credential set of
+//!   one scheme takes the same words for its builder method (`.api_key(..)`, `.token(..)`).
 //! - `x-rust-credentials` at the root: `{method_name: [scheme, ...]}` names the builder method
 //!   of a combination of schemes and the order of its arguments; the schemes must be exactly one
 //!   alternative of some `security` requirement.
@@ -98,12 +104,18 @@ pub fn lower(
             message,
         });
     };
+    let title = doc
+        .root
+        .get("info")
+        .and_then(|i| i.get("title"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let prefix = match doc
         .root
         .get("info")
         .and_then(|i| i.get("x-rust-env-prefix"))
     {
-        None => crate_name.to_shouty_snake_case(),
+        None => title_prefix(title).unwrap_or_else(|| crate_name.to_shouty_snake_case()),
         Some(v) => {
             let ptr = "#/info/x-rust-env-prefix";
             let p = v.as_str().filter(|p| is_env_name(p)).ok_or_else(|| {
@@ -175,7 +187,17 @@ pub fn lower(
                     continue;
                 }
             };
-            let base = format!("{prefix}_{}", key.to_shouty_snake_case());
+            // The conventional name unless an earlier scheme took it (`bearer` and `bearerAuth`).
+            let mut base = format!(
+                "{prefix}_{}",
+                scheme_words(key, &kind).join("_").to_uppercase()
+            );
+            if schemes
+                .iter()
+                .any(|s: &SecurityScheme| s.env.contains(&base))
+            {
+                base = format!("{prefix}_{}", key.to_shouty_snake_case());
+            }
             let env = match s.get("x-rust-env") {
                 None if kind == SchemeKind::Basic => {
                     vec![format!("{base}_USERNAME"), format!("{base}_PASSWORD")]
@@ -292,11 +314,17 @@ pub fn lower(
                 }
             }
             None => {
-                let mut wanted = alt
-                    .iter()
-                    .map(|k| naming::bare(&naming::snake(k)).to_owned())
-                    .collect::<Vec<_>>()
-                    .join("_and_");
+                let mut wanted = match alt.as_slice() {
+                    [one] => schemes.iter().find(|s| s.key == *one).map_or_else(
+                        || naming::snake(one),
+                        |s| scheme_words(one, &s.kind).join("_"),
+                    ),
+                    _ => alt
+                        .iter()
+                        .map(|k| naming::bare(&naming::snake(k)).to_owned())
+                        .collect::<Vec<_>>()
+                        .join("_and_"),
+                };
                 if RESERVED.contains(&wanted.as_str()) {
                     wanted.push_str("_credentials");
                 }
@@ -328,9 +356,59 @@ pub fn lower(
     })
 }
 
+/// The environment prefix a title gives: its words in capitals (a brand word such as `OpenAI`
+/// or `DigitalOcean` stays one word), without a trailing `API`; `None` when nothing usable is
+/// left.
+fn title_prefix(title: &str) -> Option<String> {
+    let mut words: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect();
+    while words.len() > 1 && words.last().is_some_and(|w| w == "API") {
+        words.pop();
+    }
+    let prefix = words.join("_");
+    is_env_name(&prefix).then_some(prefix)
+}
+
+/// The words of a scheme's name that say what the credential is (snake_case): `ApiKeyAuth`
+/// gives `api_key`, `bearer_auth` gives `token`, `api_token` stays.
+fn scheme_words(key: &str, kind: &SchemeKind) -> Vec<String> {
+    const NOISE: &[&str] = &[
+        "auth",
+        "authentication",
+        "authorization",
+        "scheme",
+        "security",
+        "bearer",
+        "http",
+        "header",
+    ];
+    let snake = naming::bare(&naming::snake(key)).to_owned();
+    if !matches!(kind, SchemeKind::Bearer | SchemeKind::ApiKey { .. }) {
+        return vec![snake];
+    }
+    let mut words: Vec<String> = snake
+        .split('_')
+        .filter(|w| !w.is_empty() && !NOISE.contains(w))
+        .map(str::to_owned)
+        .collect();
+    if words.is_empty() {
+        words = match kind {
+            SchemeKind::ApiKey { .. } => vec!["api".to_owned(), "key".to_owned()],
+            _ => vec!["token".to_owned()],
+        };
+    } else if words == ["key"] {
+        words.insert(0, "api".to_owned());
+    }
+    words
+}
+
 /// The request-id header: `info.x-rust-request-id-header`, else the first response header the
 /// spec declares whose name says it is one (`x-request-id`, `request-id`, `x-amzn-requestid`,
-/// `cf-ray`...), else `x-request-id`.
+/// ...), else `x-request-id`. A vendor's own name (such as `cf-ray`) must be
+/// declared.
 fn request_id_header(doc: &Document) -> SpecResult<String> {
     if let Some(v) = doc
         .root
@@ -350,7 +428,7 @@ fn request_id_header(doc: &Document) -> SpecResult<String> {
     }
     let looks_like = |name: &str| {
         let n = name.to_ascii_lowercase();
-        n.contains("request-id") || n.contains("requestid") || n == "cf-ray"
+        n.contains("request-id") || n.contains("requestid")
     };
     let mut declared = Vec::new();
     if let Some(paths) = doc.root.get("paths").and_then(Value::as_object) {
@@ -483,4 +561,44 @@ fn base_url(doc: &Document, warn: &mut dyn FnMut(&str, String)) -> Option<String
         return None;
     }
     Some(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conventional_prefixes_and_variables() {
+        assert_eq!(title_prefix("OpenAI API").as_deref(), Some("OPENAI"));
+        assert_eq!(title_prefix("Twilio - Api").as_deref(), Some("TWILIO"));
+        assert_eq!(
+            title_prefix("DigitalOcean API").as_deref(),
+            Some("DIGITALOCEAN")
+        );
+        assert_eq!(
+            title_prefix("Oxide Region API").as_deref(),
+            Some("OXIDE_REGION")
+        );
+        assert_eq!(title_prefix("API").as_deref(), Some("API"));
+        assert_eq!(title_prefix("3 things"), None);
+        let bearer = SchemeKind::Bearer;
+        assert_eq!(scheme_words("ApiKeyAuth", &bearer), ["api", "key"]);
+        assert_eq!(
+            scheme_words("AdminApiKeyAuth", &bearer),
+            ["admin", "api", "key"]
+        );
+        assert_eq!(scheme_words("bearer_auth", &bearer), ["token"]);
+        assert_eq!(scheme_words("api_token", &bearer), ["api", "token"]);
+        let key = SchemeKind::ApiKey {
+            location: ApiKeyLocation::Header,
+            name: "X-Key".to_owned(),
+        };
+        assert_eq!(scheme_words("key", &key), ["api", "key"]);
+        assert_eq!(scheme_words("ApiKeyHeader", &key), ["api", "key"]);
+        // Other kinds keep their whole name.
+        assert_eq!(
+            scheme_words("accountSid_authToken", &SchemeKind::Basic),
+            ["account_sid_auth_token"]
+        );
+    }
 }

@@ -1,0 +1,521 @@
+//! The resource tree and method names of every operation, planned from all paths at once.
+//!
+//! A path becomes a chain of resources and a method: `POST /chat/completions` is
+//! `chat().completions().create()`, `POST /batches/{id}/cancel` is `batches().cancel(id)`.
+//! Version segments (`v1`, `2010-04-01`), file extensions (`.json`) and a leading scope that
+//! many paths share (`/accounts/{account_id}`) are not levels; their parameters stay positional.
+//! `x-rust-resource` (dotted for a nested resource) and `x-rust-method` override the result. A
+//! name two operations of one handle would share falls back to the later one's operationId.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::{SpecError, SpecResult};
+use crate::ir::Method;
+use crate::naming;
+
+/// What the planner needs to know about one operation.
+pub struct OpIn<'a> {
+    pub path: &'a str,
+    pub method: Method,
+    pub operation_id: String,
+    /// `x-rust-resource` and `x-rust-method`, with the operation's pointer for errors.
+    pub resource_override: Option<&'a serde_json::Value>,
+    pub method_override: Option<&'a serde_json::Value>,
+    pub pointer: &'a str,
+}
+
+/// The planned names of one operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// The accessor chain from the client (snake_case), never empty.
+    pub chain: Vec<String>,
+    /// The method name on the last handle (snake_case, not yet escaped).
+    pub method: String,
+    /// Whether the name is the operationId fallback.
+    pub fallback: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Seg {
+    Static(String),
+    Param,
+}
+
+/// Splits a path into segments without versions, numbers and file extensions; also returns a
+/// version dropped after the first resource (`/images/v2`), which can tell two calls apart.
+fn segments(path: &str) -> (Vec<Seg>, Option<String>) {
+    let mut out = Vec::new();
+    let mut inner_version = None;
+    for raw in path.split('/').filter(|s| !s.is_empty()) {
+        let s = strip_extension(raw);
+        if s.contains('{') {
+            out.push(Seg::Param);
+        } else if is_version(s) {
+            if !out.is_empty() {
+                inner_version = Some(word(s));
+            }
+        } else {
+            let name = word(s);
+            if !name.is_empty() {
+                out.push(Seg::Static(name));
+            }
+        }
+    }
+    (out, inner_version)
+}
+
+/// `Calls.json` -> `Calls`, `{Sid}.json` -> `{Sid}`: a short all-letter suffix after a dot.
+fn strip_extension(s: &str) -> &str {
+    match s.rsplit_once('.') {
+        Some((stem, ext))
+            if !stem.is_empty()
+                && (2..=5).contains(&ext.len())
+                && ext.bytes().all(|b| b.is_ascii_lowercase()) =>
+        {
+            stem
+        }
+        _ => s,
+    }
+}
+
+/// `v1`, `v2beta1`, `2.0`, `2010-04-01`: a version, not a resource.
+pub fn is_version(s: &str) -> bool {
+    let b = s.as_bytes();
+    let after_v = b.first().is_some_and(|c| *c == b'v' || *c == b'V')
+        && b.get(1).is_some_and(u8::is_ascii_digit)
+        && s[1..]
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric());
+    after_v
+        || (!s.is_empty()
+            && s.bytes()
+                .all(|c| c.is_ascii_digit() || c == b'.' || c == b'-'))
+}
+
+/// A segment as an identifier word: snake_case, a leading digit spelled out (`1-clicks` ->
+/// `one_clicks`), so no handle is named after a number.
+fn word(s: &str) -> String {
+    const DIGITS: [&str; 10] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+    let snake = naming::snake(s);
+    let snake = naming::bare(&snake).trim_matches('_');
+    match snake.as_bytes().first() {
+        Some(d) if d.is_ascii_digit() => format!("{}_{}", DIGITS[(d - b'0') as usize], &snake[1..])
+            .replace("__", "_")
+            .trim_end_matches('_')
+            .to_owned(),
+        _ => snake.to_owned(),
+    }
+}
+
+/// Whether a word reads as a plural noun (`files`, `settings`), not `status` or `address`.
+fn plural(word: &str) -> bool {
+    word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is")
+}
+
+/// The statics of a segment list, joined: the key of a collection whatever its parameters.
+fn key(segs: &[Seg]) -> String {
+    segs.iter()
+        .filter_map(|s| match s {
+            Seg::Static(n) => Some(n.as_str()),
+            Seg::Param => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The leading `static/{param}` prefixes that many paths share, as scopes (not levels): at
+/// least 10 operations, a fifth of all, and four different things below them; or every
+/// operation of a spec of two or more (a spec cut out of a larger API).
+fn scopes(all: &[Vec<Seg>]) -> BTreeSet<String> {
+    let mut below: BTreeMap<String, (usize, BTreeSet<String>)> = BTreeMap::new();
+    for segs in all {
+        if let [Seg::Static(s), Seg::Param, Seg::Static(next), ..] = segs.as_slice() {
+            let e = below.entry(s.clone()).or_default();
+            e.0 += 1;
+            e.1.insert(next.clone());
+        }
+    }
+    below
+        .into_iter()
+        .filter(|(_, (n, next))| {
+            (*n >= 10 && *n * 5 >= all.len() && next.len() >= 4) || (*n >= 2 && *n == all.len())
+        })
+        .map(|(s, _)| s)
+        .collect()
+}
+
+/// Plans the chain and method of every operation, in order; `fallbacks` lists the operations
+/// named after their operationId (`chain.method() for METHOD /path`).
+pub fn plan(ops: &[OpIn<'_>]) -> SpecResult<(Vec<Named>, Vec<String>)> {
+    let split: Vec<(Vec<Seg>, Option<String>)> = ops.iter().map(|o| segments(o.path)).collect();
+    let mut all: Vec<Vec<Seg>> = split.iter().map(|(s, _)| s.clone()).collect();
+    let scopes = scopes(&all);
+    // The scope each operation's path was taken out of.
+    let mut scope_of: Vec<Option<String>> = vec![None; ops.len()];
+    for (segs, scope) in all.iter_mut().zip(&mut scope_of) {
+        if let [Seg::Static(s), Seg::Param, Seg::Static(_), ..] = segs.as_slice() {
+            if scopes.contains(s) {
+                *scope = Some(s.clone());
+                segs.drain(..2);
+            }
+        }
+    }
+    // Collections that have instances (`x/{id}`), by key; the statics right below each key;
+    // the keys that have operations; and the methods on each path.
+    let mut shape = Shape::default();
+    let mut methods_at: BTreeMap<&str, BTreeSet<Method>> = BTreeMap::new();
+    for (segs, op) in all.iter().zip(ops) {
+        for i in 0..segs.len() {
+            if matches!(segs.get(i + 1), Some(Seg::Param)) && matches!(segs[i], Seg::Static(_)) {
+                shape.collections.insert(key(&segs[..=i]));
+            }
+            if let Seg::Static(s) = &segs[i] {
+                shape
+                    .below
+                    .entry(key(&segs[..i]))
+                    .or_default()
+                    .insert(s.clone());
+            }
+        }
+        shape.with_ops.insert(key(segs));
+        methods_at.entry(op.path).or_default().insert(op.method);
+    }
+    let mut named = Vec::with_capacity(ops.len());
+    for (segs, op) in all.iter().zip(ops) {
+        let (mut chain, method) = derive(segs, op, &shape, &methods_at[op.path]);
+        if chain.is_empty() {
+            chain.push("root".to_owned());
+        }
+        named.push(Named {
+            chain,
+            method,
+            fallback: false,
+        });
+    }
+    rescope(&mut named, &scope_of);
+    // Overrides last: they are the maintainer's word.
+    for (n, op) in named.iter_mut().zip(ops) {
+        if let Some(v) = op.resource_override {
+            n.chain = resource_override(v, op.pointer)?;
+        }
+        if let Some(v) = op.method_override {
+            n.method = method_override(v, op.pointer)?;
+        }
+    }
+    // One namespace per handle: its child accessors, then its methods in spec order.
+    let mut taken: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
+    for n in &named {
+        for i in 1..n.chain.len() {
+            taken
+                .entry(n.chain[..i].to_vec())
+                .or_default()
+                .insert(n.chain[i].clone());
+        }
+    }
+    let mut fallbacks = Vec::new();
+    for ((n, op), (_, version)) in named.iter_mut().zip(ops).zip(&split) {
+        let names = taken.entry(n.chain.clone()).or_default();
+        for reserved in ["new", "client"] {
+            names.insert(reserved.to_owned());
+        }
+        if names.insert(n.method.clone()) {
+            continue;
+        }
+        // A version inside the path tells two calls apart (`list_v2`) before the operationId.
+        if let Some(v) = version {
+            let versioned = format!("{}_{v}", n.method);
+            if names.insert(versioned.clone()) {
+                n.method = versioned;
+                continue;
+            }
+        }
+        let mut fallback = naming::bare(&naming::snake(&op.operation_id)).to_owned();
+        let base = fallback.clone();
+        let mut i = 2;
+        while !names.insert(fallback.clone()) {
+            fallback = format!("{base}{i}");
+            i += 1;
+        }
+        fallbacks.push(format!(
+            "{}().{fallback}() for {} {} (`{}` is taken)",
+            n.chain.join("()."),
+            op.method.as_str(),
+            op.path,
+            n.method
+        ));
+        n.method = fallback;
+        n.fallback = true;
+    }
+    Ok((named, fallbacks))
+}
+
+/// Where paths of two scopes give the same call (`/accounts/{a}/rules` and `/zones/{z}/rules`),
+/// the scope with fewer operations becomes a level again for that whole family (every call of
+/// that scope under the same top-level resource): `zones().rules().list(zone_id)`.
+fn rescope(named: &mut [Named], scope_of: &[Option<String>]) {
+    let mut size: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in scope_of.iter().flatten() {
+        *size.entry(s).or_default() += 1;
+    }
+    let mut by_call: BTreeMap<(Vec<String>, String), BTreeSet<Option<&str>>> = BTreeMap::new();
+    for (n, s) in named.iter().zip(scope_of) {
+        by_call
+            .entry((n.chain.clone(), n.method.clone()))
+            .or_default()
+            .insert(s.as_deref());
+    }
+    let mut moved: BTreeSet<(&str, String)> = BTreeSet::new();
+    for ((chain, _), scopes) in &by_call {
+        if scopes.len() < 2 {
+            continue;
+        }
+        // The keeper: no scope at all, else the scope with the most operations.
+        let keeper = scopes
+            .iter()
+            .max_by_key(|s| s.map_or((1, usize::MAX), |s| (0, size[s])))
+            .copied()
+            .flatten();
+        for s in scopes.iter().flatten() {
+            if Some(*s) != keeper {
+                moved.insert((s, chain[0].clone()));
+            }
+        }
+    }
+    for (n, s) in named.iter_mut().zip(scope_of) {
+        if let Some(s) = s.as_deref() {
+            if moved.contains(&(s, n.chain[0].clone())) {
+                n.chain.insert(0, s.to_owned());
+            }
+        }
+    }
+}
+
+/// What all paths together say about each place.
+#[derive(Default)]
+struct Shape {
+    /// Keys of collections with instances (`x/{id}` somewhere).
+    collections: BTreeSet<String>,
+    /// The statics right below each key.
+    below: BTreeMap<String, BTreeSet<String>>,
+    /// Keys that have operations of their own.
+    with_ops: BTreeSet<String>,
+}
+
+/// The method verbs of collections and instances: a level of one of these names (`/system/update/
+/// ...`) is joined to the next (`update_repositories`) so that no handle reads like a verb.
+const VERBS: &[&str] = &["list", "create", "get", "update", "replace", "delete"];
+
+/// The chain and method a path gives, before overrides.
+fn derive(
+    segs: &[Seg],
+    op: &OpIn<'_>,
+    shape: &Shape,
+    methods: &BTreeSet<Method>,
+) -> (Vec<String>, String) {
+    let several_methods = methods.len() > 1;
+    let collections = &shape.collections;
+    let mut statics: Vec<String> = Vec::new();
+    let mut carry: Option<String> = None;
+    let last_static = segs.iter().rposition(|s| matches!(s, Seg::Static(_)));
+    for (i, s) in segs.iter().enumerate() {
+        if let Seg::Static(n) = s {
+            let n = match carry.take() {
+                Some(c) => format!("{c}_{n}"),
+                None => n.clone(),
+            };
+            if VERBS.contains(&n.as_str()) && Some(i) != last_static {
+                carry = Some(n);
+            } else {
+                statics.push(n);
+            }
+        }
+    }
+    let instance = matches!(segs.last(), Some(Seg::Param));
+    if instance || statics.is_empty() {
+        let verb = match op.method {
+            Method::Get => "get",
+            // POST beside a PATCH on one instance creates it (`POST /routes/{cidr}`).
+            Method::Post if methods.contains(&Method::Patch) => "create",
+            Method::Patch | Method::Post => "update",
+            Method::Put => "replace",
+            Method::Delete => "delete",
+            Method::Head => "head",
+            Method::Options => "options",
+        };
+        return (statics, verb.to_owned());
+    }
+    let Some(last) = statics.last().cloned() else {
+        return (statics, "get".to_owned());
+    };
+    let last = &last;
+    let parent = &segs[..segs.len() - 1];
+    let is_collection = collections.contains(&key(segs));
+    // A last segment that is a method of what comes before it: an action on an instance
+    // (`/batches/{id}/cancel`), a singleton of a collection (`/users/me`), or a noun read on
+    // an instance (`/files/{id}/content`).
+    // Never a path that others go below (`/logpush/ownership` beside `.../ownership/validate`).
+    let leaf = shape.below.get(&key(segs)).is_none_or(BTreeSet::is_empty);
+    let action = !is_collection
+        && !several_methods
+        && leaf
+        && match parent.last() {
+            Some(Seg::Param) => !(op.method == Method::Get && plural(last)),
+            Some(Seg::Static(_)) => {
+                collections.contains(&key(parent))
+                    || (!plural(last)
+                        && (shape.below.get(&key(parent)).is_some_and(|b| b.len() >= 2)
+                            || shape.with_ops.contains(&key(parent))))
+            }
+            None => false,
+        };
+    if action {
+        return (statics[..statics.len() - 1].to_vec(), last.clone());
+    }
+    // On a collection whose items have calls of their own, a write is to many items at once.
+    let verb = match op.method {
+        Method::Get if is_collection || plural(last) => "list",
+        Method::Get => "get",
+        Method::Post => "create",
+        Method::Put if is_collection => "bulk_replace",
+        Method::Patch if is_collection => "bulk_update",
+        Method::Delete if is_collection => "bulk_delete",
+        Method::Put => "replace",
+        Method::Patch => "update",
+        Method::Delete => "delete",
+        Method::Head => "head",
+        Method::Options => "options",
+    };
+    (statics, verb.to_owned())
+}
+
+fn is_word(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !s.as_bytes()[0].is_ascii_digit()
+}
+
+/// `x-rust-resource`: a snake_case name, or a dotted chain of them (`chat.completions`).
+fn resource_override(v: &serde_json::Value, op_ptr: &str) -> SpecResult<Vec<String>> {
+    let ptr = crate::load::child(op_ptr, "x-rust-resource");
+    let Some(s) = v.as_str() else {
+        return Err(SpecError::new(ptr, "`x-rust-resource` must be a string"));
+    };
+    let parts: Vec<String> = s.split('.').map(str::to_owned).collect();
+    if parts.iter().all(|p| is_word(p)) {
+        Ok(parts)
+    } else {
+        Err(SpecError::new(
+            ptr,
+            format!(
+                "`x-rust-resource: {s}` must be a snake_case name or a dotted chain of them \
+                 (`chat.completions`)"
+            ),
+        ))
+    }
+}
+
+/// `x-rust-method`: a snake_case name.
+fn method_override(v: &serde_json::Value, op_ptr: &str) -> SpecResult<String> {
+    let ptr = crate::load::child(op_ptr, "x-rust-method");
+    match v.as_str() {
+        Some(s) if is_word(s) => Ok(s.to_owned()),
+        Some(s) => Err(SpecError::new(
+            ptr,
+            format!("`x-rust-method: {s}` must be a snake_case name (`list`, `cancel`)"),
+        )),
+        None => Err(SpecError::new(ptr, "`x-rust-method` must be a string")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calls(paths: &[(&str, Method)]) -> Vec<String> {
+        let ops: Vec<OpIn> = paths
+            .iter()
+            .map(|(p, m)| OpIn {
+                path: p,
+                method: *m,
+                operation_id: format!("{}{}", m.as_str(), p),
+                resource_override: None,
+                method_override: None,
+                pointer: "#",
+            })
+            .collect();
+        let (named, _) = plan(&ops).expect("plans");
+        named
+            .into_iter()
+            .map(|n| format!("{}().{}", n.chain.join("()."), n.method))
+            .collect()
+    }
+
+    #[test]
+    fn paths_become_a_tree_with_verbs() {
+        use Method::*;
+        assert_eq!(
+            calls(&[
+                ("/v1/chat/completions", Post),
+                ("/v1/chat/completions/{id}", Get),
+                ("/v1/batches", Get),
+                ("/v1/batches/{id}", Get),
+                ("/v1/batches/{id}/cancel", Post),
+                ("/v1/files/{id}/content", Get),
+                ("/v1/users/{id}", Patch),
+                ("/v1/users/me", Get),
+                ("/v1/vector_stores/{id}/files/{file_id}", Delete),
+                ("/v1/containers/{id}/files", Get),
+            ]),
+            [
+                "chat().completions().create",
+                "chat().completions().get",
+                "batches().list",
+                "batches().get",
+                "batches().cancel",
+                "files().content",
+                "users().update",
+                "users().me",
+                "vector_stores().files().delete",
+                "containers().files().list",
+            ]
+        );
+    }
+
+    #[test]
+    fn versions_extensions_and_shared_scopes_are_not_levels() {
+        use Method::*;
+        let mut paths: Vec<(String, Method)> = Vec::new();
+        for r in ["Calls", "Messages", "Queues", "Conferences", "Recordings"] {
+            paths.push((format!("/2010-04-01/Accounts/{{AccountSid}}/{r}.json"), Get));
+            paths.push((
+                format!("/2010-04-01/Accounts/{{AccountSid}}/{r}/{{Sid}}.json"),
+                Get,
+            ));
+        }
+        paths.push(("/2010-04-01/Accounts.json".to_owned(), Get));
+        let refs: Vec<(&str, Method)> = paths.iter().map(|(p, m)| (p.as_str(), *m)).collect();
+        let got = calls(&refs);
+        assert_eq!(got[0], "calls().list");
+        assert_eq!(got[1], "calls().get");
+        assert_eq!(got[10], "accounts().list");
+        assert!(is_version("v2beta1") && is_version("2.0") && !is_version("volumes"));
+        assert_eq!(word("1-clicks"), "one_clicks");
+    }
+
+    #[test]
+    fn overrides_are_checked() {
+        let bad = serde_json::json!("Chat..completions");
+        let err = resource_override(&bad, "#/paths/~1a/get").unwrap_err();
+        assert!(format!("{err:?}").contains("x-rust-resource"), "{err:?}");
+        let ok = serde_json::json!("chat.completions");
+        assert_eq!(
+            resource_override(&ok, "#").unwrap(),
+            ["chat", "completions"]
+        );
+        assert!(method_override(&serde_json::json!(3), "#").is_err());
+    }
+}

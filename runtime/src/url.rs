@@ -1,0 +1,134 @@
+//! The URL of one request: the base URL, the filled path template and the query parameters,
+//! or the next page's link (only on the base URL's origin, so credentials never leave it).
+
+use reqwest::Url;
+
+use super::error::{Error, Result};
+use super::path;
+
+/// The URL of the next page (absolute; pagination resolves a relative one against the URL of the
+/// response that gave it, and a bare relative one here against the base URL), with the
+/// credentials' query values added. A link to another origin is refused: credentials must not follow it there.
+pub(crate) fn link_url<'q>(
+    base_url: &str,
+    link: &str,
+    auth_query: impl Iterator<Item = &'q (String, String)>,
+) -> Result<Url> {
+    let refuse = |reason: String| Error::InvalidRequest {
+        parameter: "Link".to_owned(),
+        reason,
+    };
+    let base = Url::parse(base_url).map_err(|e| refuse(format!("bad base URL: {e}")))?;
+    let mut url = base
+        .join(link)
+        .map_err(|e| refuse(format!("the next page's link is not a URL: {e}")))?;
+    if url.origin() != base.origin() {
+        return Err(refuse(
+            "the next page's link points at another origin than the base URL".to_owned(),
+        ));
+    }
+    let mut auth_query = auth_query.peekable();
+    if auth_query.peek().is_some() {
+        let present: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        let mut pairs = url.query_pairs_mut();
+        for (name, value) in auth_query.filter(|(n, _)| !present.contains(n)) {
+            pairs.append_pair(name, value);
+        }
+    }
+    Ok(url)
+}
+
+/// Joins the base URL, the filled path template and the query parameters (form-encoded, in
+/// order).
+pub(crate) fn build_url<'q>(
+    base_url: &str,
+    template: &str,
+    path_params: &[(&'static str, String)],
+    query: impl Iterator<Item = &'q (String, String)>,
+) -> Result<Url> {
+    let path = path::render_path(template, path_params)?;
+    let mut url =
+        Url::parse(&format!("{base_url}{path}")).map_err(|error| Error::InvalidRequest {
+            parameter: "path".to_owned(),
+            reason: format!("does not form a valid URL: {error}"),
+        })?;
+    let mut query = query.peekable();
+    if query.peek().is_some() {
+        let mut pairs = url.query_pairs_mut();
+        for (name, value) in query {
+            pairs.append_pair(name, value);
+        }
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = "/zones/{zone_id}/client_certificates/{client_certificate_id}";
+
+    #[test]
+    fn urls_keep_query_order_and_encode_segments() {
+        let query = [
+            ("status".to_owned(), "all".to_owned()),
+            ("page".to_owned(), "2".to_owned()),
+            ("tag".to_owned(), "a b&c".to_owned()),
+            ("tag".to_owned(), "d".to_owned()),
+        ];
+        let url = build_url(
+            "https://api.cloudflare.com/client/v4",
+            TEMPLATE,
+            &[
+                ("zone_id", "z1".to_owned()),
+                ("client_certificate_id", "../x?y#z".to_owned()),
+            ],
+            query.iter(),
+        )
+        .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://api.cloudflare.com/client/v4/zones/z1/client_certificates/..%2Fx%3Fy%23z?status=all&page=2&tag=a+b%26c&tag=d"
+        );
+        let url = build_url(
+            "http://127.0.0.1:1",
+            "/zones/{zone_id}/client_certificates",
+            &[("zone_id", "z".to_owned())],
+            [].iter(),
+        )
+        .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "http://127.0.0.1:1/zones/z/client_certificates"
+        );
+    }
+
+    #[test]
+    fn links_stay_on_the_origin_and_keep_query_credentials() {
+        let base = "https://api.example.com/v1";
+        let auth = [("key".to_owned(), "k1".to_owned())];
+        let url = link_url(base, "/v1/items?page=2", auth.iter()).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://api.example.com/v1/items?page=2&key=k1"
+        );
+        let url = link_url(
+            base,
+            "https://api.example.com/v1/items?key=mine",
+            auth.iter(),
+        )
+        .unwrap();
+        assert_eq!(url.as_str(), "https://api.example.com/v1/items?key=mine");
+        for other in [
+            "https://evil.example.com/v1/items",
+            "http://api.example.com/v1/items",
+        ] {
+            let err = link_url(base, other, auth.iter()).unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidRequest { parameter, .. } if parameter == "Link"),
+                "{err:?}"
+            );
+        }
+    }
+}
