@@ -355,6 +355,9 @@ impl<'a, R: Decode> Call<'a, R> {
                 let sent = transport::send_streaming(client, request).await?;
                 match sent.live {
                     Some(live) => Ok(live),
+                    None if sent.not_replayable => Err(super::transport_stream::not_replayable(
+                        decode::status_error(sent.raw, &rules),
+                    )),
                     None => Err(decode::status_error(sent.raw, &rules)),
                 }
             }),

@@ -61,3 +61,61 @@ pub(super) async fn headers_within<T>(
         }),
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::operation::Method;
+
+    static OP: OperationInfo = OperationInfo {
+        operation_id: "streamEvents",
+        method: Method::Get,
+        path_template: "/events",
+        security: &[],
+        query: &[],
+    };
+
+    #[tokio::test]
+    async fn headers_within_the_timeout_or_a_stream_error() {
+        let ready = headers_within(Duration::from_secs(5), &OP, async { 7 }).await;
+        assert_eq!(ready.unwrap(), 7);
+        let late =
+            headers_within(Duration::from_millis(10), &OP, std::future::pending::<()>()).await;
+        match late {
+            Err(Error::Stream {
+                operation_id,
+                message,
+            }) => {
+                assert_eq!(operation_id, "streamEvents");
+                assert!(message.contains("no response within"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_streamed_body_is_attached_once_with_its_length() {
+        let http = crate::platform::http_builder(Duration::from_secs(1), false)
+            .unwrap()
+            .build()
+            .unwrap();
+        let upload = Upload::from_stream(
+            futures_util::stream::once(async { Ok::<_, std::io::Error>(b"abc".to_vec()) }),
+            Some(3),
+        );
+        let first = attach_upload(http.post("http://127.0.0.1:1/"), &upload, 1).unwrap();
+        let request = first.build().unwrap();
+        assert_eq!(request.headers()[reqwest::header::CONTENT_LENGTH], "3");
+        let again = attach_upload(http.post("http://127.0.0.1:1/"), &upload, 2);
+        assert!(
+            matches!(again, Err(Error::InvalidRequest { ref reason, .. }) if reason.contains("already sent")),
+            "{again:?}"
+        );
+        let error = not_replayable(Error::Config("x".to_owned()));
+        assert!(
+            error.to_string().contains("cannot be sent again"),
+            "{error}"
+        );
+    }
+}
