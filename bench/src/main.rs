@@ -15,6 +15,7 @@ mod progenitor;
 mod report;
 mod rusage;
 mod server;
+mod streaming;
 mod util;
 
 use std::path::PathBuf;
@@ -35,7 +36,7 @@ usage: cargo xtask bench [--quick] [--out FILE] [--only SECTIONS]
                    target/bench/BENCHMARKS-quick.md with --quick); a full run writes the
                    scale plot BENCHMARKS-scale.svg beside it
   --only SECTIONS  comma-separated subset of: generation, scale, compile, client, pagination,
-                   cloudflare, progenitor, growth
+                   cloudflare, progenitor, growth, streaming
 
 Sections cloudflare and progenitor need ../shared/realworld beside the repository (skipped
 with a note when absent, an error when CI is set); progenitor needs `cargo progenitor`
@@ -59,7 +60,7 @@ fn main() -> ExitCode {
     }
 }
 
-const SECTIONS: [&str; 8] = [
+const SECTIONS: [&str; 9] = [
     "generation",
     "scale",
     "compile",
@@ -68,6 +69,7 @@ const SECTIONS: [&str; 8] = [
     "cloudflare",
     "progenitor",
     "growth",
+    "streaming",
 ];
 
 fn run(args: Vec<String>) -> Result<()> {
@@ -178,6 +180,15 @@ fn run(args: Vec<String>) -> Result<()> {
         eprintln!("== 8. growth with the number of operations");
         let svg = out.with_file_name("BENCHMARKS-scale.svg");
         growth::growth(&mut report, &xtask, scratch.path(), measured, &svg)?;
+    }
+
+    if wants("streaming") {
+        eprintln!("== 9. streaming");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("building the client runtime")?;
+        runtime.block_on(streaming::streaming(&mut report, &mode))?;
     }
 
     let wall = started.elapsed().as_secs_f64();

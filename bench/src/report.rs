@@ -390,4 +390,12 @@ The code is in `bench/` (`cargo xtask bench` runs `cargo run --release -p bench`
 8. **Growth.** Synthetic specs of 100, 300 and 600 operations go through the same steps as
    6 (generation three times, one clean crate-alone check); `BENCHMARKS-scale.svg` plots them
    with the real specs of 6 and 7. Full runs only.
+9. **Streaming.** A second small tokio server in the bench binary (`bench/src/streaming.rs`)
+   serves an SSE body of chat-completion chunks ending in `[DONE]`, downloads of N bytes
+   generated block by block, and uploads it reads and drops. SSE: the runtime's `EventStream`
+   (`Call::sse`) against a hand-written baseline on the same reqwest client (`chunk()`, lines
+   split by hand, `data:` lines decoded by `serde_json` into the same structs), alternating,
+   best of several runs each. Memory: the counting allocator's peak while a 1 GiB download
+   is read through `ByteStream` and counted, and while as much is sent
+   from `Upload::from_reader` (`tokio::io::repeat`), each against a 1 MiB one.
 ";

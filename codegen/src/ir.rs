@@ -444,6 +444,8 @@ pub struct Operation {
     pub response: Response,
     /// Page-number pagination, when the operation supports it.
     pub pagination: Option<Pagination>,
+    /// How a success response can be read as it arrives, when it can (issue 18).
+    pub stream: Option<Streaming>,
     /// The typed bodies of the documented error responses, in spec order.
     pub errors: Vec<ErrorBody>,
     /// The name of the enum of error bodies, when they have more than one type.
@@ -583,6 +585,32 @@ pub enum Response {
     Bytes,
     /// No body, or one that is ignored.
     Empty,
+}
+
+/// A success response read as it arrives: `.stream()` (events or lines) or `.bytes_stream()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Streaming {
+    /// What the stream yields.
+    pub kind: StreamKind,
+    /// The wire name of a boolean body property that asks for the stream (`stream: true`),
+    /// when the operation answers with JSON or a stream by that flag.
+    pub flag: Option<String>,
+}
+
+/// What a streamed success response yields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamKind {
+    /// `text/event-stream`: server-sent events whose data decode as the type.
+    Events(TypeRef),
+    /// NDJSON, JSON Lines or JSON sequences: one item of the type per line.
+    Lines {
+        /// The item type.
+        item: TypeRef,
+        /// The media type asked for (`application/x-ndjson`, ...).
+        media: String,
+    },
+    /// A binary body (`application/octet-stream`, `image/*`, `*/*`, ...), as chunks of bytes.
+    Bytes,
 }
 
 /// How a list operation is walked page by page, with `pages()` and `items()` streams.

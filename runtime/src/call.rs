@@ -35,8 +35,8 @@ pub type Response<R> = ApiResponse<<R as Decode>::Output, <R as Decode>::Meta>;
 /// before anything is sent, unless a later valid value replaces it.
 #[doc(hidden)]
 pub struct Call<'a, R> {
-    client: &'a Client,
-    request: Outgoing,
+    pub(super) client: &'a Client,
+    pub(super) request: Outgoing,
     /// Values refused by their limits: (parameter, whether it is a body field, reason).
     invalid: Vec<(&'static str, bool, String)>,
     decode: PhantomData<fn() -> R>,
@@ -230,8 +230,16 @@ impl<'a, R: Decode> Call<'a, R> {
         self.body(Some("application/x-www-form-urlencoded".to_owned()), bytes)
     }
 
-    /// Sets a `multipart/form-data` body.
-    pub fn multipart_body(self, form: Multipart) -> Self {
+    /// Sets a `multipart/form-data` body. A form with streamed file parts is sent as it is
+    /// read (and not retried).
+    pub fn multipart_body(mut self, form: Multipart) -> Self {
+        if form.has_streams() {
+            let (content_type, upload) = form.encode_streaming();
+            self.request.body = None;
+            self.request.upload = Some(upload);
+            self.request.content_type = Some(content_type);
+            return self;
+        }
         let (content_type, bytes) = form.encode();
         self.body(Some(content_type), Ok(bytes))
     }
@@ -243,6 +251,7 @@ impl<'a, R: Decode> Call<'a, R> {
         bytes: std::result::Result<Vec<u8>, String>,
     ) -> Self {
         self.request.body = Some(bytes);
+        self.request.upload = None;
         self.request.content_type = content_type;
         self
     }
@@ -281,25 +290,41 @@ impl<'a, R: Decode> Call<'a, R> {
 
     /// Sends the request and returns the result with the status, headers and envelope metadata.
     pub fn send_with_response(self) -> BoxFuture<'a, Result<ApiResponse<R::Output, R::Meta>>> {
-        if let Some((parameter, _, reason)) = self.invalid.into_iter().next() {
-            let error = Error::InvalidRequest {
-                parameter: parameter.to_owned(),
-                reason,
-            };
+        if let Some(error) = self.first_invalid() {
             return Box::pin(std::future::ready(Err(error)));
         }
         let client = &self.client.inner;
-        let rules = Rules {
+        let rules = self.rules();
+        let request = self.request;
+        Box::pin(async move {
+            let sent = transport::send(client, request).await?;
+            let decoded = decode::decode::<R>(sent.raw, &rules);
+            if sent.not_replayable {
+                // A retry was due, but the streamed body is gone: the error says so.
+                return decoded.map_err(super::transport_stream::not_replayable);
+            }
+            decoded
+        })
+    }
+
+    /// The error for the first value refused by its limits, if any.
+    pub(super) fn first_invalid(&self) -> Option<Error> {
+        let (parameter, _, reason) = self.invalid.first()?;
+        Some(Error::InvalidRequest {
+            parameter: (*parameter).to_owned(),
+            reason: reason.clone(),
+        })
+    }
+
+    /// How the response decodes: the client's envelope, error message and request-id rules.
+    pub(super) fn rules(&self) -> Rules {
+        let client = &self.client.inner;
+        Rules {
             envelope: client.envelope,
             error_message: client.error_message,
             request_id_header: client.request_id_header,
             operation_id: self.request.op.operation_id,
-        };
-        let request = self.request;
-        Box::pin(async move {
-            let raw = transport::send(client, request).await?;
-            decode::decode::<R>(raw, &rules)
-        })
+        }
     }
 }
 

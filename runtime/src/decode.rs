@@ -79,8 +79,8 @@ pub(crate) fn decode<D: Decode>(
     }
 }
 
-/// The error for a non-2xx response, classified by status.
-fn status_error(raw: RawResponse, rules: &Rules) -> Error {
+/// The error for a non-2xx response, classified by status, naming the request-id header.
+pub(crate) fn status_error(raw: RawResponse, rules: &Rules) -> Error {
     Error::from_api_error(ApiError::from_response(
         raw.status,
         raw.headers,
@@ -88,6 +88,7 @@ fn status_error(raw: RawResponse, rules: &Rules) -> Error {
         rules.envelope.as_ref(),
         rules.error_message,
     ))
+    .with_request_id_header(rules.request_id_header)
 }
 
 /// The envelope's field names; generated code asks for an envelope only for an API that has

@@ -102,6 +102,23 @@ pub enum Error {
     /// given (it ignores the cursor), so the items after the last page yielded are missing.
     #[error("pagination incomplete: {0}")]
     Pagination(String),
+    /// A streamed response broke after it started: the server sent an `error` event, a line or
+    /// event was cut short, or no response came in time. (A dropped connection is
+    /// [`Error::Connection`].)
+    #[error("the stream of `{operation_id}` failed: {message}")]
+    Stream {
+        /// The operation that was called.
+        operation_id: &'static str,
+        /// What went wrong; for an `error` event, its data.
+        message: String,
+    },
+    /// The attempt failed with `source`, which would have been retried, but the request body
+    /// was streamed from a reader or a file and cannot be sent again.
+    #[error("{source} (not retried: the request body was streamed and cannot be sent again)")]
+    BodyNotReplayable {
+        /// The error of the one attempt.
+        source: Box<Error>,
+    },
 }
 
 impl Error {
@@ -153,6 +170,7 @@ impl Error {
             | Self::Server(api)
             | Self::OtherStatus(api)
             | Self::Unsuccessful(api) => Some(api),
+            Self::BodyNotReplayable { source } => source.api_error(),
             _ => None,
         }
     }

@@ -57,6 +57,7 @@ mod form;
 mod future;
 mod message;
 mod multipart;
+mod ndjson;
 mod operation;
 mod options;
 mod path;
@@ -65,9 +66,13 @@ mod request;
 mod response;
 mod retry;
 mod setters;
+mod sse;
+mod stream;
 #[cfg(not(target_arch = "wasm32"))]
 mod tls;
 mod transport;
+mod transport_stream;
+mod upload;
 mod url;
 
 pub mod pagination;
@@ -86,6 +91,8 @@ compile_error!(
 );
 #[cfg(all(feature = "mock", target_arch = "wasm32"))]
 compile_error!("the `mock` feature runs a local HTTP server: it is for native targets, not wasm32");
+#[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
+mod mock_stream;
 
 pub use auth::{Credentials, Secret, TokenProvider};
 #[doc(hidden)]
@@ -126,6 +133,8 @@ pub use request::Request;
 pub use response::ApiResponse;
 #[doc(hidden)]
 pub use response::RawResponse;
+pub use stream::{ByteStream, Event, EventStream, LineStream};
+pub use upload::Upload;
 #[doc(hidden)]
 pub use validate::{Limit, Limited};
 

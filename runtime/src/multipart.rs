@@ -1,5 +1,6 @@
 //! A `multipart/form-data` body: text fields and file parts, encoded in memory so that a retried
-//! request sends exactly the same bytes.
+//! request sends exactly the same bytes, or with file parts streamed from a reader or a file
+//! ([`Multipart::file_upload`]), read as the body goes out and never retried.
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -16,6 +17,8 @@ struct Part {
     filename: Option<String>,
     content_type: Option<String>,
     data: Vec<u8>,
+    /// A streamed part's body (then `data` is empty).
+    upload: Option<super::upload::Upload>,
 }
 
 impl Multipart {
@@ -31,6 +34,7 @@ impl Multipart {
             filename: None,
             content_type: None,
             data: value.into().into_bytes(),
+            upload: None,
         });
         self
     }
@@ -42,8 +46,100 @@ impl Multipart {
             filename: Some(filename.to_owned()),
             content_type: Some(content_type.to_owned()),
             data,
+            upload: None,
         });
         self
+    }
+
+    /// Adds a file part whose content may be streamed (an [`Upload`](super::Upload) from a
+    /// reader or a file), with its file name and media type. A form with a streamed part is sent
+    /// with a `Content-Length` when every streamed part's length is known, and is not retried.
+    pub fn file_upload(
+        mut self,
+        name: &str,
+        filename: &str,
+        content_type: &str,
+        data: impl Into<super::upload::Upload>,
+    ) -> Self {
+        let upload = data.into();
+        let (data, upload) = match upload.as_bytes() {
+            Some(bytes) => (bytes.to_vec(), None),
+            None => (Vec::new(), Some(upload)),
+        };
+        self.parts.push(Part {
+            name: name.to_owned(),
+            filename: Some(filename.to_owned()),
+            content_type: Some(content_type.to_owned()),
+            data,
+            upload,
+        });
+        self
+    }
+
+    /// Whether a part is streamed.
+    pub(super) fn has_streams(&self) -> bool {
+        self.parts.iter().any(|p| p.upload.is_some())
+    }
+
+    /// The `Content-Type` header value and the body as a stream: the encoded headers and
+    /// in-memory parts around each streamed part's chunks.
+    pub(super) fn encode_streaming(&self) -> (String, super::upload::Upload) {
+        use super::upload::ChunkStream;
+        use futures_util::StreamExt;
+        let boundary = self.boundary();
+        let mut pieces: Vec<ChunkStream> = Vec::new();
+        let mut length = Some(0u64);
+        let mut pending = Vec::new();
+        let flush =
+            |pending: &mut Vec<u8>, pieces: &mut Vec<ChunkStream>, length: &mut Option<u64>| {
+                let bytes = bytes::Bytes::from(std::mem::take(pending));
+                *length = length.map(|l| l + bytes.len() as u64);
+                pieces.push(Box::pin(futures_util::stream::once(
+                    async move { Ok(bytes) },
+                )));
+            };
+        for part in &self.parts {
+            self.encode_part(&boundary, part, &mut pending);
+            if let Some(upload) = &part.upload {
+                flush(&mut pending, &mut pieces, &mut length);
+                length = length.zip(upload.length()).map(|(a, b)| a + b);
+                match upload.take_stream() {
+                    Some(stream) => pieces.push(stream),
+                    None => pieces.push(Box::pin(futures_util::stream::once(async {
+                        Err(std::io::Error::other(
+                            "this file part was already sent once",
+                        ))
+                    }))),
+                }
+            }
+            pending.extend_from_slice(b"\r\n");
+        }
+        pending.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        flush(&mut pending, &mut pieces, &mut length);
+        let stream = futures_util::stream::iter(pieces).flatten();
+        (
+            format!("multipart/form-data; boundary={boundary}"),
+            super::upload::Upload::from_stream(stream, length),
+        )
+    }
+
+    /// Appends one part's boundary line, headers and in-memory data (without the line end).
+    fn encode_part(&self, boundary: &str, part: &Part, out: &mut Vec<u8>) {
+        out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let mut disposition = format!(
+            "Content-Disposition: form-data; name=\"{}\"",
+            quote(&part.name)
+        );
+        if let Some(filename) = &part.filename {
+            disposition.push_str(&format!("; filename=\"{}\"", quote(filename)));
+        }
+        out.extend_from_slice(disposition.as_bytes());
+        out.extend_from_slice(b"\r\n");
+        if let Some(t) = &part.content_type {
+            out.extend_from_slice(format!("Content-Type: {}\r\n", strip_breaks(t)).as_bytes());
+        }
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(&part.data);
     }
 
     /// The `Content-Type` header value (with the boundary) and the encoded body.
@@ -51,21 +147,7 @@ impl Multipart {
         let boundary = self.boundary();
         let mut out = Vec::new();
         for part in &self.parts {
-            out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-            let mut disposition = format!(
-                "Content-Disposition: form-data; name=\"{}\"",
-                quote(&part.name)
-            );
-            if let Some(filename) = &part.filename {
-                disposition.push_str(&format!("; filename=\"{}\"", quote(filename)));
-            }
-            out.extend_from_slice(disposition.as_bytes());
-            out.extend_from_slice(b"\r\n");
-            if let Some(t) = &part.content_type {
-                out.extend_from_slice(format!("Content-Type: {}\r\n", strip_breaks(t)).as_bytes());
-            }
-            out.extend_from_slice(b"\r\n");
-            out.extend_from_slice(&part.data);
+            self.encode_part(&boundary, part, &mut out);
             out.extend_from_slice(b"\r\n");
         }
         out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
@@ -131,6 +213,44 @@ mod tests {
                  --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a%22b.pem\"\r\n\
                  Content-Type: application/x-pem-file\r\n\r\nPEM\r\nDATA\r\n--{boundary}--\r\n"
             )
+        );
+    }
+
+    #[tokio::test]
+    async fn a_streamed_part_gives_the_same_bytes_and_its_length() {
+        use futures_util::StreamExt;
+        let in_memory = Multipart::new().text("name", "a").file(
+            "file",
+            "f.bin",
+            "application/octet-stream",
+            b"0123456789".to_vec(),
+        );
+        let (_, whole) = in_memory.encode();
+        let streamed = Multipart::new().text("name", "a").file_upload(
+            "file",
+            "f.bin",
+            "application/octet-stream",
+            super::super::upload::Upload::from_reader(&b"0123456789"[..], Some(10)),
+        );
+        assert!(streamed.has_streams());
+        let (content_type, upload) = streamed.encode_streaming();
+        let boundary = content_type
+            .rsplit('=')
+            .next()
+            .expect("boundary")
+            .to_owned();
+        let mut read = Vec::new();
+        let mut stream = upload.take_stream().expect("stream");
+        while let Some(chunk) = stream.next().await {
+            read.extend_from_slice(&chunk.expect("chunk"));
+        }
+        assert_eq!(upload.length(), Some(read.len() as u64));
+        // The same form but for the random boundary.
+        let old = String::from_utf8(whole).expect("utf-8");
+        let old_boundary = old[2..old.find("\r\n").expect("line")].to_owned();
+        assert_eq!(
+            String::from_utf8(read).expect("utf-8"),
+            old.replace(&old_boundary, &boundary)
         );
     }
 

@@ -19,6 +19,8 @@ use super::operation::OperationInfo;
 use super::options::RequestOptions;
 use super::response::RawResponse;
 use super::retry::{self, Outcome, RetryConfig};
+use super::transport_stream::{attach_upload, headers_within};
+use super::upload::Upload;
 use super::url::{build_url, link_url};
 
 /// One request as the builder made it: the operation, the encoded values and the options.
@@ -34,6 +36,8 @@ pub(crate) struct Outgoing {
     pub(crate) headers: Vec<(&'static str, String)>,
     /// The encoded body, or why it could not be encoded.
     pub(crate) body: Option<std::result::Result<Vec<u8>, String>>,
+    /// A body that may be streamed (a reader, a file), sent instead of `body` when set.
+    pub(crate) upload: Option<Upload>,
     /// The body's media type; `application/json` when `None`.
     pub(crate) content_type: Option<String>,
     /// The `Accept` header.
@@ -65,6 +69,7 @@ impl Outgoing {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            upload: None,
             content_type: None,
             accept: "application/json",
             options: RequestOptions::default(),
@@ -89,15 +94,38 @@ impl fmt::Debug for Outgoing {
             .field("path_params", &self.path_params)
             .field("query", &self.query)
             .field("headers", &header_names)
-            .field("has_body", &self.body.is_some())
+            .field("has_body", &(self.body.is_some() || self.upload.is_some()))
             .field("options", &self.options)
             .finish()
     }
 }
 
+/// What the attempts gave: the final response (read in full unless it is a streamed 2xx one,
+/// then `live` holds it unread) and whether a retry was skipped because the body was streamed.
+pub(crate) struct Sent {
+    /// The final response; its body is empty when `live` is set.
+    pub(crate) raw: RawResponse,
+    /// A streamed 2xx response whose body is still to be read.
+    pub(crate) live: Option<reqwest::Response>,
+    /// The response would have been retried, but the request body was streamed.
+    pub(crate) not_replayable: bool,
+}
+
 /// Sends `request` with retries, inside a tracing span, and returns the final response (2xx or
 /// not): the decode step turns a non-2xx one into the error.
-pub(crate) async fn send(client: &ClientInner, request: Outgoing) -> Result<RawResponse> {
+pub(crate) async fn send(client: &ClientInner, request: Outgoing) -> Result<Sent> {
+    send_attempts(client, request, false).await
+}
+
+/// Like [`send`], but a 2xx response comes back with its body unread (`Sent::live`): each
+/// attempt's timeout covers only the wait for the response headers, and retries stop once they
+/// arrive.
+pub(crate) async fn send_streaming(client: &ClientInner, request: Outgoing) -> Result<Sent> {
+    send_attempts(client, request, true).await
+}
+
+/// [`send`] or [`send_streaming`] inside a tracing span.
+async fn send_attempts(client: &ClientInner, request: Outgoing, streaming: bool) -> Result<Sent> {
     let op = request.op;
     let span = tracing::debug_span!(
         "api_request",
@@ -107,17 +135,17 @@ pub(crate) async fn send(client: &ClientInner, request: Outgoing) -> Result<RawR
         attempts = tracing::field::Empty,
         status = tracing::field::Empty,
     );
-    attempts(client, request).instrument(span).await
+    attempts(client, request, streaming).instrument(span).await
 }
 
 /// What one attempt gave: a response, or a transport error.
 enum Attempt {
-    Response(RawResponse),
+    Response(RawResponse, Option<reqwest::Response>),
     Failed(Error),
 }
 
 /// The attempt loop of [`send`].
-async fn attempts(inner: &ClientInner, request: Outgoing) -> Result<RawResponse> {
+async fn attempts(inner: &ClientInner, request: Outgoing, streaming: bool) -> Result<Sent> {
     let auth = inner.auth.for_operation(request.op.security);
     let url = request_url(inner, &request, &auth)?;
     let headers = build_headers(inner, &request, &auth)?;
@@ -155,19 +183,35 @@ async fn attempts(inner: &ClientInner, request: Outgoing) -> Result<RawResponse>
         let mut http = inner
             .http
             .request(request.op.method.to_reqwest(), url.clone())
-            .headers(attempt_headers)
-            .timeout(timeout);
+            .headers(attempt_headers);
+        // A streamed response may take longer than one attempt's timeout to read: the timeout
+        // then covers only the wait for the response headers (below).
+        if !streaming {
+            http = http.timeout(timeout);
+        }
         if let Some(bytes) = &body {
             http = http.body(bytes.clone());
         }
-        let outcome = match receive(http).await {
-            Ok(raw) => {
+        if let Some(upload) = &request.upload {
+            http = attach_upload(http, upload, attempt)?;
+        }
+        let received = if streaming {
+            headers_within(timeout, request.op, receive(http, true)).await?
+        } else {
+            receive(http, false).await
+        };
+        let outcome = match received {
+            Ok((raw, live)) => {
                 span.record("status", raw.status.as_u16());
                 tracing::debug!(attempt, status = raw.status.as_u16(), "response received");
                 if raw.status.is_success() {
-                    return Ok(raw);
+                    return Ok(Sent {
+                        raw,
+                        live,
+                        not_replayable: false,
+                    });
                 }
-                Attempt::Response(raw)
+                Attempt::Response(raw, live)
             }
             Err(error) => {
                 // A key in the query string must not reach messages through the URL.
@@ -182,7 +226,7 @@ async fn attempts(inner: &ClientInner, request: Outgoing) -> Result<RawResponse>
             }
         };
         let (outcome_kind, hint, headers_seen) = match &outcome {
-            Attempt::Response(raw) => (
+            Attempt::Response(raw, _) => (
                 Outcome::Status(raw.status),
                 retry::should_retry_header(&raw.headers),
                 Some(&raw.headers),
@@ -195,10 +239,11 @@ async fn attempts(inner: &ClientInner, request: Outgoing) -> Result<RawResponse>
         if retries_done >= retry_config.max_retries
             || !retry::should_retry(allows_retry, outcome_kind, hint)
         {
-            return match outcome {
-                Attempt::Response(raw) => Ok(raw),
-                Attempt::Failed(error) => Err(error),
-            };
+            return finish(outcome, false);
+        }
+        if request.upload.as_ref().is_some_and(|u| !u.is_replayable()) {
+            // The body was read once and is gone: the error says why there was no retry.
+            return finish(outcome, true);
         }
         let delay = retry::retry_delay(
             headers_seen,
@@ -208,7 +253,7 @@ async fn attempts(inner: &ClientInner, request: Outgoing) -> Result<RawResponse>
             super::platform::now(),
         );
         let status = match &outcome {
-            Attempt::Response(raw) => Some(raw.status.as_u16()),
+            Attempt::Response(raw, _) => Some(raw.status.as_u16()),
             Attempt::Failed(_) => None,
         };
         tracing::info!(
@@ -218,6 +263,22 @@ async fn attempts(inner: &ClientInner, request: Outgoing) -> Result<RawResponse>
             "retrying request"
         );
         super::platform::sleep(delay).await;
+    }
+}
+
+/// The result of the last attempt; `not_replayable` when a retry was skipped because the body
+/// was streamed.
+fn finish(outcome: Attempt, not_replayable: bool) -> Result<Sent> {
+    match outcome {
+        Attempt::Response(raw, live) => Ok(Sent {
+            raw,
+            live,
+            not_replayable,
+        }),
+        Attempt::Failed(error) if not_replayable => {
+            Err(super::transport_stream::not_replayable(error))
+        }
+        Attempt::Failed(error) => Err(error),
     }
 }
 
@@ -244,7 +305,7 @@ fn request_url(inner: &ClientInner, request: &Outgoing, auth: &RequestAuth) -> R
 /// Such a request is retried even when it is a POST or PATCH; a 5xx or a timeout is not.
 fn not_acted_on(outcome: &Attempt) -> bool {
     match outcome {
-        Attempt::Response(raw) => {
+        Attempt::Response(raw, _) => {
             raw.status == StatusCode::TOO_MANY_REQUESTS && raw.headers.contains_key(RETRY_AFTER)
         }
         Attempt::Failed(Error::Connection { source, .. }) => super::platform::is_connect(source),
@@ -259,7 +320,7 @@ fn build_headers(inner: &ClientInner, request: &Outgoing, auth: &RequestAuth) ->
     let mut headers = HeaderMap::new();
     headers.insert(ACCEPT, HeaderValue::from_static(request.accept));
     headers.insert(USER_AGENT, inner.user_agent.clone());
-    if request.body.is_some() {
+    if request.body.is_some() || request.upload.is_some() {
         let content_type = match &request.content_type {
             None => HeaderValue::from_static("application/json"),
             Some(t) => HeaderValue::from_str(t).map_err(|_| Error::InvalidRequest {
@@ -316,19 +377,32 @@ fn apply_headers<'s>(
     Ok(())
 }
 
-/// Sends one attempt and reads the whole body.
+/// Sends one attempt and reads the whole body (only the headers of a streamed 2xx response,
+/// which comes back unread).
 async fn receive(
     request: reqwest::RequestBuilder,
-) -> std::result::Result<RawResponse, reqwest::Error> {
+    streaming: bool,
+) -> std::result::Result<(RawResponse, Option<reqwest::Response>), reqwest::Error> {
     let response = request.send().await?;
     let status = response.status();
     let headers = response.headers().clone();
+    if streaming && status.is_success() {
+        let raw = RawResponse {
+            status,
+            headers,
+            body: Vec::new(),
+        };
+        return Ok((raw, Some(response)));
+    }
     let body = response.bytes().await?.to_vec();
-    Ok(RawResponse {
-        status,
-        headers,
-        body,
-    })
+    Ok((
+        RawResponse {
+            status,
+            headers,
+            body,
+        },
+        None,
+    ))
 }
 
 /// A loggable name for a transport error, free of URLs and ids.

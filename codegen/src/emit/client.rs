@@ -271,7 +271,7 @@ fn set_body(api: &Api, op: &Operation, body: &Body) -> TokenStream {
         BodyKind::Ndjson => quote!(.ndjson_body(&body)),
         BodyKind::Bytes => {
             let ct = &body.content_type;
-            quote!(.bytes_body(#ct, body))
+            quote!(.upload_body(#ct, body))
         }
         BodyKind::MultipartParts => quote!(.multipart_body(body)),
         BodyKind::Form => {
@@ -385,7 +385,7 @@ fn handle_method(api: &Api, op: &Operation) -> TokenStream {
         chain.extend(c);
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        let t = type_tokens(&body.ty);
+        let t = body_arg_type(body);
         args.push(quote!(body: #t));
         chain.extend(set_body(api, op, body));
     }
@@ -442,7 +442,7 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
         }
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
-        let t = type_tokens(&b.ty);
+        let t = body_arg_type(b);
         let bdoc = doc_or(b.doc.as_deref(), "Sets the request body.");
         let chain = set_body(api, op, b);
         quote! {
@@ -460,6 +460,7 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
     let (error_fn, error_enum) = super::errors::error_items(op);
     let mut inherent: TokenStream = setters.collect();
     inherent.extend(body_setter);
+    inherent.extend(op.stream.as_ref().map(super::stream::methods));
     inherent.extend(pages);
     inherent.extend(error_fn);
     let cfg = cfg_op(op);
@@ -472,5 +473,14 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
         #inherent
 
         #error_enum
+    }
+}
+
+/// A body's argument: a raw body may be streamed (`impl Into<Upload>`: bytes, a reader or a
+/// file), every other body is its type.
+fn body_arg_type(body: &Body) -> TokenStream {
+    match body.kind {
+        BodyKind::Bytes => quote!(impl Into<crate::runtime::Upload>),
+        _ => type_tokens(&body.ty),
     }
 }

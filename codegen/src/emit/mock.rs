@@ -564,7 +564,8 @@ fn resource_module(api: &Api, index: usize, indices: &[usize]) -> TokenStream {
                     #wrapper { stub: self.server.stub(#index) #(#paths)* #(#setup)* }
                 }
             });
-            let forwarded = forwarders(&result, &info, &item);
+            let mut forwarded = forwarders(&result, &info, &item);
+            forwarded.extend(stream_forwarders(op, &result, &info, &item));
             items.push(quote! {
                 #[doc = #wrapper_doc]
                 #cfg
@@ -630,7 +631,41 @@ const WRAPPER_METHODS: &[&str] = &[
     "paged_with",
     "times",
     "body",
+    "events",
+    "events_then_error",
+    "events_then_cut",
+    "lines",
 ];
+
+/// The streamed answers of a stub wrapper for an operation whose response streams events or
+/// lines (see `runtime/src/mock_stream.rs`).
+fn stream_forwarders(
+    op: &Operation,
+    result: &TokenStream,
+    info: &TokenStream,
+    item: &TokenStream,
+) -> TokenStream {
+    use crate::ir::StreamKind;
+    let stub = quote!(crate::runtime::mock::Stub<'a, #result, #info, #item>);
+    let each = quote!(impl ::std::iter::IntoIterator<Item = impl ::serde::Serialize>);
+    match op.stream.as_ref().map(|s| &s.kind) {
+        Some(StreamKind::Events(_)) => quote! {
+            /// See [`Stub::events`](crate::runtime::mock::Stub::events).
+            pub fn events(self, events: #each) -> #stub { self.stub.events(events) }
+            /// See [`Stub::events_then_error`](crate::runtime::mock::Stub::events_then_error).
+            pub fn events_then_error(self, events: #each, error: impl ::serde::Serialize) -> #stub {
+                self.stub.events_then_error(events, error)
+            }
+            /// See [`Stub::events_then_cut`](crate::runtime::mock::Stub::events_then_cut).
+            pub fn events_then_cut(self, events: #each) -> #stub { self.stub.events_then_cut(events) }
+        },
+        Some(StreamKind::Lines { .. }) => quote! {
+            /// See [`Stub::lines`](crate::runtime::mock::Stub::lines).
+            pub fn lines(self, items: #each) -> #stub { self.stub.lines(items) }
+        },
+        _ => TokenStream::new(),
+    }
+}
 
 /// The name of a query setter on a stub wrapper.
 fn setter_name(name: &str) -> String {

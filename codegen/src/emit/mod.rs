@@ -10,6 +10,7 @@ mod mock;
 mod pagination;
 mod root;
 pub(crate) mod runtime;
+mod stream;
 pub mod surface;
 mod tables;
 mod typeref;

@@ -14,6 +14,7 @@ pub(crate) mod reserved;
 mod resources;
 pub mod schema;
 pub mod security;
+mod stream;
 mod variants;
 
 use serde_json::Value;

@@ -29,11 +29,13 @@ const METHODS: [(&str, Method); 7] = [
 const BUILDER_FIELDS: [&str; 3] = ["client", "options", "body"];
 
 /// Names a builder's own methods take, which optional-parameter setters must not shadow.
-const BUILDER_METHODS: [&str; 7] = [
+const BUILDER_METHODS: [&str; 9] = [
     "send",
     "send_with_response",
     "pages",
     "items",
+    "stream",
+    "bytes_stream",
     "into_future",
     "clone",
     "error_body",
@@ -326,6 +328,7 @@ impl<'d> OpContext<'_, 'd> {
             }
         };
         let response = self.response(types, responses, hint)?;
+        let stream = super::stream::detect(self.doc, types, self.op, self.op_ptr, &response, hint)?;
         let errors = self.error_bodies(types, responses, hint)?;
         let site = super::pagination::Site {
             root: &self.doc.root,
@@ -374,6 +377,7 @@ impl<'d> OpContext<'_, 'd> {
                 .map(str::to_owned)
                 .filter(|s| !s.trim().is_empty()),
             permissions,
+            stream,
             deprecated: op
                 .get("deprecated")
                 .and_then(Value::as_bool)
