@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::type_tokens;
+use super::typeref::type_tokens;
 use crate::ir::{StreamKind, Streaming};
 
 /// The builder's stream method for `stream`.

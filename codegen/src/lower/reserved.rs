@@ -78,7 +78,13 @@ mod tests {
     #[test]
     fn runtime_methods_come_from_its_sources() {
         let client = runtime_methods("Client");
-        for m in ["call", "base_url", "http_client", "http_client_builder", "clone"] {
+        for m in [
+            "call",
+            "base_url",
+            "http_client",
+            "http_client_builder",
+            "clone",
+        ] {
             assert!(client.contains(&m.to_owned()), "{m} in {client:?}");
         }
         let mock = runtime_methods("MockServer");
