@@ -975,7 +975,9 @@ fn form_encodings(media: &Value, mptr: &str, types: &mut Types<'_>) -> Vec<FormF
     out
 }
 
-fn media_base(media: &str) -> String {
+/// A media type without its parameters, in lower case (`application/json; charset=utf-8` is
+/// `application/json`).
+pub(super) fn media_base(media: &str) -> String {
     media
         .split(';')
         .next()

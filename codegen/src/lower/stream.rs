@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::operation::media_base;
 use super::schema::Types;
 use crate::error::SpecResult;
 use crate::ir::{Response, StreamKind, Streaming, TypeRef};
@@ -137,13 +138,4 @@ fn body_flag<'d>(
                 .is_some_and(|branches| branches.iter().any(is_boolean))
         });
     Ok(boolean.then(|| FLAG.to_owned()))
-}
-
-fn media_base(media: &str) -> String {
-    media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
 }
