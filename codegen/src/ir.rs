@@ -92,15 +92,21 @@ impl Api {
         }
     }
 
+    /// The named type `name`, found by binary search (`types` is sorted by name).
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        let i = self
+            .types
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .ok()?;
+        Some(&self.types[i])
+    }
+
     /// The fields of the named struct type `name`; `None` for other kinds or unknown names.
     pub fn struct_fields(&self, name: &str) -> Option<&[Field]> {
-        self.types
-            .iter()
-            .find(|t| t.name == name)
-            .and_then(|t| match &t.kind {
-                TypeKind::Struct { fields, .. } => Some(fields.as_slice()),
-                _ => None,
-            })
+        self.type_def(name).and_then(|t| match &t.kind {
+            TypeKind::Struct { fields, .. } => Some(fields.as_slice()),
+            _ => None,
+        })
     }
 }
 
@@ -282,22 +288,6 @@ pub struct Constraints {
 }
 
 impl Constraints {
-    /// Reads the limits of a schema node.
-    pub fn of(schema: &serde_json::Value) -> Self {
-        let uint = |k: &str| schema.get(k).and_then(serde_json::Value::as_u64);
-        let num = |k: &str| schema.get(k).and_then(serde_json::Value::as_f64);
-        Self {
-            min_length: uint("minLength").filter(|v| *v > 0),
-            max_length: uint("maxLength"),
-            // OpenAPI 3.1's numeric `exclusiveMinimum`/`exclusiveMaximum` are checked as
-            // inclusive bounds: weaker by the bound itself, never rejecting a valid value.
-            minimum: num("minimum").or_else(|| num("exclusiveMinimum")),
-            maximum: num("maximum").or_else(|| num("exclusiveMaximum")),
-            min_items: uint("minItems").filter(|v| *v > 0),
-            max_items: uint("maxItems"),
-        }
-    }
-
     /// Whether there is nothing to check.
     pub fn is_empty(&self) -> bool {
         *self == Self::default()

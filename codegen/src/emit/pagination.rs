@@ -194,7 +194,7 @@ pub fn page_info_impls(api: &Api) -> TokenStream {
             continue;
         }
         seen.push(name);
-        let Some(def) = api.types.iter().find(|t| &t.name == name) else {
+        let Some(def) = api.type_def(name) else {
             continue;
         };
         let TypeKind::Struct { fields, .. } = &def.kind else {

@@ -4,6 +4,7 @@
 //! message once; `operation` turns paths into resources and operations; `pagination` finds how
 //! a list operation is walked.
 
+mod constraints;
 mod conventions;
 mod features;
 pub mod nodes;

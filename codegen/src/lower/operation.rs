@@ -8,8 +8,8 @@ use super::schema::{Types, code_span, component_name, description, with_facts};
 use crate::Settings;
 use crate::error::{SpecError, SpecResult};
 use crate::ir::{
-    Body, BodyKind, Constraints, ErrorBody, FormField, FormStyle, Method, Operation, Param,
-    ParamLocation, Resource, Response, TypeRef,
+    Body, BodyKind, ErrorBody, FormField, FormStyle, Method, Operation, Param, ParamLocation,
+    Resource, Response, TypeRef,
 };
 use crate::load::{Document, child};
 use crate::naming::{self, Namespace};
@@ -492,7 +492,9 @@ impl<'d> OpContext<'_, 'd> {
                 None => doc,
             };
             params.push(Param {
-                constraints: schema_target.map(Constraints::of).unwrap_or_default(),
+                constraints: schema_target
+                    .map(super::constraints::of)
+                    .unwrap_or_default(),
                 name: names.claim(&naming::snake(&wire)),
                 wire_name: wire,
                 location,

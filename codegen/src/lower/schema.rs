@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::error::{SpecError, SpecResult, Warning};
-use crate::ir::{Constraints, Field, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::ir::{Field, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::load::{Document, child};
 use crate::naming::{self, Namespace};
 
@@ -1092,7 +1092,7 @@ impl<'d> Types<'d> {
                 == Some(true);
             let doc = with_facts(description(node).or_else(|| description(target)), target);
             fields.push(Field {
-                constraints: Constraints::of(target),
+                constraints: super::constraints::of(target),
                 name: names.claim(&naming::snake(wire)),
                 wire_name: wire.clone(),
                 ty: l.ty,
