@@ -92,6 +92,8 @@ compile_error!(
 #[cfg(all(feature = "mock", target_arch = "wasm32"))]
 compile_error!("the `mock` feature runs a local HTTP server: it is for native targets, not wasm32");
 #[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
+mod mock_front;
+#[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
 mod mock_stream;
 
 pub use auth::{Credentials, Secret, TokenProvider};

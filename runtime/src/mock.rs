@@ -37,6 +37,8 @@ use super::message::ApiMessage;
 /// The mock-server crate this module is built on, for mocks the typed stubs do not cover.
 pub use wiremock;
 
+pub use super::mock_stream::Chunks;
+
 /// One operation of the spec, as the mock checks and answers it. Generated crates emit a static
 /// table of these; nothing here is API-specific.
 #[derive(Debug)]
@@ -218,6 +220,8 @@ type Problems = Arc<Mutex<Vec<Problem>>>;
 /// stub, or if a stub's [`Stub::times`] was not met.
 pub struct MockServer {
     server: wiremock::MockServer,
+    /// The front door clients talk to: it passes requests to `server` and sends paced bodies.
+    front: super::mock_front::Front,
     api: &'static ApiConfig,
     operations: &'static [MockOperation],
     problems: Problems,
@@ -226,7 +230,7 @@ pub struct MockServer {
 impl fmt::Debug for MockServer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MockServer")
-            .field("uri", &self.server.uri())
+            .field("uri", &self.front.uri)
             .field("operations", &self.operations.len())
             .finish_non_exhaustive()
     }
@@ -261,20 +265,29 @@ impl MockServer {
             .named("requests no stub matched")
             .mount(&server)
             .await;
+        let front = super::mock_front::Front::start(server.uri()).await;
         Self {
             server,
+            front,
             api,
             operations,
             problems,
         }
     }
 
-    /// The server's base URL, such as `http://127.0.0.1:40123`.
+    /// The server's base URL, such as `http://127.0.0.1:40123`. A small front server listens
+    /// there and passes every request to wiremock, so that a stub can send its body piece by
+    /// piece ([`Stub::chunks`]).
     pub fn uri(&self) -> String {
-        self.server.uri()
+        self.front.uri.clone()
     }
 
-    /// The `wiremock` server, to mount mocks of your own.
+    /// Keeps a paced body for [`Stub::chunks`]; the key goes in wiremock's answer.
+    pub(crate) fn paced(&self, chunks: Chunks) -> String {
+        self.front.paced.add(chunks)
+    }
+
+    /// The `wiremock` server, to mount mocks of your own (they answer through [`Self::uri`]).
     pub fn wiremock(&self) -> &wiremock::MockServer {
         &self.server
     }
@@ -390,6 +403,11 @@ impl<R, I, T> fmt::Debug for Stub<'_, R, I, T> {
 }
 
 impl<'a, R: Serialize, I: Serialize, T: Serialize> Stub<'a, R, I, T> {
+    /// The server the stub belongs to.
+    pub(crate) fn server(&self) -> &'a MockServer {
+        self.server
+    }
+
     /// Matches requests whose path parameter `name` is `value`; generated code calls this.
     #[doc(hidden)]
     pub fn path_param(mut self, name: &'static str, value: impl Into<String>) -> Self {

@@ -27,7 +27,7 @@ impl LineSplitter {
     pub fn next_record(&mut self) -> Option<&[u8]> {
         loop {
             let rest = &self.buf[self.pos..];
-            let end = rest.iter().position(|b| *b == b'\n' || *b == RS)?;
+            let end = memchr::memchr2(b'\n', RS, rest)?;
             let start = self.pos;
             self.pos += end + 1;
             let record = trim(&self.buf[start..start + end]);

@@ -13,8 +13,24 @@ pub(crate) struct RawEvent<'a> {
     pub data: &'a [u8],
 }
 
+/// Where the `data:` of the event being built is.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Data {
+    /// No `data:` line yet.
+    #[default]
+    None,
+    /// One `data:` line: its value is `buf[start..end]`, read in place (the usual case).
+    Line(usize, usize),
+    /// Several `data:` lines, joined with `\n` in `SseParser::joined`.
+    Joined,
+}
+
 /// Splits a byte stream into events. Lines end with `\n` or `\r\n`; a blank line ends an event;
 /// lines starting with `:` are comments; unknown fields are ignored (as the format says).
+///
+/// The value of an event's single `data:` line is handed out in place, borrowed from the
+/// parser's buffer: no copy per event. Only an event of several `data:` lines is joined into a
+/// second buffer, which is reused.
 #[derive(Debug, Default)]
 pub(crate) struct SseParser {
     buf: Vec<u8>,
@@ -22,7 +38,9 @@ pub(crate) struct SseParser {
     pos: usize,
     event: Option<String>,
     id: Option<String>,
-    data: Vec<u8>,
+    data: Data,
+    /// The joined `data:` lines of an event that has several.
+    joined: Vec<u8>,
     /// Whether the event being built has a field yet.
     started: bool,
     /// Whether `data` belongs to the event returned last (cleared on the next call).
@@ -30,62 +48,79 @@ pub(crate) struct SseParser {
 }
 
 impl SseParser {
-    /// Appends a chunk of the body.
+    /// Appends a chunk of the body. The bytes already read are dropped once they are at least
+    /// half the buffer, except the `data:` line of the event being built.
     pub fn push(&mut self, chunk: &[u8]) {
-        if self.pos > 0 && self.pos >= self.buf.len() / 2 {
-            self.buf.drain(..self.pos);
-            self.pos = 0;
+        self.reset_if_dispatched();
+        let keep = match self.data {
+            Data::Line(start, _) => start,
+            Data::None | Data::Joined => self.pos,
+        };
+        if keep > 0 && keep >= self.buf.len() / 2 {
+            self.buf.drain(..keep);
+            self.pos -= keep;
+            if let Data::Line(start, end) = &mut self.data {
+                *start -= keep;
+                *end -= keep;
+            }
         }
         self.buf.extend_from_slice(chunk);
+    }
+
+    fn reset_if_dispatched(&mut self) {
+        if self.dispatched {
+            self.dispatched = false;
+            self.data = Data::None;
+            self.joined.clear();
+        }
     }
 
     /// The next complete event in what was pushed so far, `None` when more bytes are needed;
     /// an error for a line that is not UTF-8.
     pub fn next_event(&mut self) -> Option<Result<RawEvent<'_>, String>> {
-        if self.dispatched {
-            self.dispatched = false;
-            self.data.clear();
-        }
+        self.reset_if_dispatched();
         loop {
-            let rest = &self.buf[self.pos..];
-            let end = rest.iter().position(|b| *b == b'\n')?;
-            let mut line = &rest[..end];
-            self.pos += end + 1;
-            if let [head @ .., b'\r'] = line {
-                line = head;
+            let start = self.pos;
+            let rest = &self.buf[start..];
+            let len = memchr::memchr(b'\n', rest)?;
+            self.pos += len + 1;
+            let mut end = start + len;
+            if len > 0 && self.buf[end - 1] == b'\r' {
+                end -= 1;
             }
-            if line.is_empty() {
-                if self.started {
-                    self.started = false;
-                    if self.data.ends_with(b"\n") {
-                        self.data.pop();
-                    }
-                    self.dispatched = true;
-                    return Some(Ok(RawEvent {
-                        event: self.event.take(),
-                        id: self.id.take(),
-                        data: &self.data,
-                    }));
+            if start == end {
+                if !self.started {
+                    continue;
                 }
-                continue;
+                self.started = false;
+                self.dispatched = true;
+                let data = match self.data {
+                    Data::None => &[][..],
+                    Data::Line(s, e) => &self.buf[s..e],
+                    Data::Joined => &self.joined[..],
+                };
+                return Some(Ok(RawEvent {
+                    event: self.event.take(),
+                    id: self.id.take(),
+                    data,
+                }));
             }
+            let line = &self.buf[start..end];
             if line[0] == b':' {
                 continue;
             }
-            let (name, value) = match line.iter().position(|b| *b == b':') {
+            let (name, value_start) = match line.iter().position(|b| *b == b':') {
                 Some(colon) => {
-                    let value = &line[colon + 1..];
-                    (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
+                    let space = line.get(colon + 1) == Some(&b' ');
+                    (&line[..colon], start + colon + 1 + usize::from(space))
                 }
-                None => (line, &b""[..]),
+                None => (line, end),
             };
             if name == b"data" {
-                self.data.extend_from_slice(value);
-                self.data.push(b'\n');
-                self.started = true;
+                self.add_data(value_start, end);
                 continue;
             }
-            let value = match std::str::from_utf8(value) {
+            let value = match std::str::from_utf8(&self.buf[value_start..end]) {
                 Ok(v) => v,
                 Err(_) => return Some(Err("an event line is not valid UTF-8".to_owned())),
             };
@@ -99,6 +134,24 @@ impl SseParser {
                     self.started = true;
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// Adds the `data:` value `buf[start..end]` to the event being built.
+    fn add_data(&mut self, start: usize, end: usize) {
+        self.started = true;
+        match self.data {
+            Data::None => self.data = Data::Line(start, end),
+            Data::Line(s, e) => {
+                self.joined.extend_from_slice(&self.buf[s..e]);
+                self.joined.push(b'\n');
+                self.joined.extend_from_slice(&self.buf[start..end]);
+                self.data = Data::Joined;
+            }
+            Data::Joined => {
+                self.joined.push(b'\n');
+                self.joined.extend_from_slice(&self.buf[start..end]);
             }
         }
     }
@@ -156,6 +209,34 @@ mod tests {
                 "split at {split}"
             );
             p.finish().unwrap();
+        }
+    }
+
+    #[test]
+    fn data_read_in_place_survives_the_buffer_being_compacted() {
+        // Byte by byte, so that the buffer is compacted while a `data:` line is pending.
+        let mut text = Vec::new();
+        for i in 0..50 {
+            text.extend_from_slice(format!("data: {{\"n\":{i}}}\r\n").as_bytes());
+            if i % 3 == 0 {
+                text.extend_from_slice(format!("data: {i}\n").as_bytes());
+            }
+            text.extend_from_slice(b": pad\n\n");
+        }
+        let mut p = SseParser::default();
+        let mut events = Vec::new();
+        for byte in &text {
+            p.push(std::slice::from_ref(byte));
+            events.extend(all(&mut p));
+        }
+        p.finish().unwrap();
+        assert_eq!(events.len(), 50);
+        for (i, (_, _, data)) in events.iter().enumerate() {
+            let mut want = format!("{{\"n\":{i}}}");
+            if i % 3 == 0 {
+                want.push_str(&format!("\n{i}"));
+            }
+            assert_eq!(String::from_utf8_lossy(data), want);
         }
     }
 

@@ -172,7 +172,7 @@ impl Calls {
 }
 
 /// `GET /v1/batches/{batch_id} -> client.batches().get(batch_id)`.
-fn call(chain: &str, op: &Operation) -> String {
+pub(crate) fn call(chain: &str, op: &Operation) -> String {
     let mut args: Vec<&str> = op
         .params
         .iter()

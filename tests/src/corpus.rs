@@ -117,6 +117,8 @@ pub struct Row {
     pub found: Found,
     /// The calls a user types: handles, chain depth, verbs, fallbacks, sample calls.
     pub calls: crate::calls::Calls,
+    /// The streaming calls: `.stream()` and `.bytes_stream()`.
+    pub streams: crate::streams::Streams,
 }
 
 /// What the generator found in a spec, for the second table.
@@ -416,6 +418,7 @@ pub fn run(spec: &Spec) -> Row {
         check_peak,
         found: Found::of(&generated.api),
         calls: crate::calls::Calls::of(&generated.api),
+        streams: crate::streams::Streams::of(&generated.api),
     }
 }
 

@@ -54,3 +54,41 @@ fn realworld_calls_meet_the_targets() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// OpenAI's streaming operations get `.stream()`: chat completions sets `"stream": true` itself
+/// and yields `CreateChatCompletionStreamResponse` events. Lowering only.
+#[test]
+fn openai_streaming_calls() {
+    let Some(dir) = corpus::folder() else {
+        return;
+    };
+    let Some(spec) = corpus::specs(&dir)
+        .into_iter()
+        .find(|s| s.name == "openai.yaml")
+    else {
+        println!("SKIPPED: no openai.yaml in {}", dir.display());
+        return;
+    };
+    let doc = codegen::load::load_file(&spec.root).expect("openai.yaml loads");
+    let (api, _) =
+        codegen::lower::lower(&doc, &codegen::Settings::default()).expect("openai.yaml lowers");
+    let streams = tests::streams::Streams::of(&api);
+    println!(
+        "{}\n{}",
+        tests::streams::Streams::HEADER,
+        streams.line(&spec.name)
+    );
+    for call in &streams.calls {
+        println!("  {call}");
+    }
+    let chat = "POST /chat/completions -> client.chat().completions().create(body).stream()  \
+                (events of CreateChatCompletionStreamResponse; sets `stream: true`)";
+    assert!(
+        streams.calls.iter().any(|c| c == chat),
+        "{:#?}",
+        streams.calls
+    );
+    // The spec's seven operations with a `text/event-stream` success response.
+    assert!(streams.events >= 7, "{} event streams", streams.events);
+    assert!(streams.bytes >= 1, "no byte stream");
+}

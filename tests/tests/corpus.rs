@@ -1,5 +1,6 @@
 //! The real-world corpus (`../shared/realworld/`): each public spec generates, and its crate
-//! passes `cargo check` and `cargo doc` with warnings denied. Prints one row per spec.
+//! passes `cargo check` and `cargo doc` with warnings denied. Prints one row per spec, then
+//! the calls, and the streaming calls (`.stream()`, `.bytes_stream()`) of each spec.
 //!
 //! Cloudflare's whole API is by far the largest (about 4 minutes of `cargo check`), so it has a
 //! test of its own and CI gives it a step of its own. The tests take turns (a lock), so that the
@@ -51,6 +52,16 @@ fn run(select: impl Fn(&str) -> bool) -> usize {
     for row in &rows {
         println!("\n{} (sample calls):", row.name);
         for call in &row.calls.samples {
+            println!("  {call}");
+        }
+    }
+    println!("\n{}", tests::streams::Streams::HEADER);
+    for row in &rows {
+        println!("{}", row.streams.line(&row.name));
+    }
+    for row in rows.iter().filter(|r| !r.streams.calls.is_empty()) {
+        println!("\n{} (streaming calls):", row.name);
+        for call in &row.streams.calls {
             println!("  {call}");
         }
     }
