@@ -215,8 +215,13 @@ pub fn plan(ops: &[OpIn<'_>]) -> SpecResult<(Vec<Named>, Vec<String>)> {
                 .insert(n.chain[i].clone());
         }
     }
+    // Paths on the tree claim their names first: `/threads/{id}/runs` is the runs collection,
+    // `/threads/runs` (past the `threads` collection without an instance) takes the fallback.
+    let mut order: Vec<usize> = (0..ops.len()).collect();
+    order.sort_by_key(|&i| (off_tree(&all[i], &shape.collections), i));
     let mut fallbacks = Vec::new();
-    for ((n, op), (_, version)) in named.iter_mut().zip(ops).zip(&split) {
+    for i in order {
+        let (n, op, version) = (&mut named[i], &ops[i], &split[i].1);
         let names = taken.entry(n.chain.clone()).or_default();
         for reserved in ["new", "client"] {
             names.insert(reserved.to_owned());
@@ -250,6 +255,18 @@ pub fn plan(ops: &[OpIn<'_>]) -> SpecResult<(Vec<Named>, Vec<String>)> {
         n.fallback = true;
     }
     Ok((named, fallbacks))
+}
+
+/// How many times a path steps from a collection straight to a static segment, past its
+/// instances (`/threads/runs` beside `/threads/{id}`).
+fn off_tree(segs: &[Seg], collections: &BTreeSet<String>) -> usize {
+    (0..segs.len().saturating_sub(1))
+        .filter(|&i| {
+            matches!(segs[i], Seg::Static(_))
+                && matches!(segs[i + 1], Seg::Static(_))
+                && collections.contains(&key(&segs[..=i]))
+        })
+        .count()
 }
 
 /// Where paths of two scopes give the same call (`/accounts/{a}/rules` and `/zones/{z}/rules`),
@@ -340,7 +357,7 @@ fn derive(
             // POST beside a PATCH on one instance creates it (`POST /routes/{cidr}`).
             Method::Post if methods.contains(&Method::Patch) => "create",
             Method::Patch | Method::Post => "update",
-            Method::Put => "replace",
+            Method::Put => put_verb(methods, "update", "replace"),
             Method::Delete => "delete",
             Method::Head => "head",
             Method::Options => "options",
@@ -379,16 +396,30 @@ fn derive(
         Method::Get if is_collection || plural(last) => "list",
         Method::Get => "get",
         Method::Post => "create",
-        Method::Put if is_collection => "bulk_replace",
+        Method::Put if is_collection => put_verb(methods, "bulk_update", "bulk_replace"),
         Method::Patch if is_collection => "bulk_update",
         Method::Delete if is_collection => "bulk_delete",
-        Method::Put => "replace",
+        Method::Put => put_verb(methods, "update", "replace"),
         Method::Patch => "update",
         Method::Delete => "delete",
         Method::Head => "head",
         Method::Options => "options",
     };
     (statics, verb.to_owned())
+}
+
+/// A PUT is the update of its path unless a PATCH or a POST there updates too: then the PUT is
+/// the `replace` that tells the two apart.
+fn put_verb(
+    methods: &BTreeSet<Method>,
+    update: &'static str,
+    replace: &'static str,
+) -> &'static str {
+    if methods.contains(&Method::Patch) || methods.contains(&Method::Post) {
+        replace
+    } else {
+        update
+    }
 }
 
 fn is_word(s: &str) -> bool {
