@@ -4,6 +4,9 @@
 //! `chat().completions().create()`, `POST /batches/{id}/cancel` is `batches().cancel(id)`.
 //! Version segments (`v1`, `2010-04-01`), file extensions (`.json`) and a leading scope that
 //! many paths share (`/accounts/{account_id}`) are not levels; their parameters stay positional.
+//! A PUT is `update` unless a PATCH or POST updates the same path (then it is `replace`); a
+//! trailing `bulk` is a method prefix (`bulk_update`); a plural noun is a collection, never an
+//! action; where two paths give one call, the path on the tree keeps it.
 //! `x-rust-resource` (dotted for a nested resource) and `x-rust-method` override the result. A
 //! name two operations of one handle would share falls back to the later one's operationId.
 
@@ -325,6 +328,9 @@ struct Shape {
 /// ...`) is joined to the next (`update_repositories`) so that no handle reads like a verb.
 const VERBS: &[&str] = &["list", "create", "get", "update", "replace", "delete"];
 
+/// A last segment that says a write is to many items at once: a prefix of the method.
+const BULK: &str = "bulk";
+
 /// The chain and method a path gives, before overrides.
 fn derive(
     segs: &[Seg],
@@ -375,16 +381,34 @@ fn derive(
     // an instance (`/files/{id}/content`).
     // Never a path that others go below (`/logpush/ownership` beside `.../ownership/validate`).
     let leaf = shape.below.get(&key(segs)).is_none_or(BTreeSet::is_empty);
+    // `bulk` says how, not what: `PUT /namespaces/{id}/bulk` is `namespaces().bulk_update(id)`.
+    if last == BULK && statics.len() > 1 {
+        let verb = match op.method {
+            Method::Get => "get",
+            Method::Post => "create",
+            Method::Put => put_verb(methods, "update", "replace"),
+            Method::Patch => "update",
+            Method::Delete => "delete",
+            Method::Head => "head",
+            Method::Options => "options",
+        };
+        return (
+            statics[..statics.len() - 1].to_vec(),
+            format!("{BULK}_{verb}"),
+        );
+    }
+    // A plural noun is a collection whatever the method (`POST /uploads/{id}/parts` creates);
+    // a phrase of several words on an instance can still be an action (`submit_tool_outputs`).
     let action = !is_collection
         && !several_methods
         && leaf
         && match parent.last() {
-            Some(Seg::Param) => !(op.method == Method::Get && plural(last)),
+            Some(Seg::Param) => !plural(last) || (last.contains('_') && op.method != Method::Get),
             Some(Seg::Static(_)) => {
-                collections.contains(&key(parent))
-                    || (!plural(last)
-                        && (shape.below.get(&key(parent)).is_some_and(|b| b.len() >= 2)
-                            || shape.with_ops.contains(&key(parent))))
+                !plural(last)
+                    && (collections.contains(&key(parent))
+                        || shape.below.get(&key(parent)).is_some_and(|b| b.len() >= 2)
+                        || shape.with_ops.contains(&key(parent)))
             }
             None => false,
         };
@@ -535,6 +559,37 @@ mod tests {
         assert_eq!(got[10], "accounts().list");
         assert!(is_version("v2beta1") && is_version("2.0") && !is_version("volumes"));
         assert_eq!(word("1-clicks"), "one_clicks");
+    }
+
+    #[test]
+    fn put_bulk_plural_posts_and_off_tree_paths() {
+        use Method::*;
+        assert_eq!(
+            calls(&[
+                ("/queues/{id}", Put),
+                ("/pools/{id}", Put),
+                ("/pools/{id}", Patch),
+                ("/ns/{id}/bulk", Put),
+                ("/ns/{id}/bulk", Delete),
+                ("/uploads/{id}/parts", Post),
+                ("/runs/{id}/submit_tool_outputs", Post),
+                ("/threads/runs", Post),
+                ("/threads/{id}", Get),
+                ("/threads/{id}/runs", Post),
+            ]),
+            [
+                "queues().update",
+                "pools().replace",
+                "pools().update",
+                "ns().bulk_update",
+                "ns().bulk_delete",
+                "uploads().parts().create",
+                "runs().submit_tool_outputs",
+                "threads().runs().post_threads_runs",
+                "threads().get",
+                "threads().runs().create",
+            ]
+        );
     }
 
     #[test]
