@@ -9,6 +9,7 @@ pub mod corpus;
 pub mod downstream;
 pub mod prism;
 pub mod prism_driver;
+pub mod sdk;
 pub mod streams;
 
 /// The Rust examples in README.md, compiled as doctests so that the README stays true.

@@ -79,7 +79,7 @@ fn regeneration_reports_breaking_and_additive_changes() {
     std::fs::write(&spec, renamed).expect("write spec");
     let report = codegen(&spec, &out);
     assert!(
-        report.contains("renamed put-note: notes().replace() -> memos().store()"),
+        report.contains("renamed put-note: notes().update() -> memos().store()"),
         "{report}"
     );
     assert!(

@@ -4,6 +4,9 @@
 //! `chat().completions().create()`, `POST /batches/{id}/cancel` is `batches().cancel(id)`.
 //! Version segments (`v1`, `2010-04-01`), file extensions (`.json`) and a leading scope that
 //! many paths share (`/accounts/{account_id}`) are not levels; their parameters stay positional.
+//! A PUT is `update` unless a PATCH or POST updates the same path (then it is `replace`); a
+//! trailing `bulk` is a method prefix (`bulk_update`); a plural noun is a collection, never an
+//! action; where two paths give one call, the path on the tree keeps it.
 //! `x-rust-resource` (dotted for a nested resource) and `x-rust-method` override the result. A
 //! name two operations of one handle would share falls back to the later one's operationId.
 
@@ -215,8 +218,13 @@ pub fn plan(ops: &[OpIn<'_>]) -> SpecResult<(Vec<Named>, Vec<String>)> {
                 .insert(n.chain[i].clone());
         }
     }
+    // Paths on the tree claim their names first: `/threads/{id}/runs` is the runs collection,
+    // `/threads/runs` (past the `threads` collection without an instance) takes the fallback.
+    let mut order: Vec<usize> = (0..ops.len()).collect();
+    order.sort_by_key(|&i| (off_tree(&all[i], &shape.collections), i));
     let mut fallbacks = Vec::new();
-    for ((n, op), (_, version)) in named.iter_mut().zip(ops).zip(&split) {
+    for i in order {
+        let (n, op, version) = (&mut named[i], &ops[i], &split[i].1);
         let names = taken.entry(n.chain.clone()).or_default();
         for reserved in ["new", "client"] {
             names.insert(reserved.to_owned());
@@ -250,6 +258,18 @@ pub fn plan(ops: &[OpIn<'_>]) -> SpecResult<(Vec<Named>, Vec<String>)> {
         n.fallback = true;
     }
     Ok((named, fallbacks))
+}
+
+/// How many times a path steps from a collection straight to a static segment, past its
+/// instances (`/threads/runs` beside `/threads/{id}`).
+fn off_tree(segs: &[Seg], collections: &BTreeSet<String>) -> usize {
+    (0..segs.len().saturating_sub(1))
+        .filter(|&i| {
+            matches!(segs[i], Seg::Static(_))
+                && matches!(segs[i + 1], Seg::Static(_))
+                && collections.contains(&key(&segs[..=i]))
+        })
+        .count()
 }
 
 /// Where paths of two scopes give the same call (`/accounts/{a}/rules` and `/zones/{z}/rules`),
@@ -308,6 +328,9 @@ struct Shape {
 /// ...`) is joined to the next (`update_repositories`) so that no handle reads like a verb.
 const VERBS: &[&str] = &["list", "create", "get", "update", "replace", "delete"];
 
+/// A last segment that says a write is to many items at once: a prefix of the method.
+const BULK: &str = "bulk";
+
 /// The chain and method a path gives, before overrides.
 fn derive(
     segs: &[Seg],
@@ -340,7 +363,7 @@ fn derive(
             // POST beside a PATCH on one instance creates it (`POST /routes/{cidr}`).
             Method::Post if methods.contains(&Method::Patch) => "create",
             Method::Patch | Method::Post => "update",
-            Method::Put => "replace",
+            Method::Put => put_verb(methods, "update", "replace"),
             Method::Delete => "delete",
             Method::Head => "head",
             Method::Options => "options",
@@ -358,16 +381,34 @@ fn derive(
     // an instance (`/files/{id}/content`).
     // Never a path that others go below (`/logpush/ownership` beside `.../ownership/validate`).
     let leaf = shape.below.get(&key(segs)).is_none_or(BTreeSet::is_empty);
+    // `bulk` says how, not what: `PUT /namespaces/{id}/bulk` is `namespaces().bulk_update(id)`.
+    if last == BULK && statics.len() > 1 {
+        let verb = match op.method {
+            Method::Get => "get",
+            Method::Post => "create",
+            Method::Put => put_verb(methods, "update", "replace"),
+            Method::Patch => "update",
+            Method::Delete => "delete",
+            Method::Head => "head",
+            Method::Options => "options",
+        };
+        return (
+            statics[..statics.len() - 1].to_vec(),
+            format!("{BULK}_{verb}"),
+        );
+    }
+    // A plural noun is a collection whatever the method (`POST /uploads/{id}/parts` creates);
+    // a phrase of several words on an instance can still be an action (`submit_tool_outputs`).
     let action = !is_collection
         && !several_methods
         && leaf
         && match parent.last() {
-            Some(Seg::Param) => !(op.method == Method::Get && plural(last)),
+            Some(Seg::Param) => !plural(last) || (last.contains('_') && op.method != Method::Get),
             Some(Seg::Static(_)) => {
-                collections.contains(&key(parent))
-                    || (!plural(last)
-                        && (shape.below.get(&key(parent)).is_some_and(|b| b.len() >= 2)
-                            || shape.with_ops.contains(&key(parent))))
+                !plural(last)
+                    && (collections.contains(&key(parent))
+                        || shape.below.get(&key(parent)).is_some_and(|b| b.len() >= 2)
+                        || shape.with_ops.contains(&key(parent)))
             }
             None => false,
         };
@@ -379,16 +420,30 @@ fn derive(
         Method::Get if is_collection || plural(last) => "list",
         Method::Get => "get",
         Method::Post => "create",
-        Method::Put if is_collection => "bulk_replace",
+        Method::Put if is_collection => put_verb(methods, "bulk_update", "bulk_replace"),
         Method::Patch if is_collection => "bulk_update",
         Method::Delete if is_collection => "bulk_delete",
-        Method::Put => "replace",
+        Method::Put => put_verb(methods, "update", "replace"),
         Method::Patch => "update",
         Method::Delete => "delete",
         Method::Head => "head",
         Method::Options => "options",
     };
     (statics, verb.to_owned())
+}
+
+/// A PUT is the update of its path unless a PATCH or a POST there updates too: then the PUT is
+/// the `replace` that tells the two apart.
+fn put_verb(
+    methods: &BTreeSet<Method>,
+    update: &'static str,
+    replace: &'static str,
+) -> &'static str {
+    if methods.contains(&Method::Patch) || methods.contains(&Method::Post) {
+        replace
+    } else {
+        update
+    }
 }
 
 fn is_word(s: &str) -> bool {
@@ -504,6 +559,37 @@ mod tests {
         assert_eq!(got[10], "accounts().list");
         assert!(is_version("v2beta1") && is_version("2.0") && !is_version("volumes"));
         assert_eq!(word("1-clicks"), "one_clicks");
+    }
+
+    #[test]
+    fn put_bulk_plural_posts_and_off_tree_paths() {
+        use Method::*;
+        assert_eq!(
+            calls(&[
+                ("/queues/{id}", Put),
+                ("/pools/{id}", Put),
+                ("/pools/{id}", Patch),
+                ("/ns/{id}/bulk", Put),
+                ("/ns/{id}/bulk", Delete),
+                ("/uploads/{id}/parts", Post),
+                ("/runs/{id}/submit_tool_outputs", Post),
+                ("/threads/runs", Post),
+                ("/threads/{id}", Get),
+                ("/threads/{id}/runs", Post),
+            ]),
+            [
+                "queues().update",
+                "pools().replace",
+                "pools().update",
+                "ns().bulk_update",
+                "ns().bulk_delete",
+                "uploads().parts().create",
+                "runs().submit_tool_outputs",
+                "threads().runs().post_threads_runs",
+                "threads().get",
+                "threads().runs().create",
+            ]
+        );
     }
 
     #[test]
