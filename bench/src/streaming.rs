@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use cloudflare_client_certificates::Client;
-use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::runtime::{self, Method, OperationInfo, Upload};
 use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};

@@ -47,6 +47,7 @@ mod auth;
 mod builder;
 mod call;
 mod client;
+mod client_types;
 mod config;
 mod decode;
 mod enums;
@@ -101,6 +102,8 @@ pub use call::{Call, Response, to_param};
 pub use decode::Rules;
 // Reachable as `<runtime>::string_enum!` both as a crate and when vendored as a module
 // (`#[macro_export]` puts the macro at the crate root either way).
+#[doc(hidden)]
+pub use crate::__client_types as client_types;
 #[doc(hidden)]
 pub use crate::__request as request;
 #[doc(hidden)]
