@@ -4,9 +4,10 @@
 //! Generated crates depend on this crate (or, in `vendored` mode, carry a copy of its sources
 //! without the tests), so nothing here refers to a generated type. A generated crate describes
 //! its API with an [`ApiConfig`] (base URL, credentials, request-id header, the envelope its
-//! responses are wrapped in if any, where its error bodies hold their message) and re-exports
-//! this crate as its `runtime` module, so crates generated from parts of one API share one
-//! [`Client`] and one [`Error`].
+//! responses are wrapped in if any, where its error bodies hold their message), re-exports this
+//! crate as its `runtime` module and wraps [`Client`] and [`ClientBuilder`] in types of its own
+//! (`client_types!`), so crates generated from parts of one API share one runtime [`Client`]
+//! (by converting) and one [`Error`].
 //!
 //! # One request path
 //!

@@ -127,7 +127,10 @@ fn every_forwarder_reaches_the_runtime_builder() {
         "EXAMPLE_BASE_URL" => Some("http://127.0.0.1:7/from-env".to_owned()),
         _ => None,
     };
-    let from_env = ClientBuilder::from_env_with(lookup).unwrap().build().unwrap();
+    let from_env = ClientBuilder::from_env_with(lookup)
+        .unwrap()
+        .build()
+        .unwrap();
     assert_eq!(from_env.base_url(), "http://127.0.0.1:7/from-env");
     let chained = Client::builder().env_with(lookup).unwrap().build().unwrap();
     assert_eq!(chained.base_url(), "http://127.0.0.1:7/from-env");
@@ -184,7 +187,9 @@ fn conversions_share_one_runtime_client() {
 
     let builder = ClientBuilder::from(runtime::ClientBuilder::new(&API)).without_credentials();
     let runtime_builder: runtime::ClientBuilder = builder.into_runtime();
-    let built = ClientBuilder::from_runtime(runtime_builder).build().unwrap();
+    let built = ClientBuilder::from_runtime(runtime_builder)
+        .build()
+        .unwrap();
     assert_eq!(built.base_url(), "https://api.example.com/v1");
     let plain: runtime::ClientBuilder = Client::builder().into();
     assert!(plain.build().is_err());

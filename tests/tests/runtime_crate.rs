@@ -51,7 +51,11 @@ fn two_crates_from_two_tags_share_one_runtime_client_and_one_error() {
     let mut calls = Vec::new();
     for (name, tag, client) in [
         ("cf-account-roles", "Account Roles", "roles"),
-        ("cf-load-balancer-regions", "Load Balancer Regions", "regions"),
+        (
+            "cf-load-balancer-regions",
+            "Load Balancer Regions",
+            "regions",
+        ),
     ] {
         let settings = codegen::Settings {
             tags: vec![tag.to_owned()],

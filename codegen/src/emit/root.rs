@@ -28,8 +28,8 @@ pub fn cargo_toml(api: &Api, spec_name: &str, runtime: &RuntimeSource) -> String
     let deps = match dependency {
         Some(dep) => format!(
             "[dependencies]\n\
-             # Transport, auth, retries, errors and pagination; its `Client` and `Error` are\n\
-             # re-exported, so crates generated from parts of one API share them.\n\
+             # Transport, auth, retries, errors and pagination; its `Error` is re-exported and\n\
+             # its `Client` wrapped, so crates generated from parts of one API share them.\n\
              {package} = {dep}\n\
              serde = {{ version = \"1\", features = [\"derive\"] }}\n\
              serde_json = \"1\"\n\
@@ -429,9 +429,7 @@ fn set_env(api: &Api, set: &CredentialSet) -> Vec<String> {
 /// Per credential set: an inherent builder method and a `Credentials` constructor taking one argument per
 /// value (two for HTTP basic); for a lone OAuth 2 scheme also `<name>_provider`, which takes a
 /// token provider asked before every attempt.
-fn credential_methods(
-    api: &Api,
-) -> (Vec<TokenStream>, Vec<TokenStream>, Vec<TokenStream>) {
+fn credential_methods(api: &Api) -> (Vec<TokenStream>, Vec<TokenStream>, Vec<TokenStream>) {
     let (mut bi, mut cd, mut ci) = (Vec::new(), Vec::new(), Vec::new());
     let into = quote! { impl Into<String> };
     for set in &api.credential_sets {

@@ -26,7 +26,6 @@ use crate::ir::{ApiKeyLocation, CredentialSet, Resource, SchemeKind, SecuritySch
 use crate::load::{Document, child};
 use crate::naming::{self, Namespace};
 
-
 /// The lowered security and server settings.
 #[derive(Debug)]
 pub struct Security {
