@@ -9,7 +9,6 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, ensure};
 use cloudflare_client_certificates::Client;
-use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::types::{ClientCertificate, ResultInfo};
 use serde::Deserialize;
 use serde_json::value::RawValue;

@@ -6,7 +6,6 @@ use std::hint::black_box;
 
 use anyhow::{Result, ensure};
 use cloudflare_client_certificates::Client;
-use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::types::{ClientCertificate, ResultInfo};
 
 use crate::alloc;

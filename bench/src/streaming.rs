@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use cloudflare_client_certificates::Client;
-use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::runtime::{self, Method, OperationInfo, Upload};
 use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -154,7 +153,10 @@ async fn connection(stream: TcpStream, sse: Arc<Vec<u8>>) -> std::io::Result<()>
 
 /// The runtime: `Call::sse` decoding every event; returns the event count.
 async fn runtime_sse(client: &Client) -> Result<usize> {
-    let mut events = client.call::<runtime::Json<()>>(&SSE).sse::<Chunk>();
+    let mut events = client
+        .runtime()
+        .call::<runtime::Json<()>>(&SSE)
+        .sse::<Chunk>();
     let mut count = 0;
     while let Some(event) = events.next().await {
         black_box(event?);
@@ -190,6 +192,7 @@ async fn baseline_sse(http: &runtime::reqwest::Client, url: &str) -> Result<usiz
 /// Streams a download of `n` bytes; returns (peak heap, bytes read).
 async fn download(client: &Client, n: u64) -> Result<(isize, u64)> {
     let call = client
+        .runtime()
         .call::<runtime::Bytes>(&DOWNLOAD)
         .query("bytes", n.to_string());
     alloc::start();
@@ -211,6 +214,7 @@ async fn upload(client: &Client, n: u64) -> Result<(isize, u64)> {
     alloc::start();
     let reader = tokio::io::repeat(7).take(n);
     let received: Received = client
+        .runtime()
         .call::<runtime::Json<Received>>(&UPLOAD)
         .upload_body(
             "application/octet-stream",

@@ -13,7 +13,6 @@
 use std::process::ExitCode;
 
 use cloudflare_client_certificates::Client;
-use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::types::CreateClientCertificateRequest;
 
 const USAGE: &str = "usage: create_from_csr CSR_FILE [VALIDITY_DAYS]";

@@ -12,7 +12,6 @@
 use std::process::ExitCode;
 
 use cloudflare_client_certificates::Client;
-use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::types::ClientCertificateStatusFilter;
 
 #[tokio::main]

@@ -13,7 +13,6 @@
 
 use std::process::ExitCode;
 
-use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::types::HostnameAssociation;
 use cloudflare_client_certificates::{Client, Error};
 

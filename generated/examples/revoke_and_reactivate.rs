@@ -11,7 +11,6 @@
 
 use std::process::ExitCode;
 
-use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::types::ClientCertificateStatus;
 use cloudflare_client_certificates::{Client, Error};
 

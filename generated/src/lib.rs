@@ -19,17 +19,16 @@
 //! - `api_email`: API key in header X-Auth-Email
 //! - `user_service_key`: API key in header X-Auth-User-Service-Key
 //!
-//! Set credentials with one of these [`ClientBuilderExt`] methods, or from the environment with [`ClientExt::from_env`] (the first complete set wins); each operation gets only the credentials it requires:
+//! Set credentials with one of these [`ClientBuilder`] methods, or from the environment with [`Client::from_env`] (the first complete set wins); each operation gets only the credentials it requires:
 //!
-//! - [`api_token`](ClientBuilderExt::api_token): `api_token`; `CLOUDFLARE_API_TOKEN`
-//! - [`api_key`](ClientBuilderExt::api_key): `api_key` with `api_email`; `CLOUDFLARE_API_KEY` and `CLOUDFLARE_EMAIL`
-//! - [`user_service_key`](ClientBuilderExt::user_service_key): `user_service_key`; `CLOUDFLARE_API_USER_SERVICE_KEY`
+//! - [`api_token`](ClientBuilder::api_token): `api_token`; `CLOUDFLARE_API_TOKEN`
+//! - [`api_key`](ClientBuilder::api_key): `api_key` with `api_email`; `CLOUDFLARE_API_KEY` and `CLOUDFLARE_EMAIL`
+//! - [`user_service_key`](ClientBuilder::user_service_key): `user_service_key`; `CLOUDFLARE_API_USER_SERVICE_KEY`
 //!
 //! ## Example
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), cloudflare_client_certificates::Error> {
-//! use cloudflare_client_certificates::prelude::*;
 //! // Reads the credentials (CLOUDFLARE_API_TOKEN, or another supported set) from the environment.
 //! let client = cloudflare_client_certificates::Client::from_env()?;
 //! let result = client.hostname_associations().list("zone_id").await?;
@@ -50,13 +49,11 @@ pub use ::openapi_client_runtime as runtime;
 pub mod types;
 #[cfg(feature = "mock")]
 pub mod mock;
-pub use resources::Resources;
 pub use runtime::{
-    ApiError, ApiMessage, ApiResponse, Client, ClientBuilder, Credentials, Error,
-    RequestOptions, Result,
+    ApiError, ApiMessage, ApiResponse, Credentials, Error, RequestOptions, Result,
 };
-/// This API's settings for the runtime's [`Client`]: user agent, default base URL,
-/// environment variables and security schemes.
+/// This API's settings for the runtime's [`runtime::Client`]: user agent, default base
+/// URL, environment variables and security schemes.
 pub static API: runtime::ApiConfig = runtime::ApiConfig::new(
         ::core::concat!(
             ::core::env!("CARGO_PKG_NAME"), "/", ::core::env!("CARGO_PKG_VERSION")
@@ -123,61 +120,25 @@ pub static API: runtime::ApiConfig = runtime::ApiConfig::new(
         false,
     )
     .credentials_required();
-/// `Client::builder()` and `Client::from_env()` with this API's defaults ([`API`]).
-pub trait ClientExt: Sized {
-    /// A builder with this API's defaults: its base URL, no credentials, a 60 s timeout
-    /// per attempt, a 10 s connect timeout and 2 retries.
-    fn builder() -> ClientBuilder;
-    /// A client configured from the environment; see [`ClientBuilderExt::from_env`].
-    fn from_env() -> Result<Client>;
-}
-impl ClientExt for Client {
-    fn builder() -> ClientBuilder {
-        ClientBuilder::new(&API)
-    }
-    fn from_env() -> Result<Client> {
-        ClientBuilder::new(&API).env()?.build()
-    }
-}
-/// `ClientBuilder::from_env()` with this API's defaults ([`API`]), and one method per way
-/// to authenticate.
-pub trait ClientBuilderExt: Sized {
-    /// A builder with this API's defaults, configured from the process environment
-    /// (see [`ClientBuilder::env`]).
-    fn from_env() -> Result<ClientBuilder>;
-    /// Like [`ClientBuilderExt::from_env`], reading variables through `lookup`.
-    fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder>;
+runtime::client_types!(Client, ClientBuilder, API);
+/// One method per way to authenticate that the spec declares.
+impl ClientBuilder {
     /// Authenticates with `api_token` (HTTP bearer authentication) (added to credentials set before). Environment: CLOUDFLARE_API_TOKEN.
-    fn api_token(self, api_token: impl Into<String>) -> ClientBuilder;
-    /// Authenticates with `api_key` (API key in header X-Auth-Key) together with `api_email` (API key in header X-Auth-Email) (added to credentials set before). Environment: CLOUDFLARE_API_KEY, CLOUDFLARE_EMAIL.
-    fn api_key(
-        self,
-        api_key: impl Into<String>,
-        api_email: impl Into<String>,
-    ) -> ClientBuilder;
-    /// Authenticates with `user_service_key` (API key in header X-Auth-User-Service-Key) (added to credentials set before). Environment: CLOUDFLARE_API_USER_SERVICE_KEY.
-    fn user_service_key(self, user_service_key: impl Into<String>) -> ClientBuilder;
-}
-impl ClientBuilderExt for ClientBuilder {
-    fn from_env() -> Result<ClientBuilder> {
-        ClientBuilder::new(&API).env()
-    }
-    fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder> {
-        ClientBuilder::new(&API).env_with(lookup)
-    }
-    fn api_token(self, api_token: impl Into<String>) -> ClientBuilder {
+    pub fn api_token(self, api_token: impl Into<String>) -> Self {
         self.add_credentials(<Credentials as CredentialsExt>::api_token(api_token))
     }
-    fn api_key(
+    /// Authenticates with `api_key` (API key in header X-Auth-Key) together with `api_email` (API key in header X-Auth-Email) (added to credentials set before). Environment: CLOUDFLARE_API_KEY, CLOUDFLARE_EMAIL.
+    pub fn api_key(
         self,
         api_key: impl Into<String>,
         api_email: impl Into<String>,
-    ) -> ClientBuilder {
+    ) -> Self {
         self.add_credentials(
             <Credentials as CredentialsExt>::api_key(api_key, api_email),
         )
     }
-    fn user_service_key(self, user_service_key: impl Into<String>) -> ClientBuilder {
+    /// Authenticates with `user_service_key` (API key in header X-Auth-User-Service-Key) (added to credentials set before). Environment: CLOUDFLARE_API_USER_SERVICE_KEY.
+    pub fn user_service_key(self, user_service_key: impl Into<String>) -> Self {
         self.add_credentials(
             <Credentials as CredentialsExt>::user_service_key(user_service_key),
         )
@@ -226,10 +187,12 @@ impl<T, I> RequestIdExt for ApiResponse<T, I> {
         self.request_id()
     }
 }
-/// The traits that put this API's constructors and resources on the runtime's types:
-/// `use <crate>::prelude::*;`.
+/// Traits for what the everyday calls do not need, which work without any import
+/// (`Client::builder()`, `Client::from_env()`, `client.<resource>()`, `.send()`):
+/// typed [`Credentials`] constructors, this API's name for the request id on errors and
+/// responses, and the runtime's `Request` trait for code generic over requests.
 pub mod prelude {
-    pub use crate::{ClientBuilderExt, ClientExt, CredentialsExt, Resources};
+    pub use crate::CredentialsExt;
     pub use crate::runtime::Request;
     pub use crate::RequestIdExt;
 }

@@ -223,15 +223,25 @@ pub static OPERATIONS: &[crate::runtime::mock::MockOperation] = &[
     },
 ];
 /// A mock of this API on 127.0.0.1: typed stubs per operation (`mock.<resource>()`),
-/// and, through `Deref`, the runtime's [`crate::runtime::mock::MockServer`]:
-/// `client()`, `uri()`, `take_problems()`. Dropping it fails the test if a request broke
-/// the spec or matched no stub.
+/// this crate's [`Client`](crate::Client) pointed at it (`client()`), and, through
+/// `Deref`, the runtime's [`crate::runtime::mock::MockServer`]: `uri()`,
+/// `take_problems()`. Dropping it fails the test if a request broke the spec or matched
+/// no stub.
 #[derive(::std::fmt::Debug)]
 pub struct MockServer(crate::runtime::mock::MockServer);
 impl MockServer {
     /// Starts the server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         Self(crate::runtime::mock::MockServer::start(&crate::API, OPERATIONS).await)
+    }
+    /// A client builder pointed at this server, with test credentials and short retry
+    /// waits; see [`crate::runtime::mock::MockServer::client_builder`].
+    pub fn client_builder(&self) -> crate::ClientBuilder {
+        crate::ClientBuilder::from_runtime(self.0.client_builder())
+    }
+    /// This crate's client pointed at this server; see [`MockServer::client_builder`].
+    pub fn client(&self) -> crate::runtime::Result<crate::Client> {
+        self.client_builder().build()
     }
     /// Stubs for the `hostname_associations` operations, named like the client's methods.
     pub fn hostname_associations(

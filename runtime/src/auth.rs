@@ -114,7 +114,7 @@ impl PartialEq for Value {
 /// Each request sends the values of the first of its operation's security requirements that
 /// these credentials satisfy, and nothing to operations that require none. `Debug` never shows a
 /// value. Generated crates add typed constructors (`Credentials::api_token(...)`) through their
-/// prelude.
+/// `CredentialsExt` trait (in their prelude), and builder methods of the same names.
 #[derive(Clone, PartialEq)]
 pub struct Credentials {
     kind: Cow<'static, str>,

@@ -20,11 +20,12 @@ pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An API client. Cheap to clone (the state is shared), `Send` and `Sync`.
 ///
-/// A generated crate re-exports this type and adds, through its `ClientExt` trait,
-/// `Client::builder()` and `Client::from_env()` with its API's defaults (an [`ApiConfig`](super::ApiConfig)), and,
-/// through its `Resources` trait, one accessor per resource:
-/// `client.<resource>().<operation>(...)`. Crates generated from parts of one API therefore
-/// share one `Client` (and one [`Error`](super::Error)).
+/// A generated crate wraps it in a `Client` of its own (the `client_types!` macro), with
+/// `Client::builder()` and `Client::from_env()` for its API's defaults (an
+/// [`ApiConfig`](super::ApiConfig)) and one accessor per resource,
+/// `client.<resource>().<operation>(...)`, all inherent. Crates generated from parts of one API
+/// share one runtime `Client` by converting theirs (`From`, `runtime()`), and one
+/// [`Error`](super::Error).
 ///
 /// # Example
 ///

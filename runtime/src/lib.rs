@@ -4,9 +4,10 @@
 //! Generated crates depend on this crate (or, in `vendored` mode, carry a copy of its sources
 //! without the tests), so nothing here refers to a generated type. A generated crate describes
 //! its API with an [`ApiConfig`] (base URL, credentials, request-id header, the envelope its
-//! responses are wrapped in if any, where its error bodies hold their message) and re-exports
-//! this crate as its `runtime` module, so crates generated from parts of one API share one
-//! [`Client`] and one [`Error`].
+//! responses are wrapped in if any, where its error bodies hold their message), re-exports this
+//! crate as its `runtime` module and wraps [`Client`] and [`ClientBuilder`] in types of its own
+//! (`client_types!`), so crates generated from parts of one API share one runtime [`Client`]
+//! (by converting) and one [`Error`].
 //!
 //! # One request path
 //!
@@ -47,6 +48,7 @@ mod auth;
 mod builder;
 mod call;
 mod client;
+mod client_types;
 mod config;
 mod decode;
 mod enums;
@@ -103,6 +105,8 @@ pub use call::{Call, Response, to_param};
 pub use decode::Rules;
 // Reachable as `<runtime>::string_enum!` both as a crate and when vendored as a module
 // (`#[macro_export]` puts the macro at the crate root either way).
+#[doc(hidden)]
+pub use crate::__client_types as client_types;
 #[doc(hidden)]
 pub use crate::__request as request;
 #[doc(hidden)]

@@ -10,7 +10,9 @@ use super::options::RequestOptions;
 use super::response::ApiResponse;
 
 /// What every generated request builder can do: send itself, with or without the response's
-/// metadata, and take per-request options. Generated crates export it in their `prelude`.
+/// metadata, and take per-request options. Each builder also has these three as inherent
+/// methods (from `request!`), so calls need no import; the trait is for code generic over
+/// requests, and generated crates export it in their `prelude`.
 pub trait Request<'a>: Sized {
     /// How the operation's response decodes.
     type Decode: Decode;
@@ -66,6 +68,42 @@ macro_rules! __request {
             }
             fn from_call(call: crate::runtime::Call<'a, $decode>) -> Self {
                 Self(call)
+            }
+        }
+        // The trait's methods again as inherent ones, so that sending needs no trait import.
+        impl<'a> $name<'a> {
+            /// Per-request options: timeout, retries, extra headers.
+            #[inline]
+            pub fn options(self, options: crate::runtime::RequestOptions) -> Self {
+                <Self as crate::runtime::Request<'a>>::options(self, options)
+            }
+            /// Sends the request and returns the decoded result (awaiting the builder does the
+            /// same).
+            #[inline]
+            pub fn send(
+                self,
+            ) -> crate::runtime::BoxFuture<
+                'a,
+                crate::runtime::Result<<$decode as crate::runtime::Decode>::Output>,
+            > {
+                self.0.send()
+            }
+            /// Sends the request and returns the result with the status, headers and envelope
+            /// metadata.
+            #[inline]
+            #[allow(clippy::type_complexity)]
+            pub fn send_with_response(
+                self,
+            ) -> crate::runtime::BoxFuture<
+                'a,
+                crate::runtime::Result<
+                    crate::runtime::ApiResponse<
+                        <$decode as crate::runtime::Decode>::Output,
+                        <$decode as crate::runtime::Decode>::Meta,
+                    >,
+                >,
+            > {
+                self.0.send_with_response()
             }
         }
         impl<'a> ::std::future::IntoFuture for $name<'a> {

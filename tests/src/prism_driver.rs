@@ -170,8 +170,7 @@ pub fn driver(
     let main = format!(
         "//! Calls the sampled operations of `{crate_name}` against the base URL in argv[1].\n\
          #![allow(unused_imports, clippy::all)]\n\
-         use {lib}::prelude::*;\n\
-         use {lib}::runtime::{{Client, ClientBuilder, Credentials, Error}};\n\
+         use {lib}::{{Client, Credentials, Error}};\n\
          \n\
          /// Prints `RESULT <op> <accepted> <decoded> <detail>`: accepted unless the answer is a\n\
          /// status error (Prism's refusal: its violations when it lists them).\n\
@@ -190,7 +189,7 @@ pub fn driver(
          #[tokio::main(flavor = \"current_thread\")]\n\
          async fn main() {{\n\
          \x20   let base_url = std::env::args().nth(1).expect(\"the base URL\");\n\
-         \x20   let client: Client = ClientBuilder::new(&{lib}::API)\n\
+         \x20   let client: Client = Client::builder()\n\
          \x20       .base_url(base_url)\n\
          \x20       .credentials({credentials})\n\
          \x20       .max_retries(0)\n\

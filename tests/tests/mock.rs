@@ -5,7 +5,6 @@ use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 use cloudflare_client_certificates::mock::MockServer;
-use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::runtime::{ApiMessage, StatusCode};
 use cloudflare_client_certificates::types::{
     ClientCertificate, ClientCertificateStatus, ClientCertificateStatusFilter,

@@ -17,7 +17,6 @@ use std::path::Path;
 
 use tests::prism::{Prism, prism_bin};
 
-use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::runtime::{Envelope, HeaderMap, Method, OperationInfo};
 use cloudflare_client_certificates::types::{
     ClientCertificate, ClientCertificateStatus, ClientCertificateStatusFilter,
@@ -182,6 +181,7 @@ static LIST_HOSTNAMES_RAW: OperationInfo = OperationInfo {
 /// runtime (the generated builder would refuse these values before sending them).
 async fn raw_list(client: &Client, query: &[(&'static str, &str)]) -> Result<Value, Error> {
     let mut request = client
+        .runtime()
         .call::<Envelope<Value, Value>>(&LIST_CERTS_RAW)
         .path("zone_id", ZONE);
     for (name, value) in query {
@@ -196,6 +196,7 @@ async fn raw_list(client: &Client, query: &[(&'static str, &str)]) -> Result<Val
 /// A raw `POST /zones/{ZONE}/client_certificates` with any JSON body.
 async fn raw_create(client: &Client, body: &Value) -> Result<Value, Error> {
     client
+        .runtime()
         .call::<Envelope<Value>>(&CREATE_CERT_RAW)
         .path("zone_id", ZONE)
         .json_body(body)
@@ -604,6 +605,7 @@ async fn mock_refuses_invalid_requests_as_typed_errors() {
     let api = unprocessable(
         "raw zone_id too long",
         client
+            .runtime()
             .call::<Envelope<Value>>(&GET_CERT_RAW)
             .path("zone_id", &long_zone)
             .path("client_certificate_id", CERT)
@@ -624,6 +626,7 @@ async fn mock_refuses_invalid_requests_as_typed_errors() {
     let api = unprocessable(
         "raw mtls_certificate_id too short",
         client
+            .runtime()
             .call::<Envelope<Value>>(&LIST_HOSTNAMES_RAW)
             .path("zone_id", ZONE)
             .query("mtls_certificate_id", short_id)
@@ -654,6 +657,7 @@ async fn mock_refuses_invalid_requests_as_typed_errors() {
 
     // A body that is not JSON: 415, which has no variant of its own.
     let err = client
+        .runtime()
         .call::<Envelope<Value>>(&CREATE_CERT_RAW)
         .path("zone_id", ZONE)
         .bytes_body("text/plain", CSR.as_bytes().to_vec())

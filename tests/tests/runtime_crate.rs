@@ -1,13 +1,14 @@
-//! The runtime as a crate of its own: crates generated from two tags of one spec share its
-//! `Client` and `Error`, and a `vendored` crate (the runtime's sources copied in, without their
+//! The runtime as a crate of its own: crates generated from two tags of one spec share one
+//! runtime client (connection pool and credentials, through a cheap conversion between their
+//! `Client`s) and one `Error`, and a `vendored` crate (the runtime's sources copied in, without their
 //! tests) builds on its own outside this workspace.
 
 use codegen::ir::{Api, ParamLocation, TypeRef};
 use codegen::{OutputFile, RuntimeSource};
 
 /// A call, as Rust source, of the first operation of `api` whose required inputs are string path
-/// parameters and that has no body: `client.<resource>().<method>("x", ...)`.
-fn simple_call(api: &Api) -> String {
+/// parameters and that has no body: `<client>.<resource>().<method>("x", ...)`.
+fn simple_call(api: &Api, client: &str) -> String {
     api.resources
         .iter()
         .enumerate()
@@ -24,7 +25,7 @@ fn simple_call(api: &Api) -> String {
                 .map(|o| {
                     let args = vec!["\"x\""; o.params.iter().filter(|p| p.required).count()];
                     format!(
-                        "client.{}.{}({})",
+                        "{client}.{}.{}({})",
                         api.chain(i),
                         codegen::naming::bare(&o.method_name),
                         args.join(", ")
@@ -40,7 +41,7 @@ fn simple_call(api: &Api) -> String {
 }
 
 #[test]
-fn two_crates_from_two_tags_share_one_client_and_one_error() {
+fn two_crates_from_two_tags_share_one_runtime_client_and_one_error() {
     let Some(dir) = tests::corpus::folder() else {
         return;
     };
@@ -48,43 +49,51 @@ fn two_crates_from_two_tags_share_one_client_and_one_error() {
     let doc = codegen::load::load_file(&spec).unwrap_or_else(|e| panic!("{e}"));
     let mut crates: Vec<(String, Vec<OutputFile>)> = Vec::new();
     let mut calls = Vec::new();
-    for (name, tag) in [
-        ("cf-account-roles", "Account Roles"),
-        ("cf-load-balancer-regions", "Load Balancer Regions"),
+    for (name, tag, client) in [
+        ("cf-account-roles", "Account Roles", "roles"),
+        (
+            "cf-load-balancer-regions",
+            "Load Balancer Regions",
+            "regions",
+        ),
     ] {
         let settings = codegen::Settings {
             tags: vec![tag.to_owned()],
             ..tests::settings(name)
         };
         let generated = codegen::generate_doc(&doc, &settings).unwrap_or_else(|e| panic!("{e}"));
-        calls.push(simple_call(&generated.api));
+        calls.push(simple_call(&generated.api, client));
         crates.push((name.to_owned(), generated.files));
     }
-    // One client built through the first crate, passed to both; one error type and one handler
-    // for both (`?` would need a `From` impl, and `handle` would not accept the other's error,
-    // if the types were not the same).
+    // One client built through the first crate and converted (one `Arc` clone, no trait import)
+    // into the second crate's `Client`: one pool and one set of credentials. One error type and
+    // one handler for both (`?` would need a `From` impl, and `handle` would not accept the
+    // other's error, if the types were not the same).
     let main = format!(
-        "//! Uses two generated crates with one client and one error handler.\n\
-         use cf_account_roles::prelude::{{ClientBuilderExt, ClientExt, Resources as _}};\n\
-         use cf_load_balancer_regions::prelude::Resources as _;\n\
+        "//! Uses two generated crates with one runtime client and one error handler.\n\
          \n\
          fn handle(error: &cf_account_roles::Error) -> String {{\n    \
              format!(\"failed: {{error}} (retryable: {{}})\", error.is_retryable())\n\
          }}\n\
          \n\
-         async fn both(client: &cf_load_balancer_regions::Client) -> Result<(), cf_load_balancer_regions::Error> {{\n    \
+         async fn both(\n    \
+             roles: &cf_account_roles::Client,\n    \
+             regions: &cf_load_balancer_regions::Client,\n\
+         ) -> Result<(), cf_load_balancer_regions::Error> {{\n    \
              let _first = {a}.await?;\n    \
              let _second = {b}.await?;\n    \
              Ok(())\n\
          }}\n\
          \n\
          fn main() {{\n    \
-             let client: cf_account_roles::Client = cf_account_roles::Client::builder()\n        \
+             let roles = cf_account_roles::Client::builder()\n        \
                  .api_token(\"token\")\n        \
                  .base_url(\"http://127.0.0.1:9\")\n        \
                  .build()\n        \
                  .expect(\"client\");\n    \
-             let future = both(&client);\n    \
+             let regions = cf_load_balancer_regions::Client::from(roles.runtime().clone());\n    \
+             assert_eq!(regions.base_url(), roles.base_url());\n    \
+             let future = both(&roles, &regions);\n    \
              drop(future);\n    \
              let error: cf_load_balancer_regions::Error = cf_account_roles::Error::Config(\"x\".into());\n    \
              println!(\"{{}}\", handle(&error));\n\

@@ -12,12 +12,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::types::{
     ClientCertificate, ClientCertificateStatus, ClientCertificateStatusFilter,
     CreateClientCertificateRequest,
 };
 use cloudflare_client_certificates::{Client, ClientBuilder, Credentials, Error, RequestOptions};
+// What the prelude is for: typed `Credentials` constructors and `cf_ray()` on errors.
+use cloudflare_client_certificates::prelude::{CredentialsExt as _, RequestIdExt as _};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};

@@ -2,12 +2,13 @@
 //! for each of the 7 operations, the method, path, query string, JSON body and auth header are
 //! what the spec says, and the success and `4XX` failure envelopes decode.
 
-use cloudflare_client_certificates::prelude::*;
 use cloudflare_client_certificates::types::{
     ClientCertificateStatus, ClientCertificateStatusFilter, CreateClientCertificateRequest,
     HostnameAssociation,
 };
 use cloudflare_client_certificates::{Client, Error};
+// The only trait a call needs: this API's name for the request id, `err.cf_ray()`.
+use cloudflare_client_certificates::prelude::RequestIdExt as _;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

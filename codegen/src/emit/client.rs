@@ -1,4 +1,5 @@
-//! IR operations -> the `resources` modules: one handle per resource, one builder per operation.
+//! IR operations -> the `resources` modules: one handle per resource, one builder per operation,
+//! and the crate `Client`'s accessors of the top-level handles.
 //!
 //! The emitted code is thin: each builder is a one-field struct around the runtime's `Call`,
 //! which its constructor and setters fill value by value (checked against the spec's limits in
@@ -26,7 +27,7 @@ pub fn resources_mod(api: &Api) -> TokenStream {
         quote! { #[doc = #doc] #cfg pub mod #m; }
     });
     let top: Vec<(usize, &Resource)> = api.children(None).collect();
-    let decls = top.iter().map(|(i, r)| {
+    let accessors = top.iter().map(|(i, r)| {
         let m = ident(&r.name);
         let a = ident(&r.accessor);
         let t = ident(&r.type_name);
@@ -39,18 +40,8 @@ pub fn resources_mod(api: &Api) -> TokenStream {
         quote! {
             #[doc = #doc]
             #cfg
-            fn #a(&self) -> #m::#t<'_>;
-        }
-    });
-    let impls = top.iter().map(|(i, r)| {
-        let m = ident(&r.name);
-        let a = ident(&r.accessor);
-        let t = ident(&r.type_name);
-        let cfg = cfg_resource(api, *i);
-        quote! {
-            #cfg
-            fn #a(&self) -> #m::#t<'_> {
-                #m::#t::new(self)
+            pub fn #a(&self) -> #m::#t<'_> {
+                #m::#t::new(self.runtime())
             }
         }
     });
@@ -61,14 +52,9 @@ pub fn resources_mod(api: &Api) -> TokenStream {
 
         #tables
 
-        /// The resource handles of this API on the runtime's shared [`Client`](crate::Client):
-        /// `client.<resource>()`. Bring it into scope with `use <crate>::prelude::*;`.
-        pub trait Resources {
-            #(#decls)*
-        }
-
-        impl Resources for crate::runtime::Client {
-            #(#impls)*
+        /// The resource handles of this API: `client.<resource>()`.
+        impl crate::Client {
+            #(#accessors)*
         }
     }
 }

@@ -28,8 +28,8 @@ pub fn cargo_toml(api: &Api, spec_name: &str, runtime: &RuntimeSource) -> String
     let deps = match dependency {
         Some(dep) => format!(
             "[dependencies]\n\
-             # Transport, auth, retries, errors and pagination; its `Client` and `Error` are\n\
-             # re-exported, so crates generated from parts of one API share them.\n\
+             # Transport, auth, retries, errors and pagination; its `Error` is re-exported and\n\
+             # its `Client` wrapped, so crates generated from parts of one API share them.\n\
              {package} = {dep}\n\
              serde = {{ version = \"1\", features = [\"derive\"] }}\n\
              serde_json = \"1\"\n\
@@ -173,14 +173,14 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
     }
     if !api.credential_sets.is_empty() {
         text.push_str(
-            "\nSet credentials with one of these [`ClientBuilderExt`] methods, or from the \
-             environment with [`ClientExt::from_env`] (the first complete set wins); each \
+            "\nSet credentials with one of these [`ClientBuilder`] methods, or from the \
+             environment with [`Client::from_env`] (the first complete set wins); each \
              operation gets only the credentials it requires:\n\n",
         );
         for set in &api.credential_sets {
             let vars: Vec<String> = set_env(api, set).iter().map(|v| format!("`{v}`")).collect();
             text.push_str(&format!(
-                "- [`{name}`](ClientBuilderExt::{name}): {}; {}\n",
+                "- [`{name}`](ClientBuilder::{name}): {}; {}\n",
                 set.schemes
                     .iter()
                     .map(|k| format!("`{}`", sanitize(&k.replace('`', ""))))
@@ -358,8 +358,17 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
             config = quote! { #config.credentials_required() };
         }
     }
-    let (builder_decls, builder_impls, credential_decls, credential_impls) =
-        credential_methods(api);
+    let (builder_methods, credential_decls, credential_impls) = credential_methods(api);
+    let builder_impl = if builder_methods.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            /// One method per way to authenticate that the spec declares.
+            impl ClientBuilder {
+                #(#builder_methods)*
+            }
+        }
+    };
     quote! {
         #inner
         #![deny(missing_docs)]
@@ -371,56 +380,19 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
         #[cfg(feature = "mock")]
         pub mod mock;
 
-        pub use resources::Resources;
-        pub use runtime::{ApiError, ApiMessage, ApiResponse, Client, ClientBuilder, Credentials, Error, RequestOptions, Result};
+        pub use runtime::{ApiError, ApiMessage, ApiResponse, Credentials, Error, RequestOptions, Result};
         #multipart
 
-        /// This API's settings for the runtime's [`Client`]: user agent, default base URL,
-        /// environment variables and security schemes.
+        /// This API's settings for the runtime's [`runtime::Client`]: user agent, default base
+        /// URL, environment variables and security schemes.
         pub static API: runtime::ApiConfig = #config;
 
-        /// `Client::builder()` and `Client::from_env()` with this API's defaults ([`API`]).
-        pub trait ClientExt: Sized {
-            /// A builder with this API's defaults: its base URL, no credentials, a 60 s timeout
-            /// per attempt, a 10 s connect timeout and 2 retries.
-            fn builder() -> ClientBuilder;
-            /// A client configured from the environment; see [`ClientBuilderExt::from_env`].
-            fn from_env() -> Result<Client>;
-        }
+        // This crate's own `Client` and `ClientBuilder`: `Client::builder()`, `Client::from_env()`
+        // and every builder setting as inherent methods (no trait import), with conversions to
+        // and from the runtime's types that crates generated from other parts of the API share.
+        runtime::client_types!(Client, ClientBuilder, API);
 
-        impl ClientExt for Client {
-            fn builder() -> ClientBuilder {
-                ClientBuilder::new(&API)
-            }
-            fn from_env() -> Result<Client> {
-                ClientBuilder::new(&API).env()?.build()
-            }
-        }
-
-        /// `ClientBuilder::from_env()` with this API's defaults ([`API`]), and one method per way
-        /// to authenticate.
-        pub trait ClientBuilderExt: Sized {
-            /// A builder with this API's defaults, configured from the process environment
-            /// (see [`ClientBuilder::env`]).
-            fn from_env() -> Result<ClientBuilder>;
-            /// Like [`ClientBuilderExt::from_env`], reading variables through `lookup`.
-            fn from_env_with(
-                lookup: impl Fn(&str) -> Option<String>,
-            ) -> Result<ClientBuilder>;
-            #(#builder_decls)*
-        }
-
-        impl ClientBuilderExt for ClientBuilder {
-            fn from_env() -> Result<ClientBuilder> {
-                ClientBuilder::new(&API).env()
-            }
-            fn from_env_with(
-                lookup: impl Fn(&str) -> Option<String>,
-            ) -> Result<ClientBuilder> {
-                ClientBuilder::new(&API).env_with(lookup)
-            }
-            #(#builder_impls)*
-        }
+        #builder_impl
 
         /// Typed constructors of [`Credentials`] for this API's ways to authenticate.
         pub trait CredentialsExt: Sized {
@@ -433,10 +405,12 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
 
         #request_id_trait
 
-        /// The traits that put this API's constructors and resources on the runtime's types:
-        /// `use <crate>::prelude::*;`.
+        /// Traits for what the everyday calls do not need, which work without any import
+        /// (`Client::builder()`, `Client::from_env()`, `client.<resource>()`, `.send()`):
+        /// typed [`Credentials`] constructors, this API's name for the request id on errors and
+        /// responses, and the runtime's `Request` trait for code generic over requests.
         pub mod prelude {
-            pub use crate::{ClientBuilderExt, ClientExt, CredentialsExt, Resources};
+            pub use crate::CredentialsExt;
             pub use crate::runtime::Request;
             #prelude_request_id
         }
@@ -452,18 +426,11 @@ fn set_env(api: &Api, set: &CredentialSet) -> Vec<String> {
         .collect()
 }
 
-/// Per credential set: a builder method and a `Credentials` constructor taking one argument per
+/// Per credential set: an inherent builder method and a `Credentials` constructor taking one argument per
 /// value (two for HTTP basic); for a lone OAuth 2 scheme also `<name>_provider`, which takes a
 /// token provider asked before every attempt.
-fn credential_methods(
-    api: &Api,
-) -> (
-    Vec<TokenStream>,
-    Vec<TokenStream>,
-    Vec<TokenStream>,
-    Vec<TokenStream>,
-) {
-    let (mut bd, mut bi, mut cd, mut ci) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+fn credential_methods(api: &Api) -> (Vec<TokenStream>, Vec<TokenStream>, Vec<TokenStream>) {
+    let (mut bi, mut cd, mut ci) = (Vec::new(), Vec::new(), Vec::new());
     let into = quote! { impl Into<String> };
     for set in &api.credential_sets {
         let name = super::ident(&set.name);
@@ -503,9 +470,9 @@ fn credential_methods(
                 set_env(api, set).join(", ")
             ))
         );
-        bd.push(quote! { #[doc = #doc] fn #name(self, #(#args),*) -> ClientBuilder; });
         bi.push(quote! {
-            fn #name(self, #(#args),*) -> ClientBuilder {
+            #[doc = #doc]
+            pub fn #name(self, #(#args),*) -> Self {
                 self.add_credentials(<Credentials as CredentialsExt>::#name(#(#arg_names),*))
             }
         });
@@ -529,18 +496,15 @@ fn credential_methods(
                  supply or refresh a token).",
                 key.replace('`', "")
             );
-            bd.push(quote! {
-                #[doc = #doc]
-                fn #provider(self, provider: impl runtime::TokenProvider + 'static) -> ClientBuilder;
-            });
             bi.push(quote! {
-                fn #provider(self, provider: impl runtime::TokenProvider + 'static) -> ClientBuilder {
+                #[doc = #doc]
+                pub fn #provider(self, provider: impl runtime::TokenProvider + 'static) -> Self {
                     self.add_credentials(Credentials::new(#kind).token_provider(#key, provider))
                 }
             });
         }
     }
-    (bd, bi, cd, ci)
+    (bi, cd, ci)
 }
 
 /// A compiled (not run) example calling the first operation whose required inputs are strings.
@@ -565,7 +529,6 @@ fn example<'a>(api: &'a Api, lib_name: &str) -> Option<(String, &'a Operation)> 
         .collect();
     let text = format!(
         "# async fn example() -> Result<(), {lib}::Error> {{\n\
-         use {lib}::prelude::*;\n\
          // Reads the credentials{env_note} from the environment.\n\
          let client = {lib}::Client::from_env()?;\n\
          let result = client.{chain}.{method}({args}).await?;\n\

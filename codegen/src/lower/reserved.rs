@@ -2,15 +2,16 @@
 //!
 //! Read from one source each, never from hand-kept lists: the runtime's methods from its embedded
 //! sources (`impl Client`, `impl MockServer`, ...: every method, hidden plumbing included, since
-//! an inherent method hides a generated accessor of the same name), and the generator's own names
-//! from the constants that emit them.
+//! an inherent method hides a generated accessor of the same name), the methods of a generated
+//! crate's own `Client` and `ClientBuilder` from the runtime's `client_types!` macro that defines
+//! them, and the generator's own names from the constants that emit them.
 
 /// The modules and items the generator writes beside resource modules in `src/resources/`.
 pub const RESOURCES_MOD_ITEMS: &[&str] = &["tables"];
 
-/// Methods the generated crate itself adds to `Client` (constructors with the API's defaults).
-pub const GENERATED_CLIENT_METHODS: &[&str] =
-    &["builder", "from_env", "as_runtime", "into_runtime"];
+/// The methods of std traits that runtime types derive (`PartialEq`, `Default`), which the
+/// source reading below does not see (it adds `clone` and `fmt` itself).
+const DERIVED_METHODS: &[&str] = &["eq", "ne", "default"];
 
 /// The names of every method of the runtime type `ty`: in its inherent `impl` blocks and its
 /// trait impls (`clone` from `derive(Clone)` included), read from the runtime's sources.
@@ -51,10 +52,58 @@ pub fn runtime_methods(ty: &str) -> Vec<String> {
     out
 }
 
-/// Names a top-level resource accessor on `Client` must not take.
+/// The names of every method the runtime's `client_types!` macro gives the generated type bound
+/// to `var` (`client` or `builder`), in its inherent `impl` and its trait impls, plus `clone`
+/// and `fmt` (derived).
+pub fn generated_type_methods(var: &str) -> Vec<String> {
+    let mut out = vec!["clone".to_owned(), "fmt".to_owned()];
+    let Some((_, text)) = crate::emit::runtime::RUNTIME_FILES
+        .iter()
+        .find(|(name, _)| *name == "client_types.rs")
+    else {
+        return out;
+    };
+    let target = format!("${var}");
+    let mut inside = false;
+    for line in text.lines().map(str::trim_start) {
+        if line.starts_with("impl") {
+            let header = line.trim_end_matches('{').trim_end();
+            inside = header.rsplit(' ').next() == Some(target.as_str());
+            continue;
+        }
+        let code = line.strip_prefix("pub ").unwrap_or(line);
+        if let (true, Some(rest)) = (inside, code.strip_prefix("fn ")) {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// Names a top-level resource accessor on the generated crate's `Client` must not take: the
+/// methods `client_types!` gives it.
 pub fn client_accessors() -> Vec<String> {
-    let mut out = runtime_methods("Client");
-    out.extend(GENERATED_CLIENT_METHODS.iter().map(|s| (*s).to_owned()));
+    generated_type_methods("client")
+}
+
+/// Names a credential method must not take: it becomes an inherent method of the generated
+/// crate's `ClientBuilder` (beside those `client_types!` gives it) and a `CredentialsExt`
+/// constructor on the runtime's `Credentials`.
+pub fn credential_methods() -> Vec<String> {
+    let mut out = generated_type_methods("builder");
+    for name in runtime_methods("Credentials")
+        .into_iter()
+        .chain(DERIVED_METHODS.iter().map(|s| (*s).to_owned()))
+    {
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
     out
 }
 
@@ -92,5 +141,38 @@ mod tests {
             assert!(mock.contains(&m.to_owned()), "{m} in {mock:?}");
         }
         assert!(runtime_methods("ClientBuilder").contains(&"build".to_owned()));
+    }
+
+    #[test]
+    fn generated_client_methods_come_from_the_runtime_macro() {
+        let client = client_accessors();
+        for m in [
+            "builder",
+            "from_env",
+            "runtime",
+            "into_runtime",
+            "from_runtime",
+            "base_url",
+            "as_ref",
+            "from",
+        ] {
+            assert!(client.contains(&m.to_owned()), "{m} in {client:?}");
+        }
+        // Builder settings are not client methods: a resource may be called `timeout`.
+        assert!(!client.contains(&"timeout".to_owned()), "{client:?}");
+        let builder = credential_methods();
+        for m in [
+            "build",
+            "timeout",
+            "add_credentials",
+            "without_credentials",
+            "from_env_with",
+            "env",
+            "secret",
+            "token_provider",
+            "eq",
+        ] {
+            assert!(builder.contains(&m.to_owned()), "{m} in {builder:?}");
+        }
     }
 }

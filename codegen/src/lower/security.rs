@@ -26,37 +26,6 @@ use crate::ir::{ApiKeyLocation, CredentialSet, Resource, SchemeKind, SecuritySch
 use crate::load::{Document, child};
 use crate::naming::{self, Namespace};
 
-/// Names the builder and `Credentials` already use; credential methods never take them.
-const RESERVED: &[&str] = &[
-    "new",
-    "env",
-    "env_with",
-    "credentials",
-    "base_url",
-    "timeout",
-    "connect_timeout",
-    "max_retries",
-    "retry_non_idempotent",
-    "retry_backoff",
-    "max_retry_after",
-    "user_agent",
-    "http_client",
-    "build",
-    "from_env",
-    "from_env_with",
-    "builder",
-    "none",
-    "secret",
-    "basic",
-    "token_provider",
-    "kind",
-    "clone",
-    "fmt",
-    "eq",
-    "ne",
-    "default",
-];
-
 /// The lowered security and server settings.
 #[derive(Debug)]
 pub struct Security {
@@ -290,7 +259,9 @@ pub fn lower(
     // The ways to authenticate: root alternatives first, then those only operations name.
     let named = named_sets(doc, &supported)?;
     let mut sets: Vec<CredentialSet> = Vec::new();
-    let mut names = Namespace::with_reserved(RESERVED);
+    // Names the builder and `Credentials` already use (read from the runtime, see `reserved`).
+    let reserved = super::reserved::credential_methods();
+    let mut names = Namespace::with_reserved(&super::reserved::refs(&reserved));
     for (name, _) in &named {
         names.claim(name);
     }
@@ -325,7 +296,7 @@ pub fn lower(
                         .collect::<Vec<_>>()
                         .join("_and_"),
                 };
-                if RESERVED.contains(&wanted.as_str()) {
+                if reserved.contains(&wanted) {
                     wanted.push_str("_credentials");
                 }
                 CredentialSet {
@@ -461,6 +432,7 @@ fn named_sets(
         return Ok(Vec::new());
     };
     let ptr = "#/x-rust-credentials";
+    let reserved = super::reserved::credential_methods();
     let map = v.as_object().ok_or_else(|| {
         SpecError::new(
             ptr,
@@ -475,7 +447,7 @@ fn named_sets(
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
             && naming::snake(name) == *name
-            && !RESERVED.contains(&name.as_str());
+            && !reserved.contains(name);
         if !valid_name {
             return Err(SpecError::new(
                 at,

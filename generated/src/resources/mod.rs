@@ -19,19 +19,16 @@ pub mod tables {
         &["user_service_key"],
     ];
 }
-/// The resource handles of this API on the runtime's shared [`Client`](crate::Client):
-/// `client.<resource>()`. Bring it into scope with `use <crate>::prelude::*;`.
-pub trait Resources {
+/// The resource handles of this API: `client.<resource>()`.
+impl crate::Client {
     /// Operations on `hostname_associations()`: `list`, `replace`.
-    fn hostname_associations(&self) -> hostname_associations::HostnameAssociations<'_>;
-    /// Operations on `client_certificates()`: `list`, `create`, `get`, `reactivate`, `revoke`.
-    fn client_certificates(&self) -> client_certificates::ClientCertificates<'_>;
-}
-impl Resources for crate::runtime::Client {
-    fn hostname_associations(&self) -> hostname_associations::HostnameAssociations<'_> {
-        hostname_associations::HostnameAssociations::new(self)
+    pub fn hostname_associations(
+        &self,
+    ) -> hostname_associations::HostnameAssociations<'_> {
+        hostname_associations::HostnameAssociations::new(self.runtime())
     }
-    fn client_certificates(&self) -> client_certificates::ClientCertificates<'_> {
-        client_certificates::ClientCertificates::new(self)
+    /// Operations on `client_certificates()`: `list`, `create`, `get`, `reactivate`, `revoke`.
+    pub fn client_certificates(&self) -> client_certificates::ClientCertificates<'_> {
+        client_certificates::ClientCertificates::new(self.runtime())
     }
 }
