@@ -227,9 +227,11 @@ impl<T, I> RequestIdExt for ApiResponse<T, I> {
     }
 }
 /// The traits that put this API's constructors and resources on the runtime's types:
-/// `use <crate>::prelude::*;`.
+/// `use <crate>::prelude::*;`. With the `mock` feature, also the mock's stub answers.
 pub mod prelude {
     pub use crate::{ClientBuilderExt, ClientExt, CredentialsExt, Resources};
     pub use crate::runtime::Request;
     pub use crate::RequestIdExt;
+    #[cfg(feature = "mock")]
+    pub use crate::runtime::mock::Answers;
 }

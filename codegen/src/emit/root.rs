@@ -434,11 +434,13 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
         #request_id_trait
 
         /// The traits that put this API's constructors and resources on the runtime's types:
-        /// `use <crate>::prelude::*;`.
+        /// `use <crate>::prelude::*;`. With the `mock` feature, also the mock's stub answers.
         pub mod prelude {
             pub use crate::{ClientBuilderExt, ClientExt, CredentialsExt, Resources};
             pub use crate::runtime::Request;
             #prelude_request_id
+            #[cfg(feature = "mock")]
+            pub use crate::runtime::mock::Answers;
         }
     }
 }
