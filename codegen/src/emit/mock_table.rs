@@ -342,4 +342,3 @@ fn param_type(api: &Api, ty: &TypeRef) -> TokenStream {
         _ => quote!(#base::Any),
     }
 }
-
