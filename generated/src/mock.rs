@@ -5,6 +5,7 @@
 //! ```no_run
 //! # async fn f() {
 //! use cloudflare_client_certificates::mock::MockServer;
+//! use cloudflare_client_certificates::prelude::*;
 //! let mock = MockServer::start().await;
 //! let client = mock.client().expect("a client for the mock");
 //! // mock.<resource>().<method>(<required path values>).returns(value).await;
@@ -12,215 +13,86 @@
 //! # }
 //! ```
 //!
-//! Stubs take the client's own types. Answers go in the API's envelope when it has one. Every request is checked against the spec; see [`crate::runtime::mock`].
-pub use crate::runtime::mock::{Problem, Stub};
+//! Stubs take the client's own types. Answers go in the API's envelope when it has one. A stub with query matchers gets its answers from [`Answers`] (in the prelude). Every request is checked against the spec; see [`crate::runtime::mock`].
+pub use crate::runtime::mock::{Answers, Problem, Stub, StubFor};
+use crate::runtime::mock::{
+    MockOperation, MockParam, ParamType, MockResponse, PagingStyle,
+};
 /// The spec's operations, as the mock checks requests against them.
-pub static OPERATIONS: &[crate::runtime::mock::MockOperation] = &[
-    crate::runtime::mock::MockOperation {
-        operation_id: "client-certificate-for-a-zone-list-hostname-associations",
-        call: "hostname_associations().list()",
-        method: "GET",
-        path: "/zones/{zone_id}/certificate_authorities/hostname_associations",
-        params: &[
-            crate::runtime::mock::MockParam {
-                name: "zone_id",
-                location: crate::runtime::mock::ParamIn::Path,
-                required: true,
-                ty: crate::runtime::mock::ParamType::String,
-            },
-            crate::runtime::mock::MockParam {
-                name: "mtls_certificate_id",
-                location: crate::runtime::mock::ParamIn::Query,
-                required: false,
-                ty: crate::runtime::mock::ParamType::String,
-            },
-        ],
-        body: ::core::option::Option::None,
-        response: crate::runtime::mock::MockResponse::Envelope,
-        paging: ::core::option::Option::None,
-    },
-    crate::runtime::mock::MockOperation {
-        operation_id: "client-certificate-for-a-zone-put-hostname-associations",
-        call: "hostname_associations().replace()",
-        method: "PUT",
-        path: "/zones/{zone_id}/certificate_authorities/hostname_associations",
-        params: &[
-            crate::runtime::mock::MockParam {
-                name: "zone_id",
-                location: crate::runtime::mock::ParamIn::Path,
-                required: true,
-                ty: crate::runtime::mock::ParamType::String,
-            },
-        ],
-        body: ::core::option::Option::Some(crate::runtime::mock::MockBody {
-            required: true,
-            content_type: "application/json",
-            check: ::core::option::Option::Some(|body: &[u8]| {
-                ::serde_json::from_slice::<crate::types::HostnameAssociation>(body)
-                    .map(|_| ())
-                    .map_err(|e| ::std::string::ToString::to_string(&e))
-            }),
-        }),
-        response: crate::runtime::mock::MockResponse::Envelope,
-        paging: ::core::option::Option::None,
-    },
-    crate::runtime::mock::MockOperation {
-        operation_id: "client-certificate-for-a-zone-list-client-certificates",
-        call: "client_certificates().list()",
-        method: "GET",
-        path: "/zones/{zone_id}/client_certificates",
-        params: &[
-            crate::runtime::mock::MockParam {
-                name: "zone_id",
-                location: crate::runtime::mock::ParamIn::Path,
-                required: true,
-                ty: crate::runtime::mock::ParamType::String,
-            },
-            crate::runtime::mock::MockParam {
-                name: "status",
-                location: crate::runtime::mock::ParamIn::Query,
-                required: false,
-                ty: crate::runtime::mock::ParamType::Enum(
-                    &[
-                        "all",
-                        "active",
-                        "pending_reactivation",
-                        "pending_revocation",
-                        "revoked",
-                    ],
+pub static OPERATIONS: &[MockOperation] = &[
+    MockOperation::get(
+            "client-certificate-for-a-zone-list-hostname-associations",
+            "hostname_associations().list()",
+            "/zones/{zone_id}/certificate_authorities/hostname_associations",
+        )
+        .response(MockResponse::Envelope),
+    MockOperation::put(
+            "client-certificate-for-a-zone-put-hostname-associations",
+            "hostname_associations().replace()",
+            "/zones/{zone_id}/certificate_authorities/hostname_associations",
+        )
+        .json_body::<crate::types::HostnameAssociation>(true, "application/json")
+        .response(MockResponse::Envelope),
+    MockOperation::get(
+            "client-certificate-for-a-zone-list-client-certificates",
+            "client_certificates().list()",
+            "/zones/{zone_id}/client_certificates",
+        )
+        .params(
+            &[
+                MockParam::query(
+                    "status",
+                    ParamType::Enum(
+                        &[
+                            "all",
+                            "active",
+                            "pending_reactivation",
+                            "pending_revocation",
+                            "revoked",
+                        ],
+                    ),
                 ),
-            },
-            crate::runtime::mock::MockParam {
-                name: "page",
-                location: crate::runtime::mock::ParamIn::Query,
-                required: false,
-                ty: crate::runtime::mock::ParamType::Integer,
-            },
-            crate::runtime::mock::MockParam {
-                name: "per_page",
-                location: crate::runtime::mock::ParamIn::Query,
-                required: false,
-                ty: crate::runtime::mock::ParamType::Integer,
-            },
-            crate::runtime::mock::MockParam {
-                name: "limit",
-                location: crate::runtime::mock::ParamIn::Query,
-                required: false,
-                ty: crate::runtime::mock::ParamType::Integer,
-            },
-            crate::runtime::mock::MockParam {
-                name: "offset",
-                location: crate::runtime::mock::ParamIn::Query,
-                required: false,
-                ty: crate::runtime::mock::ParamType::Integer,
-            },
-        ],
-        body: ::core::option::Option::None,
-        response: crate::runtime::mock::MockResponse::Envelope,
-        paging: ::core::option::Option::Some(crate::runtime::mock::MockPaging {
-            items: &["result"],
-            style: crate::runtime::mock::PagingStyle::PageNumber {
+                MockParam::query("page", ParamType::Integer),
+                MockParam::query("per_page", ParamType::Integer),
+                MockParam::query("limit", ParamType::Integer),
+                MockParam::query("offset", ParamType::Integer),
+            ],
+        )
+        .response(MockResponse::Envelope)
+        .paging(
+            &["result"],
+            PagingStyle::PageNumber {
                 page: "page",
-                per_page: ::core::option::Option::Some("per_page"),
+                per_page: Some("per_page"),
             },
-        }),
-    },
-    crate::runtime::mock::MockOperation {
-        operation_id: "client-certificate-for-a-zone-create-client-certificate",
-        call: "client_certificates().create()",
-        method: "POST",
-        path: "/zones/{zone_id}/client_certificates",
-        params: &[
-            crate::runtime::mock::MockParam {
-                name: "zone_id",
-                location: crate::runtime::mock::ParamIn::Path,
-                required: true,
-                ty: crate::runtime::mock::ParamType::String,
-            },
-        ],
-        body: ::core::option::Option::Some(crate::runtime::mock::MockBody {
-            required: true,
-            content_type: "application/json",
-            check: ::core::option::Option::Some(|body: &[u8]| {
-                ::serde_json::from_slice::<
-                    crate::types::CreateClientCertificateRequest,
-                >(body)
-                    .map(|_| ())
-                    .map_err(|e| ::std::string::ToString::to_string(&e))
-            }),
-        }),
-        response: crate::runtime::mock::MockResponse::Envelope,
-        paging: ::core::option::Option::None,
-    },
-    crate::runtime::mock::MockOperation {
-        operation_id: "client-certificate-for-a-zone-client-certificate-details",
-        call: "client_certificates().get()",
-        method: "GET",
-        path: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
-        params: &[
-            crate::runtime::mock::MockParam {
-                name: "zone_id",
-                location: crate::runtime::mock::ParamIn::Path,
-                required: true,
-                ty: crate::runtime::mock::ParamType::String,
-            },
-            crate::runtime::mock::MockParam {
-                name: "client_certificate_id",
-                location: crate::runtime::mock::ParamIn::Path,
-                required: true,
-                ty: crate::runtime::mock::ParamType::String,
-            },
-        ],
-        body: ::core::option::Option::None,
-        response: crate::runtime::mock::MockResponse::Envelope,
-        paging: ::core::option::Option::None,
-    },
-    crate::runtime::mock::MockOperation {
-        operation_id: "client-certificate-for-a-zone-edit-client-certificate",
-        call: "client_certificates().reactivate()",
-        method: "PATCH",
-        path: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
-        params: &[
-            crate::runtime::mock::MockParam {
-                name: "zone_id",
-                location: crate::runtime::mock::ParamIn::Path,
-                required: true,
-                ty: crate::runtime::mock::ParamType::String,
-            },
-            crate::runtime::mock::MockParam {
-                name: "client_certificate_id",
-                location: crate::runtime::mock::ParamIn::Path,
-                required: true,
-                ty: crate::runtime::mock::ParamType::String,
-            },
-        ],
-        body: ::core::option::Option::None,
-        response: crate::runtime::mock::MockResponse::Envelope,
-        paging: ::core::option::Option::None,
-    },
-    crate::runtime::mock::MockOperation {
-        operation_id: "client-certificate-for-a-zone-delete-client-certificate",
-        call: "client_certificates().revoke()",
-        method: "DELETE",
-        path: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
-        params: &[
-            crate::runtime::mock::MockParam {
-                name: "zone_id",
-                location: crate::runtime::mock::ParamIn::Path,
-                required: true,
-                ty: crate::runtime::mock::ParamType::String,
-            },
-            crate::runtime::mock::MockParam {
-                name: "client_certificate_id",
-                location: crate::runtime::mock::ParamIn::Path,
-                required: true,
-                ty: crate::runtime::mock::ParamType::String,
-            },
-        ],
-        body: ::core::option::Option::None,
-        response: crate::runtime::mock::MockResponse::Envelope,
-        paging: ::core::option::Option::None,
-    },
+        ),
+    MockOperation::post(
+            "client-certificate-for-a-zone-create-client-certificate",
+            "client_certificates().create()",
+            "/zones/{zone_id}/client_certificates",
+        )
+        .json_body::<
+            crate::types::CreateClientCertificateRequest,
+        >(true, "application/json")
+        .response(MockResponse::Envelope),
+    MockOperation::get(
+            "client-certificate-for-a-zone-client-certificate-details",
+            "client_certificates().get()",
+            "/zones/{zone_id}/client_certificates/{client_certificate_id}",
+        )
+        .response(MockResponse::Envelope),
+    MockOperation::patch(
+            "client-certificate-for-a-zone-edit-client-certificate",
+            "client_certificates().reactivate()",
+            "/zones/{zone_id}/client_certificates/{client_certificate_id}",
+        )
+        .response(MockResponse::Envelope),
+    MockOperation::delete(
+            "client-certificate-for-a-zone-delete-client-certificate",
+            "client_certificates().revoke()",
+            "/zones/{zone_id}/client_certificates/{client_certificate_id}",
+        )
+        .response(MockResponse::Envelope),
 ];
 /// A mock of this API on 127.0.0.1: typed stubs per operation (`mock.<resource>()`),
 /// this crate's [`Client`](crate::Client) pointed at it (`client()`), and, through
@@ -247,17 +119,13 @@ impl MockServer {
     pub fn hostname_associations(
         &self,
     ) -> hostname_associations::HostnameAssociationsMock<'_> {
-        hostname_associations::HostnameAssociationsMock {
-            server: &self.0,
-        }
+        hostname_associations::HostnameAssociationsMock(self)
     }
     /// Stubs for the `client_certificates` operations, named like the client's methods.
     pub fn client_certificates(
         &self,
     ) -> client_certificates::ClientCertificatesMock<'_> {
-        client_certificates::ClientCertificatesMock {
-            server: &self.0,
-        }
+        client_certificates::ClientCertificatesMock(self)
     }
 }
 impl ::std::ops::Deref for MockServer {
@@ -270,141 +138,41 @@ impl ::std::ops::Deref for MockServer {
 pub mod hostname_associations {
     /// Stubs for the `hostname_associations()` operations; get one from `mock.hostname_associations()`.
     #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy)]
-    pub struct HostnameAssociationsMock<'a> {
-        pub(crate) server: &'a crate::runtime::mock::MockServer,
-    }
+    pub struct HostnameAssociationsMock<'a>(pub(crate) &'a super::MockServer);
     impl<'a> HostnameAssociationsMock<'a> {
         /// Stubs `GET /zones/{zone_id}/certificate_authorities/hostname_associations` (operation `client-certificate-for-a-zone-list-hostname-associations`): the mock of `client.hostname_associations().list(..)`.
         pub fn list(&self, zone_id: impl Into<String>) -> ListRequestStub<'a> {
-            ListRequestStub {
-                stub: self.server.stub(0usize).path_param("zone_id", zone_id.into()),
-            }
+            ListRequestStub(self.0.stub(0).path_param("zone_id", zone_id.into()))
         }
         /// Stubs `PUT /zones/{zone_id}/certificate_authorities/hostname_associations` (operation `client-certificate-for-a-zone-put-hostname-associations`): the mock of `client.hostname_associations().replace(..)`.
         pub fn replace(
             &self,
             zone_id: impl Into<String>,
             body: crate::types::HostnameAssociation,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
-            self.server
-                .stub(1usize)
-                .path_param("zone_id", zone_id.into())
-                .json_body(&body)
+        ) -> super::StubFor<
+            'a,
+            crate::runtime::Envelope<crate::types::HostnameAssociations>,
+        > {
+            self.0.stub(1).path_param("zone_id", zone_id.into()).json_body(&body)
         }
     }
-    /// A stub of `hostname_associations().list()`: query matchers, then an answer (which gives a [`Stub`](crate::runtime::mock::Stub)).
+    /// A stub of `hostname_associations().list()`: query matchers, then an answer from [`Answers`](crate::runtime::mock::Answers).
     #[derive(::std::fmt::Debug)]
     #[must_use = "a stub does nothing until it is given an answer and awaited"]
-    pub struct ListRequestStub<'a> {
-        stub: crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()>,
-    }
-    impl<'a> ListRequestStub<'a> {
+    pub struct ListRequestStub<'a>(
+        super::StubFor<'a, crate::runtime::Envelope<crate::types::HostnameAssociations>>,
+    );
+    impl ListRequestStub<'_> {
         /// Matches requests whose `mtls_certificate_id` query value is `value` (the client's type).
-        pub fn mtls_certificate_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            Self {
-                stub: self.stub.query_param("mtls_certificate_id", value),
-            }
+        pub fn mtls_certificate_id(self, value: impl Into<String>) -> Self {
+            Self(self.0.query_param("mtls_certificate_id", value))
         }
-        /// See [`Stub::returns`](crate::runtime::mock::Stub::returns).
-        pub fn returns(
-            self,
-            result: crate::types::HostnameAssociations,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
-            self.stub.returns(result)
-        }
-        /// See [`Stub::returns_with_info`](crate::runtime::mock::Stub::returns_with_info).
-        pub fn returns_with_info(
-            self,
-            result: crate::types::HostnameAssociations,
-            info: (),
-        ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
-            self.stub.returns_with_info(result, info)
-        }
-        /// See [`Stub::fails`](crate::runtime::mock::Stub::fails).
-        pub fn fails(
-            self,
-            status: crate::runtime::StatusCode,
-            errors: impl ::std::iter::IntoIterator<Item = crate::runtime::ApiMessage>,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
-            self.stub.fails(status, errors)
-        }
-        /// See [`Stub::fails_with`](crate::runtime::mock::Stub::fails_with).
-        pub fn fails_with(
-            self,
-            status: crate::runtime::StatusCode,
-            body: impl ::serde::Serialize,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
-            self.stub.fails_with(status, body)
-        }
-        /// See [`Stub::unsuccessful`](crate::runtime::mock::Stub::unsuccessful).
-        pub fn unsuccessful(
-            self,
-            errors: impl ::std::iter::IntoIterator<Item = crate::runtime::ApiMessage>,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
-            self.stub.unsuccessful(errors)
-        }
-        /// See [`Stub::malformed`](crate::runtime::mock::Stub::malformed).
-        pub fn malformed(
-            self,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
-            self.stub.malformed()
-        }
-        /// See [`Stub::respond_with`](crate::runtime::mock::Stub::respond_with).
-        pub fn respond_with(
-            self,
-            response: crate::runtime::mock::wiremock::ResponseTemplate,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
-            self.stub.respond_with(response)
-        }
-        /// See [`Stub::delayed`](crate::runtime::mock::Stub::delayed).
-        pub fn delayed(
-            self,
-            delay: ::std::time::Duration,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
-            self.stub.delayed(delay)
-        }
-        /// See [`Stub::rate_limited_first`](crate::runtime::mock::Stub::rate_limited_first).
-        pub fn rate_limited_first(
-            self,
-            times: usize,
-            retry_after: ::std::time::Duration,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
-            self.stub.rate_limited_first(times, retry_after)
-        }
-        /// See [`Stub::server_error_first`](crate::runtime::mock::Stub::server_error_first).
-        pub fn server_error_first(
-            self,
-            times: usize,
-            status: crate::runtime::StatusCode,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
-            self.stub.server_error_first(times, status)
-        }
-        /// See [`Stub::paged`](crate::runtime::mock::Stub::paged).
-        pub fn paged(
-            self,
-            items: ::std::vec::Vec<()>,
-            page_size: usize,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
-            self.stub.paged(items, page_size)
-        }
-        /// See [`Stub::paged_with`](crate::runtime::mock::Stub::paged_with).
-        pub fn paged_with(
-            self,
-            page: crate::types::HostnameAssociations,
-            items: ::std::vec::Vec<()>,
-            page_size: usize,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
-            self.stub.paged_with(page, items, page_size)
-        }
-        /// See [`Stub::times`](crate::runtime::mock::Stub::times).
-        pub fn times(
-            self,
-            n: u64,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::HostnameAssociations, (), ()> {
-            self.stub.times(n)
+    }
+    impl<'a> crate::runtime::mock::Answers<'a> for ListRequestStub<'a> {
+        type Decode = crate::runtime::Envelope<crate::types::HostnameAssociations>;
+        type Item = crate::runtime::mock::NoPages;
+        fn into_stub(self) -> super::StubFor<'a, Self::Decode, Self::Item> {
+            self.0
         }
     }
 }
@@ -412,35 +180,34 @@ pub mod hostname_associations {
 pub mod client_certificates {
     /// Stubs for the `client_certificates()` operations; get one from `mock.client_certificates()`.
     #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy)]
-    pub struct ClientCertificatesMock<'a> {
-        pub(crate) server: &'a crate::runtime::mock::MockServer,
-    }
+    pub struct ClientCertificatesMock<'a>(pub(crate) &'a super::MockServer);
     impl<'a> ClientCertificatesMock<'a> {
         /// Stubs `GET /zones/{zone_id}/client_certificates` (operation `client-certificate-for-a-zone-list-client-certificates`): the mock of `client.client_certificates().list(..)`.
         pub fn list(&self, zone_id: impl Into<String>) -> ListRequestStub<'a> {
-            ListRequestStub {
-                stub: self.server.stub(2usize).path_param("zone_id", zone_id.into()),
-            }
+            ListRequestStub(self.0.stub(2).path_param("zone_id", zone_id.into()))
         }
         /// Stubs `POST /zones/{zone_id}/client_certificates` (operation `client-certificate-for-a-zone-create-client-certificate`): the mock of `client.client_certificates().create(..)`.
         pub fn create(
             &self,
             zone_id: impl Into<String>,
             body: crate::types::CreateClientCertificateRequest,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::ClientCertificate, (), ()> {
-            self.server
-                .stub(3usize)
-                .path_param("zone_id", zone_id.into())
-                .json_body(&body)
+        ) -> super::StubFor<
+            'a,
+            crate::runtime::Envelope<crate::types::ClientCertificate>,
+        > {
+            self.0.stub(3).path_param("zone_id", zone_id.into()).json_body(&body)
         }
         /// Stubs `GET /zones/{zone_id}/client_certificates/{client_certificate_id}` (operation `client-certificate-for-a-zone-client-certificate-details`): the mock of `client.client_certificates().get(..)`.
         pub fn get(
             &self,
             zone_id: impl Into<String>,
             client_certificate_id: impl Into<String>,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::ClientCertificate, (), ()> {
-            self.server
-                .stub(4usize)
+        ) -> super::StubFor<
+            'a,
+            crate::runtime::Envelope<crate::types::ClientCertificate>,
+        > {
+            self.0
+                .stub(4)
                 .path_param("zone_id", zone_id.into())
                 .path_param("client_certificate_id", client_certificate_id.into())
         }
@@ -449,9 +216,12 @@ pub mod client_certificates {
             &self,
             zone_id: impl Into<String>,
             client_certificate_id: impl Into<String>,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::ClientCertificate, (), ()> {
-            self.server
-                .stub(5usize)
+        ) -> super::StubFor<
+            'a,
+            crate::runtime::Envelope<crate::types::ClientCertificate>,
+        > {
+            self.0
+                .stub(5)
                 .path_param("zone_id", zone_id.into())
                 .path_param("client_certificate_id", client_certificate_id.into())
         }
@@ -460,217 +230,59 @@ pub mod client_certificates {
             &self,
             zone_id: impl Into<String>,
             client_certificate_id: impl Into<String>,
-        ) -> crate::runtime::mock::Stub<'a, crate::types::ClientCertificate, (), ()> {
-            self.server
-                .stub(6usize)
+        ) -> super::StubFor<
+            'a,
+            crate::runtime::Envelope<crate::types::ClientCertificate>,
+        > {
+            self.0
+                .stub(6)
                 .path_param("zone_id", zone_id.into())
                 .path_param("client_certificate_id", client_certificate_id.into())
         }
     }
-    /// A stub of `client_certificates().list()`: query matchers, then an answer (which gives a [`Stub`](crate::runtime::mock::Stub)).
+    /// A stub of `client_certificates().list()`: query matchers, then an answer from [`Answers`](crate::runtime::mock::Answers).
     #[derive(::std::fmt::Debug)]
     #[must_use = "a stub does nothing until it is given an answer and awaited"]
-    pub struct ListRequestStub<'a> {
-        stub: crate::runtime::mock::Stub<
+    pub struct ListRequestStub<'a>(
+        super::StubFor<
             'a,
-            Vec<crate::types::ClientCertificate>,
-            crate::types::ResultInfo,
+            crate::runtime::Envelope<
+                Vec<crate::types::ClientCertificate>,
+                crate::types::ResultInfo,
+            >,
             crate::types::ClientCertificate,
         >,
-    }
-    impl<'a> ListRequestStub<'a> {
+    );
+    impl ListRequestStub<'_> {
         /// Matches requests whose `status` query value is `value` (the client's type).
         pub fn status(self, value: crate::types::ClientCertificateStatusFilter) -> Self {
-            Self {
-                stub: self.stub.query_param("status", value.as_str()),
-            }
+            Self(self.0.query_param("status", value.as_str()))
         }
         /// Matches requests whose `page` query value is `value` (the client's type).
         pub fn page(self, value: i64) -> Self {
-            Self {
-                stub: self.stub.query_param("page", value.to_string()),
-            }
+            Self(self.0.query_param("page", value.to_string()))
         }
         /// Matches requests whose `per_page` query value is `value` (the client's type).
         pub fn per_page(self, value: i64) -> Self {
-            Self {
-                stub: self.stub.query_param("per_page", value.to_string()),
-            }
+            Self(self.0.query_param("per_page", value.to_string()))
         }
         /// Matches requests whose `limit` query value is `value` (the client's type).
         pub fn limit(self, value: i64) -> Self {
-            Self {
-                stub: self.stub.query_param("limit", value.to_string()),
-            }
+            Self(self.0.query_param("limit", value.to_string()))
         }
         /// Matches requests whose `offset` query value is `value` (the client's type).
         pub fn offset(self, value: i64) -> Self {
-            Self {
-                stub: self.stub.query_param("offset", value.to_string()),
-            }
+            Self(self.0.query_param("offset", value.to_string()))
         }
-        /// See [`Stub::returns`](crate::runtime::mock::Stub::returns).
-        pub fn returns(
-            self,
-            result: Vec<crate::types::ClientCertificate>,
-        ) -> crate::runtime::mock::Stub<
-            'a,
+    }
+    impl<'a> crate::runtime::mock::Answers<'a> for ListRequestStub<'a> {
+        type Decode = crate::runtime::Envelope<
             Vec<crate::types::ClientCertificate>,
             crate::types::ResultInfo,
-            crate::types::ClientCertificate,
-        > {
-            self.stub.returns(result)
-        }
-        /// See [`Stub::returns_with_info`](crate::runtime::mock::Stub::returns_with_info).
-        pub fn returns_with_info(
-            self,
-            result: Vec<crate::types::ClientCertificate>,
-            info: crate::types::ResultInfo,
-        ) -> crate::runtime::mock::Stub<
-            'a,
-            Vec<crate::types::ClientCertificate>,
-            crate::types::ResultInfo,
-            crate::types::ClientCertificate,
-        > {
-            self.stub.returns_with_info(result, info)
-        }
-        /// See [`Stub::fails`](crate::runtime::mock::Stub::fails).
-        pub fn fails(
-            self,
-            status: crate::runtime::StatusCode,
-            errors: impl ::std::iter::IntoIterator<Item = crate::runtime::ApiMessage>,
-        ) -> crate::runtime::mock::Stub<
-            'a,
-            Vec<crate::types::ClientCertificate>,
-            crate::types::ResultInfo,
-            crate::types::ClientCertificate,
-        > {
-            self.stub.fails(status, errors)
-        }
-        /// See [`Stub::fails_with`](crate::runtime::mock::Stub::fails_with).
-        pub fn fails_with(
-            self,
-            status: crate::runtime::StatusCode,
-            body: impl ::serde::Serialize,
-        ) -> crate::runtime::mock::Stub<
-            'a,
-            Vec<crate::types::ClientCertificate>,
-            crate::types::ResultInfo,
-            crate::types::ClientCertificate,
-        > {
-            self.stub.fails_with(status, body)
-        }
-        /// See [`Stub::unsuccessful`](crate::runtime::mock::Stub::unsuccessful).
-        pub fn unsuccessful(
-            self,
-            errors: impl ::std::iter::IntoIterator<Item = crate::runtime::ApiMessage>,
-        ) -> crate::runtime::mock::Stub<
-            'a,
-            Vec<crate::types::ClientCertificate>,
-            crate::types::ResultInfo,
-            crate::types::ClientCertificate,
-        > {
-            self.stub.unsuccessful(errors)
-        }
-        /// See [`Stub::malformed`](crate::runtime::mock::Stub::malformed).
-        pub fn malformed(
-            self,
-        ) -> crate::runtime::mock::Stub<
-            'a,
-            Vec<crate::types::ClientCertificate>,
-            crate::types::ResultInfo,
-            crate::types::ClientCertificate,
-        > {
-            self.stub.malformed()
-        }
-        /// See [`Stub::respond_with`](crate::runtime::mock::Stub::respond_with).
-        pub fn respond_with(
-            self,
-            response: crate::runtime::mock::wiremock::ResponseTemplate,
-        ) -> crate::runtime::mock::Stub<
-            'a,
-            Vec<crate::types::ClientCertificate>,
-            crate::types::ResultInfo,
-            crate::types::ClientCertificate,
-        > {
-            self.stub.respond_with(response)
-        }
-        /// See [`Stub::delayed`](crate::runtime::mock::Stub::delayed).
-        pub fn delayed(
-            self,
-            delay: ::std::time::Duration,
-        ) -> crate::runtime::mock::Stub<
-            'a,
-            Vec<crate::types::ClientCertificate>,
-            crate::types::ResultInfo,
-            crate::types::ClientCertificate,
-        > {
-            self.stub.delayed(delay)
-        }
-        /// See [`Stub::rate_limited_first`](crate::runtime::mock::Stub::rate_limited_first).
-        pub fn rate_limited_first(
-            self,
-            times: usize,
-            retry_after: ::std::time::Duration,
-        ) -> crate::runtime::mock::Stub<
-            'a,
-            Vec<crate::types::ClientCertificate>,
-            crate::types::ResultInfo,
-            crate::types::ClientCertificate,
-        > {
-            self.stub.rate_limited_first(times, retry_after)
-        }
-        /// See [`Stub::server_error_first`](crate::runtime::mock::Stub::server_error_first).
-        pub fn server_error_first(
-            self,
-            times: usize,
-            status: crate::runtime::StatusCode,
-        ) -> crate::runtime::mock::Stub<
-            'a,
-            Vec<crate::types::ClientCertificate>,
-            crate::types::ResultInfo,
-            crate::types::ClientCertificate,
-        > {
-            self.stub.server_error_first(times, status)
-        }
-        /// See [`Stub::paged`](crate::runtime::mock::Stub::paged).
-        pub fn paged(
-            self,
-            items: ::std::vec::Vec<crate::types::ClientCertificate>,
-            page_size: usize,
-        ) -> crate::runtime::mock::Stub<
-            'a,
-            Vec<crate::types::ClientCertificate>,
-            crate::types::ResultInfo,
-            crate::types::ClientCertificate,
-        > {
-            self.stub.paged(items, page_size)
-        }
-        /// See [`Stub::paged_with`](crate::runtime::mock::Stub::paged_with).
-        pub fn paged_with(
-            self,
-            page: Vec<crate::types::ClientCertificate>,
-            items: ::std::vec::Vec<crate::types::ClientCertificate>,
-            page_size: usize,
-        ) -> crate::runtime::mock::Stub<
-            'a,
-            Vec<crate::types::ClientCertificate>,
-            crate::types::ResultInfo,
-            crate::types::ClientCertificate,
-        > {
-            self.stub.paged_with(page, items, page_size)
-        }
-        /// See [`Stub::times`](crate::runtime::mock::Stub::times).
-        pub fn times(
-            self,
-            n: u64,
-        ) -> crate::runtime::mock::Stub<
-            'a,
-            Vec<crate::types::ClientCertificate>,
-            crate::types::ResultInfo,
-            crate::types::ClientCertificate,
-        > {
-            self.stub.times(n)
+        >;
+        type Item = crate::types::ClientCertificate;
+        fn into_stub(self) -> super::StubFor<'a, Self::Decode, Self::Item> {
+            self.0
         }
     }
 }

@@ -94,9 +94,19 @@ compile_error!(
 #[cfg(all(feature = "mock", target_arch = "wasm32"))]
 compile_error!("the `mock` feature runs a local HTTP server: it is for native targets, not wasm32");
 #[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
+mod mock_answers;
+#[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
 mod mock_front;
 #[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
+mod mock_check;
+#[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
+mod mock_pages;
+#[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
 mod mock_stream;
+#[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
+mod mock_stub;
+#[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
+mod mock_table;
 
 pub use auth::{Credentials, Secret, TokenProvider};
 #[doc(hidden)]

@@ -18,7 +18,7 @@ fn data(item: &impl Serialize) -> String {
     serde_json::to_string(item).unwrap_or_else(|_| "null".to_owned())
 }
 
-impl<R: Serialize, I: Serialize, T: Serialize> Stub<'_, R, I, T> {
+impl<R, I, T> Stub<'_, R, I, T> {
     fn streamed(self, content_type: &str, body: String) -> Self {
         self.respond_with(ResponseTemplate::new(200).set_body_raw(body.into_bytes(), content_type))
     }

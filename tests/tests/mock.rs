@@ -8,7 +8,7 @@ use cloudflare_client_certificates::mock::MockServer;
 use cloudflare_client_certificates::runtime::{ApiMessage, StatusCode};
 use cloudflare_client_certificates::types::{
     ClientCertificate, ClientCertificateStatus, ClientCertificateStatusFilter,
-    CreateClientCertificateRequest, HostnameAssociation, HostnameAssociations,
+    CreateClientCertificateRequest, HostnameAssociation, HostnameAssociations, ResultInfo,
 };
 use cloudflare_client_certificates::{Client, Error};
 
@@ -158,6 +158,33 @@ async fn paged_lists_follow_the_apis_result_info() {
         (Some(2), Some(5), Some(2), Some(7), Some(2))
     );
     assert_eq!(response.into_result(), all[5..].to_vec());
+}
+
+#[tokio::test]
+async fn a_list_answers_with_its_result_info() {
+    let mock = MockServer::start().await;
+    let client = mock.client().expect("client");
+    let info = ResultInfo {
+        page: Some(3),
+        total_count: Some(41),
+        ..Default::default()
+    };
+    // `returns_with_info` through the query wrapper (the `Answers` trait of the prelude).
+    mock.client_certificates()
+        .list(ZONE)
+        .page(3)
+        .returns_with_info(vec![cert("a")], info.clone())
+        .times(1)
+        .await;
+    let response = client
+        .client_certificates()
+        .list(ZONE)
+        .page(3)
+        .send_with_response()
+        .await
+        .expect("page 3");
+    assert_eq!(response.result_info(), Some(&info));
+    assert_eq!(response.into_result(), vec![cert("a")]);
 }
 
 #[tokio::test]

@@ -325,8 +325,9 @@ fn multipart_form(api: &Api, body: &Body) -> TokenStream {
     }
 }
 
-/// The runtime's decoding of the operation's response.
-fn decode_types(op: &Operation) -> TokenStream {
+/// The runtime's decoding of the operation's response (`Envelope<R, I>`, `Json<R>`, ...): the
+/// client's builders decode with it and the mock's stubs answer with its types.
+pub(super) fn decode_types(op: &Operation) -> TokenStream {
     match &op.response {
         Response::Envelope {
             result,

@@ -7,6 +7,7 @@ mod docs;
 mod errors;
 mod features;
 mod mock;
+mod mock_table;
 mod pagination;
 mod root;
 pub(crate) mod runtime;

@@ -85,6 +85,38 @@ pub fn generated_type_methods(var: &str) -> Vec<String> {
     out
 }
 
+/// The names of the methods of the runtime trait `name` (its provided methods included), read
+/// from the runtime's sources: a generated type implementing it must not define an inherent
+/// method of one of these names, which would hide the trait's.
+pub fn runtime_trait_methods(name: &str) -> Vec<String> {
+    let header = format!("pub trait {name}");
+    let mut out = Vec::new();
+    for (_, text) in crate::emit::runtime::RUNTIME_FILES {
+        let mut inside = false;
+        for line in text.lines() {
+            if line.starts_with(&header) {
+                inside = true;
+                continue;
+            }
+            if line.starts_with('}') {
+                inside = false;
+                continue;
+            }
+            let Some(rest) = line.strip_prefix("    fn ").filter(|_| inside) else {
+                continue;
+            };
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
 /// Names a top-level resource accessor on the generated crate's `Client` must not take: the
 /// methods `client_types!` gives it.
 pub fn client_accessors() -> Vec<String> {
@@ -141,6 +173,10 @@ mod tests {
             assert!(mock.contains(&m.to_owned()), "{m} in {mock:?}");
         }
         assert!(runtime_methods("ClientBuilder").contains(&"build".to_owned()));
+        let answers = runtime_trait_methods("Answers");
+        for m in ["into_stub", "returns", "paged", "times", "events", "lines"] {
+            assert!(answers.contains(&m.to_owned()), "{m} in {answers:?}");
+        }
     }
 
     #[test]
