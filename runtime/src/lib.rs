@@ -49,7 +49,6 @@ mod call;
 mod client;
 mod config;
 mod decode;
-mod enums;
 mod envelope;
 mod error;
 mod fields;
@@ -65,7 +64,6 @@ mod platform;
 mod request;
 mod response;
 mod retry;
-mod setters;
 mod sse;
 mod stream;
 #[cfg(not(target_arch = "wasm32"))]
@@ -75,6 +73,9 @@ mod transport_stream;
 mod upload;
 mod url;
 
+/// The generic code behind generated string enums (`string_enum!`).
+#[doc(hidden)]
+pub mod enums;
 pub mod pagination;
 #[doc(hidden)]
 pub mod paging;
@@ -99,18 +100,14 @@ pub use auth::{Credentials, Secret, TokenProvider};
 pub use call::{Call, Response, to_param};
 #[doc(hidden)]
 pub use decode::Rules;
-// Reachable as `<runtime>::string_enum!` both as a crate and when vendored as a module
+// Reachable as `<runtime>::request!` both as a crate and when vendored as a module
 // (`#[macro_export]` puts the macro at the crate root either way).
 #[doc(hidden)]
 pub use crate::__request as request;
 #[doc(hidden)]
-pub use crate::__resource as resource;
-#[doc(hidden)]
-pub use crate::__setter as setter;
-#[doc(hidden)]
 pub use crate::__string_enum as string_enum;
 #[doc(hidden)]
-pub use crate::__variant_from as variant_from;
+pub use enums::StringEnum;
 pub use api_error::ApiError;
 pub use builder::ClientBuilder;
 pub use client::Client;
