@@ -102,7 +102,9 @@ pub(super) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
         }
         let info = parts.result_info.and_then(decode_result_info::<I>);
         let messages = messages_from_raw(parts.messages);
-        return Ok(respond(status, headers, messages, result, info, body, fields));
+        return Ok(respond(
+            status, headers, messages, result, info, body, fields,
+        ));
     }
     let parts = Parts::read(fields, bytes).map_err(|error| {
         decode_error(
@@ -122,7 +124,9 @@ pub(super) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
     };
     let info = parts.result_info.and_then(decode_result_info::<I>);
     let messages = messages_from_raw(parts.messages);
-    Ok(respond(status, headers, messages, result, info, body, fields))
+    Ok(respond(
+        status, headers, messages, result, info, body, fields,
+    ))
 }
 
 /// The response of a decoded envelope; the body is kept for pagination's fingerprint of

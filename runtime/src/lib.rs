@@ -106,8 +106,6 @@ pub use decode::Rules;
 pub use crate::__request as request;
 #[doc(hidden)]
 pub use crate::__string_enum as string_enum;
-#[doc(hidden)]
-pub use enums::StringEnum;
 pub use api_error::ApiError;
 pub use builder::ClientBuilder;
 pub use client::Client;
@@ -115,6 +113,8 @@ pub use config::{
     ApiConfig, ApiKeyLocation, CredentialSet, EnvelopeFields, SchemeKind, SecurityScheme,
 };
 pub use decode::{Bytes, Decode, Empty, Envelope, EnvelopeOptional, Json, Text};
+#[doc(hidden)]
+pub use enums::StringEnum;
 pub use error::{Error, RequestName, Result};
 #[doc(hidden)]
 pub use error::{error_body, response_key};

@@ -29,11 +29,7 @@ fn round_trips_known_and_unknown_values() {
         serde_json::from_str(r#"["red","teal","dark_blue"]"#).expect("decodes");
     assert_eq!(
         decoded,
-        [
-            Color::Red,
-            Color::Unknown("teal".into()),
-            Color::DarkBlue
-        ]
+        [Color::Red, Color::Unknown("teal".into()), Color::DarkBlue]
     );
     assert_eq!(
         serde_json::to_string(&decoded).expect("encodes"),

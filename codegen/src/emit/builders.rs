@@ -117,7 +117,10 @@ pub fn builder_impl(
             let field = ident(&f.name);
             let ty = type_tokens(&f.ty);
             let method = ident(&setter);
-            let doc = format!(" Sets `{}` (to `Some(value)`).", crate::naming::bare(&f.name));
+            let doc = format!(
+                " Sets `{}` (to `Some(value)`).",
+                crate::naming::bare(&f.name)
+            );
             quote! {
                 #[doc = #doc]
                 pub fn #method(mut self, value: impl Into<#ty>) -> Self {

@@ -195,7 +195,10 @@ pub fn lower_paths<'d>(
             naming::bare(&method_name)
         );
         if let Some(mut operation) = ctx.lower(types, method_name, builder_name, &hint)? {
-            let base = operation.builder_name.trim_end_matches("Request").to_owned();
+            let base = operation
+                .builder_name
+                .trim_end_matches("Request")
+                .to_owned();
             operation.decode_name = res.builders.claim(&format!("{base}Response"));
             // Several error types: an enum of them, named beside the builder.
             let mut distinct: Vec<&TypeRef> = operation.errors.iter().map(|e| &e.ty).collect();
