@@ -413,6 +413,9 @@ pub struct Operation {
     pub name_fallback: bool,
     /// The request builder's type name (PascalCase, unique within the resource module).
     pub builder_name: String,
+    /// The private type alias of how the builder's response decodes (`GetResponse` beside
+    /// `GetRequest`), unique within the resource module.
+    pub decode_name: String,
     /// The HTTP method.
     pub method: Method,
     /// The path template, such as `/zones/{zone_id}/client_certificates`.

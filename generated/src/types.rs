@@ -92,11 +92,16 @@ pub enum ClientCertificateStatus {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-crate::runtime::string_enum!(
-    ClientCertificateStatus { Active = "active", PendingReactivation =
-    "pending_reactivation", PendingRevocation = "pending_revocation", Revoked = "revoked"
-    }
-);
+impl ClientCertificateStatus {
+    /// Each known value with its wire text.
+    pub const VALUES: &'static [(&'static str, Self)] = &[
+        ("active", Self::Active),
+        ("pending_reactivation", Self::PendingReactivation),
+        ("pending_revocation", Self::PendingRevocation),
+        ("revoked", Self::Revoked),
+    ];
+}
+crate::runtime::string_enum!(ClientCertificateStatus);
 /// Client Certificate Status to filter results by; `all` matches every status.
 ///
 /// Values this version does not know decode to `Unknown` instead of failing.
@@ -115,11 +120,17 @@ pub enum ClientCertificateStatusFilter {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-crate::runtime::string_enum!(
-    ClientCertificateStatusFilter { All = "all", Active = "active", PendingReactivation =
-    "pending_reactivation", PendingRevocation = "pending_revocation", Revoked = "revoked"
-    }
-);
+impl ClientCertificateStatusFilter {
+    /// Each known value with its wire text.
+    pub const VALUES: &'static [(&'static str, Self)] = &[
+        ("all", Self::All),
+        ("active", Self::Active),
+        ("pending_reactivation", Self::PendingReactivation),
+        ("pending_revocation", Self::PendingRevocation),
+        ("revoked", Self::Revoked),
+    ];
+}
+crate::runtime::string_enum!(ClientCertificateStatusFilter);
 /// Request body for creating a client certificate from a CSR.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateClientCertificateRequest {
@@ -148,8 +159,16 @@ pub struct HostnameAssociation {
     pub mtls_certificate_id: Option<String>,
 }
 impl HostnameAssociation {
-    crate::runtime::setter!(hostnames(Vec < String >));
-    crate::runtime::setter!(mtls_certificate_id(String));
+    /// Sets `hostnames` (to `Some(value)`).
+    pub fn hostnames(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.hostnames = Some(value.into());
+        self
+    }
+    /// Sets `mtls_certificate_id` (to `Some(value)`).
+    pub fn mtls_certificate_id(mut self, value: impl Into<String>) -> Self {
+        self.mtls_certificate_id = Some(value.into());
+        self
+    }
 }
 /// The hostnames currently associated with a CA.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

@@ -2,17 +2,19 @@
 //! result_info}`, by the field names the API's [`EnvelopeFields`] give), leniently enough that a
 //! new or oddly typed field never breaks a call.
 
+use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::api_error::ApiError;
 use super::config::EnvelopeFields;
 use super::error::Error;
-use super::fields::{body_snippet, fingerprint, pick};
+use super::fields::{KeyIndex, body_snippet, fingerprint, pick};
 use super::message::{flag_from_raw, messages_from_raw};
 use super::response::ApiResponse;
 
@@ -25,24 +27,36 @@ struct Parts<'a> {
     result_info: Option<&'a RawValue>,
 }
 
+/// The envelope's field names in the order [`Parts`] keeps them; `result` is at [`RESULT`].
+fn names(fields: &EnvelopeFields) -> [Option<&'static str>; 5] {
+    [
+        fields.success,
+        fields.errors,
+        fields.messages,
+        Some(fields.result),
+        fields.result_info,
+    ]
+}
+
+/// The index of `result` in [`names`].
+const RESULT: usize = 3;
+
 impl<'a> Parts<'a> {
     /// Reads the envelope's fields of a body, which must be a JSON object.
     fn read(fields: &EnvelopeFields, body: &'a [u8]) -> serde_json::Result<Self> {
-        let names = [
-            fields.success,
-            fields.errors,
-            fields.messages,
-            Some(fields.result),
-            fields.result_info,
-        ];
-        let picked = pick(body, &names)?;
-        Ok(Self {
+        let picked = pick(body, &names(fields))?;
+        Ok(Self::of(&picked))
+    }
+
+    /// The parts from the raw values of [`names`], in that order.
+    fn of(picked: &[Option<&'a RawValue>]) -> Self {
+        Self {
             success: flag_from_raw(picked[0]),
             errors: picked[1],
             messages: picked[2],
-            result: picked[3],
+            result: picked[RESULT],
             result_info: picked[4],
-        })
+        }
     }
 
     /// The error for a body that says `success: false`.
@@ -79,6 +93,19 @@ pub(super) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
     body: impl Into<Vec<u8>> + AsRef<[u8]>,
 ) -> Result<ApiResponse<Option<T>, I>, Error> {
     let bytes = body.as_ref();
+    // The common case in one pass; anything unusual (a result that does not fit, a repeated
+    // `result`, a body that is not an object) takes the two passes below, whose errors say
+    // precisely what went wrong.
+    if let Ok((parts, result)) = one_pass::<T>(fields, bytes) {
+        if parts.success == Some(false) {
+            return Err(parts.unsuccessful(status, headers, bytes));
+        }
+        let info = parts.result_info.and_then(decode_result_info::<I>);
+        let messages = messages_from_raw(parts.messages);
+        return Ok(respond(
+            status, headers, messages, result, info, body, fields,
+        ));
+    }
     let parts = Parts::read(fields, bytes).map_err(|error| {
         decode_error(
             status,
@@ -97,14 +124,91 @@ pub(super) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
     };
     let info = parts.result_info.and_then(decode_result_info::<I>);
     let messages = messages_from_raw(parts.messages);
+    Ok(respond(
+        status, headers, messages, result, info, body, fields,
+    ))
+}
+
+/// The response of a decoded envelope; the body is kept for pagination's fingerprint of
+/// `result`, computed only if a page walk asks for it.
+fn respond<T, I>(
+    status: StatusCode,
+    headers: HeaderMap,
+    messages: Vec<super::message::ApiMessage>,
+    result: Option<T>,
+    info: Option<I>,
+    body: impl Into<Vec<u8>>,
+    fields: &EnvelopeFields,
+) -> ApiResponse<Option<T>, I> {
     let response = ApiResponse::new(status, result)
         .with_headers(headers)
         .with_messages(messages)
         .with_envelope_body(Arc::new(body.into()), fields.result);
-    Ok(match info {
+    match info {
         Some(info) => response.with_result_info(info),
         None => response,
-    })
+    }
+}
+
+/// Reads the envelope in one pass: `result` decoded straight into `T` (`null` is `None`), the
+/// other fields kept raw. Any error (including a repeated `result`) sends the caller to the
+/// two-pass path.
+fn one_pass<'a, T: DeserializeOwned>(
+    fields: &EnvelopeFields,
+    body: &'a [u8],
+) -> serde_json::Result<(Parts<'a>, Option<T>)> {
+    let names = names(fields);
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let (raw, result) = OnePass::<T> {
+        names: &names,
+        result: PhantomData,
+    }
+    .deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok((Parts::of(&raw), result))
+}
+
+/// The visitor of [`one_pass`]: raw values of the named fields, `result` decoded.
+struct OnePass<'n, T> {
+    names: &'n [Option<&'static str>; 5],
+    result: PhantomData<fn() -> T>,
+}
+
+/// What [`OnePass`] reads: the raw values by name index (`result`'s left `None`) and the result.
+type OnePassed<'de, T> = ([Option<&'de RawValue>; 5], Option<T>);
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for OnePass<'_, T> {
+    type Value = OnePassed<'de, T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for OnePass<'_, T> {
+    type Value = OnePassed<'de, T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut raw = [None; 5];
+        let mut result: Option<Option<T>> = None;
+        while let Some(index) = map.next_key_seed(KeyIndex { names: self.names })? {
+            match index {
+                Some(RESULT) if result.is_some() => {
+                    return Err(serde::de::Error::custom("`result` is given twice"));
+                }
+                Some(RESULT) => result = Some(map.next_value::<Option<T>>()?),
+                Some(i) => raw[i] = Some(map.next_value::<&'de RawValue>()?),
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok((raw, result.flatten()))
+    }
 }
 
 /// A result info that does not fit its type is dropped (with a debug log), never an error.
@@ -177,6 +281,25 @@ mod tests {
         assert_eq!(response.messages(), &[ApiMessage::new(10000, "note")]);
         assert_eq!(response.status(), StatusCode::OK);
         assert!(response.fingerprint().is_some());
+    }
+
+    #[test]
+    fn one_pass_and_fallback_agree() {
+        // A repeated `result` is not read in one pass: the two-pass path keeps the last one.
+        let body = br#"{"result":{"id":"a"},"success":true,"result":{"id":"b"}}"#;
+        let response = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body).unwrap();
+        assert_eq!(response.result(), &Some(Cert { id: "b".into() }));
+        // A result that does not fit names the field, as the two-pass path says it.
+        let body = br#"{"success":true,"result":{"id":1}}"#;
+        let err = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body).unwrap_err();
+        assert!(err.to_string().contains("field `result`"), "{err}");
+        // `success: false` after a result that fits is still unsuccessful.
+        let body = br#"{"result":{"id":"a"},"success":false,"errors":[{"code":7,"message":"no"}]}"#;
+        let err = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body).unwrap_err();
+        assert!(matches!(err, Error::Unsuccessful(_)), "{err:?}");
+        let body = br#"{"success":true,"result":null}"#;
+        let response = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body).unwrap();
+        assert_eq!(response.result(), &None);
     }
 
     #[test]

@@ -106,8 +106,9 @@ impl<'de> Visitor<'de> for Picker<'_, '_> {
 }
 
 /// Reads an object key as the index of the name it matches, if any, without allocating.
-struct KeyIndex<'n, 's> {
-    names: &'n [Option<&'s str>],
+pub(crate) struct KeyIndex<'n, 's> {
+    /// The names keys are matched against.
+    pub(crate) names: &'n [Option<&'s str>],
 }
 
 impl<'de> DeserializeSeed<'de> for KeyIndex<'_, '_> {

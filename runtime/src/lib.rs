@@ -51,7 +51,6 @@ mod client;
 mod client_types;
 mod config;
 mod decode;
-mod enums;
 mod envelope;
 mod error;
 mod fields;
@@ -67,7 +66,6 @@ mod platform;
 mod request;
 mod response;
 mod retry;
-mod setters;
 mod sse;
 mod stream;
 #[cfg(not(target_arch = "wasm32"))]
@@ -77,6 +75,9 @@ mod transport_stream;
 mod upload;
 mod url;
 
+/// The generic code behind generated string enums (`string_enum!`).
+#[doc(hidden)]
+pub mod enums;
 pub mod pagination;
 #[doc(hidden)]
 pub mod paging;
@@ -113,20 +114,14 @@ pub use auth::{Credentials, Secret, TokenProvider};
 pub use call::{Call, Response, to_param};
 #[doc(hidden)]
 pub use decode::Rules;
-// Reachable as `<runtime>::string_enum!` both as a crate and when vendored as a module
+// Reachable as `<runtime>::request!` both as a crate and when vendored as a module
 // (`#[macro_export]` puts the macro at the crate root either way).
 #[doc(hidden)]
 pub use crate::__client_types as client_types;
 #[doc(hidden)]
 pub use crate::__request as request;
 #[doc(hidden)]
-pub use crate::__resource as resource;
-#[doc(hidden)]
-pub use crate::__setter as setter;
-#[doc(hidden)]
 pub use crate::__string_enum as string_enum;
-#[doc(hidden)]
-pub use crate::__variant_from as variant_from;
 pub use api_error::ApiError;
 pub use builder::ClientBuilder;
 pub use client::Client;
@@ -134,6 +129,8 @@ pub use config::{
     ApiConfig, ApiKeyLocation, CredentialSet, EnvelopeFields, SchemeKind, SecurityScheme,
 };
 pub use decode::{Bytes, Decode, Empty, Envelope, EnvelopeOptional, Json, Text};
+#[doc(hidden)]
+pub use enums::StringEnum;
 pub use error::{Error, RequestName, Result};
 #[doc(hidden)]
 pub use error::{error_body, response_key};

@@ -1,6 +1,5 @@
 //! What every generated request builder is: the [`Request`] trait (`send`,
-//! `send_with_response`, `options`) and the macros that define builders and resource handles
-//! in generated crates.
+//! `send_with_response`, `options`) and the macro that implements it for generated builders.
 
 use super::call::Call;
 use super::decode::Decode;
@@ -47,20 +46,18 @@ pub trait Request<'a>: Sized {
     }
 }
 
-/// Defines a generated request builder: a one-field struct around a [`Call`] decoding as the
-/// given type, with [`Request`] and `IntoFuture`. The attributes given (its docs) go on the
-/// struct; a `cfg` on the macro call removes all of it. Expanded only inside generated crates,
-/// where `crate::runtime` is this runtime, whether it is a dependency or a vendored module.
+/// Implements [`Request`] and `IntoFuture` for a generated request builder, given the names of
+/// the builder (a one-field struct around a [`Call`], emitted in the open with its docs) and of
+/// the type its response decodes as (an alias emitted beside it). The call takes identifiers
+/// only, so the generated code around it reads as written by hand; a `cfg` on the call removes
+/// the impls. Expanded only inside generated crates, where `crate::runtime` is this runtime,
+/// whether it is a dependency or a vendored module.
 #[doc(hidden)]
 #[macro_export]
 // `crate::runtime` on purpose: the generated crate's path to this runtime, crate or vendored.
 #[allow(clippy::crate_in_macro_def)]
 macro_rules! __request {
-    ($(#[$meta:meta])* $name:ident, $decode:ty) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is awaited or sent"]
-        pub struct $name<'a>(crate::runtime::Call<'a, $decode>);
+    ($name:ident, $decode:ty) => {
         impl<'a> crate::runtime::Request<'a> for $name<'a> {
             type Decode = $decode;
             fn into_call(self) -> crate::runtime::Call<'a, $decode> {
@@ -111,26 +108,6 @@ macro_rules! __request {
             type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
             fn into_future(self) -> Self::IntoFuture {
                 self.0.send()
-            }
-        }
-    };
-}
-
-/// Defines a generated resource handle (`client.<resource>()`): a copyable struct holding the
-/// client, whose operations the generated code adds in an `impl` of its own.
-#[doc(hidden)]
-#[macro_export]
-#[allow(clippy::crate_in_macro_def)]
-macro_rules! __resource {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy)]
-        pub struct $name<'a> {
-            client: &'a crate::runtime::Client,
-        }
-        impl<'a> $name<'a> {
-            pub(crate) fn new(client: &'a crate::runtime::Client) -> Self {
-                Self { client }
             }
         }
     };

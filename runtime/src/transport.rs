@@ -394,7 +394,9 @@ async fn receive(
         };
         return Ok((raw, Some(response)));
     }
-    let body = response.bytes().await?.to_vec();
+    // `Vec::from` takes the buffer over without a copy when reqwest gathered the body into
+    // one buffer of its own (a body of several chunks); `to_vec` always copied it.
+    let body = Vec::from(response.bytes().await?);
     Ok((
         RawResponse {
             status,

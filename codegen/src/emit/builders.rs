@@ -53,7 +53,7 @@ fn setter_name(names: &mut Namespace, field: &str) -> String {
 }
 
 /// The constructor and setters of a struct that requests use: `new` when it has required
-/// fields, and one setter per optional field (a `runtime::setter!` line each). Empty when there
+/// fields, and one setter per optional field. Empty when there
 /// is nothing to add.
 pub fn builder_impl(
     api: &Api,
@@ -116,11 +116,17 @@ pub fn builder_impl(
             let setter = setter_name(&mut names, &f.name);
             let field = ident(&f.name);
             let ty = type_tokens(&f.ty);
-            if setter == f.name {
-                quote!(crate::runtime::setter!(#field(#ty));)
-            } else {
-                let method = ident(&setter);
-                quote!(crate::runtime::setter!(#method = #field(#ty));)
+            let method = ident(&setter);
+            let doc = format!(
+                " Sets `{}` (to `Some(value)`).",
+                crate::naming::bare(&f.name)
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn #method(mut self, value: impl Into<#ty>) -> Self {
+                    self.#field = Some(value.into());
+                    self
+                }
             }
         })
         .collect();
@@ -166,11 +172,23 @@ pub fn variants_from(cfg: &TokenStream, union: &str, variants: &[UnionVariant]) 
         .map(|v| {
             let vname = ident(&v.name);
             let ty = type_tokens(&v.ty);
-            let text = (v.ty == TypeRef::String)
-                .then(|| quote!(#cfg crate::runtime::variant_from!(#name::#vname(&str));));
+            let text = (v.ty == TypeRef::String).then(|| {
+                quote! {
+                    #cfg
+                    impl From<&str> for #name {
+                        fn from(value: &str) -> Self {
+                            Self::#vname(value.to_owned())
+                        }
+                    }
+                }
+            });
             quote! {
                 #cfg
-                crate::runtime::variant_from!(#name::#vname(#ty));
+                impl From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#vname(value)
+                    }
+                }
                 #text
             }
         });

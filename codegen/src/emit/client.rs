@@ -122,9 +122,16 @@ fn resource_head(api: &Api, index: usize) -> TokenStream {
     quote! {
         #![doc = #module_doc]
 
-        crate::runtime::resource!(#[doc = #handle_doc] #handle);
+        #[doc = #handle_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #handle<'a> {
+            client: &'a crate::runtime::Client,
+        }
 
         impl<'a> #handle<'a> {
+            pub(crate) fn new(client: &'a crate::runtime::Client) -> Self {
+                Self { client }
+            }
             #(#children)*
             #(#methods)*
         }
@@ -440,6 +447,7 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
         }
     });
     let decode = decode_types(op);
+    let decode_name = ident(&op.decode_name);
     let pages = op
         .pagination
         .as_ref()
@@ -454,8 +462,17 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
     let inherent = (!inherent.is_empty()).then(|| quote!(#cfg impl<'a> #name<'a> { #inherent }));
     let error_enum = (!error_enum.is_empty()).then(|| quote!(#cfg #error_enum));
     quote! {
+        #[doc = #doc]
         #cfg
-        crate::runtime::request!(#[doc = #doc] #name, #decode);
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #name<'a>(crate::runtime::Call<'a, #decode_name>);
+
+        #cfg
+        type #decode_name = #decode;
+
+        #cfg
+        crate::runtime::request!(#name, #decode_name);
 
         #inherent
 

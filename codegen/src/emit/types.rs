@@ -243,7 +243,13 @@ fn enum_def(
         }
 
         #cfg
-        crate::runtime::string_enum!(#name { #( #idents = #wires ),* });
+        impl #name {
+            /// Each known value with its wire text.
+            pub const VALUES: &'static [(&'static str, Self)] = &[#( (#wires, Self::#idents) ),*];
+        }
+
+        #cfg
+        crate::runtime::string_enum!(#name);
     }
 }
 

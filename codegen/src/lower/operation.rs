@@ -157,7 +157,7 @@ pub fn lower_paths<'d>(
             let accessor = if depth == 1 {
                 top_accessors.claim(&naming::snake(&chain[0]))
             } else {
-                // A handle's own `new` (from `runtime::resource!`) is not an accessor name.
+                // A handle's own `new` (emitted beside its struct) is not an accessor name.
                 match naming::snake(&chain[depth - 1]) {
                     n if n == "new" => "new_resource".to_owned(),
                     n => n,
@@ -195,15 +195,16 @@ pub fn lower_paths<'d>(
             naming::bare(&method_name)
         );
         if let Some(mut operation) = ctx.lower(types, method_name, builder_name, &hint)? {
+            let base = operation
+                .builder_name
+                .trim_end_matches("Request")
+                .to_owned();
+            operation.decode_name = res.builders.claim(&format!("{base}Response"));
             // Several error types: an enum of them, named beside the builder.
             let mut distinct: Vec<&TypeRef> = operation.errors.iter().map(|e| &e.ty).collect();
             distinct.sort();
             distinct.dedup();
             if distinct.len() > 1 {
-                let base = operation
-                    .builder_name
-                    .trim_end_matches("Request")
-                    .to_owned();
                 operation.error_enum = Some(res.builders.claim(&format!("{base}ErrorBody")));
             }
             operation.name_fallback = named.fallback;
@@ -387,6 +388,7 @@ impl<'d> OpContext<'_, 'd> {
             response,
             errors,
             error_enum: None,
+            decode_name: String::new(),
             pagination,
             security: super::security::requirements(
                 op.get("security").or_else(|| self.doc.root.get("security")),
