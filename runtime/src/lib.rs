@@ -97,9 +97,9 @@ compile_error!("the `mock` feature runs a local HTTP server: it is for native ta
 #[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
 mod mock_answers;
 #[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
-mod mock_front;
-#[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
 mod mock_check;
+#[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
+mod mock_front;
 #[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
 mod mock_pages;
 #[cfg(all(feature = "mock", not(target_arch = "wasm32")))]

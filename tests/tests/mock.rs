@@ -4,7 +4,7 @@
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
-use cloudflare_client_certificates::mock::MockServer;
+use cloudflare_client_certificates::mock::{Answers as _, MockServer};
 use cloudflare_client_certificates::runtime::{ApiMessage, StatusCode};
 use cloudflare_client_certificates::types::{
     ClientCertificate, ClientCertificateStatus, ClientCertificateStatusFilter,
