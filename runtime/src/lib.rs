@@ -48,6 +48,8 @@ mod builder;
 mod call;
 mod client;
 mod config;
+#[doc(hidden)]
+pub mod de;
 mod decode;
 mod enums;
 mod envelope;
