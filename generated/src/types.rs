@@ -36,7 +36,7 @@ impl<'de> ::serde::Deserialize<'de> for CertificateAuthority {
                 }
             }
             fn finish(self) -> Option<Self::Value> {
-                let Slots(id, name) = self else { return None };
+                let Slots(id, name) = self;
                 Some(crate::types::CertificateAuthority {
                     id: id.flatten(),
                     name: name.flatten(),
@@ -203,7 +203,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientCertificate {
                     state,
                     status,
                     validity_days,
-                ) = self else { return None };
+                ) = self;
                 Some(crate::types::ClientCertificate {
                     id: id.flatten(),
                     certificate: certificate.flatten(),
@@ -376,7 +376,7 @@ impl<'de> ::serde::Deserialize<'de> for HostnameAssociation {
                 }
             }
             fn finish(self) -> Option<Self::Value> {
-                let Slots(hostnames, mtls_certificate_id) = self else { return None };
+                let Slots(hostnames, mtls_certificate_id) = self;
                 Some(crate::types::HostnameAssociation {
                     hostnames: hostnames.flatten(),
                     mtls_certificate_id: mtls_certificate_id.flatten(),
@@ -418,7 +418,7 @@ impl<'de> ::serde::Deserialize<'de> for HostnameAssociations {
                 }
             }
             fn finish(self) -> Option<Self::Value> {
-                let Slots(hostnames) = self else { return None };
+                let Slots(hostnames) = self;
                 Some(crate::types::HostnameAssociations {
                     hostnames: hostnames.flatten(),
                 })
@@ -483,9 +483,7 @@ impl<'de> ::serde::Deserialize<'de> for ResultInfo {
                 }
             }
             fn finish(self) -> Option<Self::Value> {
-                let Slots(count, page, per_page, total_count, total_pages) = self else {
-                    return None
-                };
+                let Slots(count, page, per_page, total_count, total_pages) = self;
                 Some(crate::types::ResultInfo {
                     count: count.flatten(),
                     page: page.flatten(),

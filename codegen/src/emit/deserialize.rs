@@ -84,6 +84,12 @@ pub fn struct_deserialize(
         }
         None => Default::default(),
     };
+    // With no required field the pattern cannot fail (and `let ... else` would be refused).
+    let take = if order.iter().any(|f| !is_option(f)) {
+        quote!(let Slots(#(#bindings,)* #map_binding) = self else { return None };)
+    } else {
+        quote!(let Slots(#(#bindings,)* #map_binding) = self;)
+    };
     quote! {
         #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
@@ -102,7 +108,7 @@ pub fn struct_deserialize(
                         }
                     }
                     fn finish(self) -> Option<Self::Value> {
-                        let Slots(#(#bindings,)* #map_binding) = self else { return None };
+                        #take
                         Some(crate::types::#name { #(#values,)* #map_value })
                     }
                 }
