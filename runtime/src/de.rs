@@ -48,7 +48,10 @@ pub fn object<'de, D: Deserializer<'de>, F: Fields<'de>>(
     deserializer: D,
     empty: F,
 ) -> Result<F::Value, D::Error> {
-    let visitor = ObjectVisitor { fields: empty, lifetime: PhantomData };
+    let visitor = ObjectVisitor {
+        fields: empty,
+        lifetime: PhantomData,
+    };
     if F::OTHERS {
         deserializer.deserialize_map(visitor)
     } else {
@@ -119,7 +122,9 @@ impl<'de, F: Fields<'de>> Visitor<'de> for ObjectVisitor<'de, F> {
             Some(value) => Ok(value),
             None => {
                 let missing = (0..F::REQUIRED).find(|i| !seen.contains(*i)).unwrap_or(0);
-                Err(de::Error::missing_field(F::NAMES.get(missing).copied().unwrap_or("?")))
+                Err(de::Error::missing_field(
+                    F::NAMES.get(missing).copied().unwrap_or("?"),
+                ))
             }
         }
     }
@@ -389,16 +394,25 @@ mod tests {
         let err = serde_json::from_str::<Outer>(r#"{"inner":{"id":true}}"#)
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("field `id` of `Thing`: invalid type: boolean"), "{err}");
+        assert!(
+            err.starts_with("field `id` of `Thing`: invalid type: boolean"),
+            "{err}"
+        );
         let err = thing("[1]").unwrap_err();
-        assert!(err.starts_with("invalid type: sequence, expected struct Thing"), "{err}");
+        assert!(
+            err.starts_with("invalid type: sequence, expected struct Thing"),
+            "{err}"
+        );
     }
 
     #[test]
     fn additional_properties_keep_unknown_entries() {
         let open: Open = serde_json::from_str(r#"{"a":1,"kind":"k","b":2}"#).unwrap();
         assert_eq!(open.kind, "k");
-        assert_eq!(open.extra, BTreeMap::from([("a".into(), 1), ("b".into(), 2)]));
+        assert_eq!(
+            open.extra,
+            BTreeMap::from([("a".into(), 1), ("b".into(), 2)])
+        );
         let err = serde_json::from_str::<Open>(r#"{"kind":"k","b":"x"}"#).unwrap_err();
         assert!(err.to_string().starts_with("invalid type: string"), "{err}");
     }
