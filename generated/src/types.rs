@@ -5,76 +5,251 @@
 //! Every field the server may leave out is an `Option`; every enum decoded from a response
 //! keeps values this version does not know in an `Unknown` variant.
 /// Certificate Authority used to issue the Client Certificate.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CertificateAuthority {
     /// Identifier of the Certificate Authority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the Certificate Authority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for CertificateAuthority {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Slots(Option<Option<String>>, Option<Option<String>>);
+        impl<'de> crate::runtime::de::Fields<'de> for Slots {
+            type Value = crate::types::CertificateAuthority;
+            const NAME: &'static str = "CertificateAuthority";
+            const NAMES: &'static [&'static str] = &["id", "name"];
+            const REQUIRED: usize = 0;
+            fn field<A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                index: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match index {
+                    0 => crate::runtime::de::next(&mut self.0, map),
+                    1 => crate::runtime::de::next(&mut self.1, map),
+                    _ => crate::runtime::de::skip(map),
+                }
+            }
+            fn finish(self) -> Option<Self::Value> {
+                let Slots(id, name) = self;
+                Some(crate::types::CertificateAuthority {
+                    id: id.flatten(),
+                    name: name.flatten(),
+                })
+            }
+        }
+        crate::runtime::de::object(deserializer, Slots(None, None))
+    }
+}
 /// An API Shield mTLS client certificate issued for the zone.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ClientCertificate {
     /// Identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The Client Certificate PEM.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
     /// Certificate Authority used to issue the Client Certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate_authority: Option<crate::types::CertificateAuthority>,
     /// Common Name of the Client Certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
     /// Country, provided by the CSR.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The Certificate Signing Request (CSR). Must be newline-encoded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub csr: Option<String>,
     /// Date that the Client Certificate expires.
     ///
     /// Format: `date-time` (kept as sent, not parsed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_on: Option<String>,
     /// Unique identifier of the Client Certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint_sha256: Option<String>,
     /// Date that the Client Certificate was issued by the Certificate Authority.
     ///
     /// Format: `date-time` (kept as sent, not parsed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub issued_on: Option<String>,
     /// Location, provided by the CSR.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Organization, provided by the CSR.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// Organizational Unit, provided by the CSR.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organizational_unit: Option<String>,
     /// The serial number on the created Client Certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// The type of hash used for the Client Certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
     /// Subject Key Identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ski: Option<String>,
     /// State, provided by the CSR.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Client Certificates may be active or revoked, and the pending_reactivation or pending_revocation represent in-progress asynchronous transitions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::ClientCertificateStatus>,
     /// The number of days the Client Certificate will be valid after the issued_on date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validity_days: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for ClientCertificate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Slots(
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<crate::types::CertificateAuthority>>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<crate::types::ClientCertificateStatus>>,
+            Option<Option<i64>>,
+        );
+        impl<'de> crate::runtime::de::Fields<'de> for Slots {
+            type Value = crate::types::ClientCertificate;
+            const NAME: &'static str = "ClientCertificate";
+            const NAMES: &'static [&'static str] = &[
+                "id",
+                "certificate",
+                "certificate_authority",
+                "common_name",
+                "country",
+                "csr",
+                "expires_on",
+                "fingerprint_sha256",
+                "issued_on",
+                "location",
+                "organization",
+                "organizational_unit",
+                "serial_number",
+                "signature",
+                "ski",
+                "state",
+                "status",
+                "validity_days",
+            ];
+            const REQUIRED: usize = 0;
+            fn field<A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                index: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match index {
+                    0 => crate::runtime::de::next(&mut self.0, map),
+                    1 => crate::runtime::de::next(&mut self.1, map),
+                    2 => crate::runtime::de::next(&mut self.2, map),
+                    3 => crate::runtime::de::next(&mut self.3, map),
+                    4 => crate::runtime::de::next(&mut self.4, map),
+                    5 => crate::runtime::de::next(&mut self.5, map),
+                    6 => crate::runtime::de::next(&mut self.6, map),
+                    7 => crate::runtime::de::next(&mut self.7, map),
+                    8 => crate::runtime::de::next(&mut self.8, map),
+                    9 => crate::runtime::de::next(&mut self.9, map),
+                    10 => crate::runtime::de::next(&mut self.10, map),
+                    11 => crate::runtime::de::next(&mut self.11, map),
+                    12 => crate::runtime::de::next(&mut self.12, map),
+                    13 => crate::runtime::de::next(&mut self.13, map),
+                    14 => crate::runtime::de::next(&mut self.14, map),
+                    15 => crate::runtime::de::next(&mut self.15, map),
+                    16 => crate::runtime::de::next(&mut self.16, map),
+                    17 => crate::runtime::de::next(&mut self.17, map),
+                    _ => crate::runtime::de::skip(map),
+                }
+            }
+            fn finish(self) -> Option<Self::Value> {
+                let Slots(
+                    id,
+                    certificate,
+                    certificate_authority,
+                    common_name,
+                    country,
+                    csr,
+                    expires_on,
+                    fingerprint_sha256,
+                    issued_on,
+                    location,
+                    organization,
+                    organizational_unit,
+                    serial_number,
+                    signature,
+                    ski,
+                    state,
+                    status,
+                    validity_days,
+                ) = self;
+                Some(crate::types::ClientCertificate {
+                    id: id.flatten(),
+                    certificate: certificate.flatten(),
+                    certificate_authority: certificate_authority.flatten(),
+                    common_name: common_name.flatten(),
+                    country: country.flatten(),
+                    csr: csr.flatten(),
+                    expires_on: expires_on.flatten(),
+                    fingerprint_sha256: fingerprint_sha256.flatten(),
+                    issued_on: issued_on.flatten(),
+                    location: location.flatten(),
+                    organization: organization.flatten(),
+                    organizational_unit: organizational_unit.flatten(),
+                    serial_number: serial_number.flatten(),
+                    signature: signature.flatten(),
+                    ski: ski.flatten(),
+                    state: state.flatten(),
+                    status: status.flatten(),
+                    validity_days: validity_days.flatten(),
+                })
+            }
+        }
+        crate::runtime::de::object(
+            deserializer,
+            Slots(
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ),
+        )
+    }
 }
 /// Client Certificates may be active or revoked, and the pending_reactivation or pending_revocation represent in-progress asynchronous transitions.
 ///
@@ -132,12 +307,44 @@ impl ClientCertificateStatusFilter {
 }
 crate::runtime::string_enum!(ClientCertificateStatusFilter);
 /// Request body for creating a client certificate from a CSR.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateClientCertificateRequest {
     /// The Certificate Signing Request (CSR). Must be newline-encoded.
     pub csr: String,
     /// The number of days the Client Certificate will be valid after the issued_on date.
     pub validity_days: i64,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateClientCertificateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Slots(Option<String>, Option<i64>);
+        impl<'de> crate::runtime::de::Fields<'de> for Slots {
+            type Value = crate::types::CreateClientCertificateRequest;
+            const NAME: &'static str = "CreateClientCertificateRequest";
+            const NAMES: &'static [&'static str] = &["csr", "validity_days"];
+            const REQUIRED: usize = 2;
+            fn field<A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                index: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match index {
+                    0 => crate::runtime::de::next(&mut self.0, map),
+                    1 => crate::runtime::de::next(&mut self.1, map),
+                    _ => crate::runtime::de::skip(map),
+                }
+            }
+            fn finish(self) -> Option<Self::Value> {
+                let Slots(Some(csr), Some(validity_days)) = self else { return None };
+                Some(crate::types::CreateClientCertificateRequest {
+                    csr,
+                    validity_days,
+                })
+            }
+        }
+        crate::runtime::de::object(deserializer, Slots(None, None))
+    }
 }
 impl CreateClientCertificateRequest {
     /// A `CreateClientCertificateRequest` from its required fields; the optional fields are `None`.
@@ -149,14 +356,46 @@ impl CreateClientCertificateRequest {
     }
 }
 /// Request body that replaces the hostnames associated with a CA.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct HostnameAssociation {
     /// Hostnames to associate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hostnames: Option<Vec<String>>,
     /// The UUID for a certificate that was uploaded to the mTLS Certificate Management endpoint. If no mtls_certificate_id is given, the hostnames will be associated to your active Cloudflare Managed CA.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mtls_certificate_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for HostnameAssociation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Slots(Option<Option<Vec<String>>>, Option<Option<String>>);
+        impl<'de> crate::runtime::de::Fields<'de> for Slots {
+            type Value = crate::types::HostnameAssociation;
+            const NAME: &'static str = "HostnameAssociation";
+            const NAMES: &'static [&'static str] = &["hostnames", "mtls_certificate_id"];
+            const REQUIRED: usize = 0;
+            fn field<A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                index: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match index {
+                    0 => crate::runtime::de::next(&mut self.0, map),
+                    1 => crate::runtime::de::next(&mut self.1, map),
+                    _ => crate::runtime::de::skip(map),
+                }
+            }
+            fn finish(self) -> Option<Self::Value> {
+                let Slots(hostnames, mtls_certificate_id) = self;
+                Some(crate::types::HostnameAssociation {
+                    hostnames: hostnames.flatten(),
+                    mtls_certificate_id: mtls_certificate_id.flatten(),
+                })
+            }
+        }
+        crate::runtime::de::object(deserializer, Slots(None, None))
+    }
 }
 impl HostnameAssociation {
     /// Sets `hostnames` (to `Some(value)`).
@@ -171,30 +410,110 @@ impl HostnameAssociation {
     }
 }
 /// The hostnames currently associated with a CA.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct HostnameAssociations {
     /// Associated hostnames.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hostnames: Option<Vec<String>>,
 }
+impl<'de> ::serde::Deserialize<'de> for HostnameAssociations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Slots(Option<Option<Vec<String>>>);
+        impl<'de> crate::runtime::de::Fields<'de> for Slots {
+            type Value = crate::types::HostnameAssociations;
+            const NAME: &'static str = "HostnameAssociations";
+            const NAMES: &'static [&'static str] = &["hostnames"];
+            const REQUIRED: usize = 0;
+            fn field<A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                index: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match index {
+                    0 => crate::runtime::de::next(&mut self.0, map),
+                    _ => crate::runtime::de::skip(map),
+                }
+            }
+            fn finish(self) -> Option<Self::Value> {
+                let Slots(hostnames) = self;
+                Some(crate::types::HostnameAssociations {
+                    hostnames: hostnames.flatten(),
+                })
+            }
+        }
+        crate::runtime::de::object(deserializer, Slots(None))
+    }
+}
 /// Pagination information for a collection result.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ResultInfo {
     /// Total number of results for the requested service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Current page within paginated list of results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// Number of results per page of results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// Total results available without any search parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// The number of total pages in the entire result set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for ResultInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Slots(
+            Option<Option<i64>>,
+            Option<Option<i64>>,
+            Option<Option<i64>>,
+            Option<Option<i64>>,
+            Option<Option<i64>>,
+        );
+        impl<'de> crate::runtime::de::Fields<'de> for Slots {
+            type Value = crate::types::ResultInfo;
+            const NAME: &'static str = "ResultInfo";
+            const NAMES: &'static [&'static str] = &[
+                "count",
+                "page",
+                "per_page",
+                "total_count",
+                "total_pages",
+            ];
+            const REQUIRED: usize = 0;
+            fn field<A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                index: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match index {
+                    0 => crate::runtime::de::next(&mut self.0, map),
+                    1 => crate::runtime::de::next(&mut self.1, map),
+                    2 => crate::runtime::de::next(&mut self.2, map),
+                    3 => crate::runtime::de::next(&mut self.3, map),
+                    4 => crate::runtime::de::next(&mut self.4, map),
+                    _ => crate::runtime::de::skip(map),
+                }
+            }
+            fn finish(self) -> Option<Self::Value> {
+                let Slots(count, page, per_page, total_count, total_pages) = self;
+                Some(crate::types::ResultInfo {
+                    count: count.flatten(),
+                    page: page.flatten(),
+                    per_page: per_page.flatten(),
+                    total_count: total_count.flatten(),
+                    total_pages: total_pages.flatten(),
+                })
+            }
+        }
+        crate::runtime::de::object(deserializer, Slots(None, None, None, None, None))
+    }
 }
 impl crate::runtime::pagination::PageInfo for crate::types::ResultInfo {
     fn page(&self) -> Option<u64> {

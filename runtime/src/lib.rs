@@ -50,6 +50,8 @@ mod call;
 mod client;
 mod client_types;
 mod config;
+#[doc(hidden)]
+pub mod de;
 mod decode;
 mod envelope;
 mod error;

@@ -409,7 +409,8 @@ async fn requests_the_spec_does_not_allow_are_reported_with_the_operation() {
     );
     assert!(
         problems[3].message.starts_with(
-            "the request body does not match the spec: invalid type: integer `1`, expected a string"
+            "the request body does not match the spec: field `csr` of \
+             `CreateClientCertificateRequest`: invalid type: integer `1`, expected a string"
         ),
         "{text:#?}"
     );

@@ -3,6 +3,7 @@
 
 mod builders;
 mod client;
+mod deserialize;
 mod docs;
 mod errors;
 mod features;

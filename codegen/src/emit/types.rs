@@ -173,14 +173,18 @@ fn struct_def(
             pub #extra_name: ::std::collections::BTreeMap<String, #ty>,
         }
     });
+    let deserialize =
+        super::deserialize::struct_deserialize(cfg, name, fields, additional, &extra_name);
     quote! {
         #doc
         #cfg
-        #[derive(Debug, Clone, PartialEq, #defaults ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #defaults ::serde::Serialize)]
         pub struct #name {
             #(#field_tokens)*
             #extra
         }
+
+        #deserialize
 
         #builder
     }
@@ -208,11 +212,16 @@ fn field(f: &Field) -> TokenStream {
         quote! { #doc #attr pub #name: #ty, }
     } else if f.required {
         // Required but nullable: always sent, `null` when `None`.
-        quote! { #doc #[serde(#rename default)] pub #name: Option<#ty>, }
+        let attr = if rename.is_empty() {
+            quote!()
+        } else {
+            quote!(#[serde(#rename)])
+        };
+        quote! { #doc #attr pub #name: Option<#ty>, }
     } else {
         quote! {
             #doc
-            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+            #[serde(#rename skip_serializing_if = "Option::is_none")]
             pub #name: Option<#ty>,
         }
     }
