@@ -27,8 +27,8 @@ type Meta<D> = <D as Decode>::Meta;
 /// Each method gives the wrapper's [`Stub`] its answer; see the [`Stub`] method of the same name.
 /// The types are the client's: `returns` takes what the client's call returns.
 pub trait Answers<'a>: Sized {
-    /// How the client decodes the operation's response ([`Envelope`](crate::Envelope),
-    /// [`Json`](crate::Json), ...): the stub answers with its output and `result_info` types.
+    /// How the client decodes the operation's response ([`Envelope`](super::Envelope),
+    /// [`Json`](super::Json), ...): the stub answers with its output and `result_info` types.
     type Decode: Decode;
     /// The page item type, or [`NoPages`](super::mock::NoPages) for an operation that does not
     /// paginate.

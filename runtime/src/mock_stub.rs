@@ -55,10 +55,10 @@ pub struct Stub<'a, R, I = (), T = NoPages> {
 pub enum NoPages {}
 
 /// The stub of an operation whose response the client decodes as `D` ([`Envelope`],
-/// [`Json`](crate::Json), [`Text`](crate::Text), ...): it answers with `D`'s output and
+/// [`Json`](super::Json), [`Text`](super::Text), ...): it answers with `D`'s output and
 /// `result_info` types, and pages of `T` items when the operation paginates.
 ///
-/// [`Envelope`]: crate::Envelope
+/// [`Envelope`]: super::Envelope
 pub type StubFor<'a, D, T = NoPages> = Stub<'a, <D as Decode>::Output, <D as Decode>::Meta, T>;
 
 impl<'a, R, I, T> Stub<'a, R, I, T> {
