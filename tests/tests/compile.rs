@@ -164,7 +164,12 @@ fn tag_features_compile_alone_and_together() {
     assert_eq!(all, 1, "a shared type is defined once");
     let shared = file("src/types/shared.rs");
     assert!(
-        shared.contains("#[cfg(any(feature = \"dns-records-for-a-zone\", feature = \"zones\"))]\n#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]\npub struct Owner"),
+        shared.contains("#[cfg(any(feature = \"dns-records-for-a-zone\", feature = \"zones\"))]\n#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]\npub struct Owner"),
+        "{shared}"
+    );
+    // Its hand-written `Deserialize` impl carries the same `cfg`.
+    assert!(
+        shared.contains("#[cfg(any(feature = \"dns-records-for-a-zone\", feature = \"zones\"))]\nimpl<'de> ::serde::Deserialize<'de> for Owner"),
         "{shared}"
     );
     // `Page` is reached by the records tag only: it lives in that feature's module.
