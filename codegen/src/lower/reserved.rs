@@ -39,17 +39,22 @@ pub fn runtime_methods(ty: &str) -> Vec<String> {
             let code = code.strip_prefix("pub ").unwrap_or(code);
             let code = code.strip_prefix("async ").unwrap_or(code);
             if let (4, Some(rest)) = (indent, code.strip_prefix("fn ")) {
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                if !name.is_empty() && !out.contains(&name) {
-                    out.push(name);
-                }
+                push_fn_name(rest, &mut out);
             }
         }
     }
     out
+}
+
+/// Adds the name at the start of `rest` (what follows `fn `) to `out`, once.
+fn push_fn_name(rest: &str, out: &mut Vec<String>) {
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    if !name.is_empty() && !out.contains(&name) {
+        out.push(name);
+    }
 }
 
 /// The names of every method the runtime's `client_types!` macro gives the generated type bound
@@ -73,13 +78,7 @@ pub fn generated_type_methods(var: &str) -> Vec<String> {
         }
         let code = line.strip_prefix("pub ").unwrap_or(line);
         if let (true, Some(rest)) = (inside, code.strip_prefix("fn ")) {
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() && !out.contains(&name) {
-                out.push(name);
-            }
+            push_fn_name(rest, &mut out);
         }
     }
     out
@@ -105,13 +104,7 @@ pub fn runtime_trait_methods(name: &str) -> Vec<String> {
             let Some(rest) = line.strip_prefix("    fn ").filter(|_| inside) else {
                 continue;
             };
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() && !out.contains(&name) {
-                out.push(name);
-            }
+            push_fn_name(rest, &mut out);
         }
     }
     out
