@@ -13,8 +13,8 @@
 //! # }
 //! ```
 //!
-//! Stubs take the client's own types. Answers go in the API's envelope when it has one. A stub with query matchers gets its answers from [`Answers`] (in the prelude). Every request is checked against the spec; see [`crate::runtime::mock`].
-pub use crate::runtime::mock::{Answers, Problem, Stub, StubFor};
+//! Stubs take the client's own types. Answers go in the API's envelope when it has one. Every request is checked against the spec; see [`crate::runtime::mock`].
+pub use crate::runtime::mock::{Problem, Stub, StubFor};
 use crate::runtime::mock::{
     MockOperation, MockParam, ParamType, MockResponse, PagingStyle,
 };
@@ -156,7 +156,7 @@ pub mod hostname_associations {
             self.0.stub(1).path_param("zone_id", zone_id.into()).json_body(&body)
         }
     }
-    /// A stub of `hostname_associations().list()`: query matchers, then an answer from [`Answers`](crate::runtime::mock::Answers).
+    /// A stub of `hostname_associations().list()`: query matchers, then an answer, as on a [`Stub`](crate::runtime::mock::Stub).
     #[derive(::std::fmt::Debug)]
     #[must_use = "a stub does nothing until it is given an answer and awaited"]
     pub struct ListRequestStub<'a>(
@@ -168,13 +168,14 @@ pub mod hostname_associations {
             Self(self.0.query_param("mtls_certificate_id", value))
         }
     }
-    impl<'a> crate::runtime::mock::Answers<'a> for ListRequestStub<'a> {
+    impl<'a> crate::runtime::mock::StubWrapper<'a> for ListRequestStub<'a> {
         type Decode = crate::runtime::Envelope<crate::types::HostnameAssociations>;
         type Item = crate::runtime::mock::NoPages;
         fn into_stub(self) -> super::StubFor<'a, Self::Decode, Self::Item> {
             self.0
         }
     }
+    crate::runtime::mock::stub_answers!(ListRequestStub);
 }
 /// Stubs for the `client_certificates()` operations.
 pub mod client_certificates {
@@ -240,7 +241,7 @@ pub mod client_certificates {
                 .path_param("client_certificate_id", client_certificate_id.into())
         }
     }
-    /// A stub of `client_certificates().list()`: query matchers, then an answer from [`Answers`](crate::runtime::mock::Answers).
+    /// A stub of `client_certificates().list()`: query matchers, then an answer, as on a [`Stub`](crate::runtime::mock::Stub).
     #[derive(::std::fmt::Debug)]
     #[must_use = "a stub does nothing until it is given an answer and awaited"]
     pub struct ListRequestStub<'a>(
@@ -275,7 +276,7 @@ pub mod client_certificates {
             Self(self.0.query_param("offset", value.to_string()))
         }
     }
-    impl<'a> crate::runtime::mock::Answers<'a> for ListRequestStub<'a> {
+    impl<'a> crate::runtime::mock::StubWrapper<'a> for ListRequestStub<'a> {
         type Decode = crate::runtime::Envelope<
             Vec<crate::types::ClientCertificate>,
             crate::types::ResultInfo,
@@ -285,4 +286,5 @@ pub mod client_certificates {
             self.0
         }
     }
+    crate::runtime::mock::stub_answers!(ListRequestStub);
 }

@@ -5,8 +5,8 @@
 //! A generated crate's `mock` module wraps this with one typed handle per resource and one
 //! method per operation, named like the client's: `mock.certificates().get("zone", "id")`
 //! returns a [`Stub`]; `.returns(value)`, `.fails(..)`, `.times(1)`; `.await` mounts it. A stub
-//! with query matchers is a small generated type whose answers come from the [`Answers`] trait
-//! (in the generated crate's prelude).
+//! with query matchers is a small generated [`StubWrapper`] with the same answers as inherent
+//! methods (the runtime's `stub_answers!` macro writes them), so users import nothing.
 //!
 //! Every request is checked against the operation table the generated crate passes in
 //! ([`MockOperation`]): an unknown path, a method the path does not have, a missing required
@@ -35,13 +35,16 @@ use super::mock_check::{BreaksSpec, Checker};
 /// The mock-server crate this module is built on, for mocks the typed stubs do not cover.
 pub use wiremock;
 
-pub use super::mock_answers::Answers;
+// Reachable as `<runtime>::mock::stub_answers!` both as a crate and when vendored.
+pub use super::mock_answers::{ItemOf, MetaOf, OutputOf, StubOf, StubWrapper};
 pub use super::mock_stream::Chunks;
 pub use super::mock_stub::{NoPages, Stub, StubFor};
 pub use super::mock_table::{
     BodyCheck, MockBody, MockOperation, MockPaging, MockParam, MockResponse, PagingStyle, ParamIn,
     ParamType, check_json,
 };
+#[doc(hidden)]
+pub use crate::__stub_answers as stub_answers;
 
 /// Something a test did not expect: a request the spec does not allow, or one no stub matched.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,187 +1,214 @@
-//! The answers of a generated stub wrapper ([`Answers`]): a wrapper adds typed query matchers to
-//! a [`Stub`] and gets every answer from this trait's provided methods, written once here
-//! instead of once per operation. Each hands the wrapper's stub to the [`Stub`] method of the
-//! same name.
+//! The answers of a generated stub wrapper: a wrapper adds typed query matchers to a [`Stub`]
+//! and implements [`StubWrapper`]; the `stub_answers!` macro then gives it every answer of
+//! [`Stub`] as an inherent method (no trait import for users), written once here instead of
+//! once per operation. Each hands the wrapper's stub to the [`Stub`] method of the same name.
 
-use std::time::Duration;
-
-use reqwest::StatusCode;
-use serde::Serialize;
-use wiremock::ResponseTemplate;
-
-use super::decode::Decode;
-use super::message::ApiMessage;
 #[cfg(doc)]
 use super::mock_stub::Stub;
 use super::mock_stub::StubFor;
 
-/// The result type of an operation decoded as `D`.
-type Output<D> = <D as Decode>::Output;
-/// The `result_info` type of an operation decoded as `D`.
-type Meta<D> = <D as Decode>::Meta;
-
-/// The answers of a stub wrapper: implemented by the generated wrappers that add query
-/// matchers to a [`Stub`] (`mock.certificates().list(zone).status(..)`). Bring it into scope with the
-/// generated crate's prelude (`use <crate>::prelude::*;`).
-///
-/// Each method gives the wrapper's [`Stub`] its answer; see the [`Stub`] method of the same name.
-/// The types are the client's: `returns` takes what the client's call returns.
-pub trait Answers<'a>: Sized {
+/// A generated stub wrapper (`mock.certificates().list(zone).status(..)`): typed query matchers
+/// around a [`Stub`], whose answers `stub_answers!` defines. Implemented by generated code.
+pub trait StubWrapper<'a>: Sized {
     /// How the client decodes the operation's response ([`Envelope`](super::decode::Envelope),
     /// [`Json`](super::decode::Json), ...): the stub answers with its output and `result_info` types.
-    type Decode: Decode;
+    type Decode: super::decode::Decode;
     /// The page item type, or [`NoPages`](super::mock::NoPages) for an operation that does not
     /// paginate.
     type Item;
 
     /// The stub inside.
     fn into_stub(self) -> StubFor<'a, Self::Decode, Self::Item>;
+}
 
-    /// See [`Stub::returns`].
-    fn returns(self, result: Output<Self::Decode>) -> StubFor<'a, Self::Decode, Self::Item>
-    where
-        Output<Self::Decode>: Serialize,
-    {
-        self.into_stub().returns(result)
-    }
+/// The stub inside the wrapper `W`.
+pub type StubOf<'a, W> = StubFor<'a, <W as StubWrapper<'a>>::Decode, <W as StubWrapper<'a>>::Item>;
+/// What the client's call of the wrapper `W`'s operation returns.
+pub type OutputOf<'a, W> = <<W as StubWrapper<'a>>::Decode as super::decode::Decode>::Output;
+/// The `result_info` type of the wrapper `W`'s operation.
+pub type MetaOf<'a, W> = <<W as StubWrapper<'a>>::Decode as super::decode::Decode>::Meta;
+/// The page item type of the wrapper `W`'s operation.
+pub type ItemOf<'a, W> = <W as StubWrapper<'a>>::Item;
 
-    /// See [`Stub::returns_with_info`] (paginated operations).
-    fn returns_with_info(
-        self,
-        result: Output<Self::Decode>,
-        info: Meta<Self::Decode>,
-    ) -> StubFor<'a, Self::Decode, Self::Item>
-    where
-        Output<Self::Decode>: Serialize,
-        Meta<Self::Decode>: Serialize,
-        Self::Item: Serialize,
-    {
-        self.into_stub().returns_with_info(result, info)
-    }
+/// Gives the generated stub wrapper named (a [`StubWrapper`]) the answers of [`Stub`] as
+/// inherent methods. Expanded only inside generated crates, where `crate::runtime` is this
+/// runtime (a dependency or vendored).
+#[doc(hidden)]
+#[macro_export]
+// `crate::runtime` on purpose: the generated crate's path to this runtime, crate or vendored.
+#[allow(clippy::crate_in_macro_def)]
+macro_rules! __stub_answers {
+    ($wrapper:ident) => {
+        #[allow(clippy::type_complexity)]
+        impl<'a> $wrapper<'a> {
+            /// See [`Stub::returns`](crate::runtime::mock::Stub::returns).
+            pub fn returns(
+                self,
+                result: crate::runtime::mock::OutputOf<'a, Self>,
+            ) -> crate::runtime::mock::StubOf<'a, Self>
+            where
+                crate::runtime::mock::OutputOf<'a, Self>: ::serde::Serialize,
+            {
+                crate::runtime::mock::StubWrapper::into_stub(self).returns(result)
+            }
 
-    /// See [`Stub::paged`] (paginated operations).
-    fn paged(
-        self,
-        items: Vec<Self::Item>,
-        page_size: usize,
-    ) -> StubFor<'a, Self::Decode, Self::Item>
-    where
-        Output<Self::Decode>: Serialize,
-        Meta<Self::Decode>: Serialize,
-        Self::Item: Serialize,
-    {
-        self.into_stub().paged(items, page_size)
-    }
+            /// See [`Stub::returns_with_info`](crate::runtime::mock::Stub::returns_with_info)
+            /// (paginated operations).
+            pub fn returns_with_info(
+                self,
+                result: crate::runtime::mock::OutputOf<'a, Self>,
+                info: crate::runtime::mock::MetaOf<'a, Self>,
+            ) -> crate::runtime::mock::StubOf<'a, Self>
+            where
+                crate::runtime::mock::OutputOf<'a, Self>: ::serde::Serialize,
+                crate::runtime::mock::MetaOf<'a, Self>: ::serde::Serialize,
+                crate::runtime::mock::ItemOf<'a, Self>: ::serde::Serialize,
+            {
+                crate::runtime::mock::StubWrapper::into_stub(self).returns_with_info(result, info)
+            }
 
-    /// See [`Stub::paged_with`] (paginated operations).
-    fn paged_with(
-        self,
-        page: Output<Self::Decode>,
-        items: Vec<Self::Item>,
-        page_size: usize,
-    ) -> StubFor<'a, Self::Decode, Self::Item>
-    where
-        Output<Self::Decode>: Serialize,
-        Meta<Self::Decode>: Serialize,
-        Self::Item: Serialize,
-    {
-        self.into_stub().paged_with(page, items, page_size)
-    }
+            /// See [`Stub::paged`](crate::runtime::mock::Stub::paged) (paginated operations).
+            pub fn paged(
+                self,
+                items: Vec<crate::runtime::mock::ItemOf<'a, Self>>,
+                page_size: usize,
+            ) -> crate::runtime::mock::StubOf<'a, Self>
+            where
+                crate::runtime::mock::OutputOf<'a, Self>: ::serde::Serialize,
+                crate::runtime::mock::MetaOf<'a, Self>: ::serde::Serialize,
+                crate::runtime::mock::ItemOf<'a, Self>: ::serde::Serialize,
+            {
+                crate::runtime::mock::StubWrapper::into_stub(self).paged(items, page_size)
+            }
 
-    /// See [`Stub::fails`].
-    fn fails(
-        self,
-        status: StatusCode,
-        errors: impl IntoIterator<Item = ApiMessage>,
-    ) -> StubFor<'a, Self::Decode, Self::Item> {
-        self.into_stub().fails(status, errors)
-    }
+            /// See [`Stub::paged_with`](crate::runtime::mock::Stub::paged_with) (paginated
+            /// operations).
+            pub fn paged_with(
+                self,
+                page: crate::runtime::mock::OutputOf<'a, Self>,
+                items: Vec<crate::runtime::mock::ItemOf<'a, Self>>,
+                page_size: usize,
+            ) -> crate::runtime::mock::StubOf<'a, Self>
+            where
+                crate::runtime::mock::OutputOf<'a, Self>: ::serde::Serialize,
+                crate::runtime::mock::MetaOf<'a, Self>: ::serde::Serialize,
+                crate::runtime::mock::ItemOf<'a, Self>: ::serde::Serialize,
+            {
+                crate::runtime::mock::StubWrapper::into_stub(self)
+                    .paged_with(page, items, page_size)
+            }
 
-    /// See [`Stub::fails_with`].
-    fn fails_with(
-        self,
-        status: StatusCode,
-        body: impl Serialize,
-    ) -> StubFor<'a, Self::Decode, Self::Item> {
-        self.into_stub().fails_with(status, body)
-    }
+            /// See [`Stub::fails`](crate::runtime::mock::Stub::fails).
+            pub fn fails(
+                self,
+                status: crate::runtime::StatusCode,
+                errors: impl IntoIterator<Item = crate::runtime::ApiMessage>,
+            ) -> crate::runtime::mock::StubOf<'a, Self> {
+                crate::runtime::mock::StubWrapper::into_stub(self).fails(status, errors)
+            }
 
-    /// See [`Stub::unsuccessful`].
-    fn unsuccessful(
-        self,
-        errors: impl IntoIterator<Item = ApiMessage>,
-    ) -> StubFor<'a, Self::Decode, Self::Item> {
-        self.into_stub().unsuccessful(errors)
-    }
+            /// See [`Stub::fails_with`](crate::runtime::mock::Stub::fails_with).
+            pub fn fails_with(
+                self,
+                status: crate::runtime::StatusCode,
+                body: impl ::serde::Serialize,
+            ) -> crate::runtime::mock::StubOf<'a, Self> {
+                crate::runtime::mock::StubWrapper::into_stub(self).fails_with(status, body)
+            }
 
-    /// See [`Stub::malformed`].
-    fn malformed(self) -> StubFor<'a, Self::Decode, Self::Item> {
-        self.into_stub().malformed()
-    }
+            /// See [`Stub::unsuccessful`](crate::runtime::mock::Stub::unsuccessful).
+            pub fn unsuccessful(
+                self,
+                errors: impl IntoIterator<Item = crate::runtime::ApiMessage>,
+            ) -> crate::runtime::mock::StubOf<'a, Self> {
+                crate::runtime::mock::StubWrapper::into_stub(self).unsuccessful(errors)
+            }
 
-    /// See [`Stub::respond_with`].
-    fn respond_with(self, response: ResponseTemplate) -> StubFor<'a, Self::Decode, Self::Item> {
-        self.into_stub().respond_with(response)
-    }
+            /// See [`Stub::malformed`](crate::runtime::mock::Stub::malformed).
+            pub fn malformed(self) -> crate::runtime::mock::StubOf<'a, Self> {
+                crate::runtime::mock::StubWrapper::into_stub(self).malformed()
+            }
 
-    /// See [`Stub::delayed`].
-    fn delayed(self, delay: Duration) -> StubFor<'a, Self::Decode, Self::Item> {
-        self.into_stub().delayed(delay)
-    }
+            /// See [`Stub::respond_with`](crate::runtime::mock::Stub::respond_with).
+            pub fn respond_with(
+                self,
+                response: crate::runtime::mock::wiremock::ResponseTemplate,
+            ) -> crate::runtime::mock::StubOf<'a, Self> {
+                crate::runtime::mock::StubWrapper::into_stub(self).respond_with(response)
+            }
 
-    /// See [`Stub::rate_limited_first`].
-    fn rate_limited_first(
-        self,
-        times: usize,
-        retry_after: Duration,
-    ) -> StubFor<'a, Self::Decode, Self::Item> {
-        self.into_stub().rate_limited_first(times, retry_after)
-    }
+            /// See [`Stub::delayed`](crate::runtime::mock::Stub::delayed).
+            pub fn delayed(
+                self,
+                delay: ::std::time::Duration,
+            ) -> crate::runtime::mock::StubOf<'a, Self> {
+                crate::runtime::mock::StubWrapper::into_stub(self).delayed(delay)
+            }
 
-    /// See [`Stub::server_error_first`].
-    fn server_error_first(
-        self,
-        times: usize,
-        status: StatusCode,
-    ) -> StubFor<'a, Self::Decode, Self::Item> {
-        self.into_stub().server_error_first(times, status)
-    }
+            /// See [`Stub::rate_limited_first`](crate::runtime::mock::Stub::rate_limited_first).
+            pub fn rate_limited_first(
+                self,
+                times: usize,
+                retry_after: ::std::time::Duration,
+            ) -> crate::runtime::mock::StubOf<'a, Self> {
+                crate::runtime::mock::StubWrapper::into_stub(self)
+                    .rate_limited_first(times, retry_after)
+            }
 
-    /// See [`Stub::times`].
-    fn times(self, n: u64) -> StubFor<'a, Self::Decode, Self::Item> {
-        self.into_stub().times(n)
-    }
+            /// See [`Stub::server_error_first`](crate::runtime::mock::Stub::server_error_first).
+            pub fn server_error_first(
+                self,
+                times: usize,
+                status: crate::runtime::StatusCode,
+            ) -> crate::runtime::mock::StubOf<'a, Self> {
+                crate::runtime::mock::StubWrapper::into_stub(self).server_error_first(times, status)
+            }
 
-    /// See [`Stub::events`].
-    fn events<E: Serialize>(
-        self,
-        events: impl IntoIterator<Item = E>,
-    ) -> StubFor<'a, Self::Decode, Self::Item> {
-        self.into_stub().events(events)
-    }
+            /// See [`Stub::times`](crate::runtime::mock::Stub::times).
+            pub fn times(self, n: u64) -> crate::runtime::mock::StubOf<'a, Self> {
+                crate::runtime::mock::StubWrapper::into_stub(self).times(n)
+            }
 
-    /// See [`Stub::events_then_error`].
-    fn events_then_error<E: Serialize>(
-        self,
-        events: impl IntoIterator<Item = E>,
-        error: impl Serialize,
-    ) -> StubFor<'a, Self::Decode, Self::Item> {
-        self.into_stub().events_then_error(events, error)
-    }
+            /// See [`Stub::events`](crate::runtime::mock::Stub::events).
+            pub fn events<E: ::serde::Serialize>(
+                self,
+                events: impl IntoIterator<Item = E>,
+            ) -> crate::runtime::mock::StubOf<'a, Self> {
+                crate::runtime::mock::StubWrapper::into_stub(self).events(events)
+            }
 
-    /// See [`Stub::events_then_cut`].
-    fn events_then_cut<E: Serialize>(
-        self,
-        events: impl IntoIterator<Item = E>,
-    ) -> StubFor<'a, Self::Decode, Self::Item> {
-        self.into_stub().events_then_cut(events)
-    }
+            /// See [`Stub::events_then_error`](crate::runtime::mock::Stub::events_then_error).
+            pub fn events_then_error<E: ::serde::Serialize>(
+                self,
+                events: impl IntoIterator<Item = E>,
+                error: impl ::serde::Serialize,
+            ) -> crate::runtime::mock::StubOf<'a, Self> {
+                crate::runtime::mock::StubWrapper::into_stub(self).events_then_error(events, error)
+            }
 
-    /// See [`Stub::lines`].
-    fn lines<E: Serialize>(
-        self,
-        items: impl IntoIterator<Item = E>,
-    ) -> StubFor<'a, Self::Decode, Self::Item> {
-        self.into_stub().lines(items)
-    }
+            /// See [`Stub::events_then_cut`](crate::runtime::mock::Stub::events_then_cut).
+            pub fn events_then_cut<E: ::serde::Serialize>(
+                self,
+                events: impl IntoIterator<Item = E>,
+            ) -> crate::runtime::mock::StubOf<'a, Self> {
+                crate::runtime::mock::StubWrapper::into_stub(self).events_then_cut(events)
+            }
+
+            /// See [`Stub::lines`](crate::runtime::mock::Stub::lines).
+            pub fn lines<E: ::serde::Serialize>(
+                self,
+                items: impl IntoIterator<Item = E>,
+            ) -> crate::runtime::mock::StubOf<'a, Self> {
+                crate::runtime::mock::StubWrapper::into_stub(self).lines(items)
+            }
+
+            /// See [`Stub::chunks`](crate::runtime::mock::Stub::chunks).
+            pub fn chunks(
+                self,
+                chunks: crate::runtime::mock::Chunks,
+            ) -> crate::runtime::mock::StubOf<'a, Self> {
+                crate::runtime::mock::StubWrapper::into_stub(self).chunks(chunks)
+            }
+        }
+    };
 }

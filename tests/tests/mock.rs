@@ -4,7 +4,7 @@
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
-use cloudflare_client_certificates::mock::{Answers as _, MockServer};
+use cloudflare_client_certificates::mock::MockServer;
 use cloudflare_client_certificates::runtime::{ApiMessage, StatusCode};
 use cloudflare_client_certificates::types::{
     ClientCertificate, ClientCertificateStatus, ClientCertificateStatusFilter,
@@ -169,7 +169,7 @@ async fn a_list_answers_with_its_result_info() {
         total_count: Some(41),
         ..Default::default()
     };
-    // `returns_with_info` through the query wrapper (the `Answers` trait of the prelude).
+    // `returns_with_info` through the query wrapper (inherent answers, no import).
     mock.client_certificates()
         .list(ZONE)
         .page(3)

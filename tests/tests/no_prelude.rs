@@ -2,11 +2,10 @@
 //! `Client::builder()` with a credential method and the runtime's settings, `Client::from_env()`,
 //! `client.<resource>().<operation>(..)` awaited, sent and sent with its response and options,
 //! the mock's own client, and the conversion that shares one runtime client. This file compiling
-//! is half the test; the other half is that the calls reach the mock. Stubbing the mock (test
-//! code, not the everyday flow) takes its answers from one trait, `mock::Answers`.
+//! is half the test; the other half is that the calls reach the mock. Stubbing the mock, query
+//! matchers included, needs no import either.
 
 use cloudflare_client_certificates::Client;
-use cloudflare_client_certificates::mock::Answers as _;
 
 const ZONE: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 

@@ -2,7 +2,7 @@
 //! handle per resource and one stub method per operation named like the client's, and the
 //! static operation table the runtime's `mock` checks requests against (`mock_table.rs`). A
 //! stub's types are the client's decode types (`client::decode_types`); its answers are the
-//! runtime's (`Stub`, and the `Answers` trait for wrappers with query matchers). Everything
+//! runtime's (`Stub`, and the `stub_answers!` macro for wrappers with query matchers). Everything
 //! generic (server, envelopes, scenarios, checks) is the runtime's `mock` module.
 
 use proc_macro2::TokenStream;
@@ -90,14 +90,13 @@ fn head_tokens(api: &Api) -> TokenStream {
          # }}\n\
          ```\n\n\
          Stubs take the client's own types. Answers go in the API's envelope when it has one. \
-         A stub with query matchers gets its answers from [`Answers`] (in the prelude). \
          Every request is checked against the spec; see [`crate::runtime::mock`].\n"
     );
     let module_doc = super::docs::inner_doc(&module_doc);
     quote! {
         #module_doc
 
-        pub use crate::runtime::mock::{Answers, Problem, Stub, StubFor};
+        pub use crate::runtime::mock::{Problem, Stub, StubFor};
         #table
 
         /// A mock of this API on 127.0.0.1: typed stubs per operation (`mock.<resource>()`),
@@ -207,7 +206,7 @@ fn resource_module(api: &Api, index: usize, indices: &[usize]) -> TokenStream {
 
 /// The stub method of one operation on its resource's handle, and, when the operation has query
 /// parameters or an optional JSON body to match, the wrapper type it returns: typed matchers,
-/// with the answers from the runtime's `Answers` trait.
+/// with the answers of a `Stub` from the runtime's `stub_answers!` macro.
 fn operation_stub(
     api: &Api,
     r: &Resource,
@@ -288,8 +287,8 @@ fn operation_stub(
         op.builder_name
     )));
     let wrapper_doc = format!(
-        " A stub of `{}().{}()`: query matchers, then an answer from \
-         [`Answers`](crate::runtime::mock::Answers).",
+        " A stub of `{}().{}()`: query matchers, then an answer, as on a \
+         [`Stub`](crate::runtime::mock::Stub).",
         bare(&r.name),
         bare(&op.method_name)
     );
@@ -314,13 +313,16 @@ fn operation_stub(
         }
 
         #cfg
-        impl<'a> crate::runtime::mock::Answers<'a> for #wrapper<'a> {
+        impl<'a> crate::runtime::mock::StubWrapper<'a> for #wrapper<'a> {
             type Decode = #decode;
             type Item = #item_ty;
             fn into_stub(self) -> super::StubFor<'a, Self::Decode, Self::Item> {
                 self.0
             }
         }
+
+        #cfg
+        crate::runtime::mock::stub_answers!(#wrapper);
     };
     (method, Some(wrapper))
 }
@@ -372,12 +374,12 @@ fn mock_chain(api: &Api, index: usize) -> String {
     }
 }
 
-/// The name of a query setter on a stub wrapper: one named like a method of the runtime's
-/// `Answers` trait (read from its sources) or like the optional-body matcher gets a `_param`
-/// suffix, since an inherent method would hide the trait's.
+/// The name of a query setter on a stub wrapper: one named like an answer the runtime's
+/// `stub_answers!` macro defines (read from its sources), like `into_stub` or like the
+/// optional-body matcher gets a `_param` suffix.
 fn setter_name(name: &str) -> String {
     let taken = bare(name) == "body"
-        || crate::lower::reserved::runtime_trait_methods("Answers")
+        || crate::lower::reserved::stub_wrapper_methods()
             .iter()
             .any(|m| m == bare(name));
     if taken {

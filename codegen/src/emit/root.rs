@@ -408,14 +408,11 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
         /// Traits for what the everyday calls do not need, which work without any import
         /// (`Client::builder()`, `Client::from_env()`, `client.<resource>()`, `.send()`):
         /// typed [`Credentials`] constructors, this API's name for the request id on errors and
-        /// responses, the runtime's `Request` trait for code generic over requests and, with the
-        /// `mock` feature, the mock's stub answers (`Answers`).
+        /// responses and the runtime's `Request` trait for code generic over requests.
         pub mod prelude {
             pub use crate::CredentialsExt;
             pub use crate::runtime::Request;
             #prelude_request_id
-            #[cfg(feature = "mock")]
-            pub use crate::runtime::mock::Answers;
         }
     }
 }

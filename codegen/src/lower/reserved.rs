@@ -62,26 +62,41 @@ fn push_fn_name(rest: &str, out: &mut Vec<String>) {
 /// and `fmt` (derived).
 pub fn generated_type_methods(var: &str) -> Vec<String> {
     let mut out = vec!["clone".to_owned(), "fmt".to_owned()];
+    push_macro_methods("client_types.rs", var, &mut out);
+    out
+}
+
+/// The names a query setter of a generated stub wrapper must not take: the answers the
+/// runtime's `stub_answers!` macro gives the wrapper and the methods of its `StubWrapper` trait.
+pub fn stub_wrapper_methods() -> Vec<String> {
+    let mut out = runtime_trait_methods("StubWrapper");
+    push_macro_methods("mock_answers.rs", "wrapper", &mut out);
+    out
+}
+
+/// Adds to `out` the methods a runtime macro in `file` defines in its `impl` blocks for the
+/// type bound to `$var`.
+fn push_macro_methods(file: &str, var: &str, out: &mut Vec<String>) {
     let Some((_, text)) = crate::emit::runtime::RUNTIME_FILES
         .iter()
-        .find(|(name, _)| *name == "client_types.rs")
+        .find(|(name, _)| *name == file)
     else {
-        return out;
+        return;
     };
     let target = format!("${var}");
     let mut inside = false;
     for line in text.lines().map(str::trim_start) {
         if line.starts_with("impl") {
             let header = line.trim_end_matches('{').trim_end();
-            inside = header.rsplit(' ').next() == Some(target.as_str());
+            let ty = header.rsplit(' ').next().unwrap_or_default();
+            inside = ty.split('<').next() == Some(target.as_str());
             continue;
         }
         let code = line.strip_prefix("pub ").unwrap_or(line);
         if let (true, Some(rest)) = (inside, code.strip_prefix("fn ")) {
-            push_fn_name(rest, &mut out);
+            push_fn_name(rest, out);
         }
     }
-    out
 }
 
 /// The names of the methods of the runtime trait `name` (its provided methods included), read
@@ -166,8 +181,16 @@ mod tests {
             assert!(mock.contains(&m.to_owned()), "{m} in {mock:?}");
         }
         assert!(runtime_methods("ClientBuilder").contains(&"build".to_owned()));
-        let answers = runtime_trait_methods("Answers");
-        for m in ["into_stub", "returns", "paged", "times", "events", "lines"] {
+        let answers = stub_wrapper_methods();
+        for m in [
+            "into_stub",
+            "returns",
+            "paged",
+            "times",
+            "events",
+            "lines",
+            "chunks",
+        ] {
             assert!(answers.contains(&m.to_owned()), "{m} in {answers:?}");
         }
     }
