@@ -121,6 +121,11 @@ pub fn lower_paths<'d>(
             path: ctx.path,
             method: ctx.method,
             operation_id: ctx.operation_id(),
+            tag: ctx
+                .op
+                .get("tags")
+                .and_then(|t| t.get(0))
+                .and_then(serde_json::Value::as_str),
             resource_override: ctx.op.get("x-rust-resource"),
             method_override: ctx.op.get("x-rust-method"),
             pointer: ctx.op_ptr,

@@ -3,7 +3,9 @@
 //! A path becomes a chain of resources and a method: `POST /chat/completions` is
 //! `chat().completions().create()`, `POST /batches/{id}/cancel` is `batches().cancel(id)`.
 //! Version segments (`v1`, `2010-04-01`), file extensions (`.json`) and a leading scope that
-//! many paths share (`/accounts/{account_id}`) are not levels; their parameters stay positional.
+//! many paths share (`/accounts/{account_id}`) are not levels; their parameters stay positional,
+//! unless the operation's tag names the scope as the owner of what is below it (`Account
+//! Members` for `/accounts/{account_id}/members`: `accounts().members()`).
 //! A PUT is `update` unless a PATCH or POST updates the same path (then it is `replace`); a
 //! trailing `bulk` is a method prefix (`bulk_update`); a plural noun is a collection, never an
 //! action; where two paths give one call, the path on the tree keeps it.
@@ -21,6 +23,8 @@ pub struct OpIn<'a> {
     pub path: &'a str,
     pub method: Method,
     pub operation_id: String,
+    /// The operation's first tag, if any.
+    pub tag: Option<&'a str>,
     /// `x-rust-resource` and `x-rust-method`, with the operation's pointer for errors.
     pub resource_override: Option<&'a serde_json::Value>,
     pub method_override: Option<&'a serde_json::Value>,
@@ -150,6 +154,16 @@ fn scopes(all: &[Vec<Seg>]) -> BTreeSet<String> {
         .collect()
 }
 
+/// Whether the tag reads as the scope's own resource: `Account Members` (or `account-members`)
+/// for `members` under the `accounts` scope. Such a resource keeps the scope as a level, as
+/// an API's own SDK does (`accounts().members()`); a product under the scope (`Load Balancer
+/// Monitors` under `/accounts/{id}/load_balancers/monitors`) does not.
+fn owned_by_scope(tag: Option<&str>, scope: &str, next: &str) -> bool {
+    let Some(tag) = tag else { return false };
+    let singular = scope.strip_suffix('s').unwrap_or(scope);
+    naming::snake(tag) == format!("{singular}_{next}")
+}
+
 /// Plans the chain and method of every operation, in order; `fallbacks` lists the operations
 /// named after their operationId (`chain.method() for METHOD /path`).
 pub fn plan(ops: &[OpIn<'_>]) -> SpecResult<(Vec<Named>, Vec<String>)> {
@@ -158,9 +172,9 @@ pub fn plan(ops: &[OpIn<'_>]) -> SpecResult<(Vec<Named>, Vec<String>)> {
     let scopes = scopes(&all);
     // The scope each operation's path was taken out of.
     let mut scope_of: Vec<Option<String>> = vec![None; ops.len()];
-    for (segs, scope) in all.iter_mut().zip(&mut scope_of) {
-        if let [Seg::Static(s), Seg::Param, Seg::Static(_), ..] = segs.as_slice() {
-            if scopes.contains(s) {
+    for ((segs, scope), op) in all.iter_mut().zip(&mut scope_of).zip(ops) {
+        if let [Seg::Static(s), Seg::Param, Seg::Static(next), ..] = segs.as_slice() {
+            if scopes.contains(s) && !owned_by_scope(op.tag, s, next) {
                 *scope = Some(s.clone());
                 segs.drain(..2);
             }
@@ -497,6 +511,7 @@ mod tests {
                 path: p,
                 method: *m,
                 operation_id: format!("{}{}", m.as_str(), p),
+                tag: None,
                 resource_override: None,
                 method_override: None,
                 pointer: "#",
@@ -559,6 +574,46 @@ mod tests {
         assert_eq!(got[10], "accounts().list");
         assert!(is_version("v2beta1") && is_version("2.0") && !is_version("volumes"));
         assert_eq!(word("1-clicks"), "one_clicks");
+    }
+
+    #[test]
+    fn a_tag_naming_the_scope_as_owner_keeps_the_scope() {
+        let mut paths = Vec::new();
+        for r in ["members", "pools", "queues", "monitors", "rules"] {
+            paths.push(format!("/accounts/{{account_id}}/{r}"));
+            paths.push(format!("/accounts/{{account_id}}/{r}/{{id}}"));
+        }
+        let tags = [
+            "Account Members",
+            "Load Balancer Pools",
+            "Queues",
+            "Account Monitor",
+            "x",
+        ];
+        let ops: Vec<OpIn> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| OpIn {
+                path: p,
+                method: Method::Get,
+                operation_id: format!("op{i}"),
+                tag: Some(tags[i / 2]),
+                resource_override: None,
+                method_override: None,
+                pointer: "#",
+            })
+            .collect();
+        let (named, _) = plan(&ops).expect("plans");
+        let got: Vec<String> = named
+            .iter()
+            .map(|n| format!("{}().{}", n.chain.join("()."), n.method))
+            .collect();
+        assert_eq!(got[0], "accounts().members().list");
+        assert_eq!(got[1], "accounts().members().get");
+        assert_eq!(got[2], "pools().list");
+        assert_eq!(got[4], "queues().list");
+        // `Account Monitor` is not `Account Monitors`: the words must match.
+        assert_eq!(got[6], "monitors().list");
     }
 
     #[test]
