@@ -195,14 +195,12 @@ pub async fn overhead(report: &mut Report, mode: &Mode, server: &Server) -> Resu
             1.05,
         )
         .remedy(
-            "Per request the runtime (runtime/src/transport.rs) builds a header map, sets a \
-             per-request timeout, renders and percent-encodes the path template and parses a \
-             `Url`, wraps the call in a tracing span, boxes the builder's future, clones the \
-             response headers, copies the body (`to_vec`) and decodes in two passes with a \
-             fingerprint. Each costs little; to get under 1.05x: build the auth, user-agent and \
-             accept headers once per client and clone them, leave the timeout to the reqwest \
-             client when it is the default, keep the body as `Bytes`, and use the one-pass \
-             decode described for `list`.",
+            "Per request the runtime (runtime/src/transport.rs) builds a header map (user agent, \
+             accept, auth), renders and percent-encodes the path template and parses a `Url`, \
+             enters a tracing span, boxes the builder's future and clones the response \
+             headers; the body is kept as `Bytes` and decoded in one pass. To get under 1.05x: \
+             build the constant headers once per client and clone them, keep the parsed base \
+             `Url` and join only the path, and take the response headers instead of cloning.",
         ),
     );
 
@@ -228,12 +226,10 @@ pub async fn overhead(report: &mut Report, mode: &Mode, server: &Server) -> Resu
             1.05,
         )
         .remedy(
-            "Decoding dominates: `decode_envelope` in runtime/envelope.rs reads the envelope \
-             with `result` kept as raw JSON, then decodes `result`, and SipHashes all of \
-             `result` so that pagination can spot a repeated page (the decode rows below price \
-             each step). Decode in one pass into an envelope with `result: Option<T>` and fall \
-             back to the two-pass path only when that fails, and fingerprint only inside \
-             `paginate`, with fewer bytes (the result's length and its first and last items).",
+            "The envelope is decoded in one pass (runtime/src/decode.rs, `result` straight into its \
+             type), and a page walk's fingerprint is computed only when asked for. What is left \
+             is the per-request cost described for `get`, and moving the body into an \
+             `Arc<Vec<u8>>` kept for that fingerprint (a copy when the body came as `Bytes`).",
         ),
     );
 
