@@ -33,6 +33,13 @@ pub(super) fn check_segment(name: &str, value: &str) -> Result<(), Error> {
     })
 }
 
+/// Whether `template` has the placeholder `{name}` (without building that string).
+fn has_placeholder(template: &str, name: &str) -> bool {
+    template.match_indices(name).any(|(at, _)| {
+        template[..at].ends_with('{') && template[at + name.len()..].starts_with('}')
+    })
+}
+
 /// Fills `template` with `params`, encoding each value as one segment.
 ///
 /// Every `{name}` must have a value and every value must have a `{name}`; a name given twice
@@ -40,7 +47,7 @@ pub(super) fn check_segment(name: &str, value: &str) -> Result<(), Error> {
 pub(super) fn render_path(template: &str, params: &[(&str, String)]) -> Result<String, Error> {
     for (name, value) in params {
         check_segment(name, value)?;
-        if !template.contains(&format!("{{{name}}}")) {
+        if !has_placeholder(template, name) {
             return Err(Error::InvalidRequest {
                 parameter: (*name).to_owned(),
                 reason: format!("is not a parameter of the path `{template}`"),
@@ -71,7 +78,8 @@ pub(super) fn render_path(template: &str, params: &[(&str, String)]) -> Result<S
                 parameter: name.to_owned(),
                 reason: "is required but was not given".to_owned(),
             })?;
-        path.push_str(&encode_segment(value));
+        // Pieces straight into the path: no `String` per value, no formatter.
+        path.extend(utf8_percent_encode(value, SEGMENT));
         rest = &after[close + 1..];
     }
     path.push_str(rest);
