@@ -14,11 +14,6 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Percent-encodes a value as a single path segment.
-pub(super) fn encode_segment(value: &str) -> String {
-    utf8_percent_encode(value, SEGMENT).to_string()
-}
-
 /// Refuses values that cannot stand as one segment: empty (which would merge two segments),
 /// `.` and `..` (which URL parsers resolve, escaping the intended path).
 pub(super) fn check_segment(name: &str, value: &str) -> Result<(), Error> {
@@ -110,6 +105,11 @@ mod tests {
             .unwrap(),
             "/zones/023e105f4ecef8ad9ca31a8372d0c353/client_certificates/abc-1_2.3~"
         );
+    }
+
+    /// One value rendered as the only segment of a path.
+    fn encode_segment(value: &str) -> String {
+        render_path("/{v}", &[("v", value.to_owned())]).unwrap()[1..].to_owned()
     }
 
     #[test]
