@@ -126,6 +126,7 @@ pub fn lower_paths<'d>(
                 .get("tags")
                 .and_then(|t| t.get(0))
                 .and_then(serde_json::Value::as_str),
+            paged: ctx.takes_page_param(),
             resource_override: ctx.op.get("x-rust-resource"),
             method_override: ctx.op.get("x-rust-method"),
             pointer: ctx.op_ptr,
@@ -403,6 +404,24 @@ impl<'d> OpContext<'_, 'd> {
 
     /// Path-item parameters merged with the operation's (the operation's win), checked against
     /// the path template, required ones first.
+    /// Whether the operation (or its path item) has an optional query parameter that asks for
+    /// a page, read before lowering; a malformed parameter is left to [`Self::params`] to report.
+    fn takes_page_param(&self) -> bool {
+        let item_ptr = self.op_ptr.rsplit_once('/').map_or("", |(p, _)| p);
+        [(self.item, item_ptr), (self.op, self.op_ptr)]
+            .into_iter()
+            .filter_map(|(owner, ptr)| Some((owner.get("parameters")?.as_array()?, ptr)))
+            .flat_map(|(list, ptr)| list.iter().map(move |p| (p, ptr)))
+            .filter_map(|(p, ptr)| self.doc.deref(p, ptr).ok().map(|(p, _)| p))
+            .any(|p| {
+                p.get("in").and_then(Value::as_str) == Some("query")
+                    && p.get("required").and_then(Value::as_bool) != Some(true)
+                    && p.get("name")
+                        .and_then(Value::as_str)
+                        .is_some_and(super::pagination::is_page_param)
+            })
+    }
+
     fn params(&self, types: &mut Types<'d>, hint: &str) -> SpecResult<Vec<Param>> {
         let mut raw: IndexMap<(String, String), (&'d Value, String)> = IndexMap::new();
         let item_ptr = self.op_ptr.rsplit_once('/').map_or("", |(p, _)| p);

@@ -119,6 +119,13 @@ pub struct Site<'d> {
 /// The pagination of an operation: declared by `x-rust-pagination` (on the operation, else on
 /// the root), or detected. A declaration that does not fit the operation is a located error;
 /// the root's only applies where it fits (elsewhere detection runs as usual).
+/// Whether an optional query parameter of this name asks for a page (`page`, a cursor such as
+/// `starting_after`, `offset`): the resource planner's hint, before the response is lowered,
+/// that a GET lists, from the same names detection uses.
+pub fn is_page_param(name: &str) -> bool {
+    name == "page" || name == "offset" || CURSOR_PARAMS.contains(&name)
+}
+
 pub fn lower(
     site: &Site<'_>,
     method: Method,

@@ -25,6 +25,9 @@ pub struct OpIn<'a> {
     pub operation_id: String,
     /// The operation's first tag, if any.
     pub tag: Option<&'a str>,
+    /// Whether it takes an optional query parameter that asks for a page (`page`, a cursor,
+    /// `offset`): a GET of a singular path then lists (`GET /feed?cursor=` is `feed().list()`).
+    pub paged: bool,
     /// `x-rust-resource` and `x-rust-method`, with the operation's pointer for errors.
     pub resource_override: Option<&'a serde_json::Value>,
     pub method_override: Option<&'a serde_json::Value>,
@@ -431,7 +434,7 @@ fn derive(
     }
     // On a collection whose items have calls of their own, a write is to many items at once.
     let verb = match op.method {
-        Method::Get if is_collection || plural(last) => "list",
+        Method::Get if is_collection || plural(last) || op.paged => "list",
         Method::Get => "get",
         Method::Post => "create",
         Method::Put if is_collection => put_verb(methods, "bulk_update", "bulk_replace"),
@@ -512,6 +515,7 @@ mod tests {
                 method: *m,
                 operation_id: format!("{}{}", m.as_str(), p),
                 tag: None,
+                paged: false,
                 resource_override: None,
                 method_override: None,
                 pointer: "#",
@@ -577,6 +581,34 @@ mod tests {
     }
 
     #[test]
+    fn a_paged_get_of_a_singular_path_lists() {
+        let ops: Vec<OpIn> = [
+            ("/feed", true),
+            ("/status", false),
+            ("/users/{id}/feed", true),
+        ]
+        .iter()
+        .map(|(p, paged)| OpIn {
+            path: p,
+            method: Method::Get,
+            operation_id: format!("get{p}"),
+            tag: None,
+            paged: *paged,
+            resource_override: None,
+            method_override: None,
+            pointer: "#",
+        })
+        .collect();
+        let (named, _) = plan(&ops).expect("plans");
+        let got: Vec<String> = named
+            .iter()
+            .map(|n| format!("{}().{}", n.chain.join("()."), n.method))
+            .collect();
+        // An action on an instance stays an action; only the `get` of a singular path changes.
+        assert_eq!(got, ["feed().list", "status().get", "users().feed"]);
+    }
+
+    #[test]
     fn a_tag_naming_the_scope_as_owner_keeps_the_scope() {
         let mut paths = Vec::new();
         for r in ["members", "pools", "queues", "monitors", "rules"] {
@@ -598,6 +630,7 @@ mod tests {
                 method: Method::Get,
                 operation_id: format!("op{i}"),
                 tag: Some(tags[i / 2]),
+                paged: false,
                 resource_override: None,
                 method_override: None,
                 pointer: "#",
