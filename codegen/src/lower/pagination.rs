@@ -119,11 +119,17 @@ pub struct Site<'d> {
 /// The pagination of an operation: declared by `x-rust-pagination` (on the operation, else on
 /// the root), or detected. A declaration that does not fit the operation is a located error;
 /// the root's only applies where it fits (elsewhere detection runs as usual).
-/// Whether an optional query parameter of this name asks for a page (`page`, a cursor such as
-/// `starting_after`, `offset`): the resource planner's hint, before the response is lowered,
-/// that a GET lists, from the same names detection uses.
+/// Whether an optional query parameter of this name asks for a page or sizes one (`page`, a
+/// cursor such as `starting_after`, `offset`, `per_page`; any case, so Twilio's
+/// `PageSize` counts): the resource planner's hint, before the response is lowered, that a GET
+/// lists, from the same names detection uses.
 pub fn is_page_param(name: &str) -> bool {
-    name == "page" || name == "offset" || CURSOR_PARAMS.contains(&name)
+    let snake = crate::naming::snake(name);
+    let snake = crate::naming::bare(&snake);
+    ["page", "offset", "per_page", "page_size"].contains(&snake)
+        || CURSOR_PARAMS
+            .iter()
+            .any(|c| crate::naming::snake(c) == snake)
 }
 
 pub fn lower(
@@ -416,4 +422,28 @@ fn next_field(types: &Types<'_>, root: &str) -> Option<Vec<Hop>> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_page_param;
+
+    #[test]
+    fn page_params_are_known_in_any_case() {
+        for name in [
+            "page",
+            "Page",
+            "PageSize",
+            "per_page",
+            "offset",
+            "pageToken",
+            "StartingAfter",
+        ] {
+            assert!(is_page_param(name), "{name}");
+        }
+        // `limit` alone is often a top-N count (`/top/ases?limit=5`), not a page.
+        for name in ["limit", "status", "pages", "name"] {
+            assert!(!is_page_param(name), "{name}");
+        }
+    }
 }
