@@ -45,7 +45,7 @@ pub fn usage(command: &Command) -> String {
             "generated/",
             "a path dependency on this workspace's\n                                     \
              runtime/ when the output is inside this workspace, else vendored",
-            "\n\n  The runtime's public API is written to runtime/api-surface.txt (checked by --check too).",
+            "\n\n  With the default --out, the runtime's public API is written to runtime/api-surface.txt\n  (checked by --check too).",
         ),
         None => (
             "the current folder, which holds openapi.yaml",
@@ -262,22 +262,22 @@ pub fn run(command: &Command, args: &[String]) -> Result<(), Failure> {
     }
     let out = args.out.clone().unwrap_or_default();
     let failed = |e: crate::Error| Failure::Failed(e.to_string());
-    // The runtime's surface (its sources read with `syn`) does not depend on the spec: it is
-    // computed on another core while loading and lowering use one.
+    // The runtime's surface (its sources read with `syn`, several times the work of generating
+    // spec/) does not depend on the spec: it is refreshed only by a run that writes or checks
+    // the workspace's own generated/, on another core while loading and lowering use one.
+    let workspace = command
+        .workspace
+        .as_ref()
+        .filter(|w| args.out.as_deref() == Some(w.join("generated").as_path()));
     let (generated, surface) = std::thread::scope(|scope| {
-        let surface = command
-            .workspace
-            .as_ref()
-            .map(|_| scope.spawn(crate::emit::surface::runtime_surface));
+        let surface = workspace.map(|_| scope.spawn(crate::emit::surface::runtime_surface));
         let generated = crate::generate_file(&args.spec, &args.settings);
         let surface = surface.map(|s| s.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         (generated, surface)
     });
     let generated = generated.map_err(failed)?;
     print_warnings(&generated.warnings, args.all_warnings);
-    let surface = command
-        .workspace
-        .as_ref()
+    let surface = workspace
         .zip(surface)
         .map(|(w, s)| (w.join("runtime/api-surface.txt"), s));
     let old_surface = surface
