@@ -6,6 +6,9 @@
 //! crate's own `Client` and `ClientBuilder` from the runtime's `client_types!` macro that defines
 //! them, and the generator's own names from the constants that emit them.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex, PoisonError};
+
 /// The modules and items the generator writes beside resource modules in `src/resources/`.
 pub const RESOURCES_MOD_ITEMS: &[&str] = &["tables"];
 
@@ -16,6 +19,10 @@ const DERIVED_METHODS: &[&str] = &["eq", "ne", "default"];
 /// The names of every method of the runtime type `ty`: in its inherent `impl` blocks and its
 /// trait impls (`clone` from `derive(Clone)` included), read from the runtime's sources.
 pub fn runtime_methods(ty: &str) -> Vec<String> {
+    memo(format!("impl {ty}"), || read_runtime_methods(ty))
+}
+
+fn read_runtime_methods(ty: &str) -> Vec<String> {
     let mut out = vec!["clone".to_owned(), "fmt".to_owned()];
     for (_, text) in crate::emit::runtime::RUNTIME_FILES {
         let mut inside = false;
@@ -46,6 +53,19 @@ pub fn runtime_methods(ty: &str) -> Vec<String> {
     out
 }
 
+/// `compute()`, once per `key` per process: the runtime's sources are embedded and never change,
+/// and a large spec asks for the same names once per operation or parameter.
+fn memo(key: String, compute: impl FnOnce() -> Vec<String>) -> Vec<String> {
+    static CACHE: LazyLock<Mutex<HashMap<String, Vec<String>>>> = LazyLock::new(Default::default);
+    let lock = || CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(names) = lock().get(&key) {
+        return names.clone();
+    }
+    let names = compute();
+    lock().insert(key, names.clone());
+    names
+}
+
 /// Adds the name at the start of `rest` (what follows `fn `) to `out`, once.
 fn push_fn_name(rest: &str, out: &mut Vec<String>) {
     let name: String = rest
@@ -61,17 +81,21 @@ fn push_fn_name(rest: &str, out: &mut Vec<String>) {
 /// to `var` (`client` or `builder`), in its inherent `impl` and its trait impls, plus `clone`
 /// and `fmt` (derived).
 pub fn generated_type_methods(var: &str) -> Vec<String> {
-    let mut out = vec!["clone".to_owned(), "fmt".to_owned()];
-    push_macro_methods("client_types.rs", var, &mut out);
-    out
+    memo(format!("client_types ${var}"), || {
+        let mut out = vec!["clone".to_owned(), "fmt".to_owned()];
+        push_macro_methods("client_types.rs", var, &mut out);
+        out
+    })
 }
 
 /// The names a query setter of a generated stub wrapper must not take: the answers the
 /// runtime's `stub_answers!` macro gives the wrapper and the methods of its `StubWrapper` trait.
 pub fn stub_wrapper_methods() -> Vec<String> {
-    let mut out = runtime_trait_methods("StubWrapper");
-    push_macro_methods("mock_answers.rs", "wrapper", &mut out);
-    out
+    memo("stub_answers $wrapper".to_owned(), || {
+        let mut out = runtime_trait_methods("StubWrapper");
+        push_macro_methods("mock_answers.rs", "wrapper", &mut out);
+        out
+    })
 }
 
 /// Adds to `out` the methods a runtime macro in `file` defines in its `impl` blocks for the
@@ -103,6 +127,10 @@ fn push_macro_methods(file: &str, var: &str, out: &mut Vec<String>) {
 /// from the runtime's sources: a generated type implementing it must not define an inherent
 /// method of one of these names, which would hide the trait's.
 pub fn runtime_trait_methods(name: &str) -> Vec<String> {
+    memo(format!("trait {name}"), || read_trait_methods(name))
+}
+
+fn read_trait_methods(name: &str) -> Vec<String> {
     let header = format!("pub trait {name}");
     let mut out = Vec::new();
     for (_, text) in crate::emit::runtime::RUNTIME_FILES {
