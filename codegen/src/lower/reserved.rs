@@ -19,38 +19,43 @@ const DERIVED_METHODS: &[&str] = &["eq", "ne", "default"];
 /// The names of every method of the runtime type `ty`: in its inherent `impl` blocks and its
 /// trait impls (`clone` from `derive(Clone)` included), read from the runtime's sources.
 pub fn runtime_methods(ty: &str) -> Vec<String> {
-    memo(format!("impl {ty}"), || read_runtime_methods(ty))
+    static ALL: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(read_runtime_methods);
+    let mut out = vec!["clone".to_owned(), "fmt".to_owned()];
+    for name in ALL.get(ty).into_iter().flatten() {
+        if !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
 }
 
-fn read_runtime_methods(ty: &str) -> Vec<String> {
-    let mut out = vec!["clone".to_owned(), "fmt".to_owned()];
+/// The methods of every `impl` target in the runtime's sources, read in one pass.
+fn read_runtime_methods() -> HashMap<String, Vec<String>> {
+    let mut all: HashMap<String, Vec<String>> = HashMap::new();
     for (_, text) in crate::emit::runtime::RUNTIME_FILES {
-        let mut inside = false;
+        let mut target: Option<&str> = None;
         for line in text.lines() {
             if line.starts_with("impl") {
                 let header = line.trim_end_matches('{').trim_end();
-                let target = header.rsplit(' ').next().unwrap_or_default();
-                inside = target == ty;
+                target = header.rsplit(' ').next();
                 continue;
             }
             if line.starts_with('}') {
-                inside = false;
+                target = None;
                 continue;
             }
-            if !inside {
-                continue;
-            }
+            let Some(ty) = target else { continue };
             let code = line.trim_start();
             let indent = line.len() - code.len();
             let code = code.strip_prefix("pub(crate) ").unwrap_or(code);
             let code = code.strip_prefix("pub ").unwrap_or(code);
             let code = code.strip_prefix("async ").unwrap_or(code);
             if let (4, Some(rest)) = (indent, code.strip_prefix("fn ")) {
-                push_fn_name(rest, &mut out);
+                push_fn_name(rest, all.entry(ty.to_owned()).or_default());
             }
         }
     }
-    out
+    all
 }
 
 /// `compute()`, once per `key` per process: the runtime's sources are embedded and never change,
