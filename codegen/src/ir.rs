@@ -51,6 +51,9 @@ pub struct Api {
     /// The named types a request body holds (itself, or through fields, items and branches):
     /// the structs among them get a constructor and setters.
     pub request_types: std::collections::BTreeSet<String>,
+    /// The distinct `security` requirements of the operations, in the order operations first
+    /// use them: `tables::SECURITY_<index>`.
+    pub security_sets: Vec<Vec<Vec<String>>>,
 }
 
 impl Api {

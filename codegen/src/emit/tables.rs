@@ -87,22 +87,12 @@ pub fn body_fields<'a>(api: &'a Api, op: &'a Operation) -> Vec<&'a crate::ir::Fi
         .unwrap_or_default()
 }
 
-/// The distinct security requirements of the operations, in first-use order.
-pub fn security_sets(api: &Api) -> Vec<&Vec<Vec<String>>> {
-    let mut out: Vec<&Vec<Vec<String>>> = Vec::new();
-    for op in api.resources.iter().flat_map(|r| &r.operations) {
-        if !out.contains(&&op.security) {
-            out.push(&op.security);
-        }
-    }
-    out
-}
-
-/// The path of an operation's security constant.
+/// The path of an operation's security constant (`api.security_sets` is short: a lookup).
 pub fn security_path(api: &Api, op: &Operation) -> TokenStream {
-    let i = security_sets(api)
+    let i = api
+        .security_sets
         .iter()
-        .position(|s| **s == op.security)
+        .position(|s| *s == op.security)
         .unwrap_or(0);
     let n = quote::format_ident!("SECURITY_{}", i);
     quote!(crate::resources::tables::#n)
@@ -137,7 +127,7 @@ pub fn tables_mod(api: &Api) -> TokenStream {
         let v = &l.value;
         quote!(pub const #n: Limit = #v;)
     });
-    let security = security_sets(api).into_iter().enumerate().map(|(i, set)| {
+    let security = api.security_sets.iter().enumerate().map(|(i, set)| {
         let n = quote::format_ident!("SECURITY_{}", i);
         let alts = set.iter().map(|alt| {
             let keys = alt.iter().map(String::as_str);

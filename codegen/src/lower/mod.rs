@@ -86,8 +86,14 @@ pub fn lower(doc: &Document, settings: &Settings) -> SpecResult<(Api, Vec<Warnin
         features: Vec::new(),
         type_features: std::collections::BTreeMap::new(),
         request_types: std::collections::BTreeSet::new(),
+        security_sets: Vec::new(),
     };
     let api = requests::mark(api);
-    let api = features::assign(api, settings.tag_features);
+    let mut api = features::assign(api, settings.tag_features);
+    for op in api.resources.iter().flat_map(|r| &r.operations) {
+        if !api.security_sets.contains(&op.security) {
+            api.security_sets.push(op.security.clone());
+        }
+    }
     Ok((api, warnings))
 }
