@@ -142,7 +142,7 @@ fn rejects(api: &Api, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => true,
         TypeRef::Named(name) => matches!(
-            api.types.iter().find(|t| &t.name == name).map(|t| &t.kind),
+            api.type_def(name).map(|t| &t.kind),
             Some(TypeKind::Enum { .. })
         ),
         TypeRef::Array(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => {
@@ -276,7 +276,7 @@ fn wire_hops(api: &Api, start: Option<&TypeRef>, hops: &[Hop]) -> Vec<String> {
 
 /// The type of the variant `variant` of the union `union`.
 fn variant_type(api: &Api, union: &str, variant: &str) -> Option<TypeRef> {
-    match &api.types.iter().find(|t| t.name == union)?.kind {
+    match &api.type_def(union)?.kind {
         crate::ir::TypeKind::Union { variants, .. } => variants
             .iter()
             .find(|v| v.name == variant)
@@ -327,7 +327,7 @@ fn param_type(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::Integer(_) => quote!(#base::Integer),
         TypeRef::Number => quote!(#base::Number),
         TypeRef::Boolean => quote!(#base::Boolean),
-        TypeRef::Named(name) => match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+        TypeRef::Named(name) => match api.type_def(name).map(|t| &t.kind) {
             Some(TypeKind::Enum { variants }) => {
                 let values = variants.iter().map(|v| v.wire.as_str());
                 quote!(#base::Enum(&[#(#values),*]))
