@@ -5,7 +5,8 @@
 //!
 //! The two differ only in [`Command`]: the xtask knows the generator's workspace, so its
 //! defaults are `spec/` and `generated/`, an output inside the workspace gets a `path`
-//! dependency on `runtime/`, and it keeps `runtime/api-surface.txt` fresh. The installed command
+//! dependency on `runtime/`, and a run into its own `generated/` keeps `runtime/api-surface.txt`
+//! fresh. The installed command
 //! knows no workspace: it reads `openapi.yaml` from the current folder by default, needs `--out`,
 //! and vendors the runtime unless `--runtime` says otherwise, so its output builds anywhere.
 
@@ -268,7 +269,7 @@ pub fn run(command: &Command, args: &[String]) -> Result<(), Failure> {
     let workspace = command
         .workspace
         .as_ref()
-        .filter(|w| args.out.as_deref() == Some(w.join("generated").as_path()));
+        .filter(|w| args.out.as_deref().map(absolute) == Some(absolute(&w.join("generated"))));
     let (generated, surface) = std::thread::scope(|scope| {
         let surface = workspace.map(|_| scope.spawn(crate::emit::surface::runtime_surface));
         let generated = crate::generate_file(&args.spec, &args.settings);

@@ -35,7 +35,6 @@ use super::mock_check::{BreaksSpec, Checker};
 /// The mock-server crate this module is built on, for mocks the typed stubs do not cover.
 pub use wiremock;
 
-// Reachable as `<runtime>::mock::stub_answers!` both as a crate and when vendored.
 pub use super::mock_answers::{ItemOf, MetaOf, OutputOf, StubOf, StubWrapper};
 pub use super::mock_stream::Chunks;
 pub use super::mock_stub::{NoPages, Stub, StubFor};
@@ -43,6 +42,7 @@ pub use super::mock_table::{
     BodyCheck, MockBody, MockOperation, MockPaging, MockParam, MockResponse, PagingStyle, ParamIn,
     ParamType, check_json,
 };
+// Reachable as `<runtime>::mock::stub_answers!` both as a crate and when vendored.
 #[doc(hidden)]
 pub use crate::__stub_answers as stub_answers;
 

@@ -402,26 +402,35 @@ impl<'d> OpContext<'_, 'd> {
         }))
     }
 
-    /// Path-item parameters merged with the operation's (the operation's win), checked against
-    /// the path template, required ones first.
-    /// Whether the operation (or its path item) has an optional query parameter that asks for
-    /// a page, read before lowering; a malformed parameter is left to [`Self::params`] to report.
+    /// Whether the operation has an optional query parameter that asks for a page (its path
+    /// item's merged with its own, the operation's winning, as in [`Self::params`]), read before
+    /// lowering; a malformed parameter is left to [`Self::params`] to report.
     fn takes_page_param(&self) -> bool {
         let item_ptr = self.op_ptr.rsplit_once('/').map_or("", |(p, _)| p);
-        [(self.item, item_ptr), (self.op, self.op_ptr)]
+        let mut optional: IndexMap<(&str, &str), bool> = IndexMap::new();
+        let lists = [(self.item, item_ptr), (self.op, self.op_ptr)]
             .into_iter()
-            .filter_map(|(owner, ptr)| Some((owner.get("parameters")?.as_array()?, ptr)))
-            .flat_map(|(list, ptr)| list.iter().map(move |p| (p, ptr)))
-            .filter_map(|(p, ptr)| self.doc.deref(p, ptr).ok().map(|(p, _)| p))
-            .any(|p| {
-                p.get("in").and_then(Value::as_str) == Some("query")
-                    && p.get("required").and_then(Value::as_bool) != Some(true)
-                    && p.get("name")
-                        .and_then(Value::as_str)
-                        .is_some_and(super::pagination::is_page_param)
-            })
+            .filter_map(|(owner, ptr)| Some((owner.get("parameters")?.as_array()?, ptr)));
+        for (list, ptr) in lists {
+            for p in list {
+                let Ok((p, _)) = self.doc.deref(p, ptr) else {
+                    continue;
+                };
+                let name = p.get("name").and_then(Value::as_str);
+                let location = p.get("in").and_then(Value::as_str);
+                if let (Some(name), Some(location)) = (name, location) {
+                    let required = p.get("required").and_then(Value::as_bool) == Some(true);
+                    optional.insert((name, location), !required);
+                }
+            }
+        }
+        optional.iter().any(|((name, location), optional)| {
+            *optional && *location == "query" && super::pagination::is_page_param(name)
+        })
     }
 
+    /// Path-item parameters merged with the operation's (the operation's win), checked against
+    /// the path template, required ones first.
     fn params(&self, types: &mut Types<'d>, hint: &str) -> SpecResult<Vec<Param>> {
         let mut raw: IndexMap<(String, String), (&'d Value, String)> = IndexMap::new();
         let item_ptr = self.op_ptr.rsplit_once('/').map_or("", |(p, _)| p);

@@ -116,22 +116,24 @@ pub struct Site<'d> {
     pub op_ptr: &'d str,
 }
 
-/// The pagination of an operation: declared by `x-rust-pagination` (on the operation, else on
-/// the root), or detected. A declaration that does not fit the operation is a located error;
-/// the root's only applies where it fits (elsewhere detection runs as usual).
-/// Whether an optional query parameter of this name asks for a page or sizes one (`page`, a
-/// cursor such as `starting_after`, `offset`, `per_page`; any case, so Twilio's
-/// `PageSize` counts): the resource planner's hint, before the response is lowered, that a GET
-/// lists, from the same names detection uses.
+/// Whether an optional query parameter of this name asks for a page or sizes one: the resource
+/// planner's hint, before the response is lowered, that a GET lists. Built on detection's names
+/// (`page`, `per_page`, `offset`, the cursors) but looser: any case and spelling (`PageSize`,
+/// `pageToken`) and `page_size`; stricter on cursors, leaving out `after` and `marker`, which
+/// are as often a time or an item filter on a read of one thing.
 pub fn is_page_param(name: &str) -> bool {
     let snake = crate::naming::snake(name);
     let snake = crate::naming::bare(&snake);
     ["page", "offset", "per_page", "page_size"].contains(&snake)
         || CURSOR_PARAMS
             .iter()
+            .filter(|c| !["after", "marker"].contains(c))
             .any(|c| crate::naming::snake(c) == snake)
 }
 
+/// The pagination of an operation: declared by `x-rust-pagination` (on the operation, else on
+/// the root), or detected. A declaration that does not fit the operation is a located error;
+/// the root's only applies where it fits (elsewhere detection runs as usual).
 pub fn lower(
     site: &Site<'_>,
     method: Method,
@@ -442,7 +444,7 @@ mod tests {
             assert!(is_page_param(name), "{name}");
         }
         // `limit` alone is often a top-N count (`/top/ases?limit=5`), not a page.
-        for name in ["limit", "status", "pages", "name"] {
+        for name in ["limit", "status", "pages", "name", "after"] {
             assert!(!is_page_param(name), "{name}");
         }
     }

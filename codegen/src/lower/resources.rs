@@ -158,13 +158,22 @@ fn scopes(all: &[Vec<Seg>]) -> BTreeSet<String> {
 }
 
 /// Whether the tag reads as the scope's own resource: `Account Members` (or `account-members`)
-/// for `members` under the `accounts` scope. Such a resource keeps the scope as a level, as
-/// an API's own SDK does (`accounts().members()`); a product under the scope (`Load Balancer
-/// Monitors` under `/accounts/{id}/load_balancers/monitors`) does not.
+/// for `members` under the `accounts` scope (`Address Labels` under `addresses`, `Policy Rules`
+/// under `policies`). Such a resource keeps the scope as a level, as an API's own SDK does
+/// (`accounts().members()`); a product under the scope (`Load Balancer Monitors` under
+/// `/accounts/{id}/load_balancers/monitors`) does not.
 fn owned_by_scope(tag: Option<&str>, scope: &str, next: &str) -> bool {
     let Some(tag) = tag else { return false };
-    let singular = scope.strip_suffix('s').unwrap_or(scope);
-    naming::snake(tag) == format!("{singular}_{next}")
+    let tag = naming::snake(tag);
+    let singulars = [
+        scope.strip_suffix("ies").map(|s| format!("{s}y")),
+        scope.strip_suffix("es").map(str::to_owned),
+        scope.strip_suffix('s').map(str::to_owned),
+    ];
+    singulars
+        .into_iter()
+        .flatten()
+        .any(|singular| tag == format!("{singular}_{next}"))
 }
 
 /// Plans the chain and method of every operation, in order; `fallbacks` lists the operations
@@ -173,11 +182,26 @@ pub fn plan(ops: &[OpIn<'_>]) -> SpecResult<(Vec<Named>, Vec<String>)> {
     let split: Vec<(Vec<Seg>, Option<String>)> = ops.iter().map(|o| segments(o.path)).collect();
     let mut all: Vec<Vec<Seg>> = split.iter().map(|(s, _)| s.clone()).collect();
     let scopes = scopes(&all);
+    // The resources under a scope that one of their operations' tags names as the scope's own:
+    // the whole subtree keeps the scope, whatever its other operations are tagged, so that it
+    // stays one handle (`zones().settings()`, not also a top-level `settings()`).
+    let owned: BTreeSet<(String, String)> = all
+        .iter()
+        .zip(ops)
+        .filter_map(|(segs, op)| match segs.as_slice() {
+            [Seg::Static(s), Seg::Param, Seg::Static(next), ..]
+                if scopes.contains(s) && owned_by_scope(op.tag, s, next) =>
+            {
+                Some((s.clone(), next.clone()))
+            }
+            _ => None,
+        })
+        .collect();
     // The scope each operation's path was taken out of.
     let mut scope_of: Vec<Option<String>> = vec![None; ops.len()];
-    for ((segs, scope), op) in all.iter_mut().zip(&mut scope_of).zip(ops) {
+    for (segs, scope) in all.iter_mut().zip(&mut scope_of) {
         if let [Seg::Static(s), Seg::Param, Seg::Static(next), ..] = segs.as_slice() {
-            if scopes.contains(s) && !owned_by_scope(op.tag, s, next) {
+            if scopes.contains(s) && !owned.contains(&(s.clone(), next.clone())) {
                 *scope = Some(s.clone());
                 segs.drain(..2);
             }
@@ -647,6 +671,28 @@ mod tests {
         assert_eq!(got[4], "queues().list");
         // `Account Monitor` is not `Account Monitors`: the words must match.
         assert_eq!(got[6], "monitors().list");
+        // An operation of an owned subtree tagged otherwise stays in it: one handle.
+        let mut mixed = ops;
+        let rules = "/accounts/{account_id}/members/{id}/rules";
+        mixed.push(OpIn {
+            path: rules,
+            method: Method::Get,
+            operation_id: "rules".to_owned(),
+            tag: Some("Member Rules"),
+            paged: false,
+            resource_override: None,
+            method_override: None,
+            pointer: "#",
+        });
+        let (named, _) = plan(&mixed).expect("plans");
+        let last = named.last().expect("an operation");
+        assert_eq!(last.chain, ["accounts", "members", "rules"]);
+        assert!(owned_by_scope(Some("Policy Rules"), "policies", "rules"));
+        assert!(owned_by_scope(
+            Some("Address Labels"),
+            "addresses",
+            "labels"
+        ));
     }
 
     #[test]
