@@ -531,25 +531,32 @@ fn method_override(v: &serde_json::Value, op_ptr: &str) -> SpecResult<String> {
 mod tests {
     use super::*;
 
-    fn calls(paths: &[(&str, Method)]) -> Vec<String> {
-        let ops: Vec<OpIn> = paths
-            .iter()
-            .map(|(p, m)| OpIn {
-                path: p,
-                method: *m,
-                operation_id: format!("{}{}", m.as_str(), p),
-                tag: None,
-                paged: false,
-                resource_override: None,
-                method_override: None,
-                pointer: "#",
-            })
-            .collect();
-        let (named, _) = plan(&ops).expect("plans");
+    /// An operation at `path` with the facts the planner reads; no overrides.
+    fn op<'a>(path: &'a str, method: Method, tag: Option<&'a str>, paged: bool) -> OpIn<'a> {
+        OpIn {
+            path,
+            method,
+            operation_id: format!("{}{}", method.as_str(), path),
+            tag,
+            paged,
+            resource_override: None,
+            method_override: None,
+            pointer: "#",
+        }
+    }
+
+    /// The planned calls of `ops`, as `chain().method`.
+    fn planned(ops: &[OpIn<'_>]) -> Vec<String> {
+        let (named, _) = plan(ops).expect("plans");
         named
             .into_iter()
             .map(|n| format!("{}().{}", n.chain.join("()."), n.method))
             .collect()
+    }
+
+    fn calls(paths: &[(&str, Method)]) -> Vec<String> {
+        let ops: Vec<OpIn> = paths.iter().map(|(p, m)| op(p, *m, None, false)).collect();
+        planned(&ops)
     }
 
     #[test]
@@ -606,30 +613,16 @@ mod tests {
 
     #[test]
     fn a_paged_get_of_a_singular_path_lists() {
-        let ops: Vec<OpIn> = [
-            ("/feed", true),
-            ("/status", false),
-            ("/users/{id}/feed", true),
-        ]
-        .iter()
-        .map(|(p, paged)| OpIn {
-            path: p,
-            method: Method::Get,
-            operation_id: format!("get{p}"),
-            tag: None,
-            paged: *paged,
-            resource_override: None,
-            method_override: None,
-            pointer: "#",
-        })
-        .collect();
-        let (named, _) = plan(&ops).expect("plans");
-        let got: Vec<String> = named
-            .iter()
-            .map(|n| format!("{}().{}", n.chain.join("()."), n.method))
-            .collect();
+        let ops = [
+            op("/feed", Method::Get, None, true),
+            op("/status", Method::Get, None, false),
+            op("/users/{id}/feed", Method::Get, None, true),
+        ];
         // An action on an instance stays an action; only the `get` of a singular path changes.
-        assert_eq!(got, ["feed().list", "status().get", "users().feed"]);
+        assert_eq!(
+            planned(&ops),
+            ["feed().list", "status().get", "users().feed"]
+        );
     }
 
     #[test]
@@ -646,25 +639,12 @@ mod tests {
             "Account Monitor",
             "x",
         ];
-        let ops: Vec<OpIn> = paths
+        let mut ops: Vec<OpIn> = paths
             .iter()
             .enumerate()
-            .map(|(i, p)| OpIn {
-                path: p,
-                method: Method::Get,
-                operation_id: format!("op{i}"),
-                tag: Some(tags[i / 2]),
-                paged: false,
-                resource_override: None,
-                method_override: None,
-                pointer: "#",
-            })
+            .map(|(i, p)| op(p, Method::Get, Some(tags[i / 2]), false))
             .collect();
-        let (named, _) = plan(&ops).expect("plans");
-        let got: Vec<String> = named
-            .iter()
-            .map(|n| format!("{}().{}", n.chain.join("()."), n.method))
-            .collect();
+        let got = planned(&ops);
         assert_eq!(got[0], "accounts().members().list");
         assert_eq!(got[1], "accounts().members().get");
         assert_eq!(got[2], "pools().list");
@@ -672,21 +652,12 @@ mod tests {
         // `Account Monitor` is not `Account Monitors`: the words must match.
         assert_eq!(got[6], "monitors().list");
         // An operation of an owned subtree tagged otherwise stays in it: one handle.
-        let mut mixed = ops;
         let rules = "/accounts/{account_id}/members/{id}/rules";
-        mixed.push(OpIn {
-            path: rules,
-            method: Method::Get,
-            operation_id: "rules".to_owned(),
-            tag: Some("Member Rules"),
-            paged: false,
-            resource_override: None,
-            method_override: None,
-            pointer: "#",
-        });
-        let (named, _) = plan(&mixed).expect("plans");
-        let last = named.last().expect("an operation");
-        assert_eq!(last.chain, ["accounts", "members", "rules"]);
+        ops.push(op(rules, Method::Get, Some("Member Rules"), false));
+        assert_eq!(
+            planned(&ops).last().map(String::as_str),
+            Some("accounts().members().rules().list")
+        );
         assert!(owned_by_scope(Some("Policy Rules"), "policies", "rules"));
         assert!(owned_by_scope(
             Some("Address Labels"),
