@@ -6,8 +6,8 @@
 //! many paths share (`/accounts/{account_id}`) are not levels; their parameters stay positional,
 //! unless the operation's tag names the scope as the owner of what is below it (`Account
 //! Members` for `/accounts/{account_id}/members`: `accounts().members()`).
-//! A PUT is `update` unless a PATCH or POST updates the same path (then it is `replace`); a
-//! trailing `bulk` is a method prefix (`bulk_update`); a plural noun is a collection, never an
+//! A PUT is `update`; beside a PATCH, the PATCH is `edit` (Stainless's names), and beside a POST
+//! that updates, the PUT is `replace`; a trailing `bulk` is a method prefix (`bulk_update`); a plural noun is a collection, never an
 //! action; where two paths give one call, the path on the tree keeps it.
 //! `x-rust-resource` (dotted for a nested resource) and `x-rust-method` override the result. A
 //! name two operations of one handle would share falls back to the later one's operationId.
@@ -367,7 +367,9 @@ struct Shape {
 
 /// The method verbs of collections and instances: a level of one of these names (`/system/update/
 /// ...`) is joined to the next (`update_repositories`) so that no handle reads like a verb.
-const VERBS: &[&str] = &["list", "create", "get", "update", "replace", "delete"];
+const VERBS: &[&str] = &[
+    "list", "create", "get", "update", "replace", "edit", "delete",
+];
 
 /// A last segment that says a write is to many items at once: a prefix of the method.
 const BULK: &str = "bulk";
@@ -403,7 +405,8 @@ fn derive(
             Method::Get => "get",
             // POST beside a PATCH on one instance creates it (`POST /routes/{cidr}`).
             Method::Post if methods.contains(&Method::Patch) => "create",
-            Method::Patch | Method::Post => "update",
+            Method::Patch => patch_verb(methods, "update", "edit"),
+            Method::Post => "update",
             Method::Put => put_verb(methods, "update", "replace"),
             Method::Delete => "delete",
             Method::Head => "head",
@@ -428,7 +431,7 @@ fn derive(
             Method::Get => "get",
             Method::Post => "create",
             Method::Put => put_verb(methods, "update", "replace"),
-            Method::Patch => "update",
+            Method::Patch => patch_verb(methods, "update", "edit"),
             Method::Delete => "delete",
             Method::Head => "head",
             Method::Options => "options",
@@ -462,10 +465,10 @@ fn derive(
         Method::Get => "get",
         Method::Post => "create",
         Method::Put if is_collection => put_verb(methods, "bulk_update", "bulk_replace"),
-        Method::Patch if is_collection => "bulk_update",
+        Method::Patch if is_collection => patch_verb(methods, "bulk_update", "bulk_edit"),
         Method::Delete if is_collection => "bulk_delete",
         Method::Put => put_verb(methods, "update", "replace"),
-        Method::Patch => "update",
+        Method::Patch => patch_verb(methods, "update", "edit"),
         Method::Delete => "delete",
         Method::Head => "head",
         Method::Options => "options",
@@ -473,15 +476,29 @@ fn derive(
     (statics, verb.to_owned())
 }
 
-/// A PUT is the update of its path unless a PATCH or a POST there updates too: then the PUT is
+/// A PUT is the update of its path. Beside a POST that updates too (no PATCH there), the PUT is
 /// the `replace` that tells the two apart.
 fn put_verb(
     methods: &BTreeSet<Method>,
     update: &'static str,
     replace: &'static str,
 ) -> &'static str {
-    if methods.contains(&Method::Patch) || methods.contains(&Method::Post) {
+    if methods.contains(&Method::Post) && !methods.contains(&Method::Patch) {
         replace
+    } else {
+        update
+    }
+}
+
+/// A PATCH is the update of its path, or its `edit` beside a PUT (which is then the `update`):
+/// the names of the Stainless SDKs, such as Cloudflare's (`pools.update` / `pools.edit`).
+fn patch_verb(
+    methods: &BTreeSet<Method>,
+    update: &'static str,
+    edit: &'static str,
+) -> &'static str {
+    if methods.contains(&Method::Put) {
+        edit
     } else {
         update
     }
@@ -674,6 +691,8 @@ mod tests {
                 ("/queues/{id}", Put),
                 ("/pools/{id}", Put),
                 ("/pools/{id}", Patch),
+                ("/calls/{id}", Post),
+                ("/calls/{id}", Put),
                 ("/ns/{id}/bulk", Put),
                 ("/ns/{id}/bulk", Delete),
                 ("/uploads/{id}/parts", Post),
@@ -684,8 +703,12 @@ mod tests {
             ]),
             [
                 "queues().update",
-                "pools().replace",
+                // Beside a PATCH, the PUT updates and the PATCH edits; beside a POST that
+                // updates, the PUT replaces.
                 "pools().update",
+                "pools().edit",
+                "calls().update",
+                "calls().replace",
                 "ns().bulk_update",
                 "ns().bulk_delete",
                 "uploads().parts().create",
