@@ -351,3 +351,37 @@ pub async fn overhead(report: &mut Report, mode: &Mode, server: &Server) -> Resu
     );
     Ok(())
 }
+
+/// `bench profile CALL SIDE N`: `N` calls of `get` or `list` by one side (`ours` or
+/// `baseline`) against the bench server, after one warm-up call, for a profiler such as
+/// `valgrind --tool=callgrind`: the difference of two runs with different `N` is the cost of
+/// a call, without start-up.
+pub fn profile(call: &str, side: &str, n: usize) -> Result<()> {
+    let server = Server::start(&[])?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .api_token(TOKEN)
+        .build()?;
+    let baseline = Baseline::new(&server.base_url, TOKEN)?;
+    runtime.block_on(async {
+        for _ in 0..=n {
+            match (call, side) {
+                ("get", "ours") => drop(black_box(
+                    client.client_certificates().get(ZONE, CERT).await?,
+                )),
+                ("get", "baseline") => drop(black_box(baseline.certificate(ZONE, CERT).await?)),
+                ("list", "ours") => drop(black_box(
+                    client.client_certificates().list(ZONE).per_page(50).await?,
+                )),
+                ("list", "baseline") => {
+                    drop(black_box(baseline.certificates(ZONE, PER_PAGE).await?))
+                }
+                _ => anyhow::bail!("profile: CALL is get or list, SIDE is ours or baseline"),
+            }
+        }
+        Ok(())
+    })
+}

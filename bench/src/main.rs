@@ -42,7 +42,10 @@ Sections cloudflare and progenitor need ../shared/realworld beside the repositor
 with a note when absent, an error when CI is set); progenitor needs `cargo progenitor`
 (cargo install --locked cargo-progenitor), skipped with a note when absent.
 
-Missed targets are reported, never an error; only a failure to measure is.";
+Missed targets are reported, never an error; only a failure to measure is.
+
+  bench profile get|list ours|baseline N
+                   N calls of one side and nothing else, for a profiler (valgrind)";
 
 /// How much to measure.
 pub struct Mode {
@@ -78,6 +81,12 @@ fn run(args: Vec<String>) -> Result<()> {
             bail!("measure needs a file for the figures and a program");
         };
         return rusage::measure(std::path::Path::new(figures), program, &args[3..]);
+    }
+    if args.first().map(String::as_str) == Some("profile") {
+        let (Some(call), Some(side), Some(n)) = (args.get(1), args.get(2), args.get(3)) else {
+            bail!("profile needs CALL (get, list), SIDE (ours, baseline) and a count");
+        };
+        return client::profile(call, side, n.parse().context("profile: the count")?);
     }
     if args.first().map(String::as_str) == Some("gen-peak") {
         let spec = args.get(1).context("gen-peak needs a spec file")?;

@@ -229,7 +229,7 @@ impl ClientBuilder {
 
     /// Validates the configuration and builds the client.
     pub fn build(self) -> Result<Client> {
-        let base_url = match self.base_url.as_deref().or(self.api.default_base_url) {
+        let (base_url, base) = match self.base_url.as_deref().or(self.api.default_base_url) {
             Some(url) => normalize_base_url(url)?,
             None => {
                 return Err(Error::Config(
@@ -280,6 +280,7 @@ impl ClientBuilder {
             inner: Arc::new(ClientInner {
                 http,
                 base_url,
+                base,
                 auth,
                 request_id_header: self.api.request_id_header,
                 envelope: self.api.envelope,
@@ -293,8 +294,8 @@ impl ClientBuilder {
     }
 }
 
-/// Checks a base URL and returns it without trailing slashes.
-fn normalize_base_url(raw: &str) -> Result<String> {
+/// Checks a base URL and returns it without trailing slashes, and parsed.
+fn normalize_base_url(raw: &str) -> Result<(String, Url)> {
     let trimmed = raw.trim().trim_end_matches('/');
     let invalid = |reason: &str| Error::Config(format!("invalid base URL: {reason}"));
     let url = Url::parse(trimmed).map_err(|error| invalid(&error.to_string()))?;
@@ -314,7 +315,7 @@ fn normalize_base_url(raw: &str) -> Result<String> {
     }
     // `Url` normalises the text (for example it adds `/` to a bare host); drop that again so
     // that request paths, which start with `/`, can be appended.
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    Ok((url.as_str().trim_end_matches('/').to_owned(), url))
 }
 
 #[cfg(test)]
@@ -460,7 +461,7 @@ mod tests {
 
     #[test]
     fn base_url_normalisation_and_validation() {
-        let ok = |raw: &str| normalize_base_url(raw).unwrap();
+        let ok = |raw: &str| normalize_base_url(raw).unwrap().0;
         assert_eq!(
             ok("https://api.cloudflare.com/client/v4/"),
             DEFAULT_BASE_URL

@@ -20,6 +20,7 @@ use super::operation::OperationInfo;
 use super::options::RequestOptions;
 use super::pagination::{self, PageInfo, PageStream};
 use super::paging;
+use super::platform::MaybeSend;
 use super::response::ApiResponse;
 use super::transport::{self, Outgoing};
 use super::validate::{Limit, Limited};
@@ -36,7 +37,8 @@ pub type Response<R> = ApiResponse<<R as Decode>::Output, <R as Decode>::Meta>;
 #[doc(hidden)]
 pub struct Call<'a, R> {
     pub(super) client: &'a Client,
-    pub(super) request: Outgoing,
+    /// Boxed: the builder methods move the call by value, and a pointer moves cheaply.
+    pub(super) request: Box<Outgoing>,
     /// Values refused by their limits: (parameter, whether it is a body field, reason).
     invalid: Vec<(&'static str, bool, String)>,
     decode: PhantomData<fn() -> R>,
@@ -74,7 +76,7 @@ impl Client {
 impl<'a, R: Decode> Call<'a, R> {
     /// A request for `op` on `client`, without values yet.
     pub fn new(client: &'a Client, op: &'static OperationInfo) -> Self {
-        let mut request = Outgoing::new(op);
+        let mut request = Box::new(Outgoing::new(op));
         request.accept = R::ACCEPT;
         Self {
             client,
@@ -284,12 +286,19 @@ impl<'a, R: Decode> Call<'a, R> {
 
     /// Sends the request and returns the decoded result.
     pub fn send(self) -> BoxFuture<'a, Result<R::Output>> {
-        let response = self.send_with_response();
-        Box::pin(async move { response.await.map(ApiResponse::into_result) })
+        self.send_then(ApiResponse::into_result)
     }
 
     /// Sends the request and returns the result with the status, headers and envelope metadata.
     pub fn send_with_response(self) -> BoxFuture<'a, Result<ApiResponse<R::Output, R::Meta>>> {
+        self.send_then(std::convert::identity)
+    }
+
+    /// Sends the request and maps the decoded response with `finish`, in one boxed future.
+    fn send_then<O: MaybeSend + 'a>(
+        self,
+        finish: fn(ApiResponse<R::Output, R::Meta>) -> O,
+    ) -> BoxFuture<'a, Result<O>> {
         if let Some(error) = self.first_invalid() {
             return Box::pin(std::future::ready(Err(error)));
         }
@@ -301,9 +310,11 @@ impl<'a, R: Decode> Call<'a, R> {
             let decoded = decode::decode::<R>(sent.raw, &rules);
             if sent.not_replayable {
                 // A retry was due, but the streamed body is gone: the error says so.
-                return decoded.map_err(super::transport_stream::not_replayable);
+                return decoded
+                    .map(finish)
+                    .map_err(super::transport_stream::not_replayable);
             }
-            decoded
+            decoded.map(finish)
         })
     }
 
@@ -426,7 +437,7 @@ where
     ) -> PageStream<'a, T, I> {
         let first = self
             .request
-            .url(self.client.base_url())
+            .url(&self.client.inner.base)
             .ok()
             .map(String::from);
         paging::paginate_after(first, move |url: Option<String>| {
@@ -434,7 +445,7 @@ where
             if let Some(url) = url {
                 next.request.options = next.request.options.follow_link(url);
             }
-            let here = next.request.url(next.client.base_url()).ok();
+            let here = next.request.url(&next.client.inner.base).ok();
             let sent = next.send_with_response();
             async move {
                 let response = sent.await?;

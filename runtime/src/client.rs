@@ -72,6 +72,8 @@ pub(crate) struct ClientInner {
     pub(super) http: reqwest::Client,
     /// The base URL without a trailing slash.
     pub(super) base_url: String,
+    /// The base URL, parsed once: requests only parse their paths.
+    pub(super) base: reqwest::Url,
     /// The credentials, checked and prepared for the wire.
     pub(super) auth: PreparedAuth,
     /// The API's request-id header.

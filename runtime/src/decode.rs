@@ -176,7 +176,8 @@ impl Decode for Bytes {
     type Meta = ();
     const ACCEPT: &'static str = "*/*";
     fn decode(raw: RawResponse, _: &Rules) -> Result<ApiResponse<Vec<u8>, ()>> {
-        Ok(ApiResponse::new(raw.status, raw.body).with_headers(raw.headers))
+        // A copy only when reqwest shares the buffer.
+        Ok(ApiResponse::new(raw.status, Vec::from(raw.body)).with_headers(raw.headers))
     }
 }
 
@@ -199,7 +200,7 @@ mod tests {
         RawResponse {
             status: StatusCode::from_u16(status).unwrap(),
             headers,
-            body: body.as_bytes().to_vec(),
+            body: body.as_bytes().to_vec().into(),
         }
     }
 

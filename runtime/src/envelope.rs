@@ -4,7 +4,6 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -90,9 +89,9 @@ pub(super) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
     fields: &EnvelopeFields,
     status: StatusCode,
     headers: HeaderMap,
-    body: impl Into<Vec<u8>> + AsRef<[u8]>,
+    body: bytes::Bytes,
 ) -> Result<ApiResponse<Option<T>, I>, Error> {
-    let bytes = body.as_ref();
+    let bytes: &[u8] = &body;
     // The common case in one pass; anything unusual (a result that does not fit, a repeated
     // `result`, a body that is not an object) takes the two passes below, whose errors say
     // precisely what went wrong.
@@ -137,17 +136,10 @@ fn respond<T, I>(
     messages: Vec<super::message::ApiMessage>,
     result: Option<T>,
     info: Option<I>,
-    body: impl Into<Vec<u8>>,
+    body: bytes::Bytes,
     fields: &EnvelopeFields,
 ) -> ApiResponse<Option<T>, I> {
-    let response = ApiResponse::new(status, result)
-        .with_headers(headers)
-        .with_messages(messages)
-        .with_envelope_body(Arc::new(body.into()), fields.result);
-    match info {
-        Some(info) => response.with_result_info(info),
-        None => response,
-    }
+    ApiResponse::of_envelope(status, headers, result, info, messages, body, fields.result)
 }
 
 /// Reads the envelope in one pass: `result` decoded straight into `T` (`null` is `None`), the
@@ -244,6 +236,10 @@ pub(super) fn check_empty(
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    fn body_of(body: impl AsRef<[u8]>) -> bytes::Bytes {
+        bytes::Bytes::copy_from_slice(body.as_ref())
+    }
     use crate::message::ApiMessage;
     use serde::Deserialize;
 
@@ -269,7 +265,8 @@ mod tests {
         let body = br#"{"success":true,"errors":[],"messages":[{"code":10000,"message":"note"}],
             "result":{"id":"abc","extra":1},"result_info":{"page":2,"total_pages":5,"new":true},
             "unknown_top_level":{"x":[1,2]}}"#;
-        let response = decode_envelope::<Cert, Info>(&F, ok(), HeaderMap::new(), body).unwrap();
+        let response =
+            decode_envelope::<Cert, Info>(&F, ok(), HeaderMap::new(), body_of(body)).unwrap();
         assert_eq!(response.result(), &Some(Cert { id: "abc".into() }));
         assert_eq!(
             response.result_info(),
@@ -287,25 +284,30 @@ mod tests {
     fn one_pass_and_fallback_agree() {
         // A repeated `result` is not read in one pass: the two-pass path keeps the last one.
         let body = br#"{"result":{"id":"a"},"success":true,"result":{"id":"b"}}"#;
-        let response = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body).unwrap();
+        let response =
+            decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body_of(body)).unwrap();
         assert_eq!(response.result(), &Some(Cert { id: "b".into() }));
         // A result that does not fit names the field, as the two-pass path says it.
         let body = br#"{"success":true,"result":{"id":1}}"#;
-        let err = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body).unwrap_err();
+        let err =
+            decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body_of(body)).unwrap_err();
         assert!(err.to_string().contains("field `result`"), "{err}");
         // `success: false` after a result that fits is still unsuccessful.
         let body = br#"{"result":{"id":"a"},"success":false,"errors":[{"code":7,"message":"no"}]}"#;
-        let err = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body).unwrap_err();
+        let err =
+            decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body_of(body)).unwrap_err();
         assert!(matches!(err, Error::Unsuccessful(_)), "{err:?}");
         let body = br#"{"success":true,"result":null}"#;
-        let response = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body).unwrap();
+        let response =
+            decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body_of(body)).unwrap();
         assert_eq!(response.result(), &None);
     }
 
     #[test]
     fn success_false_in_a_200_is_unsuccessful() {
         let body = br#"{"success":false,"errors":[{"code":1003,"message":"Invalid or missing zone id."}],"messages":[],"result":null}"#;
-        let err = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body).unwrap_err();
+        let err =
+            decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body_of(body)).unwrap_err();
         let Error::Unsuccessful(api) = &err else {
             panic!("expected Unsuccessful, got {err:?}");
         };
@@ -326,7 +328,8 @@ mod tests {
     fn success_false_wins_even_when_the_result_does_not_fit() {
         let body =
             br#"{"success":false,"errors":[{"code":7,"message":"m"}],"result":{"unexpected":1}}"#;
-        let err = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body).unwrap_err();
+        let err =
+            decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body_of(body)).unwrap_err();
         assert!(matches!(err, Error::Unsuccessful(_)), "{err:?}");
     }
 
@@ -336,7 +339,8 @@ mod tests {
             &br#"{"success":true,"errors":[],"messages":[],"result":null}"#[..],
             &br#"{"success":true,"errors":[],"messages":[]}"#[..],
         ] {
-            let response = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body).unwrap();
+            let response =
+                decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body_of(body)).unwrap();
             assert_eq!(response.result(), &None);
         }
     }
@@ -344,17 +348,20 @@ mod tests {
     #[test]
     fn result_info_that_does_not_fit_is_dropped_not_fatal() {
         let body = br#"{"success":true,"result":{"id":"x"},"result_info":{"page":"two"}}"#;
-        let response = decode_envelope::<Cert, Info>(&F, ok(), HeaderMap::new(), body).unwrap();
+        let response =
+            decode_envelope::<Cert, Info>(&F, ok(), HeaderMap::new(), body_of(body)).unwrap();
         assert!(response.result_info().is_none());
         // The unit type accepts no object, so operations without pagination never fail on it.
-        let response = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body).unwrap();
+        let response =
+            decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body_of(body)).unwrap();
         assert!(response.result_info().is_none());
     }
 
     #[test]
     fn result_of_the_wrong_shape_is_a_decode_error() {
         let body = br#"{"success":true,"result":{"id":42}}"#;
-        let err = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body).unwrap_err();
+        let err =
+            decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body_of(body)).unwrap_err();
         let Error::Decode {
             status,
             message,
@@ -371,7 +378,8 @@ mod tests {
     #[test]
     fn html_and_truncated_bodies_are_decode_errors_with_a_snippet() {
         let html = b"<html><body>502 Bad Gateway</body></html>";
-        let err = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), html).unwrap_err();
+        let err =
+            decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body_of(html)).unwrap_err();
         match err {
             Error::Decode {
                 status,
@@ -384,9 +392,11 @@ mod tests {
             other => panic!("expected Decode, got {other:?}"),
         }
         let truncated = br#"{"success":true,"result":{"id":"ab"#;
-        let err = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), truncated).unwrap_err();
+        let err = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body_of(truncated))
+            .unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
-        let err = decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), b"").unwrap_err();
+        let err =
+            decode_envelope::<Cert, ()>(&F, ok(), HeaderMap::new(), body_of(b"")).unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     }
 
@@ -396,7 +406,7 @@ mod tests {
         let b = br#"{"success":true,"result":[{"id":"1"}],"result_info":{"page":2}}"#;
         let c = br#"{"success":true,"result":[{"id":"2"}],"result_info":{"page":2}}"#;
         let fp = |body: &[u8]| {
-            decode_envelope::<Vec<Cert>, ()>(&F, ok(), HeaderMap::new(), body)
+            decode_envelope::<Vec<Cert>, ()>(&F, ok(), HeaderMap::new(), body_of(body))
                 .unwrap()
                 .fingerprint()
         };
@@ -408,15 +418,18 @@ mod tests {
     fn declared_field_names() {
         const MINE: EnvelopeFields = EnvelopeFields::new("data").success("ok").errors("problems");
         let body = br#"{"ok":true,"data":{"id":"d1"},"result":{"id":"other"}}"#;
-        let response = decode_envelope::<Cert, ()>(&MINE, ok(), HeaderMap::new(), body).unwrap();
+        let response =
+            decode_envelope::<Cert, ()>(&MINE, ok(), HeaderMap::new(), body_of(body)).unwrap();
         assert_eq!(response.result(), &Some(Cert { id: "d1".into() }));
         let body = br#"{"ok":false,"problems":[{"code":3,"message":"no"}],"success":true}"#;
-        let err = decode_envelope::<Cert, ()>(&MINE, ok(), HeaderMap::new(), body).unwrap_err();
+        let err =
+            decode_envelope::<Cert, ()>(&MINE, ok(), HeaderMap::new(), body_of(body)).unwrap_err();
         assert_eq!(err.api_errors(), &[ApiMessage::new(3, "no")]);
         // A flag the envelope does not name is just a field.
         let body = br#"{"success":false,"data":{"id":"d2"}}"#;
         let only = EnvelopeFields::new("data");
-        let response = decode_envelope::<Cert, ()>(&only, ok(), HeaderMap::new(), body).unwrap();
+        let response =
+            decode_envelope::<Cert, ()>(&only, ok(), HeaderMap::new(), body_of(body)).unwrap();
         assert_eq!(response.result(), &Some(Cert { id: "d2".into() }));
     }
 

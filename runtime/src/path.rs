@@ -35,21 +35,36 @@ fn has_placeholder(template: &str, name: &str) -> bool {
     })
 }
 
-/// Fills `template` with `params`, encoding each value as one segment.
+/// Fills `template` with `params`, encoding each value as one segment, after what `path` holds
+/// (a prefix, such as the base URL's path).
 ///
 /// Every `{name}` must have a value and every value must have a `{name}`; a name given twice
-/// uses its last value. The result always starts with `/`.
-pub(super) fn render_path(template: &str, params: &[(&str, String)]) -> Result<String, Error> {
+/// uses its last value. What is appended always starts with `/`. One pass over the template:
+/// which values were used is kept in a bit set, and the template is searched for a name only
+/// when an error is to be reported.
+pub(super) fn render_path_into(
+    path: &mut String,
+    template: &str,
+    params: &[(&str, String)],
+) -> Result<(), Error> {
     for (name, value) in params {
         check_segment(name, value)?;
-        if !has_placeholder(template, name) {
-            return Err(Error::InvalidRequest {
+    }
+    let not_in_template = || {
+        params
+            .iter()
+            .find(|(name, _)| !has_placeholder(template, name))
+            .map(|(name, _)| Error::InvalidRequest {
                 parameter: (*name).to_owned(),
                 reason: format!("is not a parameter of the path `{template}`"),
-            });
+            })
+    };
+    if params.len() > 64 {
+        if let Some(error) = not_in_template() {
+            return Err(error);
         }
     }
-    let mut path = String::with_capacity(template.len() + 32);
+    let mut used: u64 = 0;
     if !template.starts_with('/') {
         path.push('/');
     }
@@ -58,33 +73,46 @@ pub(super) fn render_path(template: &str, params: &[(&str, String)]) -> Result<S
         path.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else {
-            return Err(Error::InvalidRequest {
+            return Err(not_in_template().unwrap_or_else(|| Error::InvalidRequest {
                 parameter: template.to_owned(),
                 reason: "the path template has an unclosed `{`".to_owned(),
-            });
+            }));
         };
         let name = &after[..close];
-        let value = params
-            .iter()
-            .rev()
-            .find(|(given, _)| *given == name)
-            .map(|(_, value)| value)
-            .ok_or_else(|| Error::InvalidRequest {
+        let Some(index) = params.iter().rposition(|(given, _)| *given == name) else {
+            return Err(not_in_template().unwrap_or_else(|| Error::InvalidRequest {
                 parameter: name.to_owned(),
                 reason: "is required but was not given".to_owned(),
-            })?;
+            }));
+        };
+        used |= 1u64.checked_shl(index as u32).unwrap_or(0);
         // Pieces straight into the path: no `String` per value, no formatter.
-        path.extend(utf8_percent_encode(value, SEGMENT));
+        path.extend(utf8_percent_encode(&params[index].1, SEGMENT));
         rest = &after[close + 1..];
     }
     path.push_str(rest);
-    Ok(path)
+    // A value whose name is not in the template (a name given twice counts once, by its last).
+    let unused = params.iter().enumerate().take(64).any(|(i, (name, _))| {
+        used & (1 << i) == 0 && !params[i + 1..].iter().any(|(later, _)| later == name)
+    });
+    if unused {
+        if let Some(error) = not_in_template() {
+            return Err(error);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    fn render_path(template: &str, params: &[(&str, String)]) -> Result<String, Error> {
+        let mut path = String::new();
+        render_path_into(&mut path, template, params)?;
+        Ok(path)
+    }
 
     const TEMPLATE: &str = "/zones/{zone_id}/client_certificates/{client_certificate_id}";
 

@@ -2,7 +2,6 @@
 //! of the payload and, for APIs with an envelope, the envelope's result info and messages.
 
 use std::fmt;
-use std::sync::Arc;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -18,8 +17,8 @@ pub struct RawResponse {
     pub status: StatusCode,
     /// The response headers.
     pub headers: HeaderMap,
-    /// The whole body.
-    pub body: Vec<u8>,
+    /// The whole body, as reqwest read it (no copy).
+    pub body: bytes::Bytes,
 }
 
 /// A successful response: the decoded result (`T`), the raw response metadata and, for an API
@@ -56,7 +55,7 @@ enum Fingerprint {
     None,
     Known(u64),
     /// The body and the name of its result field.
-    OfEnvelopeResult(Arc<Vec<u8>>, &'static str),
+    OfEnvelopeResult(bytes::Bytes, &'static str),
 }
 
 impl fmt::Debug for Fingerprint {
@@ -110,11 +109,29 @@ impl<T, I> ApiResponse<T, I> {
         self
     }
 
-    /// Keeps the raw envelope body so that [`ApiResponse::fingerprint`] can hash its result
-    /// field (named `result`) when asked.
-    pub(super) fn with_envelope_body(mut self, body: Arc<Vec<u8>>, result: &'static str) -> Self {
-        self.fingerprint = Fingerprint::OfEnvelopeResult(body, result);
-        self
+    /// The response of a decoded envelope, built in one step (the result may be large, and
+    /// each `with_` step moves it). The raw body is kept so that [`ApiResponse::fingerprint`]
+    /// can hash its result field (named `result_field`) when asked.
+    pub(super) fn of_envelope(
+        status: StatusCode,
+        headers: HeaderMap,
+        result: T,
+        result_info: Option<I>,
+        messages: Vec<ApiMessage>,
+        body: bytes::Bytes,
+        result_field: &'static str,
+    ) -> Self {
+        Self {
+            status,
+            headers,
+            result,
+            envelope: Some(EnvelopeMeta {
+                result_info,
+                messages,
+            }),
+            fingerprint: Fingerprint::OfEnvelopeResult(body, result_field),
+            request_id_header: None,
+        }
     }
 
     /// The HTTP status code.

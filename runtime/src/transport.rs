@@ -49,11 +49,11 @@ pub(crate) struct Outgoing {
 impl Outgoing {
     /// The URL this request goes to, without the credentials' query values: what a relative
     /// next-page URL in its response resolves against (no redirects are followed).
-    pub(crate) fn url(&self, base_url: &str) -> Result<Url> {
+    pub(crate) fn url(&self, base: &Url) -> Result<Url> {
         match &self.options.link {
-            Some(link) => link_url(base_url, link, std::iter::empty()),
+            Some(link) => link_url(base, link, std::iter::empty()),
             None => build_url(
-                base_url,
+                base,
                 self.op.path_template,
                 &self.path_params,
                 self.query.iter().chain(self.options.query.iter()),
@@ -113,19 +113,23 @@ pub(crate) struct Sent {
 
 /// Sends `request` with retries, inside a tracing span, and returns the final response (2xx or
 /// not): the decode step turns a non-2xx one into the error.
-pub(crate) async fn send(client: &ClientInner, request: Outgoing) -> Result<Sent> {
+pub(crate) async fn send(client: &ClientInner, request: Box<Outgoing>) -> Result<Sent> {
     send_attempts(client, request, false).await
 }
 
 /// Like [`send`], but a 2xx response comes back with its body unread (`Sent::live`): each
 /// attempt's timeout covers only the wait for the response headers, and retries stop once they
 /// arrive.
-pub(crate) async fn send_streaming(client: &ClientInner, request: Outgoing) -> Result<Sent> {
+pub(crate) async fn send_streaming(client: &ClientInner, request: Box<Outgoing>) -> Result<Sent> {
     send_attempts(client, request, true).await
 }
 
 /// [`send`] or [`send_streaming`] inside a tracing span.
-async fn send_attempts(client: &ClientInner, request: Outgoing, streaming: bool) -> Result<Sent> {
+async fn send_attempts(
+    client: &ClientInner,
+    request: Box<Outgoing>,
+    streaming: bool,
+) -> Result<Sent> {
     let op = request.op;
     let span = tracing::debug_span!(
         "api_request",
@@ -145,10 +149,10 @@ enum Attempt {
 }
 
 /// The attempt loop of [`send`].
-async fn attempts(inner: &ClientInner, request: Outgoing, streaming: bool) -> Result<Sent> {
+async fn attempts(inner: &ClientInner, request: Box<Outgoing>, streaming: bool) -> Result<Sent> {
     let auth = inner.auth.for_operation(request.op.security);
     let url = request_url(inner, &request, &auth)?;
-    let headers = build_headers(inner, &request, &auth)?;
+    let mut headers = build_headers(inner, &request, &auth)?;
     let name = request.name();
     let body = match request.body {
         None => None,
@@ -176,14 +180,19 @@ async fn attempts(inner: &ClientInner, request: Outgoing, streaming: bool) -> Re
     loop {
         attempt = attempt.saturating_add(1);
         span.record("attempts", attempt);
-        let mut attempt_headers = headers.clone();
+        // The headers go into the request as they are (no copy into reqwest's own map); the
+        // last possible attempt takes them, earlier ones a clone.
+        let mut attempt_headers = if attempt > retry_config.max_retries {
+            std::mem::take(&mut headers)
+        } else {
+            headers.clone()
+        };
         if let Some(token) = auth.provided_header().await? {
             attempt_headers.insert(AUTHORIZATION, token);
         }
-        let mut http = inner
-            .http
-            .request(request.op.method.to_reqwest(), url.clone())
-            .headers(attempt_headers);
+        let mut outgoing = reqwest::Request::new(request.op.method.to_reqwest(), url.clone());
+        *outgoing.headers_mut() = attempt_headers;
+        let mut http = reqwest::RequestBuilder::from_parts(inner.http.clone(), outgoing);
         // A streamed response may take longer than one attempt's timeout to read: the timeout
         // then covers only the wait for the response headers (below).
         if !streaming {
@@ -286,9 +295,9 @@ fn finish(outcome: Attempt, not_replayable: bool) -> Result<Sent> {
 /// filled path template and the query (the operation's, the credentials', the extras).
 fn request_url(inner: &ClientInner, request: &Outgoing, auth: &RequestAuth) -> Result<Url> {
     match &request.options.link {
-        Some(link) => link_url(&inner.base_url, link, auth.query.iter()),
+        Some(link) => link_url(&inner.base, link, auth.query.iter()),
         None => build_url(
-            &inner.base_url,
+            &inner.base,
             request.op.path_template,
             &request.path_params,
             request
@@ -383,20 +392,21 @@ async fn receive(
     request: reqwest::RequestBuilder,
     streaming: bool,
 ) -> std::result::Result<(RawResponse, Option<reqwest::Response>), reqwest::Error> {
-    let response = request.send().await?;
+    let mut response = request.send().await?;
     let status = response.status();
-    let headers = response.headers().clone();
     if streaming && status.is_success() {
+        let headers = response.headers().clone();
         let raw = RawResponse {
             status,
             headers,
-            body: Vec::new(),
+            body: bytes::Bytes::new(),
         };
         return Ok((raw, Some(response)));
     }
-    // `Vec::from` takes the buffer over without a copy when reqwest gathered the body into
-    // one buffer of its own (a body of several chunks); `to_vec` always copied it.
-    let body = Vec::from(response.bytes().await?);
+    // Reading the body needs no headers: they are taken, not copied.
+    let headers = std::mem::take(response.headers_mut());
+    // Kept as reqwest's `Bytes`: decoding reads it in place, no copy.
+    let body = response.bytes().await?;
     Ok((
         RawResponse {
             status,

@@ -10,7 +10,7 @@ use super::path;
 /// response that gave it, and a bare relative one here against the base URL), with the
 /// credentials' query values added. A link to another origin is refused: credentials must not follow it there.
 pub(crate) fn link_url<'q>(
-    base_url: &str,
+    base: &Url,
     link: &str,
     auth_query: impl Iterator<Item = &'q (String, String)>,
 ) -> Result<Url> {
@@ -18,7 +18,6 @@ pub(crate) fn link_url<'q>(
         parameter: "Link".to_owned(),
         reason,
     };
-    let base = Url::parse(base_url).map_err(|e| refuse(format!("bad base URL: {e}")))?;
     let mut url = base
         .join(link)
         .map_err(|e| refuse(format!("the next page's link is not a URL: {e}")))?;
@@ -39,19 +38,20 @@ pub(crate) fn link_url<'q>(
 }
 
 /// Joins the base URL, the filled path template and the query parameters (form-encoded, in
-/// order).
+/// order). The base URL was parsed once, when the client was built: only the path is parsed
+/// here.
 pub(crate) fn build_url<'q>(
-    base_url: &str,
+    base: &Url,
     template: &str,
     path_params: &[(&'static str, String)],
     query: impl Iterator<Item = &'q (String, String)>,
 ) -> Result<Url> {
-    let path = path::render_path(template, path_params)?;
-    let mut url =
-        Url::parse(&format!("{base_url}{path}")).map_err(|error| Error::InvalidRequest {
-            parameter: "path".to_owned(),
-            reason: format!("does not form a valid URL: {error}"),
-        })?;
+    let prefix = base.path().trim_end_matches('/');
+    let mut path = String::with_capacity(prefix.len() + template.len() + 32);
+    path.push_str(prefix);
+    path::render_path_into(&mut path, template, path_params)?;
+    let mut url = base.clone();
+    url.set_path(&path);
     let mut query = query.peekable();
     if query.peek().is_some() {
         let mut pairs = url.query_pairs_mut();
@@ -69,6 +69,10 @@ mod tests {
 
     const TEMPLATE: &str = "/zones/{zone_id}/client_certificates/{client_certificate_id}";
 
+    fn base(url: &str) -> Url {
+        Url::parse(url).unwrap()
+    }
+
     #[test]
     fn urls_keep_query_order_and_encode_segments() {
         let query = [
@@ -78,7 +82,7 @@ mod tests {
             ("tag".to_owned(), "d".to_owned()),
         ];
         let url = build_url(
-            "https://api.cloudflare.com/client/v4",
+            &base("https://api.cloudflare.com/client/v4"),
             TEMPLATE,
             &[
                 ("zone_id", "z1".to_owned()),
@@ -92,7 +96,7 @@ mod tests {
             "https://api.cloudflare.com/client/v4/zones/z1/client_certificates/..%2Fx%3Fy%23z?status=all&page=2&tag=a+b%26c&tag=d"
         );
         let url = build_url(
-            "http://127.0.0.1:1",
+            &base("http://127.0.0.1:1"),
             "/zones/{zone_id}/client_certificates",
             &[("zone_id", "z".to_owned())],
             [].iter(),
@@ -106,7 +110,7 @@ mod tests {
 
     #[test]
     fn links_stay_on_the_origin_and_keep_query_credentials() {
-        let base = "https://api.example.com/v1";
+        let base = &base("https://api.example.com/v1");
         let auth = [("key".to_owned(), "k1".to_owned())];
         let url = link_url(base, "/v1/items?page=2", auth.iter()).unwrap();
         assert_eq!(
