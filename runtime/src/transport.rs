@@ -143,6 +143,10 @@ async fn send_attempts(
 }
 
 /// What one attempt gave: a response, or a transport error.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "lives on the stack for one attempt; boxing the response would cost an allocation per request"
+)]
 enum Attempt {
     Response(RawResponse, Option<reqwest::Response>),
     Failed(Error),
