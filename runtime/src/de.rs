@@ -110,7 +110,10 @@ impl<'de, F: Fields<'de>> Visitor<'de> for ObjectVisitor<'de, F> {
                     self.fields
                         .field(index, &mut map)
                         .map_err(|e| in_field::<A::Error>(e, F::NAME, name))?;
-                    seen.insert(index);
+                    // Only a required field can be missing: the others need no record.
+                    if index < F::REQUIRED {
+                        seen.insert(index);
+                    }
                 }
                 Key::Other(key) => self.fields.other(key, &mut map)?,
                 Key::Skipped => {
@@ -130,7 +133,7 @@ impl<'de, F: Fields<'de>> Visitor<'de> for ObjectVisitor<'de, F> {
     }
 }
 
-/// The slots filled so far (only read to name a missing required field).
+/// The required slots filled so far (only read to name a missing required field).
 #[derive(Default)]
 struct Seen {
     first: u128,
