@@ -5,14 +5,28 @@
 //! Every field the server may leave out is an `Option`; every enum decoded from a response
 //! keeps values this version does not know in an `Unknown` variant.
 /// Certificate Authority used to issue the Client Certificate.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificateAuthority {
     /// Identifier of the Certificate Authority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the Certificate Authority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl ::serde::Serialize for CertificateAuthority {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::ser::Object::new(
+                serializer,
+                "CertificateAuthority",
+                0,
+                &[&self.id, &self.name],
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CertificateAuthority {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -47,66 +61,99 @@ impl<'de> ::serde::Deserialize<'de> for CertificateAuthority {
     }
 }
 /// An API Shield mTLS client certificate issued for the zone.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClientCertificate {
     /// Identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The Client Certificate PEM.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
     /// Certificate Authority used to issue the Client Certificate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate_authority: Option<crate::types::CertificateAuthority>,
     /// Common Name of the Client Certificate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
     /// Country, provided by the CSR.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The Certificate Signing Request (CSR). Must be newline-encoded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub csr: Option<String>,
     /// Date that the Client Certificate expires.
     ///
     /// Format: `date-time` (kept as sent, not parsed).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_on: Option<String>,
     /// Unique identifier of the Client Certificate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint_sha256: Option<String>,
     /// Date that the Client Certificate was issued by the Certificate Authority.
     ///
     /// Format: `date-time` (kept as sent, not parsed).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issued_on: Option<String>,
     /// Location, provided by the CSR.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Organization, provided by the CSR.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// Organizational Unit, provided by the CSR.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organizational_unit: Option<String>,
     /// The serial number on the created Client Certificate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// The type of hash used for the Client Certificate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
     /// Subject Key Identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ski: Option<String>,
     /// State, provided by the CSR.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Client Certificates may be active or revoked, and the pending_reactivation or pending_revocation represent in-progress asynchronous transitions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::ClientCertificateStatus>,
     /// The number of days the Client Certificate will be valid after the issued_on date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validity_days: Option<i64>,
+}
+impl ::serde::Serialize for ClientCertificate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::ser::Object::new(
+                serializer,
+                "ClientCertificate",
+                0,
+                &[
+                    &self.id,
+                    &self.certificate,
+                    &self.certificate_authority,
+                    &self.common_name,
+                    &self.country,
+                    &self.csr,
+                    &self.expires_on,
+                    &self.fingerprint_sha256,
+                    &self.issued_on,
+                    &self.location,
+                    &self.organization,
+                    &self.organizational_unit,
+                    &self.serial_number,
+                    &self.signature,
+                    &self.ski,
+                    &self.state,
+                    &self.status,
+                    &self.validity_days,
+                ],
+            )
+            .optional("id", &self.id)
+            .optional("certificate", &self.certificate)
+            .optional("certificate_authority", &self.certificate_authority)
+            .optional("common_name", &self.common_name)
+            .optional("country", &self.country)
+            .optional("csr", &self.csr)
+            .optional("expires_on", &self.expires_on)
+            .optional("fingerprint_sha256", &self.fingerprint_sha256)
+            .optional("issued_on", &self.issued_on)
+            .optional("location", &self.location)
+            .optional("organization", &self.organization)
+            .optional("organizational_unit", &self.organizational_unit)
+            .optional("serial_number", &self.serial_number)
+            .optional("signature", &self.signature)
+            .optional("ski", &self.ski)
+            .optional("state", &self.state)
+            .optional("status", &self.status)
+            .optional("validity_days", &self.validity_days)
+            .end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClientCertificate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -307,12 +354,28 @@ impl ClientCertificateStatusFilter {
 }
 crate::runtime::string_enum!(ClientCertificateStatusFilter);
 /// Request body for creating a client certificate from a CSR.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateClientCertificateRequest {
     /// The Certificate Signing Request (CSR). Must be newline-encoded.
     pub csr: String,
     /// The number of days the Client Certificate will be valid after the issued_on date.
     pub validity_days: i64,
+}
+impl ::serde::Serialize for CreateClientCertificateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::ser::Object::new(
+                serializer,
+                "CreateClientCertificateRequest",
+                2,
+                &[],
+            )
+            .field("csr", &self.csr)
+            .field("validity_days", &self.validity_days)
+            .end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateClientCertificateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -356,14 +419,28 @@ impl CreateClientCertificateRequest {
     }
 }
 /// Request body that replaces the hostnames associated with a CA.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostnameAssociation {
     /// Hostnames to associate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hostnames: Option<Vec<String>>,
     /// The UUID for a certificate that was uploaded to the mTLS Certificate Management endpoint. If no mtls_certificate_id is given, the hostnames will be associated to your active Cloudflare Managed CA.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mtls_certificate_id: Option<String>,
+}
+impl ::serde::Serialize for HostnameAssociation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::ser::Object::new(
+                serializer,
+                "HostnameAssociation",
+                0,
+                &[&self.hostnames, &self.mtls_certificate_id],
+            )
+            .optional("hostnames", &self.hostnames)
+            .optional("mtls_certificate_id", &self.mtls_certificate_id)
+            .end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for HostnameAssociation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -410,11 +487,25 @@ impl HostnameAssociation {
     }
 }
 /// The hostnames currently associated with a CA.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostnameAssociations {
     /// Associated hostnames.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hostnames: Option<Vec<String>>,
+}
+impl ::serde::Serialize for HostnameAssociations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::ser::Object::new(
+                serializer,
+                "HostnameAssociations",
+                0,
+                &[&self.hostnames],
+            )
+            .optional("hostnames", &self.hostnames)
+            .end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for HostnameAssociations {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -447,23 +538,43 @@ impl<'de> ::serde::Deserialize<'de> for HostnameAssociations {
     }
 }
 /// Pagination information for a collection result.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResultInfo {
     /// Total number of results for the requested service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Current page within paginated list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// Number of results per page of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// Total results available without any search parameters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// The number of total pages in the entire result set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<i64>,
+}
+impl ::serde::Serialize for ResultInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::ser::Object::new(
+                serializer,
+                "ResultInfo",
+                0,
+                &[
+                    &self.count,
+                    &self.page,
+                    &self.per_page,
+                    &self.total_count,
+                    &self.total_pages,
+                ],
+            )
+            .optional("count", &self.count)
+            .optional("page", &self.page)
+            .optional("per_page", &self.per_page)
+            .optional("total_count", &self.total_count)
+            .optional("total_pages", &self.total_pages)
+            .end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(

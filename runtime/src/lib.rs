@@ -68,6 +68,8 @@ mod platform;
 mod request;
 mod response;
 mod retry;
+#[doc(hidden)]
+pub mod ser;
 mod sse;
 mod stream;
 #[cfg(not(target_arch = "wasm32"))]

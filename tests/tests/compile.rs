@@ -164,10 +164,14 @@ fn tag_features_compile_alone_and_together() {
     assert_eq!(all, 1, "a shared type is defined once");
     let shared = file("src/types/shared.rs");
     assert!(
-        shared.contains("#[cfg(any(feature = \"dns-records-for-a-zone\", feature = \"zones\"))]\n#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]\npub struct Owner"),
+        shared.contains("#[cfg(any(feature = \"dns-records-for-a-zone\", feature = \"zones\"))]\n#[derive(Debug, Clone, PartialEq, Default)]\npub struct Owner"),
         "{shared}"
     );
-    // Its hand-written `Deserialize` impl carries the same `cfg`.
+    // Its hand-written `Serialize` and `Deserialize` impls carry the same `cfg`.
+    assert!(
+        shared.contains("#[cfg(any(feature = \"dns-records-for-a-zone\", feature = \"zones\"))]\nimpl ::serde::Serialize for Owner"),
+        "{shared}"
+    );
     assert!(
         shared.contains("#[cfg(any(feature = \"dns-records-for-a-zone\", feature = \"zones\"))]\nimpl<'de> ::serde::Deserialize<'de> for Owner"),
         "{shared}"

@@ -12,6 +12,7 @@ mod mock_table;
 mod pagination;
 mod root;
 pub(crate) mod runtime;
+mod serialize;
 mod stream;
 pub mod surface;
 mod tables;

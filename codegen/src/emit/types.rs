@@ -169,20 +169,23 @@ fn struct_def(
         let ty = type_tokens(ty);
         quote! {
             /// Properties not listed in the schema.
-            #[serde(flatten)]
             pub #extra_name: ::std::collections::BTreeMap<String, #ty>,
         }
     });
+    let serialize =
+        super::serialize::struct_serialize(cfg, name, fields, additional.is_some(), &extra_name);
     let deserialize =
         super::deserialize::struct_deserialize(cfg, name, fields, additional, &extra_name);
     quote! {
         #doc
         #cfg
-        #[derive(Debug, Clone, PartialEq, #defaults ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, #defaults)]
         pub struct #name {
             #(#field_tokens)*
             #extra
         }
+
+        #serialize
 
         #deserialize
 
@@ -197,33 +200,12 @@ fn field(f: &Field) -> TokenStream {
     );
     let name = ident(&f.name);
     let ty = type_tokens(&f.ty);
-    let wire = &f.wire_name;
-    let rename = if crate::naming::bare(&f.name) == wire {
-        quote!()
-    } else {
-        quote!(rename = #wire,)
-    };
+    // The wire name and whether `None` is sent live in the `Serialize` and `Deserialize`
+    // impls (emit/serialize.rs, emit/deserialize.rs), not in attributes.
     if f.required && !f.nullable {
-        let attr = if rename.is_empty() {
-            quote!()
-        } else {
-            quote!(#[serde(#rename)])
-        };
-        quote! { #doc #attr pub #name: #ty, }
-    } else if f.required {
-        // Required but nullable: always sent, `null` when `None`.
-        let attr = if rename.is_empty() {
-            quote!()
-        } else {
-            quote!(#[serde(#rename)])
-        };
-        quote! { #doc #attr pub #name: Option<#ty>, }
+        quote! { #doc pub #name: #ty, }
     } else {
-        quote! {
-            #doc
-            #[serde(#rename skip_serializing_if = "Option::is_none")]
-            pub #name: Option<#ty>,
-        }
+        quote! { #doc pub #name: Option<#ty>, }
     }
 }
 
