@@ -2,7 +2,7 @@
 //!
 //! Spec names are converted with `heck`, keywords are escaped, and collisions are resolved
 //! deterministically by numbering in first-come order. The wire name is kept separately and
-//! emitted in `#[serde(rename = "...")]`.
+//! emitted in the struct's hand-written `Serialize` and `Deserialize` impls.
 
 use std::collections::BTreeSet;
 

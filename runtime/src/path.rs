@@ -47,10 +47,7 @@ pub(super) fn render_path_into(
     template: &str,
     params: &[(&str, String)],
 ) -> Result<(), Error> {
-    for (name, value) in params {
-        check_segment(name, value)?;
-    }
-    let not_in_template = || {
+    let not_in_template = |params: &[(&str, String)]| {
         params
             .iter()
             .find(|(name, _)| !has_placeholder(template, name))
@@ -59,8 +56,15 @@ pub(super) fn render_path_into(
                 reason: format!("is not a parameter of the path `{template}`"),
             })
     };
+    // Values in order, as a caller reads them: a name not in the template before it is
+    // reported first.
+    for (i, (name, value)) in params.iter().enumerate() {
+        if let Err(error) = check_segment(name, value) {
+            return Err(not_in_template(&params[..i]).unwrap_or(error));
+        }
+    }
     if params.len() > 64 {
-        if let Some(error) = not_in_template() {
+        if let Some(error) = not_in_template(params) {
             return Err(error);
         }
     }
@@ -73,17 +77,21 @@ pub(super) fn render_path_into(
         path.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else {
-            return Err(not_in_template().unwrap_or_else(|| Error::InvalidRequest {
-                parameter: template.to_owned(),
-                reason: "the path template has an unclosed `{`".to_owned(),
-            }));
+            return Err(
+                not_in_template(params).unwrap_or_else(|| Error::InvalidRequest {
+                    parameter: template.to_owned(),
+                    reason: "the path template has an unclosed `{`".to_owned(),
+                }),
+            );
         };
         let name = &after[..close];
         let Some(index) = params.iter().rposition(|(given, _)| *given == name) else {
-            return Err(not_in_template().unwrap_or_else(|| Error::InvalidRequest {
-                parameter: name.to_owned(),
-                reason: "is required but was not given".to_owned(),
-            }));
+            return Err(
+                not_in_template(params).unwrap_or_else(|| Error::InvalidRequest {
+                    parameter: name.to_owned(),
+                    reason: "is required but was not given".to_owned(),
+                }),
+            );
         };
         used |= 1u64.checked_shl(index as u32).unwrap_or(0);
         // Pieces straight into the path: no `String` per value, no formatter.
@@ -96,7 +104,7 @@ pub(super) fn render_path_into(
         used & (1 << i) == 0 && !params[i + 1..].iter().any(|(later, _)| later == name)
     });
     if unused {
-        if let Some(error) = not_in_template() {
+        if let Some(error) = not_in_template(params) {
             return Err(error);
         }
     }
@@ -181,6 +189,15 @@ mod tests {
         let mut extra = params("z", "c");
         extra.push(("bogus", "x".to_owned()));
         let err = render_path(TEMPLATE, &extra).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { parameter, .. } if parameter == "bogus"),
+            "{err:?}"
+        );
+        // Values are checked in order: a name not in the template before an empty value is
+        // the error.
+        let mut first = vec![("bogus", "x".to_owned())];
+        first.extend(params("z", ""));
+        let err = render_path(TEMPLATE, &first).unwrap_err();
         assert!(
             matches!(&err, Error::InvalidRequest { parameter, .. } if parameter == "bogus"),
             "{err:?}"

@@ -50,8 +50,23 @@ pub(crate) fn build_url<'q>(
     let mut path = String::with_capacity(prefix.len() + template.len() + 32);
     path.push_str(prefix);
     path::render_path_into(&mut path, template, path_params)?;
-    let mut url = base.clone();
-    url.set_path(&path);
+    // A template with its own query or fragment (`/items?beta=true`, which some specs have) is
+    // parsed whole, so that `?` starts the query as it would in the spec; `set_path` would
+    // escape it. Path values never hold a raw `?` or `#`: they are percent-encoded.
+    let mut url = if path.contains(['?', '#']) {
+        let origin = base.as_str().trim_end_matches('/');
+        let prefix_at = origin.len() - prefix.len();
+        Url::parse(&format!("{}{path}", &origin[..prefix_at])).map_err(|error| {
+            Error::InvalidRequest {
+                parameter: "path".to_owned(),
+                reason: format!("does not form a valid URL: {error}"),
+            }
+        })?
+    } else {
+        let mut url = base.clone();
+        url.set_path(&path);
+        url
+    };
     let mut query = query.peekable();
     if query.peek().is_some() {
         let mut pairs = url.query_pairs_mut();
@@ -105,6 +120,18 @@ mod tests {
         assert_eq!(
             url.as_str(),
             "http://127.0.0.1:1/zones/z/client_certificates"
+        );
+        // A template's own query stays a query, before the operation's parameters.
+        let url = build_url(
+            &base("https://api.example.com/v1/"),
+            "/responses/{id}/input_items?beta=true",
+            &[("id", "r 1".to_owned())],
+            query[..1].iter(),
+        )
+        .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://api.example.com/v1/responses/r%201/input_items?beta=true&status=all"
         );
     }
 
