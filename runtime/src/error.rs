@@ -14,41 +14,30 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///
 /// Status errors carry the parsed [`ApiError`]; use [`Error::status`], [`Error::api_errors`]
 /// and [`Error::is_retryable`] to inspect any variant uniformly.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// 400 Bad Request: the request was malformed or a value was invalid.
-    #[error("bad request: {0}")]
     BadRequest(Box<ApiError>),
     /// 401 Unauthorized: the credentials are missing or invalid.
-    #[error("unauthorized: {0}")]
     Unauthorized(Box<ApiError>),
     /// 403 Forbidden: the credentials lack permission for this resource.
-    #[error("forbidden: {0}")]
     Forbidden(Box<ApiError>),
     /// 404 Not Found.
-    #[error("not found: {0}")]
     NotFound(Box<ApiError>),
     /// 409 Conflict.
-    #[error("conflict: {0}")]
     Conflict(Box<ApiError>),
     /// 422 Unprocessable Entity: the request was well-formed but semantically invalid.
-    #[error("unprocessable entity: {0}")]
     UnprocessableEntity(Box<ApiError>),
     /// 429 Too Many Requests: rate limited (after any retries).
-    #[error("rate limited: {0}")]
     RateLimited(Box<ApiError>),
     /// A 5xx server error (after any retries).
-    #[error("server error: {0}")]
     Server(Box<ApiError>),
     /// Any other non-2xx status (a 3xx, 405, 408 or 413, for example).
-    #[error("unexpected status: {0}")]
     OtherStatus(Box<ApiError>),
     /// A 2xx response whose envelope said `success: false` (only for an API with an envelope).
-    #[error("the API reported failure: {0}")]
     Unsuccessful(Box<ApiError>),
     /// A 2xx envelope without the result that the operation requires.
-    #[error("operation `{operation_id}` returned HTTP {status} without a `result`")]
     MissingResult {
         /// The HTTP status of the response.
         status: StatusCode,
@@ -57,7 +46,6 @@ pub enum Error {
     },
     /// A 2xx response whose body could not be decoded (not JSON, truncated, or of the wrong
     /// shape).
-    #[error("could not decode the HTTP {status} response: {message}")]
     Decode {
         /// The HTTP status of the response.
         status: StatusCode,
@@ -67,25 +55,20 @@ pub enum Error {
         body_snippet: String,
     },
     /// An attempt exceeded its timeout (after any retries).
-    #[error("{request}: the request timed out")]
     Timeout {
         /// The operation, method and path template (never a parameter value).
         request: RequestName,
         /// The transport error.
-        #[source]
         source: reqwest::Error,
     },
     /// The connection failed or broke (after any retries).
-    #[error("{request}: could not reach the API")]
     Connection {
         /// The operation, method and path template (never a parameter value).
         request: RequestName,
         /// The transport error.
-        #[source]
         source: reqwest::Error,
     },
     /// A request value was refused before anything was sent.
-    #[error("invalid request parameter `{parameter}`: {reason}")]
     InvalidRequest {
         /// The parameter, header or body at fault.
         parameter: String,
@@ -93,19 +76,15 @@ pub enum Error {
         reason: String,
     },
     /// Any other transport error.
-    #[error("the HTTP request failed")]
-    Request(#[source] reqwest::Error),
+    Request(reqwest::Error),
     /// The client could not be configured.
-    #[error("invalid client configuration: {0}")]
     Config(String),
     /// A list could not be walked to its end: the server handed back a cursor it had already
     /// given (it ignores the cursor), so the items after the last page yielded are missing.
-    #[error("pagination incomplete: {0}")]
     Pagination(String),
     /// A streamed response broke after it started: the server sent an `error` event, a line or
     /// event was cut short, or no response came in time. (A dropped connection is
     /// [`Error::Connection`].)
-    #[error("the stream of `{operation_id}` failed: {message}")]
     Stream {
         /// The operation that was called.
         operation_id: &'static str,
@@ -114,11 +93,77 @@ pub enum Error {
     },
     /// The attempt failed with `source`, which would have been retried, but the request body
     /// was streamed from a reader or a file and cannot be sent again.
-    #[error("{source} (not retried: the request body was streamed and cannot be sent again)")]
     BodyNotReplayable {
         /// The error of the one attempt.
         source: Box<Error>,
     },
+}
+
+/// The messages: what went wrong, then what the API or the transport said.
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (what, api) = match self {
+            Self::BadRequest(api) => ("bad request", api),
+            Self::Unauthorized(api) => ("unauthorized", api),
+            Self::Forbidden(api) => ("forbidden", api),
+            Self::NotFound(api) => ("not found", api),
+            Self::Conflict(api) => ("conflict", api),
+            Self::UnprocessableEntity(api) => ("unprocessable entity", api),
+            Self::RateLimited(api) => ("rate limited", api),
+            Self::Server(api) => ("server error", api),
+            Self::OtherStatus(api) => ("unexpected status", api),
+            Self::Unsuccessful(api) => ("the API reported failure", api),
+            Self::MissingResult {
+                status,
+                operation_id,
+            } => {
+                return write!(
+                    f,
+                    "operation `{operation_id}` returned HTTP {status} without a `result`"
+                );
+            }
+            Self::Decode {
+                status, message, ..
+            } => return write!(f, "could not decode the HTTP {status} response: {message}"),
+            Self::Timeout { request, .. } => return write!(f, "{request}: the request timed out"),
+            Self::Connection { request, .. } => {
+                return write!(f, "{request}: could not reach the API");
+            }
+            Self::InvalidRequest { parameter, reason } => {
+                return write!(f, "invalid request parameter `{parameter}`: {reason}");
+            }
+            Self::Request(_) => return f.write_str("the HTTP request failed"),
+            Self::Config(message) => {
+                return write!(f, "invalid client configuration: {message}");
+            }
+            Self::Pagination(message) => return write!(f, "pagination incomplete: {message}"),
+            Self::Stream {
+                operation_id,
+                message,
+            } => return write!(f, "the stream of `{operation_id}` failed: {message}"),
+            Self::BodyNotReplayable { source } => {
+                return write!(
+                    f,
+                    "{source} (not retried: the request body was streamed and cannot be sent again)"
+                );
+            }
+        };
+        write!(f, "{what}: {api}")
+    }
+}
+
+/// The transport error of a transport failure, and the first attempt's error of
+/// [`Error::BodyNotReplayable`].
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Timeout { source, .. }
+            | Self::Connection { source, .. }
+            | Self::Request(source) => Some(source),
+            Self::BodyNotReplayable { source } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
 }
 
 impl Error {
@@ -477,6 +522,25 @@ mod tests {
             "invalid request parameter `zone_id`: must not be empty"
         );
         assert!(!Error::Config("x".into()).is_retryable());
+        // The messages and sources the derive gave, now written out.
+        use std::error::Error as _;
+        assert_eq!(
+            Error::Pagination("a cursor came back".into()).to_string(),
+            "pagination incomplete: a cursor came back"
+        );
+        let inner = Error::Config("x".into());
+        let err = Error::BodyNotReplayable {
+            source: Box::new(inner),
+        };
+        assert_eq!(
+            err.to_string(),
+            "invalid client configuration: x (not retried: the request body was streamed and cannot be sent again)"
+        );
+        assert_eq!(
+            err.source().map(ToString::to_string).as_deref(),
+            Some("invalid client configuration: x")
+        );
+        assert!(Error::Config("x".into()).source().is_none());
     }
 
     #[test]
