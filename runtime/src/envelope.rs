@@ -95,51 +95,45 @@ pub(super) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
     // The common case in one pass; anything unusual (a result that does not fit, a repeated
     // `result`, a body that is not an object) takes the two passes below, whose errors say
     // precisely what went wrong.
-    if let Ok((parts, result)) = one_pass::<T>(fields, bytes) {
-        if parts.success == Some(false) {
-            return Err(parts.unsuccessful(status, headers, bytes));
+    let (parts, result) = match one_pass::<T>(fields, bytes) {
+        Ok(read) => read,
+        Err(_) => {
+            let parts = Parts::read(fields, bytes).map_err(|error| {
+                decode_error(
+                    status,
+                    format!("the response is not in the API's envelope: {error}"),
+                    bytes,
+                )
+            })?;
+            // `success: false` is the error, whatever `result` holds.
+            if parts.success == Some(false) {
+                return Err(parts.unsuccessful(status, headers, bytes));
+            }
+            let result = match parts.result.filter(|raw| raw.get() != "null") {
+                None => None,
+                Some(raw) => Some(serde_json::from_str::<T>(raw.get()).map_err(|error| {
+                    decode_error(status, format!("field `{}`: {error}", fields.result), bytes)
+                })?),
+            };
+            (parts, result)
         }
-        let info = parts.result_info.and_then(decode_result_info::<I>);
-        let messages = messages_from_raw(parts.messages);
-        return Ok(respond(
-            status, headers, messages, result, info, body, fields,
-        ));
-    }
-    let parts = Parts::read(fields, bytes).map_err(|error| {
-        decode_error(
-            status,
-            format!("the response is not in the API's envelope: {error}"),
-            bytes,
-        )
-    })?;
+    };
     if parts.success == Some(false) {
         return Err(parts.unsuccessful(status, headers, bytes));
     }
-    let result = match parts.result.filter(|raw| raw.get() != "null") {
-        None => None,
-        Some(raw) => Some(serde_json::from_str::<T>(raw.get()).map_err(|error| {
-            decode_error(status, format!("field `{}`: {error}", fields.result), bytes)
-        })?),
-    };
     let info = parts.result_info.and_then(decode_result_info::<I>);
     let messages = messages_from_raw(parts.messages);
-    Ok(respond(
-        status, headers, messages, result, info, body, fields,
+    // The body is kept for pagination's fingerprint of `result`, computed only if a page walk
+    // asks for it.
+    Ok(ApiResponse::of_envelope(
+        status,
+        headers,
+        result,
+        info,
+        messages,
+        body,
+        fields.result,
     ))
-}
-
-/// The response of a decoded envelope; the body is kept for pagination's fingerprint of
-/// `result`, computed only if a page walk asks for it.
-fn respond<T, I>(
-    status: StatusCode,
-    headers: HeaderMap,
-    messages: Vec<super::message::ApiMessage>,
-    result: Option<T>,
-    info: Option<I>,
-    body: bytes::Bytes,
-    fields: &EnvelopeFields,
-) -> ApiResponse<Option<T>, I> {
-    ApiResponse::of_envelope(status, headers, result, info, messages, body, fields.result)
 }
 
 /// Reads the envelope in one pass: `result` decoded straight into `T` (`null` is `None`), the
