@@ -127,6 +127,7 @@ pub fn lower_paths<'d>(
                 .and_then(|t| t.get(0))
                 .and_then(serde_json::Value::as_str),
             paged: ctx.takes_page_param(),
+            queried: ctx.takes_query(),
             resource_override: ctx.op.get("x-rust-resource"),
             method_override: ctx.op.get("x-rust-method"),
             pointer: ctx.op_ptr,
@@ -406,8 +407,20 @@ impl<'d> OpContext<'_, 'd> {
     /// item's merged with its own, the operation's winning, as in [`Self::params`]), read before
     /// lowering; a malformed parameter is left to [`Self::params`] to report.
     fn takes_page_param(&self) -> bool {
+        self.query_params()
+            .any(|(name, optional)| optional && super::pagination::is_page_param(name))
+    }
+
+    /// Whether the operation takes any query parameter.
+    fn takes_query(&self) -> bool {
+        self.query_params().next().is_some()
+    }
+
+    /// The query parameters of the path item and the operation (the operation's win), with
+    /// whether each is optional.
+    fn query_params(&self) -> impl Iterator<Item = (&'d str, bool)> {
         let item_ptr = self.op_ptr.rsplit_once('/').map_or("", |(p, _)| p);
-        let mut optional: IndexMap<(&str, &str), bool> = IndexMap::new();
+        let mut optional: IndexMap<(&'d str, &'d str), bool> = IndexMap::new();
         let lists = [(self.item, item_ptr), (self.op, self.op_ptr)]
             .into_iter()
             .filter_map(|(owner, ptr)| Some((owner.get("parameters")?.as_array()?, ptr)));
@@ -424,9 +437,10 @@ impl<'d> OpContext<'_, 'd> {
                 }
             }
         }
-        optional.iter().any(|((name, location), optional)| {
-            *optional && *location == "query" && super::pagination::is_page_param(name)
-        })
+        optional
+            .into_iter()
+            .filter(|((_, location), _)| *location == "query")
+            .map(|((name, _), optional)| (name, optional))
     }
 
     /// Path-item parameters merged with the operation's (the operation's win), checked against

@@ -7,8 +7,10 @@
 //! unless the operation's tag names the scope as the owner of what is below it (`Account
 //! Members` for `/accounts/{account_id}/members`: `accounts().members()`).
 //! A PUT is `update`; beside a PATCH, the PATCH is `edit` (Stainless's names), and beside a POST
-//! that updates, the PUT is `replace`; a trailing `bulk` is a method prefix (`bulk_update`); a plural noun is a collection, never an
-//! action; where two paths give one call, the path on the tree keeps it.
+//! that updates, the PUT is `replace`; a trailing `bulk` is a method prefix (`bulk_update`); a
+//! plural noun is a collection, never an action; a plural read whole on an instance (only a GET,
+//! no query, nothing below) is `get`, as `list` is kept for what filters or pages; where two
+//! paths give one call, the path on the tree keeps it.
 //! `x-rust-resource` (dotted for a nested resource) and `x-rust-method` override the result. A
 //! name two operations of one handle would share falls back to the later one's operationId.
 
@@ -28,6 +30,8 @@ pub struct OpIn<'a> {
     /// Whether it takes an optional query parameter that asks for a page (`page`, a cursor,
     /// `offset`): a GET of a singular path then lists (`GET /feed?cursor=` is `feed().list()`).
     pub paged: bool,
+    /// Whether it takes any query parameter at all.
+    pub queried: bool,
     /// `x-rust-resource` and `x-rust-method`, with the operation's pointer for errors.
     pub resource_override: Option<&'a serde_json::Value>,
     pub method_override: Option<&'a serde_json::Value>,
@@ -459,8 +463,18 @@ fn derive(
     if action {
         return (statics[..statics.len() - 1].to_vec(), last.clone());
     }
+    // A plural noun read whole on an instance, with nothing to filter or page by and no other
+    // call, is one value of it (`GET /pools/{id}/references` is `pools().references().get(id)`).
+    let read_whole = op.method == Method::Get
+        && !is_collection
+        && !several_methods
+        && leaf
+        && !op.paged
+        && !op.queried
+        && matches!(parent.last(), Some(Seg::Param));
     // On a collection whose items have calls of their own, a write is to many items at once.
     let verb = match op.method {
+        Method::Get if read_whole => "get",
         Method::Get if is_collection || plural(last) || op.paged => "list",
         Method::Get => "get",
         Method::Post => "create",
@@ -556,6 +570,7 @@ mod tests {
             operation_id: format!("{}{}", method.as_str(), path),
             tag,
             paged,
+            queried: true,
             resource_override: None,
             method_override: None,
             pointer: "#",
@@ -716,6 +731,39 @@ mod tests {
                 "threads().runs().post_threads_runs",
                 "threads().get",
                 "threads().runs().create",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_plural_read_whole_on_an_instance_is_get() {
+        let mut references = op("/pools/{pool_id}/references", Method::Get, None, false);
+        references.queried = false;
+        let mut filtered = op("/pools/{pool_id}/origins", Method::Get, None, false);
+        filtered.queried = true;
+        let mut top = op("/models", Method::Get, None, false);
+        top.queried = false;
+        let mut written = op("/pools/{pool_id}/members", Method::Get, None, false);
+        written.queried = false;
+        let ops = [
+            op("/pools", Method::Get, None, true),
+            op("/pools/{pool_id}", Method::Get, None, false),
+            references,
+            filtered,
+            top,
+            written,
+            op("/pools/{pool_id}/members", Method::Post, None, false),
+        ];
+        assert_eq!(
+            planned(&ops),
+            [
+                "pools().list",
+                "pools().get",
+                "pools().references().get",
+                "pools().origins().list",
+                "models().list",
+                "pools().members().list",
+                "pools().members().create",
             ]
         );
     }
