@@ -1,7 +1,10 @@
 //! The API model between lowering and emitting: plain, ordered data with Rust names decided.
 //!
 //! Only `lower` builds it and only `emit` reads it. Every name in it is already a valid, unique
-//! Rust identifier, so the emitters cannot fail on user input.
+//! Rust identifier, so the emitters cannot fail on user input. Rust names are [`Name`]s, which
+//! know their raw (`r#type`) and bare (`type`) forms; wire names, tags and paths stay `String`s.
+
+pub use crate::name::Name;
 
 /// The whole API to emit.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,7 +91,7 @@ impl Api {
     /// The call chain of resource `index` from the client: `chat().completions()`.
     pub fn chain(&self, index: usize) -> String {
         let r = &self.resources[index];
-        let own = format!("{}()", crate::naming::bare(&r.accessor));
+        let own = format!("{}()", r.accessor.bare());
         match r.parent {
             Some(p) => format!("{}.{own}", self.chain(p)),
             None => own,
@@ -99,7 +102,7 @@ impl Api {
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         let i = self
             .types
-            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .binary_search_by(|t| t.name.raw().cmp(name))
             .ok()?;
         Some(&self.types[i])
     }
@@ -189,7 +192,7 @@ pub enum ApiKeyLocation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialSet {
     /// The builder method's name (a Rust identifier).
-    pub name: String,
+    pub name: Name,
     /// The scheme keys, in argument order.
     pub schemes: Vec<String>,
 }
@@ -198,7 +201,7 @@ pub struct CredentialSet {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
     /// The Rust type name (PascalCase, unique).
-    pub name: String,
+    pub name: Name,
     /// Documentation from the spec.
     pub doc: Option<String>,
     /// The JSON pointer of the schema it came from.
@@ -247,7 +250,7 @@ pub enum Tagging {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnionVariant {
     /// The Rust variant name.
-    pub name: String,
+    pub name: Name,
     /// The tag value on the wire, for tagged unions.
     pub tag: Option<String>,
     /// The branch's type.
@@ -258,7 +261,7 @@ pub struct UnionVariant {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     /// The Rust field name (snake_case, escaped, unique within the struct).
-    pub name: String,
+    pub name: Name,
     /// The property name on the wire.
     pub wire_name: String,
     /// The field's type, without the `Option` wrapper.
@@ -301,7 +304,7 @@ impl Constraints {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
     /// The Rust variant name.
-    pub name: String,
+    pub name: Name,
     /// The value on the wire.
     pub wire: String,
     /// What the value means, from the spec (the description of a `oneOf` branch that lists it
@@ -322,7 +325,7 @@ pub enum TypeRef {
     Boolean,
     /// Any JSON value (`serde_json::Value`).
     Json,
-    /// A named type in the `types` module.
+    /// A named type in the `types` module, by its [`TypeDef::name`].
     Named(String),
     /// `Vec<T>`.
     Array(Box<TypeRef>),
@@ -343,13 +346,13 @@ pub enum TypeRef {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
     /// The module name (snake_case, unique in the crate; a nested resource's joins its chain).
-    pub name: String,
+    pub name: Name,
     /// The accessor on the parent handle, or on the client for a top-level resource.
-    pub accessor: String,
+    pub accessor: Name,
     /// The parent resource's index in `Api::resources` (always before this one).
     pub parent: Option<usize>,
     /// The handle type's name (PascalCase).
-    pub type_name: String,
+    pub type_name: Name,
     /// The operations, in spec order.
     pub operations: Vec<Operation>,
 }
@@ -411,14 +414,14 @@ pub struct Operation {
     pub feature: Option<String>,
     pub operation_id: String,
     /// The method name on the resource handle (snake_case).
-    pub method_name: String,
+    pub method_name: Name,
     /// Whether `method_name` is the operationId fallback (the name the path gives was taken).
     pub name_fallback: bool,
     /// The request builder's type name (PascalCase, unique within the resource module).
-    pub builder_name: String,
+    pub builder_name: Name,
     /// The private type alias of how the builder's response decodes (`GetResponse` beside
     /// `GetRequest`), unique within the resource module.
-    pub decode_name: String,
+    pub decode_name: Name,
     /// The HTTP method.
     pub method: Method,
     /// The path template, such as `/zones/{zone_id}/client_certificates`.
@@ -445,7 +448,7 @@ pub struct Operation {
     /// The typed bodies of the documented error responses, in spec order.
     pub errors: Vec<ErrorBody>,
     /// The name of the enum of error bodies, when they have more than one type.
-    pub error_enum: Option<String>,
+    pub error_enum: Option<Name>,
     /// Security requirements: alternatives, each naming schemes sent together; empty when the
     /// operation needs no credentials (or names only schemes the client does not support).
     pub security: Vec<Vec<String>>,
@@ -475,7 +478,7 @@ pub enum ParamLocation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
     /// The Rust name (snake_case, unique within the operation).
-    pub name: String,
+    pub name: Name,
     /// The name on the wire.
     pub wire_name: String,
     /// Where it goes.
@@ -637,12 +640,12 @@ pub enum ItemsAt {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hop {
     /// The Rust field name.
-    pub field: String,
+    pub field: Name,
     /// Whether the field is an `Option` (optional or nullable).
     pub optional: bool,
     /// When the field is an untagged union: its type name and the variant to go on in (a value
     /// of another shape has nothing further).
-    pub variant: Option<(String, String)>,
+    pub variant: Option<(Name, Name)>,
 }
 
 /// A field reached from the root of a response: the envelope's `result_info` or the JSON body.
@@ -660,18 +663,18 @@ pub enum PageStyle {
     /// A `page` number (and maybe `per_page`), stopping by the envelope's `result_info`.
     PageNumber {
         /// The Rust name of the page parameter.
-        page_param: String,
+        page_param: Name,
         /// The page parameter's type.
         page_ty: TypeRef,
         /// The Rust name of the page-size parameter, if any.
-        per_page_param: Option<String>,
+        per_page_param: Option<Name>,
         /// The page-size parameter's type.
         per_page_ty: Option<TypeRef>,
     },
     /// A cursor or token parameter whose next value the response gives.
     Cursor {
         /// The Rust name of the cursor parameter (a string).
-        param: String,
+        param: Name,
         /// Where the next cursor comes from.
         next: NextCursor,
     },
@@ -686,11 +689,11 @@ pub enum PageStyle {
     /// An `offset` advanced by the items received, with an optional `limit`.
     Offset {
         /// The Rust name of the offset parameter.
-        param: String,
+        param: Name,
         /// Its type.
         ty: TypeRef,
         /// The Rust name of the limit parameter, if any.
-        limit_param: Option<String>,
+        limit_param: Option<Name>,
         /// Its type.
         limit_ty: Option<TypeRef>,
         /// A total count in the response, if it has one.

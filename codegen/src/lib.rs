@@ -12,6 +12,7 @@ pub mod format;
 pub mod ir;
 pub mod load;
 pub mod lower;
+mod name;
 pub mod naming;
 pub mod write;
 

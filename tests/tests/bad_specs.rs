@@ -307,7 +307,7 @@ fn generator_extensions_are_checked_where_they_are() {
     assert_eq!(
         generated.api.credential_sets,
         [codegen::ir::CredentialSet {
-            name: "key_and_email".to_owned(),
+            name: codegen::ir::Name::new("key_and_email"),
             schemes: vec!["email".to_owned(), "key".to_owned()],
         }]
     );

@@ -12,8 +12,8 @@ use quote::quote;
 
 use super::ident;
 use super::typeref::type_tokens;
-use crate::ir::{Api, Field, TypeKind, TypeRef, UnionVariant};
-use crate::naming::{Namespace, bare};
+use crate::ir::{Api, Field, Name, TypeKind, TypeRef, UnionVariant};
+use crate::naming::Namespace;
 
 /// Method names a setter never takes: the constructor, and the methods of the traits every
 /// struct derives (`Debug`, `Clone`, `PartialEq`, `Default`, serde) or gets from std's blanket
@@ -42,9 +42,9 @@ const TAKEN: &[&str] = &[
 /// The setter of a field: the field's name, with a trailing `_` when it is a raw identifier
 /// (`r#type` -> `type_`) or one of [`TAKEN`] (`default` -> `default_`), numbered if two
 /// fields still want the same name.
-fn setter_name(names: &mut Namespace, field: &str) -> String {
-    let plain = bare(field);
-    let wanted = if field.starts_with("r#") || TAKEN.contains(&plain) {
+fn setter_name(names: &mut Namespace, field: &Name) -> String {
+    let plain = field.bare();
+    let wanted = if field.raw().starts_with("r#") || TAKEN.contains(&plain) {
         format!("{plain}_")
     } else {
         plain.to_owned()
@@ -58,7 +58,7 @@ fn setter_name(names: &mut Namespace, field: &str) -> String {
 pub fn builder_impl(
     api: &Api,
     cfg: &TokenStream,
-    name: &Ident,
+    name: &Name,
     fields: &[Field],
     additional: Option<&TypeRef>,
     extra_name: &Ident,
@@ -77,21 +77,21 @@ pub fn builder_impl(
     // field that may be `null` starts as `None` like the optional ones.
     let constructor = fields.iter().any(|f| f.required).then(|| {
         let args = required.iter().map(|f| {
-            let n = ident(&f.name);
+            let n = &f.name;
             let ty = type_tokens(&f.ty);
             quote!(#n: impl Into<#ty>)
         });
         let set = required.iter().map(|f| {
-            let n = ident(&f.name);
+            let n = &f.name;
             quote!(#n: #n.into(),)
         });
         let filled = fixed.iter().filter_map(|f| {
-            let n = ident(&f.name);
+            let n = &f.name;
             let value = only_value(api, &f.ty)?;
             Some(quote!(#n: #value,))
         });
         let unset = optional.iter().map(|f| {
-            let n = ident(&f.name);
+            let n = &f.name;
             quote!(#n: None,)
         });
         let extra = additional.map(|_| quote!(#extra_name: ::std::collections::BTreeMap::new(),));
@@ -114,13 +114,10 @@ pub fn builder_impl(
         .iter()
         .map(|f| {
             let setter = setter_name(&mut names, &f.name);
-            let field = ident(&f.name);
+            let field = &f.name;
             let ty = type_tokens(&f.ty);
             let method = ident(&setter);
-            let doc = format!(
-                " Sets `{}` (to `Some(value)`).",
-                crate::naming::bare(&f.name)
-            );
+            let doc = format!(" Sets `{}` (to `Some(value)`).", f.name.bare());
             quote! {
                 #[doc = #doc]
                 pub fn #method(mut self, value: impl Into<#ty>) -> Self {
@@ -147,14 +144,10 @@ fn only_value(api: &Api, ty: &TypeRef) -> Option<TokenStream> {
     let TypeRef::Named(name) = ty else {
         return None;
     };
-    let i = api
-        .types
-        .binary_search_by(|t| t.name.as_str().cmp(name))
-        .ok()?;
-    match &api.types[i].kind {
+    match &api.type_def(name)?.kind {
         TypeKind::Enum { variants } if variants.len() == 1 => {
             let ty = ident(name);
-            let v = ident(&variants[0].name);
+            let v = &variants[0].name;
             Some(quote!(crate::types::#ty::#v))
         }
         _ => None,
@@ -163,14 +156,13 @@ fn only_value(api: &Api, ty: &TypeRef) -> Option<TokenStream> {
 
 /// The `From` conversions of a union that requests use, one per branch whose type no other
 /// branch has (and from `&str` beside a `String` branch), so that `.into()` picks the branch.
-pub fn variants_from(cfg: &TokenStream, union: &str, variants: &[UnionVariant]) -> TokenStream {
+pub fn variants_from(cfg: &TokenStream, name: &Name, variants: &[UnionVariant]) -> TokenStream {
     let unique = |ty: &TypeRef| variants.iter().filter(|v| v.ty == *ty).count() == 1;
-    let name = ident(union);
     let impls = variants
         .iter()
-        .filter(|v| unique(&v.ty) && v.ty != TypeRef::Named(union.to_owned()))
+        .filter(|v| unique(&v.ty) && v.ty != TypeRef::Named(name.to_string()))
         .map(|v| {
-            let vname = ident(&v.name);
+            let vname = &v.name;
             let ty = type_tokens(&v.ty);
             let text = (v.ty == TypeRef::String).then(|| {
                 quote! {

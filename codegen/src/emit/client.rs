@@ -21,16 +21,16 @@ use crate::ir::{
 /// The tokens of `src/resources/mod.rs`: module declarations and the accessors on `Client`.
 pub fn resources_mod(api: &Api) -> TokenStream {
     let mods = api.resources.iter().enumerate().map(|(i, r)| {
-        let m = ident(&r.name);
+        let m = &r.name;
         let doc = format!(" Operations on `{}`.", api.chain(i));
         let cfg = cfg_resource(api, i);
         quote! { #[doc = #doc] #cfg pub mod #m; }
     });
     let top: Vec<(usize, &Resource)> = api.children(None).collect();
     let accessors = top.iter().map(|(i, r)| {
-        let m = ident(&r.name);
-        let a = ident(&r.accessor);
-        let t = ident(&r.type_name);
+        let m = &r.name;
+        let a = &r.accessor;
+        let t = &r.type_name;
         let doc = format!(
             " Operations on `{}`: {}.",
             api.chain(*i),
@@ -64,10 +64,10 @@ fn handle_summary(api: &Api, index: usize) -> String {
     let r = &api.resources[index];
     r.operations
         .iter()
-        .map(|o| format!("`{}`", crate::naming::bare(&o.method_name)))
+        .map(|o| format!("`{}`", o.method_name.bare()))
         .chain(
             api.children(Some(index))
-                .map(|(_, c)| format!("`{}()`", crate::naming::bare(&c.accessor))),
+                .map(|(_, c)| format!("`{}()`", c.accessor.bare())),
         )
         .collect::<Vec<_>>()
         .join(", ")
@@ -89,7 +89,7 @@ pub fn resource_file(api: &Api, index: usize) -> impl Iterator<Item = Chunk<'_>>
 /// per resource below it.
 fn resource_head(api: &Api, index: usize) -> TokenStream {
     let resource = &api.resources[index];
-    let handle = ident(&resource.type_name);
+    let handle = &resource.type_name;
     let module_doc = format!(
         " The `{}` resource: {} operation(s).",
         api.chain(index),
@@ -102,9 +102,9 @@ fn resource_head(api: &Api, index: usize) -> TokenStream {
     );
     let methods = resource.operations.iter().map(|op| handle_method(api, op));
     let children = api.children(Some(index)).map(|(i, c)| {
-        let m = ident(&c.name);
-        let a = ident(&c.accessor);
-        let t = ident(&c.type_name);
+        let m = &c.name;
+        let a = &c.accessor;
+        let t = &c.type_name;
         let doc = format!(
             " Operations on `{}`: {}.",
             api.chain(i),
@@ -197,12 +197,12 @@ pub(super) fn to_text(api: &Api, v: TokenStream, ty: &TypeRef) -> TokenStream {
 fn is_enum(api: &Api, name: &str) -> bool {
     api.types
         .iter()
-        .any(|t| t.name == name && matches!(t.kind, TypeKind::Enum { .. }))
+        .any(|t| t.name == *name && matches!(t.kind, TypeKind::Enum { .. }))
 }
 
 /// For the parameter held in `v` (owned; `impl Into<String>` for strings): statements to run
 /// first, and the `Call` methods that check and set it.
-fn set_param(api: &Api, p: &Param, v: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+fn set_param(api: &Api, p: &Param, v: &impl quote::ToTokens) -> (TokenStream, TokenStream) {
     let wire = &p.wire_name;
     let lets = TokenStream::new();
     let mut chain = TokenStream::new();
@@ -255,7 +255,7 @@ fn set_body(api: &Api, op: &Operation, body: &Body) -> TokenStream {
     let mut chain = TokenStream::new();
     for f in body_fields(api, op) {
         if let Some(limit) = limit_of(&f.ty, &f.constraints) {
-            let (n, wire, path) = (ident(&f.name), &f.wire_name, limit_path(&limit));
+            let (n, wire, path) = (&f.name, &f.wire_name, limit_path(&limit));
             chain.extend(quote!(.body_limit(#wire, &body.#n, &#path)));
         }
     }
@@ -295,7 +295,7 @@ fn multipart_form(api: &Api, body: &Body) -> TokenStream {
         _ => None,
     };
     let parts = fields.unwrap_or_default().iter().map(|f| {
-        let n = ident(&f.name);
+        let n = &f.name;
         let wire = &f.wire_name;
         let add = |value: TokenStream, ty: &TypeRef| -> TokenStream {
             match ty {
@@ -365,16 +365,16 @@ pub(super) fn decode_types(op: &Operation) -> TokenStream {
 /// The method on the resource handle: takes the required values, checks and encodes them.
 fn handle_method(api: &Api, op: &Operation) -> TokenStream {
     let doc = op_doc(op);
-    let name = ident(&op.method_name);
-    let builder = ident(&op.builder_name);
+    let name = &op.method_name;
+    let builder = &op.builder_name;
     let mut args = Vec::new();
     let mut lets = TokenStream::new();
     let mut chain = TokenStream::new();
     for p in op.params.iter().filter(|p| p.required) {
-        let n = ident(&p.name);
+        let n = &p.name;
         let t = arg_type(&p.ty);
         args.push(quote!(#n: #t));
-        let (l, c) = set_param(api, p, &n);
+        let (l, c) = set_param(api, p, n);
         lets.extend(l);
         chain.extend(c);
     }
@@ -412,14 +412,14 @@ fn handle_method(api: &Api, op: &Operation) -> TokenStream {
 }
 
 fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
-    let name = ident(&op.builder_name);
+    let name = &op.builder_name;
     let doc = format!(
         " Request builder for [`{}::{}`]: set optional parameters, then `.await` it or call `send`.",
         resource.type_name,
-        crate::naming::bare(&op.method_name)
+        op.method_name.bare()
     );
     let setters = op.params.iter().filter(|p| !p.required).map(|p| {
-        let n = ident(&p.name);
+        let n = &p.name;
         let t = arg_type(&p.ty);
         let value = format_ident!("value");
         let (lets, chain) = set_param(api, p, &value);
@@ -447,7 +447,7 @@ fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
         }
     });
     let decode = decode_types(op);
-    let decode_name = ident(&op.decode_name);
+    let decode_name = &op.decode_name;
     let pages = op
         .pagination
         .as_ref()

@@ -10,9 +10,8 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::ident;
 use super::typeref::type_tokens;
-use crate::ir::{Field, TypeRef};
+use crate::ir::{Field, Name, TypeRef};
 
 /// Whether the field's Rust type is an `Option` (so a missing value is `None`, as with the
 /// derive, which treats every `Option` field that way).
@@ -24,13 +23,12 @@ pub fn is_option(f: &Field) -> bool {
 /// of additional properties in field `extra`.
 pub fn struct_deserialize(
     cfg: &TokenStream,
-    name: &Ident,
+    name: &Name,
     fields: &[Field],
     additional: Option<&TypeRef>,
     extra: &Ident,
 ) -> TokenStream {
-    let wire_name = name.to_string();
-    let wire_name = crate::naming::bare(&wire_name);
+    let wire_name = name.bare();
     // Required fields' slots first, so `finish` takes them all in one pattern.
     let order: Vec<&Field> = fields
         .iter()
@@ -50,7 +48,7 @@ pub fn struct_deserialize(
     let index = (0..order.len()).map(Literal::usize_unsuffixed);
     let nones = order.iter().map(|_| quote!(None));
     let bindings = order.iter().map(|f| {
-        let field = ident(&f.name);
+        let field = &f.name;
         if is_option(f) {
             quote!(#field)
         } else {
@@ -58,7 +56,7 @@ pub fn struct_deserialize(
         }
     });
     let values = fields.iter().map(|f| {
-        let field = ident(&f.name);
+        let field = &f.name;
         if is_option(f) {
             quote!(#field: #field.flatten())
         } else {

@@ -34,7 +34,7 @@ pub fn error_items(op: &Operation) -> (TokenStream, TokenStream) {
         };
         return (f, TokenStream::new());
     };
-    let name = ident(enum_name);
+    let name = enum_name;
     let variants: Vec<TokenStream> = op.errors.iter().map(variant_name).collect();
     let decls = op.errors.iter().zip(&variants).map(|(e, v)| {
         let ty = type_tokens(&e.ty);

@@ -12,20 +12,19 @@ use super::client::{arg_type, to_text};
 use super::ident;
 use super::typeref::type_tokens;
 use crate::format::{Chunk, chunk};
-use crate::ir::{Api, BodyKind, Operation, Param, ParamLocation, Resource, TypeRef};
-use crate::naming::bare;
+use crate::ir::{Api, BodyKind, Name, Operation, Param, ParamLocation, Resource, TypeRef};
 
 /// The accessor name of a resource on `MockServer` or its parent stub handle: a top-level one
 /// that would hide a method of the runtime's `MockServer` (reached through `Deref`; read from the
 /// runtime's sources) gets a `_resource` suffix.
-fn accessor(resource: &Resource) -> String {
-    let name = bare(&resource.accessor);
+fn accessor(resource: &Resource) -> Name {
+    let name = resource.accessor.bare();
     let reserved = resource.parent.is_none()
         && crate::lower::reserved::runtime_methods("MockServer")
             .iter()
             .any(|m| m == name);
     if reserved {
-        format!("{name}_resource")
+        Name::new(format!("{name}_resource"))
     } else {
         resource.accessor.clone()
     }
@@ -58,12 +57,12 @@ pub fn mock_file(api: &Api) -> impl Iterator<Item = Chunk<'_>> {
 fn head_tokens(api: &Api) -> TokenStream {
     let table = super::mock_table::table(api);
     let accessors = api.children(None).map(|(i, r)| {
-        let name = ident(&accessor(r));
-        let module = ident(&r.name);
+        let name = accessor(r);
+        let module = &r.name;
         let handle = handle_name(r);
         let doc = format!(
             " Stubs for the `{}` operations, named like the client's methods.",
-            bare(&r.name)
+            r.name.bare()
         );
         let cfg = super::features::cfg_resource(api, i);
         quote! {
@@ -143,7 +142,7 @@ fn handle_name(r: &Resource) -> proc_macro2::Ident {
 
 /// The call adding a path value to a stub.
 fn path_statement(api: &Api, p: &Param) -> TokenStream {
-    let n = ident(&p.name);
+    let n = &p.name;
     let w = &p.wire_name;
     let text = match &p.ty {
         TypeRef::String => quote!(#n.into()),
@@ -158,7 +157,7 @@ fn path_statement(api: &Api, p: &Param) -> TokenStream {
 
 fn resource_module(api: &Api, index: usize, indices: &[usize]) -> TokenStream {
     let r = &api.resources[index];
-    let module = ident(&r.name);
+    let module = &r.name;
     let handle = handle_name(r);
     let chain = mock_chain(api, index);
     let module_doc = format!(" Stubs for the `{chain}` operations.");
@@ -166,8 +165,8 @@ fn resource_module(api: &Api, index: usize, indices: &[usize]) -> TokenStream {
     let mut methods: Vec<TokenStream> = api
         .children(Some(index))
         .map(|(i, c)| {
-            let m = ident(&c.name);
-            let a = ident(&accessor(c));
+            let m = &c.name;
+            let a = accessor(c);
             let t = handle_name(c);
             let doc = format!(" Stubs for the `{}` operations.", mock_chain(api, i));
             let cfg = super::features::cfg_resource(api, i);
@@ -221,14 +220,14 @@ fn operation_stub(
     );
     let item = op.pagination.as_ref().map(|_| quote!(, #item_ty));
     let stub_ty = quote!(super::StubFor<'a, #decode #item>);
-    let name = ident(&op.method_name);
+    let name = &op.method_name;
     let required: Vec<&Param> = op
         .params
         .iter()
         .filter(|p| p.required && p.location == ParamLocation::Path)
         .collect();
     let args = required.iter().map(|p| {
-        let n = ident(&p.name);
+        let n = &p.name;
         let t = arg_type(&p.ty);
         quote!(#n: #t)
     });
@@ -268,8 +267,8 @@ fn operation_stub(
         op.method.as_str(),
         op.path.replace('`', ""),
         op.operation_id.replace('`', ""),
-        bare(&r.name),
-        bare(&op.method_name)
+        r.name.bare(),
+        op.method_name.bare()
     );
     let cfg = super::features::cfg_op(op);
     if setters.is_empty() && optional_body.is_none() {
@@ -289,8 +288,8 @@ fn operation_stub(
     let wrapper_doc = format!(
         " A stub of `{}().{}()`: query matchers, then an answer, as on a \
          [`Stub`](crate::runtime::mock::Stub).",
-        bare(&r.name),
-        bare(&op.method_name)
+        r.name.bare(),
+        op.method_name.bare()
     );
     let method = quote! {
         #[doc = #op_doc]
@@ -329,7 +328,7 @@ fn operation_stub(
 
 /// A typed matcher of one query parameter on a stub wrapper.
 fn query_setter(api: &Api, p: &Param) -> TokenStream {
-    let n = ident(&setter_name(&p.name));
+    let n = setter_name(&p.name);
     let w = &p.wire_name;
     let doc = format!(
         " Matches requests whose `{}` query value is `value` (the client's type).",
@@ -367,7 +366,7 @@ fn query_setter(api: &Api, p: &Param) -> TokenStream {
 /// The chain of stub accessors from `MockServer` to resource `index`: `chat().completions()`.
 fn mock_chain(api: &Api, index: usize) -> String {
     let r = &api.resources[index];
-    let own = format!("{}()", bare(&accessor(r)));
+    let own = format!("{}()", accessor(r).bare());
     match r.parent {
         Some(p) => format!("{}.{own}", mock_chain(api, p)),
         None => own,
@@ -377,14 +376,14 @@ fn mock_chain(api: &Api, index: usize) -> String {
 /// The name of a query setter on a stub wrapper: one named like an answer the runtime's
 /// `stub_answers!` macro defines (read from its sources), like `into_stub` or like the
 /// optional-body matcher gets a `_param` suffix.
-fn setter_name(name: &str) -> String {
-    let taken = bare(name) == "body"
+fn setter_name(name: &Name) -> Name {
+    let taken = name.bare() == "body"
         || crate::lower::reserved::stub_wrapper_methods()
             .iter()
-            .any(|m| m == bare(name));
+            .any(|m| m == name.bare());
     if taken {
-        format!("{}_param", bare(name))
+        Name::new(format!("{}_param", name.bare()))
     } else {
-        name.to_owned()
+        name.clone()
     }
 }

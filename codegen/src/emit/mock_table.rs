@@ -8,10 +8,9 @@ use quote::{format_ident, quote};
 
 use super::typeref::type_tokens;
 use crate::ir::{
-    Api, BodyKind, FieldPath, Hop, ItemsAt, Method, NextCursor, Operation, PageStyle,
+    Api, BodyKind, FieldPath, Hop, ItemsAt, Method, Name, NextCursor, Operation, PageStyle,
     ParamLocation, Response, TypeKind, TypeRef,
 };
-use crate::naming::bare;
 
 /// The runtime's table types an entry used, so the table imports only those.
 #[derive(Default)]
@@ -28,7 +27,7 @@ pub fn table(api: &Api) -> TokenStream {
     let mut entries = Vec::new();
     for r in &api.resources {
         for op in &r.operations {
-            let call = format!("{}().{}()", bare(&r.name), bare(&op.method_name));
+            let call = format!("{}().{}()", r.name.bare(), op.method_name.bare());
             let full = entry(api, &call, op, true, &mut used);
             // The body check names the body's type, which only the operation's feature compiles:
             // without it the entry stays (indices are positions) but checks only presence.
@@ -231,11 +230,11 @@ fn paging(api: &Api, op: &Operation) -> Option<TokenStream> {
 }
 
 /// The wire name of a Rust parameter name of `op`.
-fn wire(op: &Operation, rust: &str) -> String {
+fn wire(op: &Operation, rust: &Name) -> String {
     op.params
         .iter()
-        .find(|p| p.name == rust)
-        .map_or_else(|| bare(rust).to_owned(), |p| p.wire_name.clone())
+        .find(|p| p.name == *rust)
+        .map_or_else(|| rust.bare().to_owned(), |p| p.wire_name.clone())
 }
 
 /// The struct fields of a type, through names, boxes and nullables.
@@ -266,7 +265,7 @@ fn wire_hops(api: &Api, start: Option<&TypeRef>, hops: &[Hop]) -> Vec<String> {
                 };
             }
             None => {
-                out.push(bare(&hop.field).to_owned());
+                out.push(hop.field.bare().to_owned());
                 ty = None;
             }
         }
@@ -275,11 +274,11 @@ fn wire_hops(api: &Api, start: Option<&TypeRef>, hops: &[Hop]) -> Vec<String> {
 }
 
 /// The type of the variant `variant` of the union `union`.
-fn variant_type(api: &Api, union: &str, variant: &str) -> Option<TypeRef> {
+fn variant_type(api: &Api, union: &Name, variant: &Name) -> Option<TypeRef> {
     match &api.type_def(union)?.kind {
         crate::ir::TypeKind::Union { variants, .. } => variants
             .iter()
-            .find(|v| v.name == variant)
+            .find(|v| v.name == *variant)
             .map(|v| v.ty.clone()),
         _ => None,
     }

@@ -19,7 +19,7 @@ mod tables;
 mod typeref;
 mod types;
 
-use proc_macro2::{Ident, Span};
+use proc_macro2::Ident;
 
 use crate::RuntimeSource;
 use crate::error::Error;
@@ -64,7 +64,7 @@ pub fn emit(
     } else {
         // With a feature per tag: a module per feature, so no file holds every type.
         let modules = types::type_modules(api);
-        let names: Vec<(String, Option<&str>)> = modules
+        let names: Vec<(crate::ir::Name, Option<&str>)> = modules
             .iter()
             .map(|m| (m.name.clone(), m.feature))
             .collect();
@@ -76,7 +76,7 @@ pub fn emit(
             ],
         ));
         for m in modules {
-            let path = format!("src/types/{}.rs", crate::naming::bare(&m.name));
+            let path = format!("src/types/{}.rs", m.name.bare());
             plans.push(Plan::new(path, types::module_file(api, m)));
         }
     }
@@ -85,7 +85,7 @@ pub fn emit(
         [chunk(|| client::resources_mod(api))],
     ));
     for (index, resource) in api.resources.iter().enumerate() {
-        let path = format!("src/resources/{}.rs", crate::naming::bare(&resource.name));
+        let path = format!("src/resources/{}.rs", resource.name.bare());
         plans.push(Plan::new(path, client::resource_file(api, index)));
     }
     plans.push(Plan::new("src/mock.rs", mock::mock_file(api)));
@@ -116,23 +116,9 @@ pub fn emit(
     Ok(files)
 }
 
-/// An identifier token from a name the naming module produced (`r#type` becomes a raw identifier).
-/// Anything that is still not a valid identifier is replaced rather than allowed to panic.
+/// An identifier token from a name the emitter composed (`format!("{}Mock", ..)`), with the
+/// same rules as [`Name`](crate::ir::Name)'s tokens: `r#type` becomes a raw identifier, and
+/// anything that is still not a valid identifier is replaced rather than allowed to panic.
 pub(crate) fn ident(name: &str) -> Ident {
-    let (raw, bare) = match name.strip_prefix("r#") {
-        Some(b) => (true, b),
-        None => (false, name),
-    };
-    let valid = !bare.is_empty()
-        && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !bare.starts_with(|c: char| c.is_ascii_digit())
-        && bare != "_";
-    if !valid {
-        return Ident::new("invalid_name", Span::call_site());
-    }
-    if raw {
-        Ident::new_raw(bare, Span::call_site())
-    } else {
-        Ident::new(bare, Span::call_site())
-    }
+    crate::name::ident(name)
 }

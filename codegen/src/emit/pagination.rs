@@ -8,7 +8,7 @@ use quote::quote;
 use super::ident;
 use super::typeref::type_tokens;
 use crate::ir::{
-    Api, FieldPath, ItemsAt, NextCursor, Operation, PageStyle, Pagination, TypeKind, TypeRef,
+    Api, FieldPath, ItemsAt, Name, NextCursor, Operation, PageStyle, Pagination, TypeKind, TypeRef,
 };
 
 /// The `pages()` and `items()` methods of a paginated operation's request builder; the walking
@@ -16,13 +16,13 @@ use crate::ir::{
 pub fn methods(op: &Operation, p: &Pagination) -> TokenStream {
     let item = type_tokens(&p.item);
     let info = p.info.as_ref().map_or_else(|| quote!(()), type_tokens);
-    let wire = |name: &str| -> String {
+    let wire = |name: &Name| -> String {
         op.params
             .iter()
-            .find(|q| q.name == name)
-            .map_or_else(|| name.to_owned(), |q| q.wire_name.clone())
+            .find(|q| q.name == *name)
+            .map_or_else(|| name.raw().to_owned(), |q| q.wire_name.clone())
     };
-    let some = |name: Option<&String>| match name {
+    let some = |name: Option<&Name>| match name {
         Some(n) => {
             let w = wire(n);
             quote!(Some(#w))
@@ -109,7 +109,7 @@ fn page_of(p: &Pagination) -> TokenStream {
     match &p.items {
         ItemsAt::Result | ItemsAt::Body => quote!(response),
         ItemsAt::Field(hop) => {
-            let f = ident(&hop.field);
+            let f = &hop.field;
             if hop.optional {
                 quote!(response.map(|body| body.#f.unwrap_or_default()))
             } else {
@@ -127,16 +127,15 @@ fn field_ref(path: &FieldPath) -> TokenStream {
         quote!(Some(response.result()))
     };
     for hop in &path.hops {
-        let f = ident(&hop.field);
+        let f = &hop.field;
         out = if hop.optional {
             quote!(#out.and_then(|v| v.#f.as_ref()))
         } else {
             quote!(#out.map(|v| &v.#f))
         };
         if let Some((union, variant)) = &hop.variant {
-            let (u, v) = (ident(union), ident(variant));
             out = quote!(#out.and_then(|v| match v {
-                crate::types::#u::#v(inner) => Some(inner),
+                crate::types::#union::#variant(inner) => Some(inner),
                 #[allow(unreachable_patterns)]
                 _ => None,
             }));
@@ -157,7 +156,7 @@ fn next_cursor(p: &Pagination, next: &NextCursor) -> TokenStream {
             let last = match &p.items {
                 ItemsAt::Result | ItemsAt::Body => quote!(response.result().last()),
                 ItemsAt::Field(hop) => {
-                    let f = ident(&hop.field);
+                    let f = &hop.field;
                     if hop.optional {
                         quote!(response.result().#f.as_ref().and_then(|v| v.last()))
                     } else {
@@ -165,7 +164,7 @@ fn next_cursor(p: &Pagination, next: &NextCursor) -> TokenStream {
                     }
                 }
             };
-            let id_f = ident(&id.field);
+            let id_f = &id.field;
             let id = if id.optional {
                 quote!(#last.and_then(|item| item.#id_f.clone()))
             } else {
@@ -204,7 +203,7 @@ pub fn page_info_impls(api: &Api) -> TokenStream {
             let method = ident(wire);
             let body = match fields.iter().find(|f| f.wire_name == wire) {
                 Some(f) => {
-                    let n = ident(&f.name);
+                    let n = &f.name;
                     let conv = match f.ty {
                         TypeRef::Number => {
                             quote!(self.#n.filter(|v| v.is_finite() && *v >= 0.0).map(|v| v as u64))

@@ -148,10 +148,10 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
             .map(|o| {
                 format!(
                     "[`{}`](resources::{}::{}::{})",
-                    crate::naming::bare(&o.method_name),
-                    crate::naming::bare(&r.name),
+                    o.method_name.bare(),
+                    r.name.bare(),
                     r.type_name,
-                    crate::naming::bare(&o.method_name)
+                    o.method_name.bare()
                 )
             })
             .collect();
@@ -187,7 +187,7 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
                     .collect::<Vec<_>>()
                     .join(" with "),
                 vars.join(" and "),
-                name = crate::naming::bare(&set.name),
+                name = set.name.bare(),
             ));
         }
     }
@@ -348,7 +348,7 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
     }
     if !api.credential_sets.is_empty() {
         let sets = api.credential_sets.iter().map(|set| {
-            let name = crate::naming::bare(&set.name);
+            let name = set.name.bare();
             let schemes = set.schemes.iter().map(String::as_str);
             quote! { runtime::CredentialSet { name: #name, schemes: &[#(#schemes),*] } }
         });
@@ -433,8 +433,8 @@ fn credential_methods(api: &Api) -> (Vec<TokenStream>, Vec<TokenStream>, Vec<Tok
     let (mut bi, mut cd, mut ci) = (Vec::new(), Vec::new(), Vec::new());
     let into = quote! { impl Into<String> };
     for set in &api.credential_sets {
-        let name = super::ident(&set.name);
-        let kind = crate::naming::bare(&set.name);
+        let name = &set.name;
+        let kind = set.name.bare();
         let mut args = Vec::new();
         let mut arg_names = Vec::new();
         let mut adds = Vec::new();
@@ -525,7 +525,7 @@ fn example<'a>(api: &'a Api, lib_name: &str) -> Option<(String, &'a Operation)> 
         .params
         .iter()
         .filter(|p| p.required)
-        .map(|p| format!("\"{}\"", crate::naming::bare(&p.name).replace('"', "")))
+        .map(|p| format!("\"{}\"", p.name.bare().replace('"', "")))
         .collect();
     let text = format!(
         "# async fn example() -> Result<(), {lib}::Error> {{\n\

@@ -10,32 +10,27 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::ident;
-use crate::ir::Field;
+use crate::ir::{Field, Name};
 
 /// The `impl Serialize` of struct `name` with `fields` and, when `has_additional`, the map of
 /// additional properties in field `extra`.
 pub fn struct_serialize(
     cfg: &TokenStream,
-    name: &Ident,
+    name: &Name,
     fields: &[Field],
     has_additional: bool,
     extra: &Ident,
 ) -> TokenStream {
-    let struct_name = name.to_string();
-    let struct_name = crate::naming::bare(&struct_name);
+    let struct_name = name.bare();
     let start = if has_additional {
         quote!(crate::runtime::ser::Object::map(serializer))
     } else {
         let required = Literal::usize_unsuffixed(fields.iter().filter(|f| f.required).count());
-        let optional = fields
-            .iter()
-            .filter(|f| !f.required)
-            .map(|f| ident(&f.name));
+        let optional = fields.iter().filter(|f| !f.required).map(|f| &f.name);
         quote!(crate::runtime::ser::Object::new(serializer, #struct_name, #required, &[#(&self.#optional),*]))
     };
     let calls = fields.iter().map(|f| {
-        let field = ident(&f.name);
+        let field = &f.name;
         let wire = &f.wire_name;
         if f.required {
             quote!(.field(#wire, &self.#field))

@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 
 use crate::ir::{Api, Response, TypeKind, TypeRef};
-use crate::naming::bare;
 
 /// One line per public item: types, fields, variants, operations and their parameters.
 pub fn surface(api: &Api) -> String {
@@ -20,7 +19,7 @@ pub fn surface(api: &Api) -> String {
                         format!("Option<{}>", ty_text(&f.ty))
                     };
                     let req = if f.required { " (required)" } else { "" };
-                    lines.push(format!("struct {}.{}: {ty}{req}", def.name, bare(&f.name)));
+                    lines.push(format!("struct {}.{}: {ty}{req}", def.name, f.name.bare()));
                 }
                 if let Some(t) = additional {
                     lines.push(format!(
@@ -55,7 +54,7 @@ pub fn surface(api: &Api) -> String {
                 .params
                 .iter()
                 .filter(|p| p.required)
-                .map(|p| format!("{}: {}", bare(&p.name), ty_text(&p.ty)))
+                .map(|p| format!("{}: {}", p.name.bare(), ty_text(&p.ty)))
                 .collect();
             if let Some(b) = op.body.as_ref().filter(|b| b.required) {
                 args.push(format!("body: {}", ty_text(&b.ty)));
@@ -72,12 +71,12 @@ pub fn surface(api: &Api) -> String {
                 Response::Bytes => "Vec<u8>".to_owned(),
                 Response::Empty => "()".to_owned(),
             };
-            let call = format!("{}.{}", api.chain(index), bare(&op.method_name));
+            let call = format!("{}.{}", api.chain(index), op.method_name.bare());
             // The operation's identity and its call, so that a rename is reported as one.
             lines.push(format!("op {} = {call}()", op.operation_id));
             lines.push(format!("fn {call}({}) -> {out}", args.join(", ")));
             for p in op.params.iter().filter(|p| !p.required) {
-                lines.push(format!("fn {call}.{}({})", bare(&p.name), ty_text(&p.ty)));
+                lines.push(format!("fn {call}.{}({})", p.name.bare(), ty_text(&p.ty)));
             }
             if let Some(b) = op.body.as_ref().filter(|b| !b.required) {
                 lines.push(format!("fn {call}.body({})", ty_text(&b.ty)));

@@ -7,7 +7,7 @@ use super::docs::{code, doc_or};
 use super::ident;
 use super::typeref::type_tokens;
 use crate::format::{Chunk, chunk};
-use crate::ir::{Api, Field, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::ir::{Api, Field, Name, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
 /// The chunks of `src/types.rs`, one per item (see `format::format_files`).
 pub fn types_file(api: &Api) -> impl Iterator<Item = Chunk<'_>> {
@@ -31,7 +31,7 @@ pub fn types_file(api: &Api) -> impl Iterator<Item = Chunk<'_>> {
 /// the rest (each item gated by the features that reach it, or not at all).
 pub struct TypeModule<'a> {
     /// The module's name.
-    pub name: String,
+    pub name: Name,
     /// The feature that gates the whole module.
     pub feature: Option<&'a str>,
     /// Its types, sorted by name.
@@ -42,19 +42,19 @@ pub struct TypeModule<'a> {
 pub fn type_modules(api: &Api) -> Vec<TypeModule<'_>> {
     let mut names = crate::naming::Namespace::with_reserved(&["shared"]);
     let mut modules = vec![TypeModule {
-        name: "shared".to_owned(),
+        name: Name::new("shared"),
         feature: None,
         types: Vec::new(),
     }];
     for f in &api.features {
         modules.push(TypeModule {
-            name: names.claim(&crate::naming::snake(&f.name)),
+            name: Name::new(names.claim(&crate::naming::snake(&f.name))),
             feature: Some(&f.name),
             types: Vec::new(),
         });
     }
     for def in &api.types {
-        let only = match api.type_features.get(&def.name).map(Vec::as_slice) {
+        let only = match api.type_features.get(def.name.raw()).map(Vec::as_slice) {
             Some([one]) => modules.iter().position(|m| m.feature == Some(one.as_str())),
             _ => None,
         };
@@ -83,9 +83,8 @@ pub fn module_file<'a>(api: &'a Api, module: TypeModule<'a>) -> impl Iterator<It
 
 /// The tokens of `src/types/mod.rs`: the modules, re-exported, so every type is
 /// `crate::types::X`.
-pub fn types_mod(modules: &[(String, Option<&str>)]) -> TokenStream {
-    let items = modules.iter().map(|(name, feature)| {
-        let n = ident(name);
+pub fn types_mod(modules: &[(Name, Option<&str>)]) -> TokenStream {
+    let items = modules.iter().map(|(n, feature)| {
         let cfg = super::features::cfg_any(feature.map(str::to_owned).as_ref());
         // `shared` may have nothing on when few features are (its items are gated one by one).
         let allow = feature.is_none().then(|| quote!(#[allow(unused_imports)]));
@@ -107,7 +106,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
 
 fn type_def_in(api: &Api, def: &TypeDef, gated: bool) -> TokenStream {
     let doc = doc_or(def.doc.as_deref(), &format!("The `{}` object.", def.name));
-    let name = ident(&def.name);
+    let name = &def.name;
     let cfg = if gated {
         super::features::cfg_type(api, &def.name)
     } else {
@@ -115,25 +114,17 @@ fn type_def_in(api: &Api, def: &TypeDef, gated: bool) -> TokenStream {
     };
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            let builders = api.request_types.contains(&def.name);
-            struct_def(
-                api,
-                &doc,
-                &cfg,
-                &name,
-                fields,
-                additional.as_ref(),
-                builders,
-            )
+            let builders = api.request_types.contains(def.name.raw());
+            struct_def(api, &doc, &cfg, name, fields, additional.as_ref(), builders)
         }
-        TypeKind::Enum { variants } => enum_def(&doc, &cfg, &name, variants),
+        TypeKind::Enum { variants } => enum_def(&doc, &cfg, name, variants),
         TypeKind::Union { variants, tagging } => {
-            let from = if api.request_types.contains(&def.name) {
+            let from = if api.request_types.contains(def.name.raw()) {
                 super::builders::variants_from(&cfg, &def.name, variants)
             } else {
                 TokenStream::new()
             };
-            let union = union_def(&doc, &cfg, &name, variants, tagging);
+            let union = union_def(&doc, &cfg, name, variants, tagging);
             quote!(#union #from)
         }
     }
@@ -143,7 +134,7 @@ fn struct_def(
     api: &Api,
     doc: &TokenStream,
     cfg: &TokenStream,
-    name: &proc_macro2::Ident,
+    name: &Name,
     fields: &[Field],
     additional: Option<&TypeRef>,
     builders: bool,
@@ -198,7 +189,7 @@ fn field(f: &Field) -> TokenStream {
         f.doc.as_deref(),
         &format!("The {} property.", code(&f.wire_name)),
     );
-    let name = ident(&f.name);
+    let name = &f.name;
     let ty = type_tokens(&f.ty);
     // The wire name and whether `None` is sent live in the `Serialize` and `Deserialize`
     // impls (emit/serialize.rs, emit/deserialize.rs), not in attributes.
@@ -212,10 +203,10 @@ fn field(f: &Field) -> TokenStream {
 fn enum_def(
     doc: &TokenStream,
     cfg: &TokenStream,
-    name: &proc_macro2::Ident,
+    name: &Name,
     variants: &[Variant],
 ) -> TokenStream {
-    let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let idents: Vec<_> = variants.iter().map(|v| &v.name).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
     // A value's own description when the spec gives one, else its wire text.
     let variant_docs = variants
@@ -247,12 +238,12 @@ fn enum_def(
 fn union_def(
     doc: &TokenStream,
     cfg: &TokenStream,
-    name: &proc_macro2::Ident,
+    name: &Name,
     variants: &[UnionVariant],
     tagging: &Tagging,
 ) -> TokenStream {
     let arms = variants.iter().map(|v| {
-        let vname = ident(&v.name);
+        let vname = &v.name;
         let ty = type_tokens(&v.ty);
         let vdoc = match &v.tag {
             Some(tag) => format!(" The shape tagged {}.", code(tag)),
@@ -282,7 +273,7 @@ fn union_def(
             );
             let decode = variants.iter().filter_map(|v| {
                 let tag = v.tag.as_ref()?;
-                let vname = ident(&v.name);
+                let vname = &v.name;
                 Some(quote! {
                     Some(#tag) => ::serde_json::from_value(value).map(Self::#vname).map_err(::serde::de::Error::custom),
                 })

@@ -143,7 +143,7 @@ pub fn assign(mut api: Api, mode: TagFeatures) -> Api {
                 }
                 TypeKind::Enum { .. } => {}
             }
-            (t.name.as_str(), out)
+            (t.name.raw(), out)
         })
         .collect();
     let mut work: Vec<String> = reached.keys().cloned().collect();
@@ -164,8 +164,8 @@ pub fn assign(mut api: Api, mode: TagFeatures) -> Api {
         .types
         .iter()
         .filter_map(|t| {
-            let set = reached.get(&t.name).unwrap_or(&full);
-            (set.len() <= SHARED_ABOVE).then(|| (t.name.clone(), set.iter().cloned().collect()))
+            let set = reached.get(t.name.raw()).unwrap_or(&full);
+            (set.len() <= SHARED_ABOVE).then(|| (t.name.to_string(), set.iter().cloned().collect()))
         })
         .collect();
     api.features = features.into_values().collect();

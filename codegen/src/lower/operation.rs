@@ -8,7 +8,7 @@ use super::schema::{Types, code_span, component_name, description, with_facts};
 use crate::Settings;
 use crate::error::{SpecError, SpecResult};
 use crate::ir::{
-    Body, BodyKind, ErrorBody, FormField, FormStyle, Method, Operation, Param, ParamLocation,
+    Body, BodyKind, ErrorBody, FormField, FormStyle, Method, Name, Operation, Param, ParamLocation,
     Resource, Response, TypeRef,
 };
 use crate::load::{Document, child};
@@ -186,33 +186,31 @@ pub fn lower_paths<'d>(
         let res = resources
             .get_mut(&named.chain)
             .expect("the resource was just inserted");
-        let method_name = naming::snake(&named.method);
-        let builder_name = res.builders.claim(&naming::type_name(&format!(
+        let method_name = Name::new(naming::snake(&named.method));
+        let builder_name = Name::new(res.builders.claim(&naming::type_name(&format!(
             "{}Request",
-            naming::pascal(naming::bare(&method_name))
-        )));
+            naming::pascal(method_name.bare())
+        ))));
         let hint = format!(
             "{}{}",
             naming::pascal(&named.chain.join("_")),
-            naming::pascal(naming::bare(&method_name))
+            naming::pascal(method_name.bare())
         );
-        types.operation = format!(
-            "{}().{}()",
-            named.chain.join("()."),
-            naming::bare(&method_name)
-        );
+        types.operation = format!("{}().{}()", named.chain.join("()."), method_name.bare());
         if let Some(mut operation) = ctx.lower(types, method_name, builder_name, &hint)? {
             let base = operation
                 .builder_name
+                .raw()
                 .trim_end_matches("Request")
                 .to_owned();
-            operation.decode_name = res.builders.claim(&format!("{base}Response"));
+            operation.decode_name = Name::new(res.builders.claim(&format!("{base}Response")));
             // Several error types: an enum of them, named beside the builder.
             let mut distinct: Vec<&TypeRef> = operation.errors.iter().map(|e| &e.ty).collect();
             distinct.sort();
             distinct.dedup();
             if distinct.len() > 1 {
-                operation.error_enum = Some(res.builders.claim(&format!("{base}ErrorBody")));
+                operation.error_enum =
+                    Some(Name::new(res.builders.claim(&format!("{base}ErrorBody"))));
             }
             operation.name_fallback = named.fallback;
             res.operations.push(operation);
@@ -253,9 +251,9 @@ fn prune(all: Vec<ResourceBuilder>) -> Vec<Resource> {
         new_index[i] = Some(out.len());
         out.push(Resource {
             parent: r.parent.and_then(|p| new_index[p]),
-            name: r.module,
-            accessor: r.accessor,
-            type_name: r.type_name,
+            name: Name::new(r.module),
+            accessor: Name::new(r.accessor),
+            type_name: Name::new(r.type_name),
             operations: r.operations,
         });
     }
@@ -298,8 +296,8 @@ impl<'d> OpContext<'_, 'd> {
     fn lower(
         &self,
         types: &mut Types<'d>,
-        method_name: String,
-        builder_name: String,
+        method_name: Name,
+        builder_name: Name,
         hint: &str,
     ) -> SpecResult<Option<Operation>> {
         let Some(op) = self.op.as_object() else {
@@ -373,7 +371,7 @@ impl<'d> OpContext<'_, 'd> {
             operation_id: self.operation_id(),
             name_fallback: false,
             method_name,
-            builder_name,
+            builder_name: builder_name.clone(),
             method: self.method,
             path: self.path.to_owned(),
             summary: self
@@ -395,7 +393,8 @@ impl<'d> OpContext<'_, 'd> {
             response,
             errors,
             error_enum: None,
-            decode_name: String::new(),
+            // A placeholder: the caller claims the name once it keeps the operation.
+            decode_name: builder_name,
             pagination,
             security: super::security::requirements(
                 op.get("security").or_else(|| self.doc.root.get("security")),
@@ -544,7 +543,7 @@ impl<'d> OpContext<'_, 'd> {
                 constraints: schema_target
                     .map(super::constraints::of)
                     .unwrap_or_default(),
-                name: names.claim(&naming::snake(&wire)),
+                name: Name::new(names.claim(&naming::snake(&wire))),
                 wire_name: wire,
                 location,
                 ty,

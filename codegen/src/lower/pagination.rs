@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::error::SpecResult;
 use crate::ir::{
-    FieldPath, Hop, ItemsAt, Method, NextCursor, PageStyle, Pagination, Param, ParamLocation,
+    FieldPath, Hop, ItemsAt, Method, Name, NextCursor, PageStyle, Pagination, Param, ParamLocation,
     Response, TypeRef,
 };
 
@@ -382,7 +382,7 @@ fn resolve(
                     TypeRef::Named(n) if types.struct_fields(n).is_some() => Some((v, n)),
                     _ => None,
                 })?;
-            hop.variant = Some((next.clone(), branch.0.name.clone()));
+            hop.variant = Some((Name::new(next.clone()), branch.0.name.clone()));
             branch.1.clone()
         };
         hops.push(hop);

@@ -8,11 +8,8 @@ use crate::ir::{Api, TypeKind, TypeRef};
 
 /// Fills `api.request_types`.
 pub fn mark(mut api: Api) -> Api {
-    let by_name: BTreeMap<&str, &TypeKind> = api
-        .types
-        .iter()
-        .map(|t| (t.name.as_str(), &t.kind))
-        .collect();
+    let by_name: BTreeMap<&str, &TypeKind> =
+        api.types.iter().map(|t| (t.name.raw(), &t.kind)).collect();
     let mut seen = BTreeSet::new();
     let mut todo: Vec<&TypeRef> = api
         .resources

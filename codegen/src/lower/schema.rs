@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::error::{SpecError, SpecResult, Warning};
-use crate::ir::{Field, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::ir::{Field, Name, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::load::{Document, child};
 use crate::naming::{self, Namespace};
 
@@ -75,8 +75,8 @@ pub struct Types<'d> {
     in_progress: HashSet<String>,
     merging: Vec<String>,
     /// Names of the structs and unions whose fields are being lowered, innermost last.
-    building: Vec<String>,
-    defs: BTreeMap<String, TypeDef>,
+    building: Vec<Name>,
+    defs: BTreeMap<Name, TypeDef>,
     /// The names of `components/schemas`, claimed before anything is lowered (in the order of
     /// their keys), by pointer: a component keeps its name whatever is lowered first.
     reserved: HashMap<String, String>,
@@ -155,12 +155,12 @@ impl<'d> Types<'d> {
         origin: &str,
         variants: Vec<(String, TypeRef)>,
     ) -> TypeRef {
-        let name = self.names.claim(&naming::type_name(hint));
+        let name = Name::new(self.names.claim(&naming::type_name(hint)));
         let mut names = Namespace::default();
         let variants = variants
             .into_iter()
             .map(|(v, ty)| UnionVariant {
-                name: names.claim(&naming::pascal(&v)),
+                name: Name::new(names.claim(&naming::pascal(&v))),
                 tag: None,
                 ty,
             })
@@ -180,7 +180,7 @@ impl<'d> Types<'d> {
                 },
             },
         );
-        TypeRef::Named(name)
+        TypeRef::Named(name.into())
     }
 
     /// The memo key of a schema: its pointer, and whether binary strings are bytes here, since a
@@ -825,14 +825,14 @@ impl<'d> Types<'d> {
         }
         let name = self.claim_type(ptr, hint);
         let lowered = Lowered {
-            ty: TypeRef::Named(name.clone()),
+            ty: TypeRef::Named(name.to_string()),
             nullable,
         };
         // Memoise before the fields so that a recursive reference finds the name.
         self.memo.insert(self.memo_key(ptr), lowered.clone());
         self.in_progress.insert(ptr.to_owned());
         self.building.push(name.clone());
-        let fields = self.fields(&view, &name);
+        let fields = self.fields(&view, name.raw());
         self.building.pop();
         self.in_progress.remove(ptr);
         let fields = fields?;
@@ -840,7 +840,7 @@ impl<'d> Types<'d> {
             Some((node, aptr)) => {
                 let place = format!(
                     "A property of {} not listed in the schema.",
-                    code_span(&name)
+                    code_span(name.raw())
                 );
                 Some(
                     self.lower_placed(node, &aptr, &format!("{name}Extra"), Some(place))?
@@ -875,13 +875,13 @@ impl<'d> Types<'d> {
         let choice = view.choices.remove(0);
         let name = self.claim_type(ptr, hint);
         let lowered = Lowered {
-            ty: TypeRef::Named(name.clone()),
+            ty: TypeRef::Named(name.to_string()),
             nullable: view.nullable,
         };
         self.memo.insert(self.memo_key(ptr), lowered.clone());
         self.in_progress.insert(ptr.to_owned());
         self.building.push(name.clone());
-        let result = self.composed_variants(&view, &choice, ptr, &name);
+        let result = self.composed_variants(&view, &choice, ptr, name.raw());
         self.building.pop();
         self.in_progress.remove(ptr);
         let (variants, tagging) = result?;
@@ -1003,7 +1003,7 @@ impl<'d> Types<'d> {
             );
             self.place = saved;
             variants.push(UnionVariant {
-                name: vname,
+                name: Name::new(vname),
                 tag,
                 ty: l?.ty,
             });
@@ -1093,7 +1093,7 @@ impl<'d> Types<'d> {
             let doc = with_facts(description(node).or_else(|| description(target)), target);
             fields.push(Field {
                 constraints: super::constraints::of(target),
-                name: names.claim(&naming::snake(wire)),
+                name: Name::new(names.claim(&naming::snake(wire))),
                 wire_name: wire.clone(),
                 ty: l.ty,
                 required: view.required.contains(wire) && !read_only,
@@ -1115,7 +1115,7 @@ impl<'d> Types<'d> {
     ) -> SpecResult<Lowered> {
         let l = self.lower_placed(node, ptr, hint, Some(place))?;
         let ty = match l.ty {
-            TypeRef::Named(n) if self.building.contains(&n) => {
+            TypeRef::Named(n) if self.building.iter().any(|b| *b == n) => {
                 TypeRef::Boxed(Box::new(TypeRef::Named(n)))
             }
             other => other,
@@ -1197,11 +1197,15 @@ impl<'d> Types<'d> {
             .map(|(w, _)| (naming::variant(w), w.clone()))
             .collect();
         let (names, ties) = naming::distinct(&wanted, &["Unknown"]);
-        self.warn_ties(ptr, &name, "values", &ties);
+        self.warn_ties(ptr, name.raw(), "values", &ties);
         let variants = values
             .into_iter()
             .zip(names)
-            .map(|((wire, doc), name)| Variant { name, wire, doc })
+            .map(|((wire, doc), name)| Variant {
+                name: Name::new(name),
+                wire,
+                doc,
+            })
             .collect();
         let doc = self.type_doc(own_doc, ptr);
         self.defs.insert(
@@ -1214,7 +1218,7 @@ impl<'d> Types<'d> {
             },
         );
         let lowered = Lowered {
-            ty: TypeRef::Named(name),
+            ty: TypeRef::Named(name.into()),
             nullable,
         };
         self.memo.insert(self.memo_key(ptr), lowered.clone());
@@ -1243,7 +1247,7 @@ impl<'d> Types<'d> {
 
     /// Claims a type name for the schema at `ptr`: a component's own name when it was reserved
     /// for it up front (see [`Types::new`]), else `hint`, numbered if taken.
-    fn claim_type(&mut self, ptr: &str, hint: &str) -> String {
+    fn claim_type(&mut self, ptr: &str, hint: &str) -> Name {
         let wanted = naming::type_name(hint);
         // The component's own schema, or the one member of its `allOf`/`oneOf`.
         let root = ptr
@@ -1252,10 +1256,10 @@ impl<'d> Types<'d> {
         if let Some(root) = root {
             if self.reserved.get(root) == Some(&wanted) {
                 self.reserved.remove(root);
-                return wanted;
+                return Name::new(wanted);
             }
         }
-        self.names.claim(&wanted)
+        Name::new(self.names.claim(&wanted))
     }
 
     fn lower_union(
@@ -1313,13 +1317,13 @@ impl<'d> Types<'d> {
         }
         let name = self.claim_type(ptr, hint);
         let lowered = Lowered {
-            ty: TypeRef::Named(name.clone()),
+            ty: TypeRef::Named(name.to_string()),
             nullable,
         };
         self.memo.insert(self.memo_key(ptr), lowered.clone());
         self.in_progress.insert(ptr.to_owned());
         self.building.push(name.clone());
-        let result = self.union_variants(node, &real, &bptr, &name);
+        let result = self.union_variants(node, &real, &bptr, name.raw());
         self.building.pop();
         self.in_progress.remove(ptr);
         let (variants, tagging) = result?;
@@ -1523,7 +1527,7 @@ impl<'d> Types<'d> {
                 l.ty
             };
             variants.push(UnionVariant {
-                name: vname,
+                name: Name::new(vname),
                 tag: info.tag,
                 ty,
             });
@@ -1536,7 +1540,7 @@ impl<'d> Types<'d> {
         self.reserved.get(ptr).cloned().or_else(|| {
             let def = self.memo.get(ptr)?;
             match &def.ty {
-                TypeRef::Named(n) => Some(n.clone()),
+                TypeRef::Named(n) => Some(n.to_string()),
                 _ => None,
             }
         })

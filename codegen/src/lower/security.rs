@@ -22,7 +22,7 @@ use heck::ToShoutySnakeCase;
 use serde_json::Value;
 
 use crate::error::{SpecError, SpecResult, Warning};
-use crate::ir::{ApiKeyLocation, CredentialSet, Resource, SchemeKind, SecurityScheme};
+use crate::ir::{ApiKeyLocation, CredentialSet, Name, Resource, SchemeKind, SecurityScheme};
 use crate::load::{Document, child};
 use crate::naming::{self, Namespace};
 
@@ -280,7 +280,7 @@ pub fn lower(
             Some(i) => {
                 used_named[i] = true;
                 CredentialSet {
-                    name: named[i].0.clone(),
+                    name: Name::new(named[i].0.clone()),
                     schemes: named[i].1.clone(),
                 }
             }
@@ -300,7 +300,7 @@ pub fn lower(
                     wanted.push_str("_credentials");
                 }
                 CredentialSet {
-                    name: names.claim(&naming::snake(&wanted)),
+                    name: Name::new(names.claim(&naming::snake(&wanted))),
                     schemes: alt.clone(),
                 }
             }

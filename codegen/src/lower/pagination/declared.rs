@@ -438,31 +438,31 @@ mod tests {
             hops: Vec::new(),
         };
         let hop = crate::ir::Hop {
-            field: "id".into(),
+            field: crate::ir::Name::new("id"),
             optional: false,
             variant: None,
         };
         for (name, style, ..) in STYLES {
             let style = match style {
                 Style::PageNumber => PageStyle::PageNumber {
-                    page_param: String::new(),
+                    page_param: crate::ir::Name::new("p"),
                     page_ty: TypeRef::Integer(64),
                     per_page_param: None,
                     per_page_ty: None,
                 },
                 Style::Cursor => PageStyle::Cursor {
-                    param: String::new(),
+                    param: crate::ir::Name::new("p"),
                     next: NextCursor::Field(path.clone()),
                 },
                 Style::LastItemId => PageStyle::Cursor {
-                    param: String::new(),
+                    param: crate::ir::Name::new("p"),
                     next: NextCursor::LastItemId {
                         has_more: path.clone(),
                         id: hop.clone(),
                     },
                 },
                 Style::Offset => PageStyle::Offset {
-                    param: String::new(),
+                    param: crate::ir::Name::new("p"),
                     ty: TypeRef::Integer(64),
                     limit_param: None,
                     limit_ty: None,
