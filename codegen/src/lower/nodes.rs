@@ -35,3 +35,32 @@ pub fn description(node: &Value) -> Option<String> {
         .map(str::to_owned)
         .filter(|s| !s.trim().is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::component_name;
+
+    #[test]
+    fn schemas_in_other_files_are_named_after_their_place() {
+        let mounted = |p: &str| format!("#/{}/{p}", crate::load::MOUNT_KEY);
+        assert_eq!(component_name("#/components/schemas/Pet"), Some("Pet"));
+        assert_eq!(
+            component_name("#/components/schemas/Pet/properties/a"),
+            None
+        );
+        assert_eq!(component_name(&mounted("models~1pet.yaml")), Some("pet"));
+        assert_eq!(
+            component_name(&mounted("m.yaml/definitions/Tag")),
+            Some("Tag")
+        );
+        assert_eq!(
+            component_name(&mounted("m.yaml/components/schemas/X")),
+            Some("X")
+        );
+        assert_eq!(component_name(&mounted("m.yaml/Droplet")), Some("Droplet"));
+        assert_eq!(
+            component_name(&mounted("m.yaml/Droplet/properties/a")),
+            None
+        );
+    }
+}
