@@ -50,10 +50,10 @@ pub struct Api {
     pub features: Vec<Feature>,
     /// The features whose operations reach each named type; a type not listed is always
     /// compiled (no features, or one shared by many features).
-    pub type_features: std::collections::BTreeMap<String, Vec<String>>,
+    pub type_features: std::collections::BTreeMap<Name, Vec<String>>,
     /// The named types a request body holds (itself, or through fields, items and branches):
     /// the structs among them get a constructor and setters.
-    pub request_types: std::collections::BTreeSet<String>,
+    pub request_types: std::collections::BTreeSet<Name>,
     /// The distinct `security` requirements of the operations, in the order operations first
     /// use them: `tables::SECURITY_<index>`.
     pub security_sets: Vec<Vec<Vec<String>>>,
@@ -326,7 +326,7 @@ pub enum TypeRef {
     /// Any JSON value (`serde_json::Value`).
     Json,
     /// A named type in the `types` module, by its [`TypeDef::name`].
-    Named(String),
+    Named(Name),
     /// `Vec<T>`.
     Array(Box<TypeRef>),
     /// A map from string keys to values.

@@ -165,8 +165,8 @@ impl Found {
             .flat_map(|o| &o.errors)
             .map(|e| {
                 format!("{:?}", e.ty)
-                    .replace("Named(\"", "")
-                    .replace("\")", "")
+                    .replace("Named(Name(\"", "")
+                    .replace("\"))", "")
             })
             .collect();
         error_types.sort();

@@ -78,7 +78,7 @@ fn type_name(ty: &TypeRef) -> String {
         TypeRef::Number => "f64".to_owned(),
         TypeRef::Boolean => "bool".to_owned(),
         TypeRef::Json => "serde_json::Value".to_owned(),
-        TypeRef::Named(name) => name.clone(),
+        TypeRef::Named(name) => name.to_string(),
         TypeRef::Array(inner) => format!("Vec<{}>", type_name(inner)),
         TypeRef::Map(inner) => format!("Map<String, {}>", type_name(inner)),
         TypeRef::Nullable(inner) => format!("Option<{}>", type_name(inner)),

@@ -146,9 +146,8 @@ fn only_value(api: &Api, ty: &TypeRef) -> Option<TokenStream> {
     };
     match &api.type_def(name)?.kind {
         TypeKind::Enum { variants } if variants.len() == 1 => {
-            let ty = ident(name);
             let v = &variants[0].name;
-            Some(quote!(crate::types::#ty::#v))
+            Some(quote!(crate::types::#name::#v))
         }
         _ => None,
     }
@@ -160,7 +159,7 @@ pub fn variants_from(cfg: &TokenStream, name: &Name, variants: &[UnionVariant]) 
     let unique = |ty: &TypeRef| variants.iter().filter(|v| v.ty == *ty).count() == 1;
     let impls = variants
         .iter()
-        .filter(|v| unique(&v.ty) && v.ty != TypeRef::Named(name.to_string()))
+        .filter(|v| unique(&v.ty) && v.ty != TypeRef::Named(name.clone()))
         .map(|v| {
             let vname = &v.name;
             let ty = type_tokens(&v.ty);

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Api, Operation};
+use crate::ir::{Api, Name, Operation};
 
 /// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", ...))]`; nothing for no features.
 pub fn cfg_any<'a>(features: impl IntoIterator<Item = &'a String>) -> TokenStream {
@@ -36,7 +36,7 @@ pub fn cfg_resource(api: &Api, index: usize) -> TokenStream {
 }
 
 /// The attribute of a named type.
-pub fn cfg_type(api: &Api, name: &str) -> TokenStream {
+pub fn cfg_type(api: &Api, name: &Name) -> TokenStream {
     api.type_features.get(name).map(cfg_any).unwrap_or_default()
 }
 

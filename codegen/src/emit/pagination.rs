@@ -177,7 +177,7 @@ fn next_cursor(p: &Pagination, next: &NextCursor) -> TokenStream {
 
 /// The `PageInfo` implementations for result-info types used by paginated operations.
 pub fn page_info_impls(api: &Api) -> TokenStream {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: Vec<&crate::ir::Name> = Vec::new();
     let mut out = TokenStream::new();
     for p in api
         .resources
@@ -189,7 +189,7 @@ pub fn page_info_impls(api: &Api) -> TokenStream {
         let Some(TypeRef::Named(name)) = &p.info else {
             continue;
         };
-        if seen.contains(&name.as_str()) {
+        if seen.contains(&name) {
             continue;
         }
         seen.push(name);
@@ -225,11 +225,10 @@ pub fn page_info_impls(api: &Api) -> TokenStream {
             quote! { fn #method(&self) -> Option<u64> { #body } }
         };
         let methods = ["page", "per_page", "total_pages", "total_count", "count"].map(getter);
-        let ty = ident(name);
         let cfg = super::features::cfg_type(api, name);
         out.extend(quote! {
             #cfg
-            impl crate::runtime::pagination::PageInfo for crate::types::#ty {
+            impl crate::runtime::pagination::PageInfo for crate::types::#name {
                 #(#methods)*
             }
         });

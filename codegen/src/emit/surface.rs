@@ -107,7 +107,7 @@ fn ty_text(ty: &TypeRef) -> String {
         TypeRef::Json => "Value".to_owned(),
         TypeRef::Bytes => "Vec<u8>".to_owned(),
         TypeRef::MultipartForm => "Multipart".to_owned(),
-        TypeRef::Named(n) => n.clone(),
+        TypeRef::Named(n) => n.to_string(),
         TypeRef::Array(t) => format!("Vec<{}>", ty_text(t)),
         TypeRef::Map(t) => format!("Map<{}>", ty_text(t)),
         TypeRef::Nullable(t) => format!("Option<{}>", ty_text(t)),

@@ -3,7 +3,6 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::ident;
 use crate::ir::TypeRef;
 
 /// The Rust type for a type reference, with absolute paths so spec names cannot shadow std.
@@ -17,10 +16,7 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::MultipartForm => quote!(crate::runtime::Multipart),
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            quote!(crate::types::#name)
-        }
+        TypeRef::Named(name) => quote!(crate::types::#name),
         TypeRef::Array(inner) => {
             let inner = type_tokens(inner);
             quote!(Vec<#inner>)

@@ -54,7 +54,7 @@ pub fn type_modules(api: &Api) -> Vec<TypeModule<'_>> {
         });
     }
     for def in &api.types {
-        let only = match api.type_features.get(def.name.raw()).map(Vec::as_slice) {
+        let only = match api.type_features.get(&def.name).map(Vec::as_slice) {
             Some([one]) => modules.iter().position(|m| m.feature == Some(one.as_str())),
             _ => None,
         };
@@ -114,12 +114,12 @@ fn type_def_in(api: &Api, def: &TypeDef, gated: bool) -> TokenStream {
     };
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            let builders = api.request_types.contains(def.name.raw());
+            let builders = api.request_types.contains(&def.name);
             struct_def(api, &doc, &cfg, name, fields, additional.as_ref(), builders)
         }
         TypeKind::Enum { variants } => enum_def(&doc, &cfg, name, variants),
         TypeKind::Union { variants, tagging } => {
-            let from = if api.request_types.contains(def.name.raw()) {
+            let from = if api.request_types.contains(&def.name) {
                 super::builders::variants_from(&cfg, &def.name, variants)
             } else {
                 TokenStream::new()

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::TagFeatures;
-use crate::ir::{Api, Feature, TypeKind, TypeRef};
+use crate::ir::{Api, Feature, Name, TypeKind, TypeRef};
 
 /// Specs with at least this many operations get features per tag in `Auto` mode.
 pub const AUTO_FROM_OPERATIONS: usize = 100;
@@ -40,7 +40,7 @@ pub fn feature_name(tag: Option<&str>) -> String {
     }
 }
 
-fn refs(ty: &TypeRef, out: &mut Vec<String>) {
+fn refs(ty: &TypeRef, out: &mut Vec<Name>) {
     match ty {
         TypeRef::Named(n) => out.push(n.clone()),
         TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
@@ -67,7 +67,7 @@ pub fn assign(mut api: Api, mode: TagFeatures) -> Api {
     }
     let mut features: BTreeMap<String, Feature> = BTreeMap::new();
     // Type name -> the features whose operations name it directly.
-    let mut reached: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut reached: BTreeMap<Name, BTreeSet<String>> = BTreeMap::new();
     // The call chain of each resource (`chat().completions`), for the features table.
     let chains: Vec<String> = (0..api.resources.len())
         .map(|i| api.chain(i).trim_end_matches("()").to_owned())
@@ -122,7 +122,7 @@ pub fn assign(mut api: Api, mode: TagFeatures) -> Api {
         }
     }
     // What each type names directly, then spread the features along those edges to a fixpoint.
-    let edges: BTreeMap<&str, Vec<String>> = api
+    let edges: BTreeMap<&str, Vec<Name>> = api
         .types
         .iter()
         .map(|t| {
@@ -146,10 +146,10 @@ pub fn assign(mut api: Api, mode: TagFeatures) -> Api {
             (t.name.raw(), out)
         })
         .collect();
-    let mut work: Vec<String> = reached.keys().cloned().collect();
+    let mut work: Vec<Name> = reached.keys().cloned().collect();
     while let Some(t) = work.pop() {
         let from = reached.get(&t).cloned().unwrap_or_default();
-        for next in edges.get(t.as_str()).into_iter().flatten() {
+        for next in edges.get(t.raw()).into_iter().flatten() {
             let set = reached.entry(next.clone()).or_default();
             let before = set.len();
             set.extend(from.iter().cloned());
@@ -165,7 +165,7 @@ pub fn assign(mut api: Api, mode: TagFeatures) -> Api {
         .iter()
         .filter_map(|t| {
             let set = reached.get(t.name.raw()).unwrap_or(&full);
-            (set.len() <= SHARED_ABOVE).then(|| (t.name.to_string(), set.iter().cloned().collect()))
+            (set.len() <= SHARED_ABOVE).then(|| (t.name.clone(), set.iter().cloned().collect()))
         })
         .collect();
     api.features = features.into_values().collect();

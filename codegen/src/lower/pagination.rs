@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::error::SpecResult;
 use crate::ir::{
-    FieldPath, Hop, ItemsAt, Method, Name, NextCursor, PageStyle, Pagination, Param, ParamLocation,
+    FieldPath, Hop, ItemsAt, Method, NextCursor, PageStyle, Pagination, Param, ParamLocation,
     Response, TypeRef,
 };
 
@@ -180,7 +180,7 @@ fn detect(
     let numeric = |p: &&Param| matches!(p.ty, TypeRef::Integer(_) | TypeRef::Number);
     let (item, items, info, body) = list_of(response, types)?;
     let item_name = match &item {
-        TypeRef::Named(n) => Some(n.as_str()),
+        TypeRef::Named(n) => Some(n.raw()),
         _ => None,
     };
 
@@ -203,7 +203,7 @@ fn detect(
 
     // The struct the response's paging fields are read from: `result_info`, or the body.
     let root = match (&info, body) {
-        (Some(TypeRef::Named(n)), _) => Some((true, n.as_str())),
+        (Some(TypeRef::Named(n)), _) => Some((true, n.raw())),
         (_, Some(b)) => Some((false, b)),
         _ => None,
     };
@@ -327,7 +327,7 @@ pub(super) fn list_of<'r>(
                 (**item).clone(),
                 ItemsAt::Field(hop),
                 None,
-                Some(body.as_str()),
+                Some(body.raw()),
             ))
         }
         _ => None,
@@ -357,11 +357,11 @@ fn resolve(
     ok: impl Fn(&TypeRef) -> bool,
 ) -> Option<Vec<Hop>> {
     let (last, parents) = path.split_last()?;
-    let mut owner = root.to_owned();
+    let mut owner = root;
     let mut hops = Vec::new();
     for wire in parents {
         let f = types
-            .struct_fields(&owner)?
+            .struct_fields(owner)?
             .iter()
             .find(|f| f.wire_name == *wire)?;
         let TypeRef::Named(next) = &f.ty else {
@@ -373,7 +373,7 @@ fn resolve(
             variant: None,
         };
         owner = if types.struct_fields(next).is_some() {
-            next.clone()
+            next.raw()
         } else {
             let branch = types
                 .untagged_variants(next)?
@@ -382,12 +382,12 @@ fn resolve(
                     TypeRef::Named(n) if types.struct_fields(n).is_some() => Some((v, n)),
                     _ => None,
                 })?;
-            hop.variant = Some((Name::new(next.clone()), branch.0.name.clone()));
-            branch.1.clone()
+            hop.variant = Some((next.clone(), branch.0.name.clone()));
+            branch.1.raw()
         };
         hops.push(hop);
     }
-    hops.push(field(types, &owner, last, ok)?);
+    hops.push(field(types, owner, last, ok)?);
     Some(hops)
 }
 

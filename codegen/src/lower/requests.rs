@@ -23,7 +23,7 @@ pub fn mark(mut api: Api) -> Api {
                 if !seen.insert(name.clone()) {
                     continue;
                 }
-                match by_name.get(name.as_str()) {
+                match by_name.get(name.raw()) {
                     Some(TypeKind::Struct { fields, additional }) => {
                         todo.extend(fields.iter().map(|f| &f.ty));
                         todo.extend(additional);

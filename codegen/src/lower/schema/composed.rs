@@ -27,7 +27,7 @@ impl<'d> Types<'d> {
         let choice = view.choices.remove(0);
         let name = self.claim_type(ptr, hint);
         let lowered = Lowered {
-            ty: TypeRef::Named(name.to_string()),
+            ty: TypeRef::Named(name.clone()),
             nullable: view.nullable,
         };
         self.memo.insert(self.memo_key(ptr), lowered.clone());

@@ -106,7 +106,7 @@ impl<'d> Types<'d> {
             },
         );
         let lowered = Lowered {
-            ty: TypeRef::Named(name.into()),
+            ty: TypeRef::Named(name),
             nullable,
         };
         self.memo.insert(self.memo_key(ptr), lowered.clone());

@@ -168,7 +168,7 @@ impl<'d> Types<'d> {
                 },
             },
         );
-        TypeRef::Named(name.into())
+        TypeRef::Named(name)
     }
 
     /// The memo key of a schema: its pointer, and whether binary strings are bytes here, since a

@@ -39,7 +39,7 @@ impl<'d> Types<'d> {
         }
         let name = self.claim_type(ptr, hint);
         let lowered = Lowered {
-            ty: TypeRef::Named(name.to_string()),
+            ty: TypeRef::Named(name.clone()),
             nullable,
         };
         // Memoise before the fields so that a recursive reference finds the name.
@@ -116,7 +116,7 @@ impl<'d> Types<'d> {
     ) -> SpecResult<Lowered> {
         let l = self.lower_placed(node, ptr, hint, Some(place))?;
         let ty = match l.ty {
-            TypeRef::Named(n) if self.building.iter().any(|b| *b == n) => {
+            TypeRef::Named(n) if self.building.contains(&n) => {
                 TypeRef::Boxed(Box::new(TypeRef::Named(n)))
             }
             other => other,

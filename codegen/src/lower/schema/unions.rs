@@ -67,7 +67,7 @@ impl<'d> Types<'d> {
         }
         let name = self.claim_type(ptr, hint);
         let lowered = Lowered {
-            ty: TypeRef::Named(name.to_string()),
+            ty: TypeRef::Named(name.clone()),
             nullable,
         };
         self.memo.insert(self.memo_key(ptr), lowered.clone());
