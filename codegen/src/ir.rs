@@ -454,6 +454,17 @@ pub struct Operation {
     pub security: Vec<Vec<String>>,
 }
 
+impl Operation {
+    /// The wire name of the parameter whose Rust name is `rust` (its bare form when the
+    /// operation has no such parameter).
+    pub fn wire_name<'a>(&'a self, rust: &'a Name) -> &'a str {
+        self.params
+            .iter()
+            .find(|p| p.name == *rust)
+            .map_or_else(|| rust.bare(), |p| p.wire_name.as_str())
+    }
+}
+
 /// A documented error response with a JSON body of its own type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorBody {

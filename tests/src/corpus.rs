@@ -163,10 +163,9 @@ impl Found {
         let mut error_types: Vec<String> = ops
             .iter()
             .flat_map(|o| &o.errors)
-            .map(|e| {
-                format!("{:?}", e.ty)
-                    .replace("Named(Name(\"", "")
-                    .replace("\"))", "")
+            .map(|e| match &e.ty {
+                codegen::ir::TypeRef::Named(name) => name.to_string(),
+                other => format!("{other:?}"),
             })
             .collect();
         error_types.sort();

@@ -183,15 +183,15 @@ fn paging(api: &Api, op: &Operation) -> Option<TokenStream> {
             per_page_param,
             ..
         } => {
-            let page = wire(op, page_param);
+            let page = op.wire_name(page_param);
             let per_page = opt(per_page_param.as_ref().map(|n| {
-                let w = wire(op, n);
+                let w = op.wire_name(n);
                 quote!(#w)
             }));
             quote!(PageNumber { page: #page, per_page: #per_page })
         }
         PageStyle::Cursor { param, next } => {
-            let param = wire(op, param);
+            let param = op.wire_name(param);
             match next {
                 NextCursor::Field(path) => {
                     let next = str_list(&field_path(api, op, path));
@@ -217,9 +217,9 @@ fn paging(api: &Api, op: &Operation) -> Option<TokenStream> {
             total,
             ..
         } => {
-            let param = wire(op, param);
+            let param = op.wire_name(param);
             let limit = opt(limit_param.as_ref().map(|n| {
-                let w = wire(op, n);
+                let w = op.wire_name(n);
                 quote!(#w)
             }));
             let total = opt(total.as_ref().map(|t| str_list(&field_path(api, op, t))));
@@ -227,14 +227,6 @@ fn paging(api: &Api, op: &Operation) -> Option<TokenStream> {
         }
     };
     Some(quote!(.paging(#items, PagingStyle::#style)))
-}
-
-/// The wire name of a Rust parameter name of `op`.
-fn wire(op: &Operation, rust: &Name) -> String {
-    op.params
-        .iter()
-        .find(|p| p.name == *rust)
-        .map_or_else(|| rust.bare().to_owned(), |p| p.wire_name.clone())
 }
 
 /// The struct fields of a type, through names, boxes and nullables.

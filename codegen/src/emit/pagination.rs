@@ -16,12 +16,7 @@ use crate::ir::{
 pub fn methods(op: &Operation, p: &Pagination) -> TokenStream {
     let item = type_tokens(&p.item);
     let info = p.info.as_ref().map_or_else(|| quote!(()), type_tokens);
-    let wire = |name: &Name| -> String {
-        op.params
-            .iter()
-            .find(|q| q.name == *name)
-            .map_or_else(|| name.raw().to_owned(), |q| q.wire_name.clone())
-    };
+    let wire = |name: &Name| op.wire_name(name).to_owned();
     let some = |name: Option<&Name>| match name {
         Some(n) => {
             let w = wire(n);
