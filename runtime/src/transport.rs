@@ -153,14 +153,24 @@ enum Attempt {
 }
 
 /// The attempt loop of [`send`].
-async fn attempts(inner: &ClientInner, request: Box<Outgoing>, streaming: bool) -> Result<Sent> {
+async fn attempts(
+    inner: &ClientInner,
+    mut request: Box<Outgoing>,
+    streaming: bool,
+) -> Result<Sent> {
     let auth = inner.auth.for_operation(request.op.security);
-    let url = request_url(inner, &request, &auth)?;
-    let mut headers = build_headers(inner, &request, &auth)?;
+    let has_body = request.body.is_some() || request.upload.is_some();
+    // The first attempt takes the URL and headers built here; a retry builds them again, which
+    // costs less than keeping a copy for a retry that rarely comes.
+    let mut prepared = Some((
+        request_url(inner, &request, &auth)?,
+        build_headers(inner, &request, &auth)?,
+    ));
     let name = request.name();
-    let body = match request.body {
+    // Shared, not copied, by the attempts.
+    let body = match request.body.take() {
         None => None,
-        Some(Ok(bytes)) => Some(bytes),
+        Some(Ok(bytes)) => Some(bytes::Bytes::from(bytes)),
         Some(Err(reason)) => {
             return Err(Error::InvalidRequest {
                 parameter: "body".to_owned(),
@@ -184,17 +194,18 @@ async fn attempts(inner: &ClientInner, request: Box<Outgoing>, streaming: bool) 
     loop {
         attempt = attempt.saturating_add(1);
         span.record("attempts", attempt);
-        // The headers go into the request as they are (no copy into reqwest's own map); the
-        // last possible attempt takes them, earlier ones a clone.
-        let mut attempt_headers = if attempt > retry_config.max_retries {
-            std::mem::take(&mut headers)
-        } else {
-            headers.clone()
+        // The headers go into the request as they are (no copy into reqwest's own map).
+        let (attempt_url, mut attempt_headers) = match prepared.take() {
+            Some(prepared) => prepared,
+            None => (
+                request_url(inner, &request, &auth)?,
+                headers_for(inner, &request, &auth, has_body)?,
+            ),
         };
         if let Some(token) = auth.provided_header().await? {
             attempt_headers.insert(AUTHORIZATION, token);
         }
-        let mut outgoing = reqwest::Request::new(request.op.method.to_reqwest(), url.clone());
+        let mut outgoing = reqwest::Request::new(request.op.method.to_reqwest(), attempt_url);
         *outgoing.headers_mut() = attempt_headers;
         let mut http = reqwest::RequestBuilder::from_parts(inner.http.clone(), outgoing);
         // A streamed response may take longer than one attempt's timeout to read: the timeout
@@ -330,10 +341,21 @@ fn not_acted_on(outcome: &Attempt) -> bool {
 /// operation's header parameters, then the per-request extras; each stage replaces same-named
 /// headers of the stages before it.
 fn build_headers(inner: &ClientInner, request: &Outgoing, auth: &RequestAuth) -> Result<HeaderMap> {
+    let has_body = request.body.is_some() || request.upload.is_some();
+    headers_for(inner, request, auth, has_body)
+}
+
+/// [`build_headers`], told whether a body is sent (a retry's request no longer holds it).
+fn headers_for(
+    inner: &ClientInner,
+    request: &Outgoing,
+    auth: &RequestAuth,
+    has_body: bool,
+) -> Result<HeaderMap> {
     let mut headers = HeaderMap::new();
     headers.insert(ACCEPT, HeaderValue::from_static(request.accept));
     headers.insert(USER_AGENT, inner.user_agent.clone());
-    if request.body.is_some() || request.upload.is_some() {
+    if has_body {
         let content_type = match &request.content_type {
             None => HeaderValue::from_static("application/json"),
             Some(t) => HeaderValue::from_str(t).map_err(|_| Error::InvalidRequest {

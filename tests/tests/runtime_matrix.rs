@@ -806,6 +806,16 @@ async fn opted_in_post_retries_to_success() {
     .expect("second attempt");
     assert_eq!(cert.id.as_deref(), Some(CERT));
     assert_eq!(hits(&server).await, 2);
+    // The retry is built again from the request: same URL, headers and body as the first.
+    let requests = server.received_requests().await.expect("recording");
+    let (first, retry) = (&requests[0], &requests[1]);
+    assert_eq!(first.url, retry.url);
+    assert_eq!(first.body, retry.body);
+    assert!(!retry.body.is_empty());
+    for name in ["content-type", "accept", "user-agent", "authorization"] {
+        assert!(first.headers.get(name).is_some(), "first attempt: {name}");
+        assert_eq!(first.headers.get(name), retry.headers.get(name), "{name}");
+    }
 }
 
 /// 21. `x-should-retry: false` on a 503 stops retries; `x-should-retry: true` on a 400 retries a
