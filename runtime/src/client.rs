@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use super::auth::PreparedAuth;
+use super::auth_prepare::PreparedAuth;
 use super::error::Result;
 use super::platform::http_builder;
 use super::retry::RetryConfig;

@@ -45,7 +45,9 @@
 
 mod api_error;
 mod auth;
+mod auth_prepare;
 mod builder;
+mod builder_env;
 mod call;
 mod client;
 mod client_types;
@@ -83,6 +85,7 @@ mod url;
 #[doc(hidden)]
 pub mod enums;
 pub mod pagination;
+mod pagination_numbers;
 #[doc(hidden)]
 pub mod paging;
 #[doc(hidden)]

@@ -12,7 +12,7 @@ use reqwest::header::{
 use reqwest::{StatusCode, Url};
 use tracing::Instrument;
 
-use super::auth::RequestAuth;
+use super::auth_prepare::RequestAuth;
 use super::client::ClientInner;
 use super::error::{Error, RequestName, Result};
 use super::operation::OperationInfo;
