@@ -87,6 +87,20 @@ pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
+/// Spec text as an inline code span: backticks and line breaks removed, so it cannot end the
+/// span early, and empty text shown as `""`. Lowering and the emitters both write docs with it.
+pub fn code_span(text: &str) -> String {
+    let t: String = text
+        .chars()
+        .filter(|c| *c != '`' && !c.is_control())
+        .collect();
+    if t.trim().is_empty() {
+        "`\"\"`".to_owned()
+    } else {
+        format!("`{t}`")
+    }
+}
+
 /// Hands out unique names in one namespace, numbering later claimants of a taken name.
 #[derive(Debug, Default, Clone)]
 pub struct Namespace {

@@ -79,19 +79,7 @@ fn lines_to_attrs(text: &str) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
-/// Spec text as an inline code span: backticks and line breaks removed, so it cannot end the
-/// span early, and empty text shown as `""`.
-pub fn code(text: &str) -> String {
-    let t: String = text
-        .chars()
-        .filter(|c| *c != '`' && !c.is_control())
-        .collect();
-    if t.trim().is_empty() {
-        "`\"\"`".to_owned()
-    } else {
-        format!("`{t}`")
-    }
-}
+pub use crate::naming::code_span as code;
 
 /// Makes spec markdown safe for rustdoc.
 pub fn sanitize(text: &str) -> String {

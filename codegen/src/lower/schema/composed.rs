@@ -7,7 +7,7 @@ use super::tags::finish_tagging;
 use super::unions::content_key;
 use super::{Choice, Lowered, ObjectView, Types, code_span, component_name};
 use crate::error::SpecResult;
-use crate::ir::{Name, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::ir::{Name, Tagging, TypeKind, UnionVariant};
 use crate::load::child;
 use crate::lower::variants;
 use crate::naming;
@@ -25,27 +25,15 @@ impl<'d> Types<'d> {
         hint: &str,
     ) -> SpecResult<Lowered> {
         let choice = view.choices.remove(0);
-        let name = self.claim_type(ptr, hint);
-        let lowered = Lowered {
-            ty: TypeRef::Named(name.clone()),
-            nullable: view.nullable,
-        };
-        self.memo.insert(self.memo_key(ptr), lowered.clone());
-        self.in_progress.insert(ptr.to_owned());
-        self.building.push(name.clone());
-        let result = self.composed_variants(&view, &choice, ptr, name.raw());
-        self.building.pop();
-        self.in_progress.remove(ptr);
+        let (name, lowered, result) = self.named(ptr, hint, view.nullable, |t, name| {
+            t.composed_variants(&view, &choice, ptr, name.raw())
+        });
         let (variants, tagging) = result?;
-        let doc = self.type_doc(view.description.clone(), ptr);
-        self.defs.insert(
-            name.clone(),
-            TypeDef {
-                name,
-                doc,
-                origin: ptr.to_owned(),
-                kind: TypeKind::Union { variants, tagging },
-            },
+        self.define(
+            name,
+            ptr,
+            view.description.clone(),
+            TypeKind::Union { variants, tagging },
         );
         Ok(lowered)
     }

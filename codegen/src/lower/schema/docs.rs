@@ -55,18 +55,7 @@ pub fn with_facts(doc: Option<String>, schema: &Value) -> Option<String> {
     })
 }
 
-/// Spec text as an inline code span that cannot end early.
-pub fn code_span(text: &str) -> String {
-    let t: String = text
-        .chars()
-        .filter(|c| *c != '`' && !c.is_control())
-        .collect();
-    if t.trim().is_empty() {
-        "`\"\"`".to_owned()
-    } else {
-        format!("`{t}`")
-    }
-}
+pub use crate::naming::code_span;
 
 /// `The x` -> `the x`, for a place used inside a longer sentence.
 pub(super) fn lower_first(text: &str) -> String {

@@ -136,6 +136,44 @@ impl<'d> Types<'d> {
         (self.defs.into_values().collect(), self.warnings)
     }
 
+    /// Claims a name for the type at `ptr` and runs `build` with the type memoised and marked in
+    /// progress, so that a recursive reference finds the name. Returns the name, what a
+    /// reference lowers to, and what `build` gave.
+    fn named<T>(
+        &mut self,
+        ptr: &str,
+        hint: &str,
+        nullable: bool,
+        build: impl FnOnce(&mut Self, &Name) -> T,
+    ) -> (Name, Lowered, T) {
+        let name = self.claim_type(ptr, hint);
+        let lowered = Lowered {
+            ty: TypeRef::Named(name.clone()),
+            nullable,
+        };
+        self.memo.insert(self.memo_key(ptr), lowered.clone());
+        self.in_progress.insert(ptr.to_owned());
+        self.building.push(name.clone());
+        let built = build(self, &name);
+        self.building.pop();
+        self.in_progress.remove(ptr);
+        (name, lowered, built)
+    }
+
+    /// Records the named type `name` from the schema at `ptr`, documented by `description`.
+    fn define(&mut self, name: Name, ptr: &str, description: Option<String>, kind: TypeKind) {
+        let doc = self.type_doc(description, ptr);
+        self.defs.insert(
+            name.clone(),
+            TypeDef {
+                name,
+                doc,
+                origin: ptr.to_owned(),
+                kind,
+            },
+        );
+    }
+
     /// A new untagged union of the given (variant name, type) pairs, named from `hint`.
     pub fn union_of(
         &mut self,

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::docs::lower_first;
 use super::{Lowered, ObjectView, Types, code_span, description, with_facts};
 use crate::error::SpecResult;
-use crate::ir::{Field, Name, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Field, Name, TypeKind, TypeRef};
 use crate::lower::constraints;
 use crate::naming::{self, Namespace};
 
@@ -37,18 +37,8 @@ impl<'d> Types<'d> {
                 nullable,
             });
         }
-        let name = self.claim_type(ptr, hint);
-        let lowered = Lowered {
-            ty: TypeRef::Named(name.clone()),
-            nullable,
-        };
-        // Memoise before the fields so that a recursive reference finds the name.
-        self.memo.insert(self.memo_key(ptr), lowered.clone());
-        self.in_progress.insert(ptr.to_owned());
-        self.building.push(name.clone());
-        let fields = self.fields(&view, name.raw());
-        self.building.pop();
-        self.in_progress.remove(ptr);
+        let (name, lowered, fields) =
+            self.named(ptr, hint, nullable, |t, name| t.fields(&view, name.raw()));
         let fields = fields?;
         let additional = match view.additional {
             Some((node, aptr)) => {
@@ -63,14 +53,11 @@ impl<'d> Types<'d> {
             }
             None => None,
         };
-        self.defs.insert(
-            name.clone(),
-            TypeDef {
-                name,
-                doc: self.type_doc(view.description.clone(), ptr),
-                origin: ptr.to_owned(),
-                kind: TypeKind::Struct { fields, additional },
-            },
+        self.define(
+            name,
+            ptr,
+            view.description.clone(),
+            TypeKind::Struct { fields, additional },
         );
         Ok(lowered)
     }

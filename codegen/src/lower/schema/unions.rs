@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::tags::finish_tagging;
 use super::{Lowered, Types, code_span, component_name, description};
 use crate::error::{SpecError, SpecResult};
-use crate::ir::{Name, Tagging, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::ir::{Name, Tagging, TypeKind, TypeRef, UnionVariant};
 use crate::load::child;
 use crate::lower::variants;
 use crate::naming;
@@ -65,27 +65,15 @@ impl<'d> Types<'d> {
             let nullable = nullable || choice.nullable;
             return Ok(self.string_enum(choice.values, ptr, hint, nullable, description(node)));
         }
-        let name = self.claim_type(ptr, hint);
-        let lowered = Lowered {
-            ty: TypeRef::Named(name.clone()),
-            nullable,
-        };
-        self.memo.insert(self.memo_key(ptr), lowered.clone());
-        self.in_progress.insert(ptr.to_owned());
-        self.building.push(name.clone());
-        let result = self.union_variants(node, &real, &bptr, name.raw());
-        self.building.pop();
-        self.in_progress.remove(ptr);
+        let (name, lowered, result) = self.named(ptr, hint, nullable, |t, name| {
+            t.union_variants(node, &real, &bptr, name.raw())
+        });
         let (variants, tagging) = result?;
-        let doc = self.type_doc(description(node), ptr);
-        self.defs.insert(
-            name.clone(),
-            TypeDef {
-                name,
-                doc,
-                origin: ptr.to_owned(),
-                kind: TypeKind::Union { variants, tagging },
-            },
+        self.define(
+            name,
+            ptr,
+            description(node),
+            TypeKind::Union { variants, tagging },
         );
         Ok(lowered)
     }
