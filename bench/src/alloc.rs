@@ -1,14 +1,20 @@
 //! A counting global allocator: while switched on, it tracks the live heap bytes allocated since
 //! it was switched on and their peak, for the pagination memory benchmark. Switched off (the
-//! default) it costs one relaxed atomic load per call on top of the system allocator.
+//! default) it costs one relaxed atomic load per call on top of the allocator underneath.
+//!
+//! Underneath is mimalloc, the allocator the generator's binaries (`xtask`, `openapi-codegen`)
+//! ship with, so in-process generation is timed as those commands run it. The client rows
+//! compare our client with the hand-written one on the same allocator.
 //!
 //! This module is the bench crate's only unsafe code: `GlobalAlloc` is an unsafe trait.
 #![allow(unsafe_code)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
+
+use mimalloc::MiMalloc as Under;
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering::Relaxed};
 
-/// The system allocator, observed.
+/// The allocator underneath (mimalloc), observed.
 pub struct Counting;
 
 static ON: AtomicBool = AtomicBool::new(false);
@@ -62,12 +68,12 @@ fn shrank(bytes: usize) {
     }
 }
 
-// SAFETY: every method forwards its arguments unchanged to the system allocator and returns what
+// SAFETY: every method forwards its arguments unchanged to the allocator underneath and returns what
 // it returned; the counters only look at sizes.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
-        let ptr = unsafe { System.alloc(layout) };
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which mimalloc's shares.
+        let ptr = unsafe { Under.alloc(layout) };
         if !ptr.is_null() {
             grew(layout.size());
         }
@@ -76,7 +82,7 @@ unsafe impl GlobalAlloc for Counting {
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as for `alloc`.
-        let ptr = unsafe { System.alloc_zeroed(layout) };
+        let ptr = unsafe { Under.alloc_zeroed(layout) };
         if !ptr.is_null() {
             grew(layout.size());
         }
@@ -84,14 +90,14 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from this allocator, that is from `System`, with this layout.
-        unsafe { System.dealloc(ptr, layout) };
+        // SAFETY: `ptr` came from this allocator, that is from mimalloc, with this layout.
+        unsafe { Under.dealloc(ptr, layout) };
         shrank(layout.size());
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: `ptr` came from `System` with `layout`; the caller upholds the size contract.
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        // SAFETY: `ptr` came from mimalloc with `layout`; the caller upholds the size contract.
+        let new = unsafe { Under.realloc(ptr, layout, new_size) };
         if !new.is_null() {
             if new_size >= layout.size() {
                 grew(new_size - layout.size());

@@ -31,12 +31,12 @@ pub const MB: f64 = 1024.0 * 1024.0;
 /// See [`MB`].
 pub const GB: f64 = 1024.0 * MB;
 
-const REMEDY_GENERATION: &str = "Formatting is most of generation (section 2b): format items \
-    rather than whole files, on several threads (files are independent), and emit fewer \
-    tokens (the lines row).";
+const REMEDY_GENERATION: &str = "Formatting (syn parsing the tokens, then prettyplease) is most \
+    of generation (section 2b), already on every core: emit fewer tokens (the lines row; \
+    `use` imports in place of `crate::runtime::..` paths), or build syn's tree without \
+    reparsing.";
 const REMEDY_LINES: &str = "Move what every operation repeats into the runtime: one generic \
-    request type driven by per-operation data instead of a builder per operation, and share \
-    identical inline types.";
+    request type driven by per-operation data instead of a builder per operation.";
 const REMEDY_CHECK: &str = "The dependencies were checked first, so this is the crate's own \
     unit, which grows with the emitted lines (section 8's plot): fewer lines (the lines row) \
     and fewer monomorphised generic calls per operation; users who need part of the API \
@@ -174,7 +174,8 @@ pub fn whole(
             format!("before issue 13: {}", secs(BEFORE_GENERATION)),
             ratio(generation / BEFORE_GENERATION),
         )
-        .target("< 1.5 s", Verdict::of(generation < 1.5))
+        // Issue 19's target is the wall time a maintainer waits (generation runs on every core).
+        .target("< 1.0 s wall", Verdict::of(median(&times) < 1.0))
         .remedy(REMEDY_GENERATION),
     );
     report.push(

@@ -8,6 +8,10 @@
 
 use std::process::ExitCode;
 
+/// The same allocator as `xtask` (ARCHITECTURE.md, "Formatting runs in parallel").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let command = codegen::cli::Command {
         name: "openapi-codegen".to_owned(),

@@ -98,13 +98,40 @@ impl Api {
         }
     }
 
-    /// The named type `name`, found by binary search (`types` is sorted by name).
+    /// The definition of the named type `name`, found by binary search (`types` is sorted by
+    /// name): for an alias, the type it is the same as.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        let def = self.declared(name)?;
+        match &def.kind {
+            TypeKind::Alias { target } => self.declared(target),
+            _ => Some(def),
+        }
+    }
+
+    /// The named type `name` as declared (an alias stays an alias).
+    pub fn declared(&self, name: &str) -> Option<&TypeDef> {
         let i = self
             .types
             .binary_search_by(|t| t.name.raw().cmp(name))
             .ok()?;
         Some(&self.types[i])
+    }
+
+    /// `ty` with every alias in it replaced by the type it is the same as: two types that are
+    /// equal here are one Rust type.
+    pub fn same_type(&self, ty: &TypeRef) -> TypeRef {
+        let inner = |t: &TypeRef| Box::new(self.same_type(t));
+        match ty {
+            TypeRef::Named(n) => match self.declared(n).map(|d| &d.kind) {
+                Some(TypeKind::Alias { target }) => TypeRef::Named(target.clone()),
+                _ => ty.clone(),
+            },
+            TypeRef::Array(t) => TypeRef::Array(inner(t)),
+            TypeRef::Map(t) => TypeRef::Map(inner(t)),
+            TypeRef::Nullable(t) => TypeRef::Nullable(inner(t)),
+            TypeRef::Boxed(t) => TypeRef::Boxed(inner(t)),
+            _ => ty.clone(),
+        }
     }
 
     /// The fields of the named struct type `name`; `None` for other kinds or unknown names.
@@ -231,6 +258,12 @@ pub enum TypeKind {
         variants: Vec<UnionVariant>,
         /// How the branches are told apart on the wire.
         tagging: Tagging,
+    },
+    /// The same shape as another named type, which is defined instead (`pub type A = B;`): see
+    /// `lower::shapes`. The target is never an alias itself.
+    Alias {
+        /// The type this one is the same as.
+        target: Name,
     },
 }
 

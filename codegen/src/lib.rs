@@ -128,20 +128,27 @@ pub fn generate_str(file: &str, text: &str, settings: &Settings) -> Result<Gener
 }
 
 /// Generates a crate from a spec file, with the overlay beside it and `settings.overlays`.
+///
+/// The loaded document is dropped before emitting: it is the largest thing in memory (a
+/// `serde_json` tree of the whole spec), and emitting needs only the IR.
 pub fn generate_file(path: &Path, settings: &Settings) -> Result<Generated, Error> {
     let doc = load::load_file_overlaid(path, settings.allow_outside_refs, &settings.overlays)?;
-    let mut generated = generate_doc(&doc, settings)?;
-    generated.inputs = doc.files_read(path);
-    Ok(generated)
+    let (api, warnings) = lower_located(&doc, settings)?;
+    let inputs = doc.files_read(path);
+    let file = doc.file.clone();
+    drop(doc);
+    let files = emit::emit(&api, &file, &settings.runtime)?;
+    Ok(Generated {
+        files,
+        warnings,
+        api,
+        inputs,
+    })
 }
 
 /// Generates a crate from a loaded document.
 pub fn generate_doc(doc: &load::Document, settings: &Settings) -> Result<Generated, Error> {
-    let (api, mut warnings) = lower::lower(doc, settings).map_err(|e| doc.locate(e))?;
-    for w in &mut warnings {
-        doc.locate_warning(w);
-    }
-    warnings.sort();
+    let (api, warnings) = lower_located(doc, settings)?;
     let files = emit::emit(&api, &doc.file, &settings.runtime)?;
     Ok(Generated {
         files,
@@ -149,6 +156,19 @@ pub fn generate_doc(doc: &load::Document, settings: &Settings) -> Result<Generat
         api,
         inputs: doc.overlays.clone(),
     })
+}
+
+/// Lowers `doc`, with the error and the warnings located in its files, the warnings sorted.
+fn lower_located(
+    doc: &load::Document,
+    settings: &Settings,
+) -> Result<(ir::Api, Vec<Warning>), Error> {
+    let (api, mut warnings) = lower::lower(doc, settings).map_err(|e| doc.locate(e))?;
+    for w in &mut warnings {
+        doc.locate_warning(w);
+    }
+    warnings.sort();
+    Ok((api, warnings))
 }
 
 #[cfg(test)]

@@ -32,32 +32,12 @@ impl<'de> ::serde::Deserialize<'de> for CertificateAuthority {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Slots(Option<Option<String>>, Option<Option<String>>);
-        impl<'de> crate::runtime::de::Fields<'de> for Slots {
-            type Value = crate::types::CertificateAuthority;
-            const NAME: &'static str = "CertificateAuthority";
-            const NAMES: &'static [&'static str] = &["id", "name"];
-            const REQUIRED: usize = 0;
-            fn field<A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                index: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match index {
-                    0 => crate::runtime::de::next(&mut self.0, map),
-                    1 => crate::runtime::de::next(&mut self.1, map),
-                    _ => crate::runtime::de::skip(map),
-                }
-            }
-            fn finish(self) -> Option<Self::Value> {
-                let Slots(id, name) = self;
-                Some(crate::types::CertificateAuthority {
-                    id: id.flatten(),
-                    name: name.flatten(),
-                })
-            }
-        }
-        crate::runtime::de::object(deserializer, Slots(None, None))
+        use crate::runtime::de::Opt;
+        let (id, name) = crate::runtime::de::object::<
+            _,
+            (Opt<String>, Opt<String>),
+        >(deserializer, "CertificateAuthority", &["id", "name"])?;
+        Ok(Self { id, name })
     }
 }
 /// An API Shield mTLS client certificate issued for the zone.
@@ -159,30 +139,53 @@ impl<'de> ::serde::Deserialize<'de> for ClientCertificate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Slots(
-            Option<Option<String>>,
-            Option<Option<String>>,
-            Option<Option<crate::types::CertificateAuthority>>,
-            Option<Option<String>>,
-            Option<Option<String>>,
-            Option<Option<String>>,
-            Option<Option<String>>,
-            Option<Option<String>>,
-            Option<Option<String>>,
-            Option<Option<String>>,
-            Option<Option<String>>,
-            Option<Option<String>>,
-            Option<Option<String>>,
-            Option<Option<String>>,
-            Option<Option<String>>,
-            Option<Option<String>>,
-            Option<Option<crate::types::ClientCertificateStatus>>,
-            Option<Option<i64>>,
-        );
-        impl<'de> crate::runtime::de::Fields<'de> for Slots {
-            type Value = crate::types::ClientCertificate;
-            const NAME: &'static str = "ClientCertificate";
-            const NAMES: &'static [&'static str] = &[
+        use crate::runtime::de::Opt;
+        let (
+            (
+                id,
+                certificate,
+                certificate_authority,
+                common_name,
+                country,
+                csr,
+                expires_on,
+                fingerprint_sha256,
+                issued_on,
+                location,
+                organization,
+                organizational_unit,
+            ),
+            (serial_number, signature, ski, state, status, validity_days),
+        ) = crate::runtime::de::object::<
+            _,
+            (
+                (
+                    Opt<String>,
+                    Opt<String>,
+                    Opt<crate::types::CertificateAuthority>,
+                    Opt<String>,
+                    Opt<String>,
+                    Opt<String>,
+                    Opt<String>,
+                    Opt<String>,
+                    Opt<String>,
+                    Opt<String>,
+                    Opt<String>,
+                    Opt<String>,
+                ),
+                (
+                    Opt<String>,
+                    Opt<String>,
+                    Opt<String>,
+                    Opt<String>,
+                    Opt<crate::types::ClientCertificateStatus>,
+                    Opt<i64>,
+                ),
+            ),
+        >(
+            deserializer,
+            "ClientCertificate",
+            &[
                 "id",
                 "certificate",
                 "certificate_authority",
@@ -201,101 +204,28 @@ impl<'de> ::serde::Deserialize<'de> for ClientCertificate {
                 "state",
                 "status",
                 "validity_days",
-            ];
-            const REQUIRED: usize = 0;
-            fn field<A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                index: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match index {
-                    0 => crate::runtime::de::next(&mut self.0, map),
-                    1 => crate::runtime::de::next(&mut self.1, map),
-                    2 => crate::runtime::de::next(&mut self.2, map),
-                    3 => crate::runtime::de::next(&mut self.3, map),
-                    4 => crate::runtime::de::next(&mut self.4, map),
-                    5 => crate::runtime::de::next(&mut self.5, map),
-                    6 => crate::runtime::de::next(&mut self.6, map),
-                    7 => crate::runtime::de::next(&mut self.7, map),
-                    8 => crate::runtime::de::next(&mut self.8, map),
-                    9 => crate::runtime::de::next(&mut self.9, map),
-                    10 => crate::runtime::de::next(&mut self.10, map),
-                    11 => crate::runtime::de::next(&mut self.11, map),
-                    12 => crate::runtime::de::next(&mut self.12, map),
-                    13 => crate::runtime::de::next(&mut self.13, map),
-                    14 => crate::runtime::de::next(&mut self.14, map),
-                    15 => crate::runtime::de::next(&mut self.15, map),
-                    16 => crate::runtime::de::next(&mut self.16, map),
-                    17 => crate::runtime::de::next(&mut self.17, map),
-                    _ => crate::runtime::de::skip(map),
-                }
-            }
-            fn finish(self) -> Option<Self::Value> {
-                let Slots(
-                    id,
-                    certificate,
-                    certificate_authority,
-                    common_name,
-                    country,
-                    csr,
-                    expires_on,
-                    fingerprint_sha256,
-                    issued_on,
-                    location,
-                    organization,
-                    organizational_unit,
-                    serial_number,
-                    signature,
-                    ski,
-                    state,
-                    status,
-                    validity_days,
-                ) = self;
-                Some(crate::types::ClientCertificate {
-                    id: id.flatten(),
-                    certificate: certificate.flatten(),
-                    certificate_authority: certificate_authority.flatten(),
-                    common_name: common_name.flatten(),
-                    country: country.flatten(),
-                    csr: csr.flatten(),
-                    expires_on: expires_on.flatten(),
-                    fingerprint_sha256: fingerprint_sha256.flatten(),
-                    issued_on: issued_on.flatten(),
-                    location: location.flatten(),
-                    organization: organization.flatten(),
-                    organizational_unit: organizational_unit.flatten(),
-                    serial_number: serial_number.flatten(),
-                    signature: signature.flatten(),
-                    ski: ski.flatten(),
-                    state: state.flatten(),
-                    status: status.flatten(),
-                    validity_days: validity_days.flatten(),
-                })
-            }
-        }
-        crate::runtime::de::object(
-            deserializer,
-            Slots(
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            ),
-        )
+            ],
+        )?;
+        Ok(Self {
+            id,
+            certificate,
+            certificate_authority,
+            common_name,
+            country,
+            csr,
+            expires_on,
+            fingerprint_sha256,
+            issued_on,
+            location,
+            organization,
+            organizational_unit,
+            serial_number,
+            signature,
+            ski,
+            state,
+            status,
+            validity_days,
+        })
     }
 }
 /// Client Certificates may be active or revoked, and the pending_reactivation or pending_revocation represent in-progress asynchronous transitions.
@@ -381,32 +311,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateClientCertificateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Slots(Option<String>, Option<i64>);
-        impl<'de> crate::runtime::de::Fields<'de> for Slots {
-            type Value = crate::types::CreateClientCertificateRequest;
-            const NAME: &'static str = "CreateClientCertificateRequest";
-            const NAMES: &'static [&'static str] = &["csr", "validity_days"];
-            const REQUIRED: usize = 2;
-            fn field<A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                index: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match index {
-                    0 => crate::runtime::de::next(&mut self.0, map),
-                    1 => crate::runtime::de::next(&mut self.1, map),
-                    _ => crate::runtime::de::skip(map),
-                }
-            }
-            fn finish(self) -> Option<Self::Value> {
-                let Slots(Some(csr), Some(validity_days)) = self else { return None };
-                Some(crate::types::CreateClientCertificateRequest {
-                    csr,
-                    validity_days,
-                })
-            }
-        }
-        crate::runtime::de::object(deserializer, Slots(None, None))
+        use crate::runtime::de::Req;
+        let (csr, validity_days) = crate::runtime::de::object::<
+            _,
+            (Req<String>, Req<i64>),
+        >(deserializer, "CreateClientCertificateRequest", &["csr", "validity_days"])?;
+        Ok(Self { csr, validity_days })
     }
 }
 impl CreateClientCertificateRequest {
@@ -446,32 +356,15 @@ impl<'de> ::serde::Deserialize<'de> for HostnameAssociation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Slots(Option<Option<Vec<String>>>, Option<Option<String>>);
-        impl<'de> crate::runtime::de::Fields<'de> for Slots {
-            type Value = crate::types::HostnameAssociation;
-            const NAME: &'static str = "HostnameAssociation";
-            const NAMES: &'static [&'static str] = &["hostnames", "mtls_certificate_id"];
-            const REQUIRED: usize = 0;
-            fn field<A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                index: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match index {
-                    0 => crate::runtime::de::next(&mut self.0, map),
-                    1 => crate::runtime::de::next(&mut self.1, map),
-                    _ => crate::runtime::de::skip(map),
-                }
-            }
-            fn finish(self) -> Option<Self::Value> {
-                let Slots(hostnames, mtls_certificate_id) = self;
-                Some(crate::types::HostnameAssociation {
-                    hostnames: hostnames.flatten(),
-                    mtls_certificate_id: mtls_certificate_id.flatten(),
-                })
-            }
-        }
-        crate::runtime::de::object(deserializer, Slots(None, None))
+        use crate::runtime::de::Opt;
+        let (hostnames, mtls_certificate_id) = crate::runtime::de::object::<
+            _,
+            (Opt<Vec<String>>, Opt<String>),
+        >(deserializer, "HostnameAssociation", &["hostnames", "mtls_certificate_id"])?;
+        Ok(Self {
+            hostnames,
+            mtls_certificate_id,
+        })
     }
 }
 impl HostnameAssociation {
@@ -511,30 +404,12 @@ impl<'de> ::serde::Deserialize<'de> for HostnameAssociations {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Slots(Option<Option<Vec<String>>>);
-        impl<'de> crate::runtime::de::Fields<'de> for Slots {
-            type Value = crate::types::HostnameAssociations;
-            const NAME: &'static str = "HostnameAssociations";
-            const NAMES: &'static [&'static str] = &["hostnames"];
-            const REQUIRED: usize = 0;
-            fn field<A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                index: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match index {
-                    0 => crate::runtime::de::next(&mut self.0, map),
-                    _ => crate::runtime::de::skip(map),
-                }
-            }
-            fn finish(self) -> Option<Self::Value> {
-                let Slots(hostnames) = self;
-                Some(crate::types::HostnameAssociations {
-                    hostnames: hostnames.flatten(),
-                })
-            }
-        }
-        crate::runtime::de::object(deserializer, Slots(None))
+        use crate::runtime::de::Opt;
+        let (hostnames,) = crate::runtime::de::object::<
+            _,
+            (Opt<Vec<String>>,),
+        >(deserializer, "HostnameAssociations", &["hostnames"])?;
+        Ok(Self { hostnames })
     }
 }
 /// Pagination information for a collection result.
@@ -580,50 +455,22 @@ impl<'de> ::serde::Deserialize<'de> for ResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Slots(
-            Option<Option<i64>>,
-            Option<Option<i64>>,
-            Option<Option<i64>>,
-            Option<Option<i64>>,
-            Option<Option<i64>>,
-        );
-        impl<'de> crate::runtime::de::Fields<'de> for Slots {
-            type Value = crate::types::ResultInfo;
-            const NAME: &'static str = "ResultInfo";
-            const NAMES: &'static [&'static str] = &[
-                "count",
-                "page",
-                "per_page",
-                "total_count",
-                "total_pages",
-            ];
-            const REQUIRED: usize = 0;
-            fn field<A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                index: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match index {
-                    0 => crate::runtime::de::next(&mut self.0, map),
-                    1 => crate::runtime::de::next(&mut self.1, map),
-                    2 => crate::runtime::de::next(&mut self.2, map),
-                    3 => crate::runtime::de::next(&mut self.3, map),
-                    4 => crate::runtime::de::next(&mut self.4, map),
-                    _ => crate::runtime::de::skip(map),
-                }
-            }
-            fn finish(self) -> Option<Self::Value> {
-                let Slots(count, page, per_page, total_count, total_pages) = self;
-                Some(crate::types::ResultInfo {
-                    count: count.flatten(),
-                    page: page.flatten(),
-                    per_page: per_page.flatten(),
-                    total_count: total_count.flatten(),
-                    total_pages: total_pages.flatten(),
-                })
-            }
-        }
-        crate::runtime::de::object(deserializer, Slots(None, None, None, None, None))
+        use crate::runtime::de::Opt;
+        let (count, page, per_page, total_count, total_pages) = crate::runtime::de::object::<
+            _,
+            (Opt<i64>, Opt<i64>, Opt<i64>, Opt<i64>, Opt<i64>),
+        >(
+            deserializer,
+            "ResultInfo",
+            &["count", "page", "per_page", "total_count", "total_pages"],
+        )?;
+        Ok(Self {
+            count,
+            page,
+            per_page,
+            total_count,
+            total_pages,
+        })
     }
 }
 impl crate::runtime::pagination::PageInfo for crate::types::ResultInfo {

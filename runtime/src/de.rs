@@ -1,11 +1,33 @@
-//! Decoding generated structs: one generic map visitor, so each struct's hand-written
-//! `Deserialize` impl is only a table of field names, a match from index to slot and a
-//! constructor (far less for rustc to check than serde's derive expansion).
+//! Decoding generated structs: one generic map visitor, driven by a tuple of field slots, so
+//! each struct's hand-written `Deserialize` impl is one call and a constructor (far less for
+//! rustc to check than serde's derive expansion, or than a visitor per struct).
+//!
+//! A struct's fields are a tuple of slots, one per field in declaration order: [`Req<T>`] for a
+//! field that must be present, [`Opt<T>`] for one that may be missing or `null` (an
+//! `Option<T>` field). Tuples of up to 12 slots are slots themselves, so a larger struct nests
+//! them (`((Req<A>, ..), (Opt<M>, ..))`). [`object`] decodes the map into the tuple's values;
+//! [`object_with_others`] also keeps the entries no field names (additional properties).
 //!
 //! Behaviour matches `#[derive(Deserialize)]` as the generator used it: unknown fields are
 //! skipped (or kept in the struct's map of additional properties), an `Option` field may be
 //! missing or `null`, a missing required field is "missing field `x`", a repeated one
 //! "duplicate field `x`". An error in a field's value also names the field and the struct.
+//!
+//! ```
+//! use openapi_client_runtime::de::{self, Opt, Req};
+//!
+//! struct Disk { id: i64, name: Option<String> }
+//!
+//! impl<'de> serde::Deserialize<'de> for Disk {
+//!     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+//!         let (id, name) = de::object::<_, (Req<i64>, Opt<String>)>(deserializer, "Disk", &["id", "name"])?;
+//!         Ok(Self { id, name })
+//!     }
+//! }
+//!
+//! let disk: Disk = serde_json::from_str(r#"{"id": 7, "name": null}"#).unwrap();
+//! assert_eq!((disk.id, disk.name), (7, None));
+//! ```
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,54 +35,34 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-/// A struct being decoded: one slot per field, filled as the map's entries arrive.
+/// The slots of a struct's fields (or of some of them), filled as the map's entries arrive.
 ///
-/// Generated code implements it on a local tuple struct of `Option`s inside each
-/// `Deserialize` impl; [`object`] drives it.
-pub trait Fields<'de>: Sized {
-    /// The struct this decodes into.
-    type Value;
-    /// The struct's name, for error messages.
-    const NAME: &'static str;
-    /// The wire names of the fields, in slot order.
-    const NAMES: &'static [&'static str];
-    /// How many of the slots, from the first, hold required fields.
-    const REQUIRED: usize = 0;
-    /// Whether entries not in [`Self::NAMES`] are kept ([`Fields::other`]) rather than skipped.
-    const OTHERS: bool = false;
+/// Implemented by [`Req`], [`Opt`], `()` and tuples of up to 12 slots; generated code only
+/// names them.
+pub trait Slots<'de>: Sized {
+    /// The fields' values once decoded.
+    type Out;
+    /// How many fields these slots hold.
+    const LEN: usize;
 
-    /// Reads the value of the field at `index` in [`Self::NAMES`] into its slot (see [`next`]).
-    fn field<A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error>;
+    /// The slots before any entry is read.
+    fn empty() -> Self;
 
-    /// Reads the value of an entry not in [`Self::NAMES`], when [`Self::OTHERS`] is set.
-    fn other<A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error> {
-        let _ = key;
-        skip(map)
-    }
+    /// Reads the map's next value into the slot of field `index` (counted within these slots).
+    fn read<A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error>;
 
-    /// The struct from the filled slots; `None` when a required field is missing (the required
-    /// fields' slots come first in [`Self::NAMES`], [`Self::REQUIRED`] of them).
-    fn finish(self) -> Option<Self::Value>;
+    /// The values; `Err(i)` names the first required field missing, `i` counted from `at`.
+    fn done(self, at: usize) -> Result<Self::Out, usize>;
 }
 
-/// Decodes a struct through its [`Fields`], starting from `empty` slots.
-pub fn object<'de, D: Deserializer<'de>, F: Fields<'de>>(
-    deserializer: D,
-    empty: F,
-) -> Result<F::Value, D::Error> {
-    let visitor = ObjectVisitor {
-        fields: empty,
-        lifetime: PhantomData,
-    };
-    if F::OTHERS {
-        deserializer.deserialize_map(visitor)
-    } else {
-        deserializer.deserialize_struct(F::NAME, F::NAMES, visitor)
-    }
-}
+/// The slot of a field that must be present.
+pub struct Req<T>(Option<T>);
+
+/// The slot of a field that may be missing or `null`: its value is an `Option<T>`.
+pub struct Opt<T>(Option<Option<T>>);
 
 /// Fills `slot` with the map's next value; a second value for it is an error.
-pub fn next<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
+fn fill<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
     slot: &mut Option<T>,
     map: &mut A,
 ) -> Result<(), A::Error> {
@@ -71,87 +73,199 @@ pub fn next<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Skips the map's next value (for an index no field has; [`object`] never passes one).
-pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+impl<'de, T: de::Deserialize<'de>> Slots<'de> for Req<T> {
+    type Out = T;
+    const LEN: usize = 1;
+
+    fn empty() -> Self {
+        Self(None)
+    }
+
+    fn read<A: MapAccess<'de>>(&mut self, _: usize, map: &mut A) -> Result<(), A::Error> {
+        fill(&mut self.0, map)
+    }
+
+    fn done(self, at: usize) -> Result<T, usize> {
+        self.0.ok_or(at)
+    }
+}
+
+impl<'de, T: de::Deserialize<'de>> Slots<'de> for Opt<T> {
+    type Out = Option<T>;
+    const LEN: usize = 1;
+
+    fn empty() -> Self {
+        Self(None)
+    }
+
+    fn read<A: MapAccess<'de>>(&mut self, _: usize, map: &mut A) -> Result<(), A::Error> {
+        fill(&mut self.0, map)
+    }
+
+    fn done(self, _: usize) -> Result<Option<T>, usize> {
+        Ok(self.0.flatten())
+    }
+}
+
+impl<'de> Slots<'de> for () {
+    type Out = ();
+    const LEN: usize = 0;
+
+    fn empty() -> Self {}
+
+    fn read<A: MapAccess<'de>>(&mut self, _: usize, map: &mut A) -> Result<(), A::Error> {
+        skip(map)
+    }
+
+    fn done(self, _: usize) -> Result<(), usize> {
+        Ok(())
+    }
+}
+
+/// `Slots` for a tuple of slots: field `index` is in the first element whose fields reach past
+/// it.
+macro_rules! tuple_slots {
+    ($($slot:ident $i:tt),+) => {
+        impl<'de, $($slot: Slots<'de>),+> Slots<'de> for ($($slot,)+) {
+            type Out = ($($slot::Out,)+);
+            const LEN: usize = 0 $(+ $slot::LEN)+;
+
+            fn empty() -> Self {
+                ($($slot::empty(),)+)
+            }
+
+            // The last element's subtraction is never read.
+            #[allow(unused_assignments)]
+            fn read<M: MapAccess<'de>>(&mut self, index: usize, map: &mut M) -> Result<(), M::Error> {
+                let mut rest = index;
+                $(
+                    if rest < $slot::LEN {
+                        return self.$i.read(rest, map);
+                    }
+                    rest -= $slot::LEN;
+                )+
+                skip(map)
+            }
+
+            fn done(self, at: usize) -> Result<Self::Out, usize> {
+                let mut _next = at;
+                Ok(($({
+                    let value = self.$i.done(_next)?;
+                    _next += $slot::LEN;
+                    value
+                },)+))
+            }
+        }
+    };
+}
+
+tuple_slots!(S0 0);
+tuple_slots!(S0 0, S1 1);
+tuple_slots!(S0 0, S1 1, S2 2);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11);
+
+/// What becomes of the entries no field names: skipped (`()`) or kept (a map of additional
+/// properties).
+pub trait Others<'de>: Default {
+    /// Whether entries are kept (the map is then read as a map, not as a struct).
+    const KEEP: bool;
+
+    /// Reads the value of the entry `key`.
+    fn other<A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error>;
+}
+
+impl<'de> Others<'de> for () {
+    const KEEP: bool = false;
+
+    fn other<A: MapAccess<'de>>(&mut self, _: String, map: &mut A) -> Result<(), A::Error> {
+        skip(map)
+    }
+}
+
+impl<'de, T: de::Deserialize<'de>> Others<'de> for BTreeMap<String, T> {
+    const KEEP: bool = true;
+
+    fn other<A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error> {
+        self.insert(key, map.next_value()?);
+        Ok(())
+    }
+}
+
+/// Decodes struct `name`, whose fields have the wire names `fields` (in slot order), into the
+/// values of its slots `S`. Entries no field names are skipped.
+pub fn object<'de, D: Deserializer<'de>, S: Slots<'de>>(
+    deserializer: D,
+    name: &'static str,
+    fields: &'static [&'static str],
+) -> Result<S::Out, D::Error> {
+    object_with_others::<D, S, ()>(deserializer, name, fields).map(|(out, ())| out)
+}
+
+/// [`object`] for a struct that keeps the entries no field names, in `O` (a map of additional
+/// properties).
+pub fn object_with_others<'de, D: Deserializer<'de>, S: Slots<'de>, O: Others<'de>>(
+    deserializer: D,
+    name: &'static str,
+    fields: &'static [&'static str],
+) -> Result<(S::Out, O), D::Error> {
+    let visitor = ObjectVisitor::<S, O> {
+        name,
+        fields,
+        slots: PhantomData,
+    };
+    if O::KEEP {
+        deserializer.deserialize_map(visitor)
+    } else {
+        deserializer.deserialize_struct(name, fields, visitor)
+    }
+}
+
+/// Skips the map's next value.
+fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(drop)
 }
 
-/// Reads the map's next value into the additional properties, under `key`.
-pub fn insert<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
-    properties: &mut BTreeMap<String, T>,
-    key: String,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    properties.insert(key, map.next_value()?);
-    Ok(())
+struct ObjectVisitor<S, O> {
+    name: &'static str,
+    fields: &'static [&'static str],
+    slots: PhantomData<(S, O)>,
 }
 
-struct ObjectVisitor<'de, F> {
-    fields: F,
-    lifetime: PhantomData<&'de ()>,
-}
-
-impl<'de, F: Fields<'de>> Visitor<'de> for ObjectVisitor<'de, F> {
-    type Value = F::Value;
+impl<'de, S: Slots<'de>, O: Others<'de>> Visitor<'de> for ObjectVisitor<S, O> {
+    type Value = (S::Out, O);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "struct {}", F::NAME)
+        write!(f, "struct {}", self.name)
     }
 
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<F::Value, A::Error> {
-        let mut seen = Seen::default();
-        while let Some(key) = map.next_key_seed(KeySeed::<F> {
-            lifetime: PhantomData,
-            fields: PhantomData,
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut slots = S::empty();
+        let mut others = O::default();
+        while let Some(key) = map.next_key_seed(KeySeed {
+            fields: self.fields,
+            keep: O::KEEP,
         })? {
             match key {
-                Key::Known(index) => {
-                    let name = F::NAMES[index];
-                    self.fields
-                        .field(index, &mut map)
-                        .map_err(|e| in_field::<A::Error>(e, F::NAME, name))?;
-                    // Only a required field can be missing: the others need no record.
-                    if index < F::REQUIRED {
-                        seen.insert(index);
-                    }
-                }
-                Key::Other(key) => self.fields.other(key, &mut map)?,
-                Key::Skipped => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+                Key::Known(index) => slots
+                    .read(index, &mut map)
+                    .map_err(|e| in_field::<A::Error>(e, self.name, self.fields[index]))?,
+                Key::Other(key) => others.other(key, &mut map)?,
+                Key::Skipped => skip(&mut map)?,
             }
         }
-        match self.fields.finish() {
-            Some(value) => Ok(value),
-            None => {
-                let missing = (0..F::REQUIRED).find(|i| !seen.contains(*i)).unwrap_or(0);
-                Err(de::Error::missing_field(
-                    F::NAMES.get(missing).copied().unwrap_or("?"),
-                ))
-            }
-        }
-    }
-}
-
-/// The required slots filled so far (only read to name a missing required field).
-#[derive(Default)]
-struct Seen {
-    first: u128,
-    rest: Vec<usize>,
-}
-
-impl Seen {
-    fn insert(&mut self, index: usize) {
-        match u32::try_from(index) {
-            Ok(i) if i < 128 => self.first |= 1 << i,
-            _ => self.rest.push(index),
-        }
-    }
-
-    fn contains(&self, index: usize) -> bool {
-        match u32::try_from(index) {
-            Ok(i) if i < 128 => self.first & (1 << i) != 0,
-            _ => self.rest.contains(&index),
+        match slots.done(0) {
+            Ok(out) => Ok((out, others)),
+            Err(missing) => Err(de::Error::missing_field(
+                self.fields.get(missing).copied().unwrap_or("?"),
+            )),
         }
     }
 }
@@ -195,22 +309,22 @@ enum Key {
     Skipped,
 }
 
-struct KeySeed<'de, F> {
-    lifetime: PhantomData<&'de ()>,
-    fields: PhantomData<F>,
+struct KeySeed {
+    fields: &'static [&'static str],
+    keep: bool,
 }
 
-impl<'de, F: Fields<'de>> KeySeed<'de, F> {
-    fn key(name: &str) -> Key {
-        match F::NAMES.iter().position(|n| *n == name) {
+impl KeySeed {
+    fn key(&self, name: &str) -> Key {
+        match self.fields.iter().position(|n| *n == name) {
             Some(index) => Key::Known(index),
-            None if F::OTHERS => Key::Other(name.to_owned()),
+            None if self.keep => Key::Other(name.to_owned()),
             None => Key::Skipped,
         }
     }
 }
 
-impl<'de, F: Fields<'de>> DeserializeSeed<'de> for KeySeed<'de, F> {
+impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = Key;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
@@ -218,7 +332,7 @@ impl<'de, F: Fields<'de>> DeserializeSeed<'de> for KeySeed<'de, F> {
     }
 }
 
-impl<'de, F: Fields<'de>> Visitor<'de> for KeySeed<'de, F> {
+impl<'de> Visitor<'de> for KeySeed {
     type Value = Key;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -226,19 +340,19 @@ impl<'de, F: Fields<'de>> Visitor<'de> for KeySeed<'de, F> {
     }
 
     fn visit_str<E: de::Error>(self, name: &str) -> Result<Key, E> {
-        Ok(Self::key(name))
+        Ok(self.key(name))
     }
 
     fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Key, E> {
         Ok(match std::str::from_utf8(name) {
-            Ok(name) => Self::key(name),
+            Ok(name) => self.key(name),
             Err(_) => Key::Skipped,
         })
     }
 
     fn visit_u64<E: de::Error>(self, index: u64) -> Result<Key, E> {
         Ok(match usize::try_from(index) {
-            Ok(i) if i < F::NAMES.len() => Key::Known(i),
+            Ok(i) if i < self.fields.len() => Key::Known(i),
             _ => Key::Skipped,
         })
     }
@@ -250,10 +364,10 @@ mod tests {
 
     use serde::Deserialize;
 
-    use super::{Fields, next, object};
+    use super::{Opt, Req, object, object_with_others};
 
     /// What the generator writes for `{id: integer (required), name: string, note: string|null
-    /// (required)}` plus additional properties when `OTHERS` is on.
+    /// (required)}`.
     #[derive(Debug, PartialEq, serde::Serialize)]
     struct Thing {
         id: i64,
@@ -264,36 +378,12 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Thing {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            struct Slots(Option<i64>, Option<Option<String>>, Option<Option<String>>);
-            impl<'de> Fields<'de> for Slots {
-                type Value = Thing;
-                const NAME: &'static str = "Thing";
-                const NAMES: &'static [&'static str] = &["id", "name", "note"];
-                const REQUIRED: usize = 1;
-                fn field<A: serde::de::MapAccess<'de>>(
-                    &mut self,
-                    index: usize,
-                    map: &mut A,
-                ) -> Result<(), A::Error> {
-                    match index {
-                        0 => next(&mut self.0, map),
-                        1 => next(&mut self.1, map),
-                        2 => next(&mut self.2, map),
-                        _ => super::skip(map),
-                    }
-                }
-                fn finish(self) -> Option<Thing> {
-                    let Slots(Some(id), name, note) = self else {
-                        return None;
-                    };
-                    Some(Thing {
-                        id,
-                        name: name.flatten(),
-                        note: note.flatten(),
-                    })
-                }
-            }
-            object(deserializer, Slots(None, None, None))
+            let (id, name, note) = object::<_, (Req<i64>, Opt<String>, Opt<String>)>(
+                deserializer,
+                "Thing",
+                &["id", "name", "note"],
+            )?;
+            Ok(Thing { id, name, note })
         }
     }
 
@@ -306,39 +396,70 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Open {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            struct Slots(Option<String>, BTreeMap<String, i64>);
-            impl<'de> Fields<'de> for Slots {
-                type Value = Open;
-                const NAME: &'static str = "Open";
-                const NAMES: &'static [&'static str] = &["kind"];
-                const REQUIRED: usize = 1;
-                const OTHERS: bool = true;
-                fn field<A: serde::de::MapAccess<'de>>(
-                    &mut self,
-                    index: usize,
-                    map: &mut A,
-                ) -> Result<(), A::Error> {
-                    match index {
-                        0 => next(&mut self.0, map),
-                        _ => super::skip(map),
-                    }
-                }
-                fn other<A: serde::de::MapAccess<'de>>(
-                    &mut self,
-                    key: String,
-                    map: &mut A,
-                ) -> Result<(), A::Error> {
-                    super::insert(&mut self.1, key, map)
-                }
-                fn finish(self) -> Option<Open> {
-                    let Slots(Some(kind), extra) = self else {
-                        return None;
-                    };
-                    Some(Open { kind, extra })
-                }
-            }
-            object(deserializer, Slots(None, BTreeMap::new()))
+            let ((kind,), extra) =
+                object_with_others::<_, (Req<String>,), _>(deserializer, "Open", &["kind"])?;
+            Ok(Open { kind, extra })
         }
+    }
+
+    /// 14 fields: nested tuples, as the generator writes past 12. The last field is required.
+    #[derive(Debug, PartialEq)]
+    struct Wide {
+        first: Option<i64>,
+        middle: Option<i64>,
+        last: String,
+    }
+
+    impl<'de> Deserialize<'de> for Wide {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            type O = Opt<i64>;
+            let ((first, _, _, _, _, _, _, _, _, _, _, _), (middle, last)) =
+                object::<_, ((O, O, O, O, O, O, O, O, O, O, O, O), (O, Req<String>))>(
+                    deserializer,
+                    "Wide",
+                    &[
+                        "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11",
+                        "f12", "f13",
+                    ],
+                )?;
+            Ok(Wide {
+                first,
+                middle,
+                last,
+            })
+        }
+    }
+
+    #[test]
+    fn nested_tuples_reach_every_field_and_name_the_missing_one() {
+        let wide: Wide = serde_json::from_str(r#"{"f13":"z","f12":5,"f0":1,"f7":3}"#).unwrap();
+        assert_eq!(
+            wide,
+            Wide {
+                first: Some(1),
+                middle: Some(5),
+                last: "z".to_owned()
+            }
+        );
+        let err = serde_json::from_str::<Wide>(r#"{"f12":5}"#).unwrap_err();
+        assert!(err.to_string().starts_with("missing field `f13`"), "{err}");
+        let err = serde_json::from_str::<Wide>(r#"{"f13":"a","f13":"b"}"#).unwrap_err();
+        assert!(
+            err.to_string().starts_with("duplicate field `f13`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_struct_without_fields_skips_every_entry() {
+        struct Empty;
+        impl<'de> Deserialize<'de> for Empty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                object::<_, ()>(d, "Empty", &[]).map(|()| Empty)
+            }
+        }
+        assert!(serde_json::from_str::<Empty>(r#"{"a":[1,{"b":2}]}"#).is_ok());
+        assert!(serde_json::from_str::<Empty>("3").is_err());
     }
 
     #[derive(Debug, Deserialize)]

@@ -155,8 +155,18 @@ fn only_value(api: &Api, ty: &TypeRef) -> Option<TokenStream> {
 
 /// The `From` conversions of a union that requests use, one per branch whose type no other
 /// branch has (and from `&str` beside a `String` branch), so that `.into()` picks the branch.
-pub fn variants_from(cfg: &TokenStream, name: &Name, variants: &[UnionVariant]) -> TokenStream {
-    let unique = |ty: &TypeRef| variants.iter().filter(|v| v.ty == *ty).count() == 1;
+pub fn variants_from(
+    api: &Api,
+    cfg: &TokenStream,
+    name: &Name,
+    variants: &[UnionVariant],
+) -> TokenStream {
+    // Two aliases of one type are one Rust type: at most one `From` for it.
+    let same: Vec<TypeRef> = variants.iter().map(|v| api.same_type(&v.ty)).collect();
+    let unique = |ty: &TypeRef| {
+        let ty = api.same_type(ty);
+        same.iter().filter(|t| **t == ty).count() == 1
+    };
     let impls = variants
         .iter()
         .filter(|v| unique(&v.ty) && v.ty != TypeRef::Named(name.clone()))

@@ -195,9 +195,8 @@ pub(super) fn to_text(api: &Api, v: TokenStream, ty: &TypeRef) -> TokenStream {
 }
 
 fn is_enum(api: &Api, name: &str) -> bool {
-    api.types
-        .iter()
-        .any(|t| t.name == *name && matches!(t.kind, TypeKind::Enum { .. }))
+    api.type_def(name)
+        .is_some_and(|t| matches!(t.kind, TypeKind::Enum { .. }))
 }
 
 /// For the parameter held in `v` (owned; `impl Into<String>` for strings): statements to run

@@ -1,13 +1,15 @@
-//! The `Deserialize` impl of a generated struct, written in the open: a local tuple struct of
-//! slots, the field table and a match, driven by the runtime's `de` module.
+//! The `Deserialize` impl of a generated struct, written in the open: one call to the
+//! runtime's `de::object` with the fields' slots as a tuple type and their wire names, then the
+//! struct from the values.
 //!
 //! serde's derive expands each struct into a field enum, three identifier visitors, a sequence
 //! visitor and a map visitor; for a crate of hundreds of structs that expansion was about half
-//! of `cargo check` (ARCHITECTURE.md, "Decoding structs"). This impl keeps the derive's
-//! behaviour: unknown fields skipped or kept in the additional-properties map, `Option` fields
-//! missing or `null` as `None`, missing required fields and repeated fields as errors.
+//! of `cargo check` (ARCHITECTURE.md, "Decoding structs"). Here the visitor is the runtime's,
+//! generic over the slot tuple, so a struct adds one short function. This impl keeps the
+//! derive's behaviour: unknown fields skipped or kept in the additional-properties map, `Option`
+//! fields missing or `null` as `None`, missing required fields and repeated fields as errors.
 
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::typeref::type_tokens;
@@ -17,6 +19,25 @@ use crate::ir::{Field, Name, TypeRef};
 /// derive, which treats every `Option` field that way).
 pub fn is_option(f: &Field) -> bool {
     !f.required || f.nullable || matches!(f.ty, TypeRef::Nullable(_))
+}
+
+/// Tuples of slots hold at most this many (the runtime implements `Slots` up to 12); a larger
+/// struct nests them.
+const TUPLE: usize = 12;
+
+/// `items` (slot types with their patterns) as one tuple type and one tuple pattern, nested in
+/// tuples of at most [`TUPLE`].
+fn nest(items: Vec<(TokenStream, TokenStream)>) -> (TokenStream, TokenStream) {
+    if items.len() <= TUPLE {
+        let (types, patterns): (Vec<_>, Vec<_>) = items.into_iter().unzip();
+        return (quote!((#(#types,)*)), quote!((#(#patterns,)*)));
+    }
+    let mut groups = Vec::new();
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        groups.push(nest(items.by_ref().take(TUPLE).collect()));
+    }
+    nest(groups)
 }
 
 /// The `impl Deserialize` of struct `name` with `fields` and, when `additional` is set, the map
@@ -29,88 +50,75 @@ pub fn struct_deserialize(
     extra: &Ident,
 ) -> TokenStream {
     let wire_name = name.bare();
-    // Required fields' slots first, so `finish` takes them all in one pattern.
-    let order: Vec<&Field> = fields
+    let (mut req, mut opt) = (false, false);
+    let slots = fields
         .iter()
-        .filter(|f| !is_option(f))
-        .chain(fields.iter().filter(|f| is_option(f)))
+        .map(|f| {
+            let slot = match (&f.ty, is_option(f)) {
+                (TypeRef::Nullable(inner), true) => {
+                    opt = true;
+                    let ty = type_tokens(inner);
+                    quote!(Opt<#ty>)
+                }
+                (ty, true) => {
+                    opt = true;
+                    let ty = type_tokens(ty);
+                    quote!(Opt<#ty>)
+                }
+                (ty, false) => {
+                    req = true;
+                    let ty = type_tokens(ty);
+                    quote!(Req<#ty>)
+                }
+            };
+            let field = &f.name;
+            (slot, quote!(#field))
+        })
         .collect();
-    let required = Literal::usize_unsuffixed(order.iter().filter(|f| !is_option(f)).count());
-    let slot_types = order.iter().map(|f| {
-        let ty = type_tokens(&f.ty);
-        if is_option(f) && !matches!(f.ty, TypeRef::Nullable(_)) {
-            quote!(Option<Option<#ty>>)
-        } else {
-            quote!(Option<#ty>)
-        }
-    });
-    let wires = order.iter().map(|f| f.wire_name.as_str());
-    let index = (0..order.len()).map(Literal::usize_unsuffixed);
-    let nones = order.iter().map(|_| quote!(None));
-    let bindings = order.iter().map(|f| {
-        let field = &f.name;
-        if is_option(f) {
-            quote!(#field)
-        } else {
-            quote!(Some(#field))
-        }
-    });
-    let values = fields.iter().map(|f| {
-        let field = &f.name;
-        if is_option(f) {
-            quote!(#field: #field.flatten())
-        } else {
-            quote!(#field)
-        }
-    });
-    let (map_slot, map_binding, map_init, map_value, others) = match additional {
+    let (slots, pattern) = nest(slots);
+    // Only the slot kinds used are imported (an unused import would warn).
+    let imports = match (req, opt) {
+        (true, true) => quote!(
+            use crate::runtime::de::{Opt, Req};
+        ),
+        (true, false) => quote!(
+            use crate::runtime::de::Req;
+        ),
+        (false, true) => quote!(
+            use crate::runtime::de::Opt;
+        ),
+        (false, false) => TokenStream::new(),
+    };
+    let wires = fields.iter().map(|f| f.wire_name.as_str());
+    let names: Vec<&Name> = fields.iter().map(|f| &f.name).collect();
+    let (call, bindings, map_value) = match additional {
         Some(ty) => {
             let ty = type_tokens(ty);
-            let i = Literal::usize_unsuffixed(fields.len());
             (
-                quote!(::std::collections::BTreeMap<String, #ty>,),
+                quote!(crate::runtime::de::object_with_others::<_, #slots, ::std::collections::BTreeMap<String, #ty>>),
+                quote!((#pattern, #extra)),
                 quote!(#extra,),
-                quote!(::std::collections::BTreeMap::new(),),
-                quote!(#extra,),
-                quote! {
-                    const OTHERS: bool = true;
-                    fn other<A: ::serde::de::MapAccess<'de>>(&mut self, key: String, map: &mut A) -> ::std::result::Result<(), A::Error> {
-                        crate::runtime::de::insert(&mut self.#i, key, map)
-                    }
-                },
             )
         }
-        None => Default::default(),
+        None => (
+            quote!(crate::runtime::de::object::<_, #slots>),
+            pattern,
+            TokenStream::new(),
+        ),
     };
-    // With no required field the pattern cannot fail (and `let ... else` would be refused).
-    let take = if order.iter().any(|f| !is_option(f)) {
-        quote!(let Slots(#(#bindings,)* #map_binding) = self else { return None };)
+    // Nothing to bind without fields (`let () = ...` would read oddly).
+    let take = if fields.is_empty() && additional.is_none() {
+        quote!(#call(deserializer, #wire_name, &[])?;)
     } else {
-        quote!(let Slots(#(#bindings,)* #map_binding) = self;)
+        quote!(let #bindings = #call(deserializer, #wire_name, &[#(#wires),*])?;)
     };
     quote! {
         #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct Slots(#(#slot_types,)* #map_slot);
-                impl<'de> crate::runtime::de::Fields<'de> for Slots {
-                    type Value = crate::types::#name;
-                    const NAME: &'static str = #wire_name;
-                    const NAMES: &'static [&'static str] = &[#(#wires),*];
-                    const REQUIRED: usize = #required;
-                    #others
-                    fn field<A: ::serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> ::std::result::Result<(), A::Error> {
-                        match index {
-                            #(#index => crate::runtime::de::next(&mut self.#index, map),)*
-                            _ => crate::runtime::de::skip(map),
-                        }
-                    }
-                    fn finish(self) -> Option<Self::Value> {
-                        #take
-                        Some(crate::types::#name { #(#values,)* #map_value })
-                    }
-                }
-                crate::runtime::de::object(deserializer, Slots(#(#nones,)* #map_init))
+                #imports
+                #take
+                Ok(Self { #(#names,)* #map_value })
             }
         }
     }

@@ -172,7 +172,8 @@ fn next_cursor(p: &Pagination, next: &NextCursor) -> TokenStream {
 
 /// The `PageInfo` implementations for result-info types used by paginated operations.
 pub fn page_info_impls(api: &Api) -> TokenStream {
-    let mut seen: Vec<&crate::ir::Name> = Vec::new();
+    // By the defining type: two aliases of one type get one impl.
+    let mut seen = std::collections::BTreeSet::new();
     let mut out = TokenStream::new();
     for p in api
         .resources
@@ -184,13 +185,13 @@ pub fn page_info_impls(api: &Api) -> TokenStream {
         let Some(TypeRef::Named(name)) = &p.info else {
             continue;
         };
-        if seen.contains(&name) {
-            continue;
-        }
-        seen.push(name);
         let Some(def) = api.type_def(name) else {
             continue;
         };
+        if !seen.insert(&def.name) {
+            continue;
+        }
+        let name = &def.name;
         let TypeKind::Struct { fields, .. } = &def.kind else {
             continue;
         };

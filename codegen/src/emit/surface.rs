@@ -35,6 +35,7 @@ pub fn surface(api: &Api) -> String {
                     lines.push(format!("enum {}::{} = {:?}", def.name, v.name, v.wire));
                 }
             }
+            TypeKind::Alias { target } => lines.push(format!("type {} = {target}", def.name)),
             TypeKind::Union { variants, .. } => {
                 lines.push(format!("union {}", def.name));
                 for v in variants {
@@ -361,37 +362,90 @@ pub fn diff(old: &str, new: &str) -> SurfaceChanges {
         old.into_iter().filter(|l| !l.starts_with("op ")).collect(),
         new.into_iter().filter(|l| !l.starts_with("op ")).collect(),
     );
+    // What each side offers: its lines, plus for `type X = Y` every line of `Y` said of `X` (an
+    // alias has the fields and variants of the type it names, so a struct that became an alias
+    // of one with the same shape breaks no one).
+    let (old_offers, new_offers) = (offers(&old), offers(&new));
     for line in &old {
-        if !new.contains(line) {
+        if !new_offers.contains(line) {
             changes.breaking.push(format!("- {line}"));
         }
     }
     for line in &new {
-        if old.contains(line) {
+        if old_offers.contains(line) {
             continue;
         }
         // A new field of an existing struct breaks struct literals; a new variant of an existing
         // enum or union breaks exhaustive matches. Only new items and new operations are additive.
-        let owner = line
-            .strip_prefix("struct ")
-            .and_then(|rest| rest.split_once('.'))
-            .map(|(owner, _)| format!("struct {owner}"))
-            .or_else(|| {
-                let (kind, rest) = line.split_once(' ')?;
-                let (owner, _) = rest.split_once("::")?;
-                matches!(kind, "enum" | "union").then(|| format!("{kind} {owner}"))
-            });
-        match owner {
-            Some(owner) if old.contains(&owner) => changes.breaking.push(format!("+ {line}")),
+        match owner(line) {
+            Some((kind, name)) if old_offers.contains(&format!("{kind} {name}")) => {
+                changes.breaking.push(format!("+ {line}"));
+            }
             _ => changes.additive.push(format!("+ {line}")),
         }
     }
     changes
 }
 
+/// The item a member line belongs to: `("struct", "A")` for `struct A.x: ..`, `("enum", "E")`
+/// for `enum E::One = ..`, `("union", "U")` for `union U::B(..)`.
+fn owner(line: &str) -> Option<(&str, &str)> {
+    let (kind, rest) = line.split_once(' ')?;
+    let name = match kind {
+        "struct" => rest.split_once('.')?.0,
+        "enum" | "union" => rest.split_once("::")?.0,
+        _ => return None,
+    };
+    Some((kind, name))
+}
+
+/// The lines of a surface, with each alias's lines of the type it names (see [`diff`]).
+fn offers(lines: &[String]) -> std::collections::BTreeSet<String> {
+    let mut by_item: std::collections::BTreeMap<&str, Vec<(&str, &str)>> = Default::default();
+    for line in lines {
+        // The item's own line (`struct A`) and its members (`struct A.x: ..`), by item name.
+        let (kind, rest) = line.split_once(' ').unwrap_or((line, ""));
+        if !matches!(kind, "struct" | "enum" | "union") {
+            continue;
+        }
+        let name = owner(line).map_or(rest, |(_, n)| n);
+        by_item
+            .entry(name)
+            .or_default()
+            .push((kind, &rest[name.len()..]));
+    }
+    let mut out: std::collections::BTreeSet<String> = lines.iter().cloned().collect();
+    for line in lines {
+        let Some((alias, target)) = line.strip_prefix("type ").and_then(|l| l.split_once(" = "))
+        else {
+            continue;
+        };
+        for (kind, member) in by_item.get(target).into_iter().flatten() {
+            out.insert(format!("{kind} {alias}{member}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::diff;
+
+    #[test]
+    fn a_struct_that_became_an_alias_of_the_same_shape_breaks_no_one() {
+        let old = "struct A\nstruct A.x: String (required)\nstruct B\nstruct B.x: String (required)\nstruct C\nstruct C.x: String (required)\n";
+        let new = "struct A\nstruct A.x: String (required)\ntype B = A\ntype C = A\nstruct A.y: Option<i64>\n";
+        let d = diff(old, new);
+        // `C` gains `y` through `A`: a new field of an existing struct still breaks literals.
+        assert_eq!(d.breaking, vec!["+ struct A.y: Option<i64>"]);
+        assert_eq!(d.additive, vec!["+ type B = A", "+ type C = A"]);
+        // Back to three structs: a value of `A` is no longer a `B`, and `A` lost a field.
+        let d = diff(new, old);
+        assert_eq!(
+            d.breaking,
+            vec!["- type B = A", "- type C = A", "- struct A.y: Option<i64>"]
+        );
+    }
 
     #[test]
     fn classifies_changes() {

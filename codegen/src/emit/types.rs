@@ -120,12 +120,25 @@ fn type_def_in(api: &Api, def: &TypeDef, gated: bool) -> TokenStream {
         TypeKind::Enum { variants } => enum_def(&doc, &cfg, name, variants),
         TypeKind::Union { variants, tagging } => {
             let from = if api.request_types.contains(&def.name) {
-                super::builders::variants_from(&cfg, &def.name, variants)
+                super::builders::variants_from(api, &cfg, &def.name, variants)
             } else {
                 TokenStream::new()
             };
             let union = union_def(&doc, &cfg, name, variants, tagging);
             quote!(#union #from)
+        }
+        TypeKind::Alias { target } => {
+            let ty = type_tokens(&TypeRef::Named(target.clone()));
+            // No link: rustdoc links the target in the alias's signature.
+            let same =
+                format!(" The same shape as `{target}` elsewhere in the spec, so the same type.");
+            quote! {
+                #doc
+                ///
+                #[doc = #same]
+                #cfg
+                pub type #name = #ty;
+            }
         }
     }
 }

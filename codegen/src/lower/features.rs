@@ -141,6 +141,8 @@ pub fn assign(mut api: Api, mode: TagFeatures) -> Api {
                         refs(&v.ty, &mut out);
                     }
                 }
+                // The alias's features reach the type it is the same as.
+                TypeKind::Alias { target } => out.push(target.clone()),
                 TypeKind::Enum { .. } => {}
             }
             (t.name.raw(), out)

@@ -15,6 +15,7 @@ pub(crate) mod reserved;
 mod resources;
 pub mod schema;
 pub mod security;
+mod shapes;
 mod stream;
 mod variants;
 
@@ -56,7 +57,8 @@ pub fn lower(doc: &Document, settings: &Settings) -> SpecResult<(Api, Vec<Warnin
     let mut types = schema::Types::new(doc);
     let conventions = conventions::read(doc, &mut types)?;
     let mut resources = operation::lower_paths(doc, settings, &conventions, &mut types)?;
-    let (types, mut warnings) = types.into_defs();
+    let (mut types, mut warnings) = types.into_defs();
+    shapes::share(&mut types);
     let security = security::lower(doc, &crate_name, &mut resources, &mut warnings)?;
     warnings.sort();
     warnings.dedup();

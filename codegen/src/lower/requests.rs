@@ -23,7 +23,15 @@ pub fn mark(mut api: Api) -> Api {
                 if !seen.insert(name.clone()) {
                     continue;
                 }
-                match by_name.get(name.raw()) {
+                let mut kind = by_name.get(name.raw()).copied();
+                // An alias's type is built through it: it is a request type too.
+                if let Some(TypeKind::Alias { target }) = kind {
+                    if !seen.insert(target.clone()) {
+                        continue;
+                    }
+                    kind = by_name.get(target.raw()).copied();
+                }
+                match kind {
                     Some(TypeKind::Struct { fields, additional }) => {
                         todo.extend(fields.iter().map(|f| &f.ty));
                         todo.extend(additional);
@@ -31,7 +39,7 @@ pub fn mark(mut api: Api) -> Api {
                     Some(TypeKind::Union { variants, .. }) => {
                         todo.extend(variants.iter().map(|v| &v.ty));
                     }
-                    Some(TypeKind::Enum { .. }) | None => {}
+                    Some(TypeKind::Enum { .. } | TypeKind::Alias { .. }) | None => {}
                 }
             }
             TypeRef::Array(inner)
