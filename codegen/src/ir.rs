@@ -268,7 +268,7 @@ pub enum TypeKind {
 }
 
 /// How a union is represented on the wire.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Tagging {
     /// The first branch that decodes wins, in order.
     Untagged,
@@ -334,7 +334,7 @@ impl Constraints {
 }
 
 /// A string enum value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Variant {
     /// The Rust variant name.
     pub name: Name,
@@ -346,7 +346,7 @@ pub struct Variant {
 }
 
 /// A reference to a type, as used in fields, parameters and responses.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TypeRef {
     /// `String`.
     String,

@@ -17,8 +17,7 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
-use std::hash::Hasher;
+use std::hash::{Hash, Hasher};
 
 use crate::ir::{Field, Name, TypeDef, TypeKind, TypeRef, UnionVariant};
 
@@ -29,11 +28,19 @@ fn named_by_spec(def: &TypeDef) -> bool {
         .is_some_and(|rest| !rest.contains('/'))
 }
 
+/// The type `name` is the same as, following the chain to a defined type.
+fn end<'a>(mut name: &'a Name, same: &'a HashMap<Name, Name>) -> &'a Name {
+    while let Some(next) = same.get(name) {
+        name = next;
+    }
+    name
+}
+
 /// `ty` with every named type replaced by the one it is the same as.
 fn resolved(ty: &TypeRef, same: &HashMap<Name, Name>) -> TypeRef {
     let inner = |t: &TypeRef| Box::new(resolved(t, same));
     match ty {
-        TypeRef::Named(n) => TypeRef::Named(same.get(n).unwrap_or(n).clone()),
+        TypeRef::Named(n) => TypeRef::Named(end(n, same).clone()),
         TypeRef::Array(t) => TypeRef::Array(inner(t)),
         TypeRef::Map(t) => TypeRef::Map(inner(t)),
         TypeRef::Nullable(t) => TypeRef::Nullable(inner(t)),
@@ -69,20 +76,72 @@ fn shape(kind: &TypeKind, same: &HashMap<Name, Name>) -> TypeKind {
     }
 }
 
-/// A hash of the definition (its `Debug` text, which covers every part of it), to find the
-/// candidates that are then compared whole.
-fn fingerprint(kind: &TypeKind) -> u64 {
-    struct Feed(DefaultHasher);
-    impl std::fmt::Write for Feed {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.write(s.as_bytes());
-            Ok(())
+/// Feeds `ty` into `h` with its named types resolved (as [`resolved`] would, without building
+/// it).
+fn hash_ref(ty: &TypeRef, same: &HashMap<Name, Name>, h: &mut DefaultHasher) {
+    std::mem::discriminant(ty).hash(h);
+    match ty {
+        TypeRef::Named(n) => end(n, same).hash(h),
+        TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
+            hash_ref(t, same, h);
+        }
+        other => other.hash(h),
+    }
+}
+
+/// A hash of the definition with its references resolved (see [`shape`]): it finds the
+/// candidates, which are then compared whole.
+fn fingerprint(kind: &TypeKind, same: &HashMap<Name, Name>) -> u64 {
+    let mut h = DefaultHasher::new();
+    std::mem::discriminant(kind).hash(&mut h);
+    match kind {
+        TypeKind::Struct { fields, additional } => {
+            for f in fields {
+                (&f.name, &f.wire_name, f.required, f.nullable, &f.doc).hash(&mut h);
+                hash_ref(&f.ty, same, &mut h);
+                let c = &f.constraints;
+                let bits = |v: Option<f64>| v.map(f64::to_bits);
+                (c.min_length, c.max_length, c.min_items, c.max_items).hash(&mut h);
+                (bits(c.minimum), bits(c.maximum)).hash(&mut h);
+            }
+            if let Some(t) = additional {
+                hash_ref(t, same, &mut h);
+            }
+        }
+        TypeKind::Union { variants, tagging } => {
+            tagging.hash(&mut h);
+            for v in variants {
+                (&v.name, &v.tag).hash(&mut h);
+                hash_ref(&v.ty, same, &mut h);
+            }
+        }
+        TypeKind::Enum { variants } => variants.hash(&mut h),
+        TypeKind::Alias { target } => target.hash(&mut h),
+    }
+    h.finish()
+}
+
+/// The named types `kind` refers to directly.
+fn refs(kind: &TypeKind) -> Vec<&Name> {
+    fn walk<'a>(ty: &'a TypeRef, out: &mut Vec<&'a Name>) {
+        match ty {
+            TypeRef::Named(n) => out.push(n),
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
+                walk(t, out);
+            }
+            _ => {}
         }
     }
-    let mut feed = Feed(DefaultHasher::new());
-    // Writing into a hasher cannot fail.
-    let _ = write!(feed, "{kind:?}");
-    feed.0.finish()
+    let mut out = Vec::new();
+    match kind {
+        TypeKind::Struct { fields, additional } => {
+            fields.iter().for_each(|f| walk(&f.ty, &mut out));
+            additional.iter().for_each(|t| walk(t, &mut out));
+        }
+        TypeKind::Union { variants, .. } => variants.iter().for_each(|v| walk(&v.ty, &mut out)),
+        TypeKind::Enum { .. } | TypeKind::Alias { .. } => {}
+    }
+    out
 }
 
 /// Makes every inline type that is the same as another an alias of it. `types` is sorted by
@@ -91,41 +150,70 @@ pub fn share(types: &mut [TypeDef]) {
     // Components first, so that a group's defined type is a component when it has one.
     let mut order: Vec<usize> = (0..types.len()).collect();
     order.sort_by_key(|&i| !named_by_spec(&types[i]));
+    // Who refers to each name, and (as aliases are found) which names end at it: a type's
+    // fingerprint changes only when a name it refers to comes to end elsewhere.
+    let mut users: HashMap<&Name, Vec<usize>> = HashMap::new();
+    for (i, def) in types.iter().enumerate() {
+        for name in refs(&def.kind) {
+            users.entry(name).or_default().push(i);
+        }
+    }
+    let mut ending_at: HashMap<Name, Vec<Name>> = HashMap::new();
     let mut same: HashMap<Name, Name> = HashMap::new();
+    let mut fingerprints: Vec<Option<u64>> = vec![None; types.len()];
     // Each round can only find more (a parent becomes the same as another once its children
-    // are); the rounds end when one finds nothing new.
+    // are); the rounds end when one finds nothing new. A round sees the aliases of the rounds
+    // before it, so its result does not depend on the order within it.
     loop {
-        let mut defined: HashMap<u64, Vec<(usize, TypeKind)>> = HashMap::new();
-        let mut found = false;
+        // The types defined so far this round, by fingerprint.
+        let mut defined: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut found = Vec::new();
         for &i in &order {
             let def = &types[i];
             if same.contains_key(&def.name) {
                 continue;
             }
-            let kind = shape(&def.kind, &same);
-            let bucket = defined.entry(fingerprint(&kind)).or_default();
-            match bucket.iter().find(|(_, k)| *k == kind) {
-                Some(&(first, _)) if !named_by_spec(def) => {
-                    same.insert(def.name.clone(), types[first].name.clone());
-                    found = true;
+            let print = *fingerprints[i].get_or_insert_with(|| fingerprint(&def.kind, &same));
+            let bucket = defined.entry(print).or_default();
+            // Equal fingerprints are compared whole (a collision must not merge two types).
+            let first = match bucket.as_slice() {
+                [] => None,
+                candidates => {
+                    let kind = shape(&def.kind, &same);
+                    candidates
+                        .iter()
+                        .copied()
+                        .find(|&c| shape(&types[c].kind, &same) == kind)
                 }
-                _ => bucket.push((i, kind)),
+            };
+            match first {
+                Some(first) if !named_by_spec(def) => found.push((i, first)),
+                _ => bucket.push(i),
             }
         }
-        if !found {
+        if found.is_empty() {
             break;
+        }
+        for (i, first) in found {
+            let (name, to) = (types[i].name.clone(), types[first].name.clone());
+            // Every name that ended at `name` now ends at `to`: their users' prints change.
+            let mut moved = ending_at.remove(&name).unwrap_or_default();
+            moved.push(name.clone());
+            for n in &moved {
+                for &u in users.get(n).into_iter().flatten() {
+                    fingerprints[u] = None;
+                }
+            }
+            ending_at.entry(to.clone()).or_default().extend(moved);
+            same.insert(name, to);
         }
     }
     // A type found the same as one that later became an alias itself points at the end of the
     // chain. Chains are acyclic: an alias always points at a type defined in its round.
-    let target = |name: &Name| {
-        let mut at = name;
-        while let Some(next) = same.get(at) {
-            at = next;
-        }
-        at.clone()
-    };
-    let aliases: BTreeMap<Name, Name> = same.keys().map(|n| (n.clone(), target(n))).collect();
+    let aliases: BTreeMap<Name, Name> = same
+        .keys()
+        .map(|n| (n.clone(), end(n, &same).clone()))
+        .collect();
     for def in types.iter_mut() {
         if let Some(to) = aliases.get(&def.name) {
             def.kind = TypeKind::Alias { target: to.clone() };
