@@ -359,6 +359,22 @@ pub async fn overhead(report: &mut Report, mode: &Mode, server: &Server) -> Resu
 /// `valgrind --tool=callgrind`: the difference of two runs with different `N` is the cost of
 /// a call, without start-up.
 pub fn profile(call: &str, side: &str, n: usize) -> Result<()> {
+    if call == "decode" {
+        // The page of the decode row, no HTTP.
+        let body = page_body(1, 1);
+        for _ in 0..=n {
+            if side == "ours" {
+                let page: Envelope<Vec<ClientCertificate>, ResultInfo> =
+                    serde_json::from_slice(&body)?;
+                black_box(page);
+            } else {
+                let page: Envelope<Vec<MinimalCertificate>, MinimalResultInfo> =
+                    serde_json::from_slice(&body)?;
+                black_box(page);
+            }
+        }
+        return Ok(());
+    }
     let server = Server::start(&[])?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -381,7 +397,9 @@ pub fn profile(call: &str, side: &str, n: usize) -> Result<()> {
                 ("list", "baseline") => {
                     drop(black_box(baseline.certificates(ZONE, PER_PAGE).await?))
                 }
-                _ => anyhow::bail!("profile: CALL is get or list, SIDE is ours or baseline"),
+                _ => {
+                    anyhow::bail!("profile: CALL is get, list or decode, SIDE is ours or baseline")
+                }
             }
         }
         Ok(())

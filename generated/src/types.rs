@@ -33,11 +33,16 @@ impl<'de> ::serde::Deserialize<'de> for CertificateAuthority {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::runtime::de::Opt;
-        let (id, name) = crate::runtime::de::object::<
+        crate::runtime::de::object::<
             _,
             (Opt<String>, Opt<String>),
-        >(deserializer, "CertificateAuthority", &["id", "name"])?;
-        Ok(Self { id, name })
+            _,
+        >(
+            deserializer,
+            "CertificateAuthority",
+            &["id", "name"],
+            |(id, name)| Self { id, name },
+        )
     }
 }
 /// An API Shield mTLS client certificate issued for the zone.
@@ -140,23 +145,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientCertificate {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::runtime::de::Opt;
-        let (
-            (
-                id,
-                certificate,
-                certificate_authority,
-                common_name,
-                country,
-                csr,
-                expires_on,
-                fingerprint_sha256,
-                issued_on,
-                location,
-                organization,
-                organizational_unit,
-            ),
-            (serial_number, signature, ski, state, status, validity_days),
-        ) = crate::runtime::de::object::<
+        crate::runtime::de::object::<
             _,
             (
                 (
@@ -182,6 +171,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientCertificate {
                     Opt<i64>,
                 ),
             ),
+            _,
         >(
             deserializer,
             "ClientCertificate",
@@ -205,27 +195,45 @@ impl<'de> ::serde::Deserialize<'de> for ClientCertificate {
                 "status",
                 "validity_days",
             ],
-        )?;
-        Ok(Self {
-            id,
-            certificate,
-            certificate_authority,
-            common_name,
-            country,
-            csr,
-            expires_on,
-            fingerprint_sha256,
-            issued_on,
-            location,
-            organization,
-            organizational_unit,
-            serial_number,
-            signature,
-            ski,
-            state,
-            status,
-            validity_days,
-        })
+            |
+                (
+                    (
+                        id,
+                        certificate,
+                        certificate_authority,
+                        common_name,
+                        country,
+                        csr,
+                        expires_on,
+                        fingerprint_sha256,
+                        issued_on,
+                        location,
+                        organization,
+                        organizational_unit,
+                    ),
+                    (serial_number, signature, ski, state, status, validity_days),
+                )|
+            Self {
+                id,
+                certificate,
+                certificate_authority,
+                common_name,
+                country,
+                csr,
+                expires_on,
+                fingerprint_sha256,
+                issued_on,
+                location,
+                organization,
+                organizational_unit,
+                serial_number,
+                signature,
+                ski,
+                state,
+                status,
+                validity_days,
+            },
+        )
     }
 }
 /// Client Certificates may be active or revoked, and the pending_reactivation or pending_revocation represent in-progress asynchronous transitions.
@@ -312,11 +320,16 @@ impl<'de> ::serde::Deserialize<'de> for CreateClientCertificateRequest {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::runtime::de::Req;
-        let (csr, validity_days) = crate::runtime::de::object::<
+        crate::runtime::de::object::<
             _,
             (Req<String>, Req<i64>),
-        >(deserializer, "CreateClientCertificateRequest", &["csr", "validity_days"])?;
-        Ok(Self { csr, validity_days })
+            _,
+        >(
+            deserializer,
+            "CreateClientCertificateRequest",
+            &["csr", "validity_days"],
+            |(csr, validity_days)| Self { csr, validity_days },
+        )
     }
 }
 impl CreateClientCertificateRequest {
@@ -357,14 +370,19 @@ impl<'de> ::serde::Deserialize<'de> for HostnameAssociation {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::runtime::de::Opt;
-        let (hostnames, mtls_certificate_id) = crate::runtime::de::object::<
+        crate::runtime::de::object::<
             _,
             (Opt<Vec<String>>, Opt<String>),
-        >(deserializer, "HostnameAssociation", &["hostnames", "mtls_certificate_id"])?;
-        Ok(Self {
-            hostnames,
-            mtls_certificate_id,
-        })
+            _,
+        >(
+            deserializer,
+            "HostnameAssociation",
+            &["hostnames", "mtls_certificate_id"],
+            |(hostnames, mtls_certificate_id)| Self {
+                hostnames,
+                mtls_certificate_id,
+            },
+        )
     }
 }
 impl HostnameAssociation {
@@ -405,11 +423,16 @@ impl<'de> ::serde::Deserialize<'de> for HostnameAssociations {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::runtime::de::Opt;
-        let (hostnames,) = crate::runtime::de::object::<
+        crate::runtime::de::object::<
             _,
             (Opt<Vec<String>>,),
-        >(deserializer, "HostnameAssociations", &["hostnames"])?;
-        Ok(Self { hostnames })
+            _,
+        >(
+            deserializer,
+            "HostnameAssociations",
+            &["hostnames"],
+            |(hostnames,)| Self { hostnames },
+        )
     }
 }
 /// Pagination information for a collection result.
@@ -456,21 +479,22 @@ impl<'de> ::serde::Deserialize<'de> for ResultInfo {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::runtime::de::Opt;
-        let (count, page, per_page, total_count, total_pages) = crate::runtime::de::object::<
+        crate::runtime::de::object::<
             _,
             (Opt<i64>, Opt<i64>, Opt<i64>, Opt<i64>, Opt<i64>),
+            _,
         >(
             deserializer,
             "ResultInfo",
             &["count", "page", "per_page", "total_count", "total_pages"],
-        )?;
-        Ok(Self {
-            count,
-            page,
-            per_page,
-            total_count,
-            total_pages,
-        })
+            |(count, page, per_page, total_count, total_pages)| Self {
+                count,
+                page,
+                per_page,
+                total_count,
+                total_pages,
+            },
+        )
     }
 }
 impl crate::runtime::pagination::PageInfo for crate::types::ResultInfo {

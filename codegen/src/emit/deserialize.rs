@@ -1,6 +1,6 @@
 //! The `Deserialize` impl of a generated struct, written in the open: one call to the
-//! runtime's `de::object` with the fields' slots as a tuple type and their wire names, then the
-//! struct from the values.
+//! runtime's `de::object` with the fields' slots as a tuple type, their wire names, and a
+//! closure that builds the struct from the values.
 //!
 //! serde's derive expands each struct into a field enum, three identifier visitors, a sequence
 //! visitor and a map visitor; for a crate of hundreds of structs that expansion was about half
@@ -95,30 +95,29 @@ pub fn struct_deserialize(
         Some(ty) => {
             let ty = type_tokens(ty);
             (
-                quote!(crate::runtime::de::object_with_others::<_, #slots, ::std::collections::BTreeMap<String, #ty>>),
+                quote!(crate::runtime::de::object_with_others::<_, #slots, ::std::collections::BTreeMap<String, #ty>, _>),
                 quote!((#pattern, #extra)),
                 quote!(#extra,),
             )
         }
         None => (
-            quote!(crate::runtime::de::object::<_, #slots>),
+            quote!(crate::runtime::de::object::<_, #slots, _>),
             pattern,
             TokenStream::new(),
         ),
     };
-    // Nothing to bind without fields (`let () = ...` would read oddly).
-    let take = if fields.is_empty() && additional.is_none() {
-        quote!(#call(deserializer, #wire_name, &[])?;)
+    // The wire names, then the struct from the values (built where they are made).
+    let wires = if fields.is_empty() {
+        quote!(&[])
     } else {
-        quote!(let #bindings = #call(deserializer, #wire_name, &[#(#wires),*])?;)
+        quote!(&[#(#wires),*])
     };
     quote! {
         #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 #imports
-                #take
-                Ok(Self { #(#names,)* #map_value })
+                #call(deserializer, #wire_name, #wires, |#bindings| Self { #(#names,)* #map_value })
             }
         }
     }

@@ -11,8 +11,9 @@
 //! Two types are the same when their definitions are equal once the named types they refer to
 //! are replaced by the ones they are the same as: fields (Rust and wire names, types,
 //! required, nullable, docs, constraints), variants and tagging. Only the type's own doc may
-//! differ; the alias keeps its own. A component schema (`#/components/schemas/X`) is never made
-//! an alias (the vendor named it), but an inline shape may become an alias of one. Within a
+//! differ; the alias keeps its own. A component schema (`#/components/schemas/X`, or a named
+//! schema of another file) is never made an alias (the vendor named it), but an inline shape may
+//! become an alias of one. Within a
 //! group the first component by name, or else the first type by name, is defined.
 
 use std::collections::hash_map::DefaultHasher;
@@ -21,11 +22,10 @@ use std::hash::{Hash, Hasher};
 
 use crate::ir::{Field, Name, TypeDef, TypeKind, TypeRef, UnionVariant};
 
-/// Whether the type was named by the spec's author: a schema of `components/schemas` itself.
+/// Whether the type was named by the spec's author: a schema of `components/schemas` itself, or
+/// a named place in another file of the spec (`lower::nodes::component_name`).
 fn named_by_spec(def: &TypeDef) -> bool {
-    def.origin
-        .strip_prefix("#/components/schemas/")
-        .is_some_and(|rest| !rest.contains('/'))
+    super::nodes::component_name(&def.origin).is_some()
 }
 
 /// The type `name` is the same as, following the chain to a defined type.
@@ -293,12 +293,22 @@ mod tests {
             def("CFormat", "#/paths/~1c/get/f", format()),
             def("DateRange", "#/components/schemas/DateRange", range()),
             def("Other", "#/components/schemas/Other", range()),
+            def(
+                "Span",
+                &format!("#/{}/common.yaml/definitions/Span", crate::load::MOUNT_KEY),
+                range(),
+            ),
         ];
         share(&mut types);
         // The component is preferred; another component is never made an alias.
         assert_eq!(alias_of(&types, "ARange").as_deref(), Some("DateRange"));
         assert_eq!(alias_of(&types, "BRange").as_deref(), Some("DateRange"));
         assert_eq!(alias_of(&types, "Other"), None);
+        assert_eq!(
+            alias_of(&types, "Span"),
+            None,
+            "named in another file of the spec"
+        );
         assert_eq!(alias_of(&types, "DateRange"), None);
         // A parent is the same once its children are, in a later round.
         assert_eq!(alias_of(&types, "BMeta").as_deref(), Some("AMeta"));
