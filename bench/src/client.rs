@@ -359,6 +359,19 @@ pub async fn overhead(report: &mut Report, mode: &Mode, server: &Server) -> Resu
 /// `valgrind --tool=callgrind`: the difference of two runs with different `N` is the cost of
 /// a call, without start-up.
 pub fn profile(call: &str, side: &str, n: usize) -> Result<()> {
+    if call == "generate" {
+        // In-process generation of `spec/` (section 1), side ignored.
+        let path = crate::util::workspace_root().join("spec/openapi.yaml");
+        let text = std::fs::read_to_string(&path)?;
+        for _ in 0..=n {
+            black_box(codegen::generate_str(
+                "openapi.yaml",
+                &text,
+                &codegen::Settings::default(),
+            )?);
+        }
+        return Ok(());
+    }
     if call == "decode" {
         // The page of the decode row, no HTTP.
         let body = page_body(1, 1);

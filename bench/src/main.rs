@@ -45,7 +45,9 @@ with a note when absent, an error when CI is set); progenitor needs `cargo proge
 Missed targets are reported, never an error; only a failure to measure is.
 
   bench profile get|list|decode ours|baseline N
-                   N calls of one side and nothing else, for a profiler (valgrind)";
+                   N calls of one side and nothing else, for a profiler (valgrind, perf)
+  bench profile generate - N
+                   N in-process generations of spec/ (section 1), for a profiler";
 
 /// How much to measure.
 pub struct Mode {
@@ -84,7 +86,9 @@ fn run(args: Vec<String>) -> Result<()> {
     }
     if args.first().map(String::as_str) == Some("profile") {
         let (Some(call), Some(side), Some(n)) = (args.get(1), args.get(2), args.get(3)) else {
-            bail!("profile needs CALL (get, list, decode), SIDE (ours, baseline) and a count");
+            bail!(
+                "profile needs CALL (get, list, decode, generate), SIDE (ours, baseline) and a count"
+            );
         };
         return client::profile(call, side, n.parse().context("profile: the count")?);
     }
