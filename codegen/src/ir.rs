@@ -375,6 +375,40 @@ pub enum TypeRef {
     MultipartForm,
 }
 
+impl TypeRef {
+    /// The named type this reference reaches (through `Vec`, maps, `Option` and boxes), if any:
+    /// a reference holds at most one.
+    pub fn named(&self) -> Option<&Name> {
+        match self {
+            TypeRef::Named(n) => Some(n),
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
+                t.named()
+            }
+            _ => None,
+        }
+    }
+}
+
+impl TypeKind {
+    /// The named types the definition refers to directly, in order: its fields' and additional
+    /// properties' types, its branches' types, or an alias's target.
+    pub fn refs(&self) -> Vec<&Name> {
+        match self {
+            TypeKind::Struct { fields, additional } => fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(additional)
+                .filter_map(TypeRef::named)
+                .collect(),
+            TypeKind::Union { variants, .. } => {
+                variants.iter().filter_map(|v| v.ty.named()).collect()
+            }
+            TypeKind::Alias { target } => vec![target],
+            TypeKind::Enum { .. } => Vec::new(),
+        }
+    }
+}
+
 /// A group of operations on one kind of thing, such as `client_certificates`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::TagFeatures;
-use crate::ir::{Api, Feature, Name, TypeKind, TypeRef};
+use crate::ir::{Api, Feature, Name, TypeRef};
 
 /// Specs with at least this many operations get features per tag in `Auto` mode.
 pub const AUTO_FROM_OPERATIONS: usize = 100;
@@ -41,13 +41,7 @@ pub fn feature_name(tag: Option<&str>) -> String {
 }
 
 fn refs(ty: &TypeRef, out: &mut Vec<Name>) {
-    match ty {
-        TypeRef::Named(n) => out.push(n.clone()),
-        TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
-            refs(t, out);
-        }
-        _ => {}
-    }
+    out.extend(ty.named().cloned());
 }
 
 /// Fills `Operation::feature`, `Api::features` and `Api::type_features`.
@@ -125,28 +119,8 @@ pub fn assign(mut api: Api, mode: TagFeatures) -> Api {
     let edges: BTreeMap<&str, Vec<Name>> = api
         .types
         .iter()
-        .map(|t| {
-            let mut out = Vec::new();
-            match &t.kind {
-                TypeKind::Struct { fields, additional } => {
-                    for f in fields {
-                        refs(&f.ty, &mut out);
-                    }
-                    if let Some(a) = additional {
-                        refs(a, &mut out);
-                    }
-                }
-                TypeKind::Union { variants, .. } => {
-                    for v in variants {
-                        refs(&v.ty, &mut out);
-                    }
-                }
-                // The alias's features reach the type it is the same as.
-                TypeKind::Alias { target } => out.push(target.clone()),
-                TypeKind::Enum { .. } => {}
-            }
-            (t.name.raw(), out)
-        })
+        // An alias's features reach the type it is the same as (its one reference).
+        .map(|t| (t.name.raw(), t.kind.refs().into_iter().cloned().collect()))
         .collect();
     let mut work: Vec<Name> = reached.keys().cloned().collect();
     while let Some(t) = work.pop() {

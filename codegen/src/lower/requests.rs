@@ -4,49 +4,23 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, TypeKind, TypeRef};
+use crate::ir::{Api, Name, TypeKind};
 
 /// Fills `api.request_types`.
 pub fn mark(mut api: Api) -> Api {
     let by_name: BTreeMap<&str, &TypeKind> =
         api.types.iter().map(|t| (t.name.raw(), &t.kind)).collect();
     let mut seen = BTreeSet::new();
-    let mut todo: Vec<&TypeRef> = api
+    let mut todo: Vec<&Name> = api
         .resources
         .iter()
         .flat_map(|r| &r.operations)
-        .filter_map(|op| op.body.as_ref().map(|b| &b.ty))
+        .filter_map(|op| op.body.as_ref()?.ty.named())
         .collect();
-    while let Some(ty) = todo.pop() {
-        match ty {
-            TypeRef::Named(name) => {
-                if !seen.insert(name.clone()) {
-                    continue;
-                }
-                let mut kind = by_name.get(name.raw()).copied();
-                // An alias's type is built through it: it is a request type too.
-                if let Some(TypeKind::Alias { target }) = kind {
-                    if !seen.insert(target.clone()) {
-                        continue;
-                    }
-                    kind = by_name.get(target.raw()).copied();
-                }
-                match kind {
-                    Some(TypeKind::Struct { fields, additional }) => {
-                        todo.extend(fields.iter().map(|f| &f.ty));
-                        todo.extend(additional);
-                    }
-                    Some(TypeKind::Union { variants, .. }) => {
-                        todo.extend(variants.iter().map(|v| &v.ty));
-                    }
-                    Some(TypeKind::Enum { .. } | TypeKind::Alias { .. }) | None => {}
-                }
-            }
-            TypeRef::Array(inner)
-            | TypeRef::Map(inner)
-            | TypeRef::Nullable(inner)
-            | TypeRef::Boxed(inner) => todo.push(inner),
-            _ => {}
+    // An alias's type is built through it: it is a request type too (its one reference).
+    while let Some(name) = todo.pop() {
+        if seen.insert(name.clone()) {
+            todo.extend(by_name.get(name.raw()).into_iter().flat_map(|k| k.refs()));
         }
     }
     api.request_types = seen;

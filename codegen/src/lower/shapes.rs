@@ -121,29 +121,6 @@ fn fingerprint(kind: &TypeKind, same: &HashMap<Name, Name>) -> u64 {
     h.finish()
 }
 
-/// The named types `kind` refers to directly.
-fn refs(kind: &TypeKind) -> Vec<&Name> {
-    fn walk<'a>(ty: &'a TypeRef, out: &mut Vec<&'a Name>) {
-        match ty {
-            TypeRef::Named(n) => out.push(n),
-            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
-                walk(t, out);
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    match kind {
-        TypeKind::Struct { fields, additional } => {
-            fields.iter().for_each(|f| walk(&f.ty, &mut out));
-            additional.iter().for_each(|t| walk(t, &mut out));
-        }
-        TypeKind::Union { variants, .. } => variants.iter().for_each(|v| walk(&v.ty, &mut out)),
-        TypeKind::Enum { .. } | TypeKind::Alias { .. } => {}
-    }
-    out
-}
-
 /// Makes every inline type that is the same as another an alias of it. `types` is sorted by
 /// name and stays so.
 pub fn share(types: &mut [TypeDef]) {
@@ -154,7 +131,7 @@ pub fn share(types: &mut [TypeDef]) {
     // fingerprint changes only when a name it refers to comes to end elsewhere.
     let mut users: HashMap<&Name, Vec<usize>> = HashMap::new();
     for (i, def) in types.iter().enumerate() {
-        for name in refs(&def.kind) {
+        for name in def.kind.refs() {
             users.entry(name).or_default().push(i);
         }
     }
