@@ -120,18 +120,10 @@ impl Api {
     /// `ty` with every alias in it replaced by the type it is the same as: two types that are
     /// equal here are one Rust type.
     pub fn same_type(&self, ty: &TypeRef) -> TypeRef {
-        let inner = |t: &TypeRef| Box::new(self.same_type(t));
-        match ty {
-            TypeRef::Named(n) => match self.declared(n).map(|d| &d.kind) {
-                Some(TypeKind::Alias { target }) => TypeRef::Named(target.clone()),
-                _ => ty.clone(),
-            },
-            TypeRef::Array(t) => TypeRef::Array(inner(t)),
-            TypeRef::Map(t) => TypeRef::Map(inner(t)),
-            TypeRef::Nullable(t) => TypeRef::Nullable(inner(t)),
-            TypeRef::Boxed(t) => TypeRef::Boxed(inner(t)),
-            _ => ty.clone(),
-        }
+        ty.map_named(&|n| match self.declared(n).map(|d| &d.kind) {
+            Some(TypeKind::Alias { target }) => target.clone(),
+            _ => n.clone(),
+        })
     }
 
     /// The fields of the named struct type `name`; `None` for other kinds or unknown names.
@@ -376,6 +368,19 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// The same reference with its named type (if any) replaced by `f` of it.
+    pub fn map_named(&self, f: &impl Fn(&Name) -> Name) -> TypeRef {
+        let inner = |t: &TypeRef| Box::new(t.map_named(f));
+        match self {
+            TypeRef::Named(n) => TypeRef::Named(f(n)),
+            TypeRef::Array(t) => TypeRef::Array(inner(t)),
+            TypeRef::Map(t) => TypeRef::Map(inner(t)),
+            TypeRef::Nullable(t) => TypeRef::Nullable(inner(t)),
+            TypeRef::Boxed(t) => TypeRef::Boxed(inner(t)),
+            other => other.clone(),
+        }
+    }
+
     /// The named type this reference reaches (through `Vec`, maps, `Option` and boxes), if any:
     /// a reference holds at most one.
     pub fn named(&self) -> Option<&Name> {

@@ -38,15 +38,7 @@ fn end<'a>(mut name: &'a Name, same: &'a HashMap<Name, Name>) -> &'a Name {
 
 /// `ty` with every named type replaced by the one it is the same as.
 fn resolved(ty: &TypeRef, same: &HashMap<Name, Name>) -> TypeRef {
-    let inner = |t: &TypeRef| Box::new(resolved(t, same));
-    match ty {
-        TypeRef::Named(n) => TypeRef::Named(end(n, same).clone()),
-        TypeRef::Array(t) => TypeRef::Array(inner(t)),
-        TypeRef::Map(t) => TypeRef::Map(inner(t)),
-        TypeRef::Nullable(t) => TypeRef::Nullable(inner(t)),
-        TypeRef::Boxed(t) => TypeRef::Boxed(inner(t)),
-        other => other.clone(),
-    }
+    ty.map_named(&|n| end(n, same).clone())
 }
 
 /// The definition with its references resolved (see [`resolved`]).
