@@ -498,7 +498,10 @@ mod tests {
         for n in 0..=40 {
             let name = &base[..n];
             assert!(same_text(name, name), "{n}");
-            assert!(!same_text(name, &base[..n.saturating_sub(1)]) || n == 0, "{n}");
+            assert!(
+                !same_text(name, &base[..n.saturating_sub(1)]) || n == 0,
+                "{n}"
+            );
             for at in 0..n {
                 let mut other = name.as_bytes().to_vec();
                 other[at] = b'_';

@@ -95,7 +95,9 @@ pub fn builder_impl(
             quote!(#n: None,)
         });
         let extra = additional.map(|_| quote!(#extra_name: ::std::collections::BTreeMap::new(),));
-        let doc = format!(" A `{name}` from its required fields; the optional fields are `None`.");
+        let doc = crate::emit::docs::doc_literal(&format!(
+            " A `{name}` from its required fields; the optional fields are `None`."
+        ));
         let allow = match required.len() {
             0 => Some(quote!(#[allow(clippy::new_without_default)])),
             8.. => Some(quote!(#[allow(clippy::too_many_arguments)])),
@@ -117,7 +119,10 @@ pub fn builder_impl(
             let field = &f.name;
             let ty = type_tokens(&f.ty);
             let method = ident(&setter);
-            let doc = format!(" Sets `{}` (to `Some(value)`).", f.name.bare());
+            let doc = crate::emit::docs::doc_literal(&format!(
+                " Sets `{}` (to `Some(value)`).",
+                f.name.bare()
+            ));
             quote! {
                 #[doc = #doc]
                 pub fn #method(mut self, value: impl Into<#ty>) -> Self {

@@ -22,7 +22,7 @@ use crate::ir::{
 pub fn resources_mod(api: &Api) -> TokenStream {
     let mods = api.resources.iter().enumerate().map(|(i, r)| {
         let m = &r.name;
-        let doc = format!(" Operations on `{}`.", api.chain(i));
+        let doc = crate::emit::docs::doc_literal(&format!(" Operations on `{}`.", api.chain(i)));
         let cfg = cfg_resource(api, i);
         quote! { #[doc = #doc] #cfg pub mod #m; }
     });
@@ -31,11 +31,11 @@ pub fn resources_mod(api: &Api) -> TokenStream {
         let m = &r.name;
         let a = &r.accessor;
         let t = &r.type_name;
-        let doc = format!(
+        let doc = crate::emit::docs::doc_literal(&format!(
             " Operations on `{}`: {}.",
             api.chain(*i),
             handle_summary(api, *i)
-        );
+        ));
         let cfg = cfg_resource(api, *i);
         quote! {
             #[doc = #doc]
@@ -90,26 +90,26 @@ pub fn resource_file(api: &Api, index: usize) -> impl Iterator<Item = Chunk<'_>>
 fn resource_head(api: &Api, index: usize) -> TokenStream {
     let resource = &api.resources[index];
     let handle = &resource.type_name;
-    let module_doc = format!(
+    let module_doc = crate::emit::docs::doc_literal(&format!(
         " The `{}` resource: {} operation(s).",
         api.chain(index),
         resource.operations.len()
-    );
-    let handle_doc = format!(
+    ));
+    let handle_doc = crate::emit::docs::doc_literal(&format!(
         " Handle for the `{}` operations; get one from `client.{}`.",
         api.chain(index),
         api.chain(index)
-    );
+    ));
     let methods = resource.operations.iter().map(|op| handle_method(api, op));
     let children = api.children(Some(index)).map(|(i, c)| {
         let m = &c.name;
         let a = &c.accessor;
         let t = &c.type_name;
-        let doc = format!(
+        let doc = crate::emit::docs::doc_literal(&format!(
             " Operations on `{}`: {}.",
             api.chain(i),
             handle_summary(api, i)
-        );
+        ));
         let cfg = cfg_resource(api, i);
         quote! {
             #[doc = #doc]
@@ -412,11 +412,11 @@ fn handle_method(api: &Api, op: &Operation) -> TokenStream {
 
 fn builder(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
     let name = &op.builder_name;
-    let doc = format!(
+    let doc = crate::emit::docs::doc_literal(&format!(
         " Request builder for [`{}::{}`]: set optional parameters, then `.await` it or call `send`.",
         resource.type_name,
         op.method_name.bare()
-    );
+    ));
     let setters = op.params.iter().filter(|p| !p.required).map(|p| {
         let n = &p.name;
         let t = arg_type(&p.ty);

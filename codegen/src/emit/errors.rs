@@ -20,10 +20,10 @@ pub fn error_items(op: &Operation) -> (TokenStream, TokenStream) {
         .map(|k| format!("`{k}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    let doc = format!(
+    let doc = crate::emit::docs::doc_literal(&format!(
         " The body of a failed call's response as the type the spec documents for its status \
          ({listed}); `None` for other errors, or a body that is not that type."
-    );
+    ));
     let Some(enum_name) = &op.error_enum else {
         let ty = type_tokens(&op.errors[0].ty);
         let f = quote! {
@@ -38,17 +38,17 @@ pub fn error_items(op: &Operation) -> (TokenStream, TokenStream) {
     let variants: Vec<TokenStream> = op.errors.iter().map(variant_name).collect();
     let decls = op.errors.iter().zip(&variants).map(|(e, v)| {
         let ty = type_tokens(&e.ty);
-        let vdoc = format!(" The `{}` response's body.", e.status);
+        let vdoc = crate::emit::docs::doc_literal(&format!(" The `{}` response's body.", e.status));
         quote!(#[doc = #vdoc] #v(#ty),)
     });
     let arms = op.errors.iter().zip(&variants).map(|(e, v)| {
         let key = &e.status;
         quote!(#key => api.json().map(#name::#v),)
     });
-    let edoc = format!(
+    let edoc = crate::emit::docs::doc_literal(&format!(
         " The error bodies `{}` documents, by status; see `error_body`.",
         op.operation_id
-    );
+    ));
     let f = quote! {
         #[doc = #doc]
         pub fn error_body(error: &crate::runtime::Error) -> Option<#name> {

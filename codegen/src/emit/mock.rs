@@ -60,10 +60,10 @@ fn head_tokens(api: &Api) -> TokenStream {
         let name = accessor(r);
         let module = &r.name;
         let handle = handle_name(r);
-        let doc = format!(
+        let doc = crate::emit::docs::doc_literal(&format!(
             " Stubs for the `{}` operations, named like the client's methods.",
             r.name.bare()
-        );
+        ));
         let cfg = super::features::cfg_resource(api, i);
         quote! {
             #[doc = #doc]
@@ -160,15 +160,21 @@ fn resource_module(api: &Api, index: usize, indices: &[usize]) -> TokenStream {
     let module = &r.name;
     let handle = handle_name(r);
     let chain = mock_chain(api, index);
-    let module_doc = format!(" Stubs for the `{chain}` operations.");
-    let handle_doc = format!(" Stubs for the `{chain}` operations; get one from `mock.{chain}`.");
+    let module_doc =
+        crate::emit::docs::doc_literal(&format!(" Stubs for the `{chain}` operations."));
+    let handle_doc = crate::emit::docs::doc_literal(&format!(
+        " Stubs for the `{chain}` operations; get one from `mock.{chain}`."
+    ));
     let mut methods: Vec<TokenStream> = api
         .children(Some(index))
         .map(|(i, c)| {
             let m = &c.name;
             let a = accessor(c);
             let t = handle_name(c);
-            let doc = format!(" Stubs for the `{}` operations.", mock_chain(api, i));
+            let doc = crate::emit::docs::doc_literal(&format!(
+                " Stubs for the `{}` operations.",
+                mock_chain(api, i)
+            ));
             let cfg = super::features::cfg_resource(api, i);
             quote! {
                 #[doc = #doc]
@@ -262,14 +268,14 @@ fn operation_stub(
             }
         }
     });
-    let op_doc = format!(
+    let op_doc = crate::emit::docs::doc_literal(&format!(
         " Stubs `{} {}` (operation `{}`): the mock of `client.{}().{}(..)`.",
         op.method.as_str(),
         op.path.replace('`', ""),
         op.operation_id.replace('`', ""),
         r.name.bare(),
         op.method_name.bare()
-    );
+    ));
     let cfg = super::features::cfg_op(op);
     if setters.is_empty() && optional_body.is_none() {
         let method = quote! {
@@ -285,12 +291,12 @@ fn operation_stub(
         "{}Stub",
         op.builder_name
     )));
-    let wrapper_doc = format!(
+    let wrapper_doc = crate::emit::docs::doc_literal(&format!(
         " A stub of `{}().{}()`: query matchers, then an answer, as on a \
          [`Stub`](crate::runtime::mock::Stub).",
         r.name.bare(),
         op.method_name.bare()
-    );
+    ));
     let method = quote! {
         #[doc = #op_doc]
         #cfg
@@ -330,10 +336,10 @@ fn operation_stub(
 fn query_setter(api: &Api, p: &Param) -> TokenStream {
     let n = setter_name(&p.name);
     let w = &p.wire_name;
-    let doc = format!(
+    let doc = crate::emit::docs::doc_literal(&format!(
         " Matches requests whose `{}` query value is `value` (the client's type).",
         w.replace('`', "")
-    );
+    ));
     let (t, push) = match &p.ty {
         TypeRef::Array(inner) => {
             let t = type_tokens(&p.ty);

@@ -85,7 +85,7 @@ pub fn methods(op: &Operation, p: &Pagination) -> TokenStream {
             )
         }
     };
-    let doc_lines = doc.split('\n');
+    let doc_lines = doc.split('\n').map(crate::emit::docs::doc_literal);
     quote! {
         #(#[doc = #doc_lines])*
         pub fn pages(self) -> crate::runtime::pagination::PageStream<'a, #item, #info> {

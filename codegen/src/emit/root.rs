@@ -286,9 +286,9 @@ pub fn lib_rs(api: &Api, vendored: bool) -> TokenStream {
         quote! {}
     } else {
         let method = super::ident(&accessor);
-        let doc = format!(
+        let doc = crate::emit::docs::doc_literal(&format!(
             " The `{request_id}` response header, which identifies the request to the API's operators."
-        );
+        ));
         quote! {
             /// This API's name for the request id: [`runtime::ApiError::request_id`],
             /// [`runtime::Error::request_id`], [`runtime::ApiResponse::request_id`].
@@ -462,7 +462,7 @@ fn credential_methods(api: &Api) -> (Vec<TokenStream>, Vec<TokenStream>, Vec<Tok
                 adds.push(quote! { .secret(#key, #value) });
             }
         }
-        let doc = format!(
+        let text = format!(
             " {}",
             sanitize(&format!(
                 "Authenticates with {} (added to credentials set before). Environment: {}.",
@@ -470,13 +470,15 @@ fn credential_methods(api: &Api) -> (Vec<TokenStream>, Vec<TokenStream>, Vec<Tok
                 set_env(api, set).join(", ")
             ))
         );
+        let doc = crate::emit::docs::doc_literal(&text);
         bi.push(quote! {
             #[doc = #doc]
             pub fn #name(self, #(#args),*) -> Self {
                 self.add_credentials(<Credentials as CredentialsExt>::#name(#(#arg_names),*))
             }
         });
-        let constructor_doc = doc.replace(" (added to credentials set before)", "");
+        let constructor_doc =
+            crate::emit::docs::doc_literal(&text.replace(" (added to credentials set before)", ""));
         cd.push(quote! { #[doc = #constructor_doc] fn #name(#(#args),*) -> Credentials; });
         ci.push(quote! {
             fn #name(#(#args),*) -> Credentials {
@@ -491,11 +493,11 @@ fn credential_methods(api: &Api) -> (Vec<TokenStream>, Vec<TokenStream>, Vec<Tok
         if lone_oauth {
             let key = &set.schemes[0];
             let provider = super::ident(&format!("{kind}_provider"));
-            let doc = format!(
+            let doc = crate::emit::docs::doc_literal(&format!(
                 " Authenticates with `{}` tokens from `provider`, asked before every attempt (to \
                  supply or refresh a token).",
                 key.replace('`', "")
-            );
+            ));
             bi.push(quote! {
                 #[doc = #doc]
                 pub fn #provider(self, provider: impl runtime::TokenProvider + 'static) -> Self {

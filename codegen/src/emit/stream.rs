@@ -11,7 +11,9 @@ use crate::ir::{StreamKind, Streaming};
 pub(super) fn methods(stream: &Streaming) -> TokenStream {
     let flag = stream.flag.as_ref().map(|f| quote!(.stream_flag(#f)));
     let flag_doc = stream.flag.as_ref().map(|f| {
-        let line = format!(" Sets the body's `{f}` field to `true` first.");
+        let line = crate::emit::docs::doc_literal(&format!(
+            " Sets the body's `{f}` field to `true` first."
+        ));
         quote!(#[doc = ""] #[doc = #line])
     });
     match &stream.kind {

@@ -280,10 +280,10 @@ fn union_def(
             }
         },
         Tagging::Internal { property } => {
-            let note = format!(
+            let note = crate::emit::docs::doc_literal(&format!(
                 " The {} property tells the shapes apart; a tag this version does not know is kept as `Unknown`.",
                 code(property)
-            );
+            ));
             let decode = variants.iter().filter_map(|v| {
                 let tag = v.tag.as_ref()?;
                 let vname = &v.name;

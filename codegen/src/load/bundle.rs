@@ -114,7 +114,7 @@ impl<'r> Bundler<'r> {
             mount: None,
             text,
         };
-        self.walk(root, "#", &origin, false)?;
+        self.walk(root, &mut String::from("#"), &origin, false)?;
         while let Some(i) = self.queue.pop_front() {
             let Some(mut value) = self.values[i].take() else {
                 continue;
@@ -131,7 +131,7 @@ impl<'r> Bundler<'r> {
                 mount: Some(&mount),
                 text: &source.text,
             };
-            self.walk(&mut value, "#", &origin, false)?;
+            self.walk(&mut value, &mut String::from("#"), &origin, false)?;
             self.values[i] = Some(value);
         }
         if self.sources.is_empty() {
@@ -161,42 +161,48 @@ impl<'r> Bundler<'r> {
         Ok(self.sources)
     }
 
-    /// Rewrites the `$ref`s under `value`. `names` says that the keys of this mapping are names
-    /// (of properties, schemas, ...), not keywords, so `example` there is an ordinary name.
+    /// Rewrites the `$ref`s under `value`, whose JSON pointer is `ptr`. `names` says that the
+    /// keys of this mapping are names (of properties, schemas, ...), not keywords, so `example`
+    /// there is an ordinary name. `ptr` is one buffer for the whole walk: a child's segment is
+    /// pushed before it is visited and cut off after, so no node costs an allocation.
     fn walk(
         &mut self,
         value: &mut Value,
-        ptr: &str,
+        ptr: &mut String,
         origin: &Origin<'_>,
         names: bool,
     ) -> Result<(), Error> {
+        let len = ptr.len();
         match value {
             Value::Object(obj) => {
+                let in_discriminator = ptr.ends_with("/discriminator");
                 for (key, child) in obj.iter_mut() {
-                    let cptr = super::child(ptr, key);
+                    super::push_child(ptr, key);
                     // A string `$ref` is a reference even where keys are names: a property's
                     // schema is never a string (and `properties: {$ref: ...}` is a shared map).
                     if key == "$ref" && child.is_string() {
                         if let Value::String(r) = child {
-                            if let Some(new) = self.rewrite(r, &cptr, origin)? {
+                            if let Some(new) = self.rewrite(r, ptr, origin)? {
                                 *r = new;
                             }
                         }
                     } else if names {
-                        self.walk(child, &cptr, origin, false)?;
-                    } else if key == "mapping" && ptr.ends_with("/discriminator") {
+                        self.walk(child, ptr, origin, false)?;
+                    } else if key == "mapping" && in_discriminator {
                         // Mapping values name schemas the way `$ref`s do; keep them matching.
                         if let Value::Object(mapping) = child {
+                            let at = ptr.len();
                             for (tag, target) in mapping.iter_mut() {
-                                let tptr = super::child(&cptr, tag);
+                                super::push_child(ptr, tag);
                                 if let Value::String(t) = target {
                                     let is_ref = t.contains(['/', '#', '.']);
                                     if is_ref {
-                                        if let Some(new) = self.rewrite(t, &tptr, origin)? {
+                                        if let Some(new) = self.rewrite(t, ptr, origin)? {
                                             *t = new;
                                         }
                                     }
                                 }
+                                ptr.truncate(at);
                             }
                         }
                     } else if LITERAL_KEYS.contains(&key.as_str()) || key.starts_with("x-") {
@@ -204,13 +210,17 @@ impl<'r> Bundler<'r> {
                         // that is data, not a reference.
                     } else {
                         let names = NAME_MAPS.contains(&key.as_str());
-                        self.walk(child, &cptr, origin, names)?;
+                        self.walk(child, ptr, origin, names)?;
                     }
+                    ptr.truncate(len);
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter_mut().enumerate() {
-                    self.walk(child, &format!("{ptr}/{i}"), origin, false)?;
+                    use std::fmt::Write as _;
+                    let _ = write!(ptr, "/{i}");
+                    self.walk(child, ptr, origin, false)?;
+                    ptr.truncate(len);
                 }
             }
             _ => {}

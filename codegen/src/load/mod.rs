@@ -367,15 +367,24 @@ pub fn child(pointer: &str, segment: &str) -> String {
     // One allocation: this runs for every key the loader and the lowering visit.
     let mut out = String::with_capacity(pointer.len() + 1 + segment.len() + 2);
     out.push_str(pointer);
-    out.push('/');
+    push_child(&mut out, segment);
+    out
+}
+
+/// Appends `/segment` to the JSON pointer in `pointer`, escaped as [`child`] does.
+pub fn push_child(pointer: &mut String, segment: &str) {
+    pointer.push('/');
+    if !segment.contains(['~', '/']) {
+        pointer.push_str(segment);
+        return;
+    }
     for c in segment.chars() {
         match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
         }
     }
-    out
 }
 
 pub(crate) fn percent_decode(s: &str) -> String {
