@@ -28,21 +28,64 @@ fn words(raw: &str) -> String {
         .collect()
 }
 
+/// The words of `raw` when it is plain lower snake case (only `a-z`, `0-9` and `_`), the
+/// commonest spelling of spec names: then each `_`-separated piece is one word as heck splits
+/// it, and [`snake`] and [`pascal`] can skip heck's general (and much slower) word splitting.
+/// The unit test `plain_names_skip_heck_with_the_same_result` holds the two paths equal.
+fn plain_words(raw: &str) -> Option<impl Iterator<Item = &str>> {
+    raw.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        .then(|| raw.split('_').filter(|w| !w.is_empty()))
+}
+
+/// `raw` in snake case, as heck writes it.
+fn snake_case(raw: &str) -> String {
+    match plain_words(raw) {
+        Some(mut words) => {
+            let mut out = String::with_capacity(raw.len());
+            if let Some(first) = words.next() {
+                out.push_str(first);
+            }
+            for w in words {
+                out.push('_');
+                out.push_str(w);
+            }
+            out
+        }
+        None => words(raw).to_snake_case(),
+    }
+}
+
+/// `raw` in Pascal case, as heck writes it.
+fn pascal_case(raw: &str) -> String {
+    match plain_words(raw) {
+        Some(words) => {
+            let mut out = String::with_capacity(raw.len());
+            for w in words {
+                out.push(char::from(w.as_bytes()[0].to_ascii_uppercase()));
+                out.push_str(&w[1..]);
+            }
+            out
+        }
+        None => words(raw).to_pascal_case(),
+    }
+}
+
 /// A `snake_case` identifier for a field, parameter, method or module, escaped if needed.
 pub fn snake(raw: &str) -> String {
-    let s = words(raw).to_snake_case();
+    let s = snake_case(raw);
     escape(if s.is_empty() { "value".to_owned() } else { s }, "_")
 }
 
 /// A `PascalCase` identifier for a type or variant.
 pub fn pascal(raw: &str) -> String {
-    let s = words(raw).to_pascal_case();
+    let s = pascal_case(raw);
     escape(if s.is_empty() { "Value".to_owned() } else { s }, "T")
 }
 
 /// An enum variant name for a wire value, which may be empty or start with a digit.
 pub fn variant(raw: &str) -> String {
-    let s = words(raw).to_pascal_case();
+    let s = pascal_case(raw);
     if s.is_empty() {
         return "Empty".to_owned();
     }
@@ -236,6 +279,42 @@ pub const PRELUDE_NAMES: [&str; 13] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plain-name fast path gives what heck gives, for every name of up to five characters
+    /// over letters, digits and `_` (leading, trailing and repeated `_` included) and for
+    /// longer ones; names with other characters take heck's path.
+    #[test]
+    fn plain_names_skip_heck_with_the_same_result() {
+        let alphabet = ['a', 'q', 'z', '0', '7', '_'];
+        let mut names = vec![String::new()];
+        let mut all = Vec::new();
+        for _ in 0..5 {
+            names = names
+                .iter()
+                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
+                .collect();
+            all.extend(names.iter().cloned());
+        }
+        all.extend(
+            [
+                "zone_id",
+                "client_certificate_id",
+                "v2_list",
+                "per_page",
+                "__x__y__",
+                "9lives_2",
+            ]
+            .map(String::from),
+        );
+        for name in &all {
+            assert!(plain_words(name).is_some(), "{name}");
+            assert_eq!(snake_case(name), words(name).to_snake_case(), "{name}");
+            assert_eq!(pascal_case(name), words(name).to_pascal_case(), "{name}");
+        }
+        for other in ["ClientCertificate", "zone-id", "HTTPServer", "a b", "é"] {
+            assert!(plain_words(other).is_none(), "{other}");
+        }
+    }
 
     #[test]
     fn keywords_are_escaped() {

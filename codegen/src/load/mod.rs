@@ -306,7 +306,7 @@ impl Document {
         if p.is_empty() {
             Some(&self.root)
         } else {
-            self.root.pointer(p)
+            node_at(&self.root, p)
         }
     }
 
@@ -322,7 +322,7 @@ impl Document {
             ));
         };
         let decoded = percent_decode(local);
-        match self.root.pointer(&decoded) {
+        match node_at(&self.root, &decoded) {
             Some(v) => Ok((v, format!("#{decoded}"))),
             None => Err(SpecError::new(
                 at,
@@ -360,6 +360,38 @@ impl Document {
         }
         Ok((current, ptr))
     }
+}
+
+/// The node at JSON pointer `ptr` (`/a/b`, or `""` for `root`), as `Value::pointer` finds it,
+/// without an allocation per segment: a segment is unescaped (`~1` is `/`, `~0` is `~`) only
+/// when it holds a `~`. Lowering follows a pointer for every `$ref` it meets.
+fn node_at<'a>(root: &'a Value, ptr: &str) -> Option<&'a Value> {
+    if ptr.is_empty() {
+        return Some(root);
+    }
+    let rest = ptr.strip_prefix('/')?;
+    rest.split('/').try_fold(root, |node, segment| {
+        let unescaped;
+        let key = if segment.contains('~') {
+            unescaped = segment.replace("~1", "/").replace("~0", "~");
+            unescaped.as_str()
+        } else {
+            segment
+        };
+        match node {
+            Value::Object(map) => map.get(key),
+            Value::Array(items) => array_index(key).and_then(|i| items.get(i)),
+            _ => None,
+        }
+    })
+}
+
+/// An array index segment as RFC 6901 writes it: digits, no sign, no leading zero.
+fn array_index(segment: &str) -> Option<usize> {
+    if segment.starts_with('+') || (segment.starts_with('0') && segment.len() != 1) {
+        return None;
+    }
+    segment.parse().ok()
 }
 
 /// Appends one escaped segment to a JSON pointer.
@@ -422,6 +454,39 @@ fn scalar_text(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pointer lookup finds what `serde_json`'s `Value::pointer` finds, escapes and array
+    /// indexes included.
+    #[test]
+    fn pointers_resolve_as_serde_json_does() {
+        let root = serde_json::json!({
+            "a/b": {"c~d": [10, {"e": true}]},
+            "": {"x": 1},
+            "0": "zero",
+            "list": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        });
+        for ptr in [
+            "",
+            "/a~1b",
+            "/a~1b/c~0d",
+            "/a~1b/c~0d/1/e",
+            "/a~1b/c~0d/2",
+            "/",
+            "//x",
+            "/0",
+            "/list/10",
+            "/list/01",
+            "/list/+1",
+            "/list/-1",
+            "/list/x",
+            "/missing",
+            "a",
+            "/a~1b/c~0d/1/e/f",
+            "/a~01b",
+        ] {
+            assert_eq!(node_at(&root, ptr), root.pointer(ptr), "{ptr}");
+        }
+    }
 
     #[test]
     fn child_pointers_escape_tilde_then_slash() {
