@@ -4,6 +4,7 @@
 //! nothing: that is the `decode` step's job.
 
 use std::fmt;
+use std::time::Duration;
 
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER,
@@ -194,7 +195,6 @@ async fn attempts(
     loop {
         attempt = attempt.saturating_add(1);
         span.record("attempts", attempt);
-        // The headers go into the request as they are (no copy into reqwest's own map).
         let (attempt_url, mut attempt_headers) = match prepared.take() {
             Some(prepared) => prepared,
             None => (
@@ -205,24 +205,22 @@ async fn attempts(
         if let Some(token) = auth.provided_header().await? {
             attempt_headers.insert(AUTHORIZATION, token);
         }
-        let mut outgoing = reqwest::Request::new(request.op.method.to_reqwest(), attempt_url);
-        *outgoing.headers_mut() = attempt_headers;
-        let mut http = reqwest::RequestBuilder::from_parts(inner.http.clone(), outgoing);
-        // A streamed response may take longer than one attempt's timeout to read: the timeout
-        // then covers only the wait for the response headers (below).
-        if !streaming {
-            http = http.timeout(timeout);
-        }
-        if let Some(bytes) = &body {
-            http = http.body(bytes.clone());
-        }
-        if let Some(upload) = &request.upload {
-            http = attach_upload(http, upload, attempt)?;
-        }
+        let attempt_timeout = (!streaming).then_some(timeout);
+        let sending = start_attempt(
+            inner,
+            &request,
+            (attempt_url, attempt_headers),
+            body.as_ref(),
+            attempt_timeout,
+            attempt,
+        )?;
         let received = if streaming {
-            headers_within(timeout, request.op, receive(http, true)).await?
+            // Boxed: this future (the response wait raced with a timer) is twice the size of
+            // everything else the attempt loop holds, and a plain call would pay for it in the
+            // size of every call's future, copied as it is built and moved.
+            Box::pin(headers_within(timeout, request.op, receive(sending, true))).await?
         } else {
-            receive(http, false).await
+            receive(sending, false).await
         };
         let outcome = match received {
             Ok((raw, live)) => {
@@ -412,13 +410,44 @@ fn apply_headers<'s>(
     Ok(())
 }
 
-/// Sends one attempt and reads the whole body (only the headers of a streamed 2xx response,
-/// which comes back unread).
+/// Builds one attempt's request (the URL and headers made for it, the shared body or the
+/// upload, the timeout when there is one) and starts sending it: what comes back is reqwest's
+/// small send future. A plain function, not part of the attempt loop's `async` body, so the
+/// loop's future does not keep room for the request while it waits (the future of every call
+/// is built and moved whole: its size is copied each time).
+fn start_attempt(
+    inner: &ClientInner,
+    request: &Outgoing,
+    (url, headers): (Url, HeaderMap),
+    body: Option<&bytes::Bytes>,
+    timeout: Option<Duration>,
+    attempt: u32,
+) -> Result<impl Future<Output = reqwest::Result<reqwest::Response>> + use<>> {
+    // The headers go into the request as they are (no copy into reqwest's own map).
+    let mut outgoing = reqwest::Request::new(request.op.method.to_reqwest(), url);
+    *outgoing.headers_mut() = headers;
+    let mut http = reqwest::RequestBuilder::from_parts(inner.http.clone(), outgoing);
+    // A streamed response may take longer than one attempt's timeout to read: the timeout
+    // then covers only the wait for the response headers (see `headers_within`).
+    if let Some(timeout) = timeout {
+        http = http.timeout(timeout);
+    }
+    if let Some(bytes) = body {
+        http = http.body(bytes.clone());
+    }
+    if let Some(upload) = &request.upload {
+        http = attach_upload(http, upload, attempt)?;
+    }
+    Ok(http.send())
+}
+
+/// Waits for the response of `sending` and reads it: in full, unless it is a streamed 2xx
+/// one, which comes back unread.
 async fn receive(
-    request: reqwest::RequestBuilder,
+    sending: impl Future<Output = reqwest::Result<reqwest::Response>>,
     streaming: bool,
 ) -> std::result::Result<(RawResponse, Option<reqwest::Response>), reqwest::Error> {
-    let mut response = request.send().await?;
+    let mut response = sending.await?;
     let status = response.status();
     if streaming && status.is_success() {
         let headers = response.headers().clone();
