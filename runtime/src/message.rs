@@ -132,6 +132,10 @@ fn code_from_value(value: &Value) -> Option<i64> {
 /// Reads a list of messages that may be an array, a single entry, or `null`; anything that is
 /// not JSON gives no messages.
 pub(crate) fn messages_from_raw(raw: Option<&RawValue>) -> Vec<ApiMessage> {
+    // Most bodies say `[]`: nothing to parse.
+    if raw.is_some_and(|raw| raw.get() == "[]") {
+        return Vec::new();
+    }
     let Some(value) = raw.and_then(|raw| serde_json::from_str::<Value>(raw.get()).ok()) else {
         return Vec::new();
     };
@@ -145,7 +149,14 @@ pub(crate) fn messages_from_raw(raw: Option<&RawValue>) -> Vec<ApiMessage> {
 /// Reads a success flag that may be a boolean or the strings `"true"`/`"false"`; anything else
 /// counts as absent.
 pub(crate) fn flag_from_raw(raw: Option<&RawValue>) -> Option<bool> {
-    match serde_json::from_str::<Value>(raw?.get()).ok()? {
+    let raw = raw?.get();
+    // The common case, without building a `Value`.
+    match raw {
+        "true" => return Some(true),
+        "false" => return Some(false),
+        _ => {}
+    }
+    match serde_json::from_str::<Value>(raw).ok()? {
         Value::Bool(flag) => Some(flag),
         Value::String(text) if text.eq_ignore_ascii_case("true") => Some(true),
         Value::String(text) if text.eq_ignore_ascii_case("false") => Some(false),
