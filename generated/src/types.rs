@@ -33,15 +33,11 @@ impl<'de> ::serde::Deserialize<'de> for CertificateAuthority {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::runtime::de::Opt;
-        crate::runtime::de::object::<
-            _,
-            (Opt<String>, Opt<String>),
-            _,
-        >(
+        crate::runtime::de::object(
             deserializer,
             "CertificateAuthority",
             &["id", "name"],
-            |(id, name)| Self { id, name },
+            |(Opt(id), Opt(name))| Self { id, name },
         )
     }
 }
@@ -145,34 +141,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientCertificate {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::runtime::de::Opt;
-        crate::runtime::de::object::<
-            _,
-            (
-                (
-                    Opt<String>,
-                    Opt<String>,
-                    Opt<crate::types::CertificateAuthority>,
-                    Opt<String>,
-                    Opt<String>,
-                    Opt<String>,
-                    Opt<String>,
-                    Opt<String>,
-                    Opt<String>,
-                    Opt<String>,
-                    Opt<String>,
-                    Opt<String>,
-                ),
-                (
-                    Opt<String>,
-                    Opt<String>,
-                    Opt<String>,
-                    Opt<String>,
-                    Opt<crate::types::ClientCertificateStatus>,
-                    Opt<i64>,
-                ),
-            ),
-            _,
-        >(
+        crate::runtime::de::object(
             deserializer,
             "ClientCertificate",
             &[
@@ -198,20 +167,27 @@ impl<'de> ::serde::Deserialize<'de> for ClientCertificate {
             |
                 (
                     (
-                        id,
-                        certificate,
-                        certificate_authority,
-                        common_name,
-                        country,
-                        csr,
-                        expires_on,
-                        fingerprint_sha256,
-                        issued_on,
-                        location,
-                        organization,
-                        organizational_unit,
+                        Opt(id),
+                        Opt(certificate),
+                        Opt(certificate_authority),
+                        Opt(common_name),
+                        Opt(country),
+                        Opt(csr),
+                        Opt(expires_on),
+                        Opt(fingerprint_sha256),
+                        Opt(issued_on),
+                        Opt(location),
+                        Opt(organization),
+                        Opt(organizational_unit),
                     ),
-                    (serial_number, signature, ski, state, status, validity_days),
+                    (
+                        Opt(serial_number),
+                        Opt(signature),
+                        Opt(ski),
+                        Opt(state),
+                        Opt(status),
+                        Opt(validity_days),
+                    ),
                 )|
             Self {
                 id,
@@ -320,15 +296,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateClientCertificateRequest {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::runtime::de::Req;
-        crate::runtime::de::object::<
-            _,
-            (Req<String>, Req<i64>),
-            _,
-        >(
+        crate::runtime::de::object(
             deserializer,
             "CreateClientCertificateRequest",
             &["csr", "validity_days"],
-            |(csr, validity_days)| Self { csr, validity_days },
+            |(Req(csr), Req(validity_days))| Self { csr, validity_days },
         )
     }
 }
@@ -370,15 +342,11 @@ impl<'de> ::serde::Deserialize<'de> for HostnameAssociation {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::runtime::de::Opt;
-        crate::runtime::de::object::<
-            _,
-            (Opt<Vec<String>>, Opt<String>),
-            _,
-        >(
+        crate::runtime::de::object(
             deserializer,
             "HostnameAssociation",
             &["hostnames", "mtls_certificate_id"],
-            |(hostnames, mtls_certificate_id)| Self {
+            |(Opt(hostnames), Opt(mtls_certificate_id))| Self {
                 hostnames,
                 mtls_certificate_id,
             },
@@ -423,15 +391,11 @@ impl<'de> ::serde::Deserialize<'de> for HostnameAssociations {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::runtime::de::Opt;
-        crate::runtime::de::object::<
-            _,
-            (Opt<Vec<String>>,),
-            _,
-        >(
+        crate::runtime::de::object(
             deserializer,
             "HostnameAssociations",
             &["hostnames"],
-            |(hostnames,)| Self { hostnames },
+            |(Opt(hostnames),)| Self { hostnames },
         )
     }
 }
@@ -479,15 +443,11 @@ impl<'de> ::serde::Deserialize<'de> for ResultInfo {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::runtime::de::Opt;
-        crate::runtime::de::object::<
-            _,
-            (Opt<i64>, Opt<i64>, Opt<i64>, Opt<i64>, Opt<i64>),
-            _,
-        >(
+        crate::runtime::de::object(
             deserializer,
             "ResultInfo",
             &["count", "page", "per_page", "total_count", "total_pages"],
-            |(count, page, per_page, total_count, total_pages)| Self {
+            |(Opt(count), Opt(page), Opt(per_page), Opt(total_count), Opt(total_pages))| Self {
                 count,
                 page,
                 per_page,

@@ -2,10 +2,12 @@
 //! each struct's hand-written `Deserialize` impl is one call and a constructor (far less for
 //! rustc to check than serde's derive expansion, or than a visitor per struct).
 //!
-//! A struct's fields are a tuple of slots, one per field in declaration order: [`Req<T>`] for a
-//! field that must be present, [`Opt<T>`] for one that may be missing or `null` (an
-//! `Option<T>` field). Tuples of up to 12 slots are slots themselves, so a larger struct nests
-//! them (`((Req<A>, ..), (Opt<M>, ..))`). [`object`] decodes the map into the tuple's values;
+//! A struct's fields are a tuple of [`Fields`], one per field in declaration order: [`Req`] for
+//! a field that must be present, [`Opt`] for one that may be missing or `null` (an `Option<T>`
+//! field). The generated closure names them in its pattern, `|(Req(id), Opt(name))| ..`, and
+//! rustc infers their types from the struct's fields, so the impl never spells a type. Tuples
+//! of up to 12 are fields themselves, so a larger struct nests them
+//! (`|((Req(a), ..), (Opt(m), ..))|`). [`object`] decodes the map into those values;
 //! [`object_with_others`] also keeps the entries no field names (additional properties).
 //!
 //! Behaviour matches `#[derive(Deserialize)]` as the generator used it: unknown fields are
@@ -20,12 +22,10 @@
 //!
 //! impl<'de> serde::Deserialize<'de> for Disk {
 //!     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-//!         de::object::<_, (Req<i64>, Opt<String>), _>(
-//!             deserializer,
-//!             "Disk",
-//!             &["id", "name"],
-//!             |(id, name)| Self { id, name },
-//!         )
+//!         de::object(deserializer, "Disk", &["id", "name"], |(Req(id), Opt(name))| Self {
+//!             id,
+//!             name,
+//!         })
 //!     }
 //! }
 //!
@@ -39,10 +39,23 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
+/// The decoded value of a field that must be present.
+pub struct Req<T>(pub T);
+
+/// The decoded value of a field that may be missing or `null`.
+pub struct Opt<T>(pub Option<T>);
+
+/// Decoded field values ([`Req`], [`Opt`], `()` and tuples of up to 12 of them), with the
+/// slots that collect them while the map is read.
+pub trait Fields<'de>: Sized {
+    /// The slots that fill up to these values.
+    type Slots: Slots<'de, Out = Self>;
+}
+
 /// The slots of a struct's fields (or of some of them), filled as the map's entries arrive.
 ///
-/// Implemented by [`Req`], [`Opt`], `()` and tuples of up to 12 slots; generated code only
-/// names them.
+/// Implemented for the slots of [`Req`], [`Opt`], `()` and tuples of up to 12 slots; generated
+/// code never names them (see [`Fields::Slots`]).
 pub trait Slots<'de>: Sized {
     /// The fields' values once decoded.
     type Out;
@@ -59,11 +72,11 @@ pub trait Slots<'de>: Sized {
     fn done(self, at: usize) -> Result<Self::Out, usize>;
 }
 
-/// The slot of a field that must be present.
-pub struct Req<T>(Option<T>);
+/// The slot of a [`Req`] field.
+pub struct ReqSlot<T>(Option<T>);
 
-/// The slot of a field that may be missing or `null`: its value is an `Option<T>`.
-pub struct Opt<T>(Option<Option<T>>);
+/// The slot of an [`Opt`] field: missing, `null` or a value.
+pub struct OptSlot<T>(Option<Option<T>>);
 
 /// Fills `slot` with the map's next value; a second value for it is an error.
 fn fill<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
@@ -77,8 +90,20 @@ fn fill<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
     Ok(())
 }
 
-impl<'de, T: de::Deserialize<'de>> Slots<'de> for Req<T> {
-    type Out = T;
+impl<'de, T: de::Deserialize<'de>> Fields<'de> for Req<T> {
+    type Slots = ReqSlot<T>;
+}
+
+impl<'de, T: de::Deserialize<'de>> Fields<'de> for Opt<T> {
+    type Slots = OptSlot<T>;
+}
+
+impl<'de> Fields<'de> for () {
+    type Slots = ();
+}
+
+impl<'de, T: de::Deserialize<'de>> Slots<'de> for ReqSlot<T> {
+    type Out = Req<T>;
     const LEN: usize = 1;
 
     fn empty() -> Self {
@@ -89,13 +114,13 @@ impl<'de, T: de::Deserialize<'de>> Slots<'de> for Req<T> {
         fill(&mut self.0, map)
     }
 
-    fn done(self, at: usize) -> Result<T, usize> {
-        self.0.ok_or(at)
+    fn done(self, at: usize) -> Result<Req<T>, usize> {
+        self.0.map(Req).ok_or(at)
     }
 }
 
-impl<'de, T: de::Deserialize<'de>> Slots<'de> for Opt<T> {
-    type Out = Option<T>;
+impl<'de, T: de::Deserialize<'de>> Slots<'de> for OptSlot<T> {
+    type Out = Opt<T>;
     const LEN: usize = 1;
 
     fn empty() -> Self {
@@ -106,8 +131,8 @@ impl<'de, T: de::Deserialize<'de>> Slots<'de> for Opt<T> {
         fill(&mut self.0, map)
     }
 
-    fn done(self, _: usize) -> Result<Option<T>, usize> {
-        Ok(self.0.flatten())
+    fn done(self, _: usize) -> Result<Opt<T>, usize> {
+        Ok(Opt(self.0.flatten()))
     }
 }
 
@@ -126,10 +151,14 @@ impl<'de> Slots<'de> for () {
     }
 }
 
-/// `Slots` for a tuple of slots: field `index` is in the first element whose fields reach past
-/// it.
+/// `Fields` and `Slots` for tuples: field `index` is in the first element whose fields reach
+/// past it.
 macro_rules! tuple_slots {
-    ($($slot:ident $i:tt),+) => {
+    ($($field:ident $slot:ident $i:tt),+) => {
+        impl<'de, $($field: Fields<'de>),+> Fields<'de> for ($($field,)+) {
+            type Slots = ($($field::Slots,)+);
+        }
+
         impl<'de, $($slot: Slots<'de>),+> Slots<'de> for ($($slot,)+) {
             type Out = ($($slot::Out,)+);
             const LEN: usize = 0 $(+ $slot::LEN)+;
@@ -163,18 +192,18 @@ macro_rules! tuple_slots {
     };
 }
 
-tuple_slots!(S0 0);
-tuple_slots!(S0 0, S1 1);
-tuple_slots!(S0 0, S1 1, S2 2);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11);
+tuple_slots!(F0 S0 0);
+tuple_slots!(F0 S0 0, F1 S1 1);
+tuple_slots!(F0 S0 0, F1 S1 1, F2 S2 2);
+tuple_slots!(F0 S0 0, F1 S1 1, F2 S2 2, F3 S3 3);
+tuple_slots!(F0 S0 0, F1 S1 1, F2 S2 2, F3 S3 3, F4 S4 4);
+tuple_slots!(F0 S0 0, F1 S1 1, F2 S2 2, F3 S3 3, F4 S4 4, F5 S5 5);
+tuple_slots!(F0 S0 0, F1 S1 1, F2 S2 2, F3 S3 3, F4 S4 4, F5 S5 5, F6 S6 6);
+tuple_slots!(F0 S0 0, F1 S1 1, F2 S2 2, F3 S3 3, F4 S4 4, F5 S5 5, F6 S6 6, F7 S7 7);
+tuple_slots!(F0 S0 0, F1 S1 1, F2 S2 2, F3 S3 3, F4 S4 4, F5 S5 5, F6 S6 6, F7 S7 7, F8 S8 8);
+tuple_slots!(F0 S0 0, F1 S1 1, F2 S2 2, F3 S3 3, F4 S4 4, F5 S5 5, F6 S6 6, F7 S7 7, F8 S8 8, F9 S9 9);
+tuple_slots!(F0 S0 0, F1 S1 1, F2 S2 2, F3 S3 3, F4 S4 4, F5 S5 5, F6 S6 6, F7 S7 7, F8 S8 8, F9 S9 9, F10 S10 10);
+tuple_slots!(F0 S0 0, F1 S1 1, F2 S2 2, F3 S3 3, F4 S4 4, F5 S5 5, F6 S6 6, F7 S7 7, F8 S8 8, F9 S9 9, F10 S10 10, F11 S11 11);
 
 /// What becomes of the entries no field names: skipped (`()`) or kept (a map of additional
 /// properties).
@@ -203,27 +232,27 @@ impl<'de, T: de::Deserialize<'de>> Others<'de> for BTreeMap<String, T> {
     }
 }
 
-/// Decodes struct `name`, whose fields have the wire names `fields` (in slot order), into the
-/// values of its slots `S`, and builds the struct from them with `build`. Entries no field names
-/// are skipped.
-pub fn object<'de, D: Deserializer<'de>, S: Slots<'de>, T>(
+/// Decodes struct `name`, whose fields have the wire names `fields` (in declaration order), into
+/// their values `F`, and builds the struct from them with `build`. Entries no field names are
+/// skipped.
+pub fn object<'de, D: Deserializer<'de>, F: Fields<'de>, T>(
     deserializer: D,
     name: &'static str,
     fields: &'static [&'static str],
-    build: impl FnOnce(S::Out) -> T,
+    build: impl FnOnce(F) -> T,
 ) -> Result<T, D::Error> {
-    object_with_others::<D, S, (), T>(deserializer, name, fields, |(out, ())| build(out))
+    object_with_others::<D, F, (), T>(deserializer, name, fields, |(out, ())| build(out))
 }
 
 /// [`object`] for a struct that keeps the entries no field names, in `O` (a map of additional
 /// properties), which `build` also takes.
-pub fn object_with_others<'de, D: Deserializer<'de>, S: Slots<'de>, O: Others<'de>, T>(
+pub fn object_with_others<'de, D: Deserializer<'de>, F: Fields<'de>, O: Others<'de>, T>(
     deserializer: D,
     name: &'static str,
     fields: &'static [&'static str],
-    build: impl FnOnce((S::Out, O)) -> T,
+    build: impl FnOnce((F, O)) -> T,
 ) -> Result<T, D::Error> {
-    let visitor = ObjectVisitor::<S, O, _> {
+    let visitor = ObjectVisitor::<F::Slots, O, _> {
         name,
         fields,
         build,
@@ -436,11 +465,11 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Thing {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            object::<_, (Req<i64>, Opt<String>, Opt<String>), _>(
+            object(
                 deserializer,
                 "Thing",
                 &["id", "name", "note"],
-                |(id, name, note)| Thing { id, name, note },
+                |(Req(id), Opt(name), Opt(note))| Thing { id, name, note },
             )
         }
     }
@@ -454,12 +483,9 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Open {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            object_with_others::<_, (Req<String>,), _, _>(
-                deserializer,
-                "Open",
-                &["kind"],
-                |((kind,), extra)| Open { kind, extra },
-            )
+            object_with_others(deserializer, "Open", &["kind"], |((Req(kind),), extra)| {
+                Open { kind, extra }
+            })
         }
     }
 
@@ -481,7 +507,7 @@ mod tests {
                     "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11",
                     "f12", "f13",
                 ],
-                |((first, _, _, _, _, _, _, _, _, _, _, _), (middle, last))| Wide {
+                |((Opt(first), _, _, _, _, _, _, _, _, _, _, _), (Opt(middle), Req(last)))| Wide {
                     first,
                     middle,
                     last,
@@ -536,7 +562,7 @@ mod tests {
         struct Empty;
         impl<'de> Deserialize<'de> for Empty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                object::<_, (), _>(d, "Empty", &[], |()| Empty)
+                object(d, "Empty", &[], |()| Empty)
             }
         }
         assert!(serde_json::from_str::<Empty>(r#"{"a":[1,{"b":2}]}"#).is_ok());

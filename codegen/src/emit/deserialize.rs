@@ -1,6 +1,6 @@
 //! The `Deserialize` impl of a generated struct, written in the open: one call to the
-//! runtime's `de::object` with the fields' slots as a tuple type, their wire names, and a
-//! closure that builds the struct from the values.
+//! runtime's `de::object` with the fields' wire names and a closure that builds the struct from
+//! their values, `|(Req(id), Opt(name))| Self { id, name }`.
 //!
 //! serde's derive expands each struct into a field enum, three identifier visitors, a sequence
 //! visitor and a map visitor; for a crate of hundreds of structs that expansion was about half
@@ -12,7 +12,6 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::typeref::type_tokens;
 use crate::ir::{Field, Name, TypeRef};
 
 /// Whether the field's Rust type is an `Option` (so a missing value is `None`, as with the
@@ -21,62 +20,52 @@ pub fn is_option(f: &Field) -> bool {
     !f.required || f.nullable || matches!(f.ty, TypeRef::Nullable(_))
 }
 
-/// Tuples of slots hold at most this many (the runtime implements `Slots` up to 12); a larger
+/// Tuples of fields hold at most this many (the runtime implements `Fields` up to 12); a larger
 /// struct nests them.
 const TUPLE: usize = 12;
 
-/// `items` (slot types with their patterns) as one tuple type and one tuple pattern, nested in
-/// tuples of at most [`TUPLE`].
-fn nest(items: Vec<(TokenStream, TokenStream)>) -> (TokenStream, TokenStream) {
-    if items.len() <= TUPLE {
-        let (types, patterns): (Vec<_>, Vec<_>) = items.into_iter().unzip();
-        return (quote!((#(#types,)*)), quote!((#(#patterns,)*)));
+/// `patterns` as one tuple pattern, nested in tuples of at most [`TUPLE`].
+fn nest(patterns: Vec<TokenStream>) -> TokenStream {
+    if patterns.len() <= TUPLE {
+        return quote!((#(#patterns,)*));
     }
     let mut groups = Vec::new();
-    let mut items = items.into_iter().peekable();
-    while items.peek().is_some() {
-        groups.push(nest(items.by_ref().take(TUPLE).collect()));
+    let mut patterns = patterns.into_iter().peekable();
+    while patterns.peek().is_some() {
+        groups.push(nest(patterns.by_ref().take(TUPLE).collect()));
     }
     nest(groups)
 }
 
 /// The `impl Deserialize` of struct `name` with `fields` and, when `additional` is set, the map
 /// of additional properties in field `extra`.
+///
+/// The closure's pattern says which fields must be present (`Req(id)`) and which may be missing
+/// or `null` (`Opt(name)`); rustc infers each one's type from the struct's field it builds.
 pub fn struct_deserialize(
     cfg: &TokenStream,
     name: &Name,
     fields: &[Field],
-    additional: Option<&TypeRef>,
+    additional: bool,
     extra: &Ident,
 ) -> TokenStream {
     let wire_name = name.bare();
     let (mut req, mut opt) = (false, false);
-    let slots = fields
+    let patterns = fields
         .iter()
         .map(|f| {
-            let slot = match (&f.ty, is_option(f)) {
-                (TypeRef::Nullable(inner), true) => {
-                    opt = true;
-                    let ty = type_tokens(inner);
-                    quote!(Opt<#ty>)
-                }
-                (ty, true) => {
-                    opt = true;
-                    let ty = type_tokens(ty);
-                    quote!(Opt<#ty>)
-                }
-                (ty, false) => {
-                    req = true;
-                    let ty = type_tokens(ty);
-                    quote!(Req<#ty>)
-                }
-            };
             let field = &f.name;
-            (slot, quote!(#field))
+            if is_option(f) {
+                opt = true;
+                quote!(Opt(#field))
+            } else {
+                req = true;
+                quote!(Req(#field))
+            }
         })
         .collect();
-    let (slots, pattern) = nest(slots);
-    // Only the slot kinds used are imported (an unused import would warn).
+    let pattern = nest(patterns);
+    // Only the kinds used are imported (an unused import would warn).
     let imports = match (req, opt) {
         (true, true) => quote!(
             use crate::runtime::de::{Opt, Req};
@@ -91,20 +80,18 @@ pub fn struct_deserialize(
     };
     let wires = fields.iter().map(|f| f.wire_name.as_str());
     let names: Vec<&Name> = fields.iter().map(|f| &f.name).collect();
-    let (call, bindings, map_value) = match additional {
-        Some(ty) => {
-            let ty = type_tokens(ty);
-            (
-                quote!(crate::runtime::de::object_with_others::<_, #slots, ::std::collections::BTreeMap<String, #ty>, _>),
-                quote!((#pattern, #extra)),
-                quote!(#extra,),
-            )
-        }
-        None => (
-            quote!(crate::runtime::de::object::<_, #slots, _>),
+    let (call, bindings, map_value) = if additional {
+        (
+            quote!(crate::runtime::de::object_with_others),
+            quote!((#pattern, #extra)),
+            quote!(#extra,),
+        )
+    } else {
+        (
+            quote!(crate::runtime::de::object),
             pattern,
             TokenStream::new(),
-        ),
+        )
     };
     // The wire names, then the struct from the values (built where they are made).
     let wires = if fields.is_empty() {

@@ -178,8 +178,13 @@ fn struct_def(
     });
     let serialize =
         super::serialize::struct_serialize(cfg, name, fields, additional.is_some(), &extra_name);
-    let deserialize =
-        super::deserialize::struct_deserialize(cfg, name, fields, additional, &extra_name);
+    let deserialize = super::deserialize::struct_deserialize(
+        cfg,
+        name,
+        fields,
+        additional.is_some(),
+        &extra_name,
+    );
     quote! {
         #doc
         #cfg
