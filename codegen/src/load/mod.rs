@@ -36,6 +36,8 @@ pub struct Document {
     /// The nodes the overlays inserted or replaced, in order: problems in them are located in
     /// the overlay file.
     pub inserted: Vec<overlay::Inserted>,
+    /// Where the root text's lines start, found when the first line is looked up.
+    root_lines: std::sync::OnceLock<text::LineStarts>,
 }
 
 /// A place in the spec's files: the file, the pointer within it and its line.
@@ -150,6 +152,7 @@ fn load_with(
         sources: Vec::new(),
         overlays: overlays.iter().map(|o| o.path.clone()).collect(),
         inserted,
+        root_lines: std::sync::OnceLock::new(),
     };
     check_version(&root).map_err(|e| doc.locate(e))?;
     let sources = bundle::Bundler::new(path, allow_outside, read).bundle(file, text, &mut root)?;
@@ -230,7 +233,12 @@ impl Document {
         Place {
             file: self.file.clone(),
             pointer: pointer.to_owned(),
-            line: line_of(&self.text, pointer),
+            line: text::line_in(
+                &self.text,
+                self.root_lines
+                    .get_or_init(|| text::LineStarts::new(&self.text)),
+                pointer,
+            ),
         }
     }
 

@@ -165,11 +165,57 @@ pub fn segments(pointer: &str) -> Vec<String> {
         .collect()
 }
 
+/// Where each line of a text starts (byte offsets), found in one pass: a spec's warnings look up
+/// many lines in the same text, and a one-line JSON file of megabytes would otherwise be scanned
+/// once per warning.
+#[derive(Debug, Clone, Default)]
+pub struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    /// The lines of `text`, as [`str::lines`] gives them.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(at, b)| b == b'\n' && at + 1 < text.len())
+                .map(|(at, _)| at + 1),
+        );
+        if text.is_empty() {
+            starts.clear();
+        }
+        Self(starts)
+    }
+
+    /// Line `i` (0-based) of `text`, without its line break.
+    fn line<'t>(&self, text: &'t str, i: usize) -> &'t str {
+        let end = match self.0.get(i + 1) {
+            Some(next) => next - 1,
+            None => text.len() - usize::from(text.ends_with('\n')),
+        };
+        let line = &text[self.0[i]..end];
+        // Like `str::lines`: `\r\n` ends a line, a lone `\r` at the very end stays.
+        match line.strip_suffix('\r') {
+            Some(stripped) if end < text.len() => stripped,
+            _ => line,
+        }
+    }
+
+    /// How many lines there are.
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
 /// The 1-based line where the node at `pointer` starts, found by walking the text's indentation
 /// (block YAML or pretty-printed JSON). For flow-style or one-line documents it gives the deepest
 /// line it could match, which is still near the problem.
 pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
-    let lines: Vec<&str> = text.lines().collect();
+    line_in(text, &LineStarts::new(text), pointer)
+}
+
+/// [`line_of`] with the text's lines already found (`lines` must be those of `text`).
+pub fn line_in(text: &str, lines: &LineStarts, pointer: &str) -> Option<usize> {
     let indent = |l: &str| l.len() - l.trim_start().len();
     let meaningful = |l: &str| {
         let t = l.trim();
@@ -187,11 +233,9 @@ pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
         let mut hit: Option<(usize, usize)> = None;
         let mut item_count = 0usize;
         let index: Option<usize> = seg.parse().ok();
-        for (i, line) in lines
-            .iter()
-            .enumerate()
-            .skip(if found_any { start + 1 } else { 0 })
-        {
+        let first = if found_any { start + 1 } else { 0 };
+        for i in first..lines.len() {
+            let line = lines.line(text, i);
             if !meaningful(line) {
                 continue;
             }
@@ -234,6 +278,30 @@ pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_starts_give_the_lines_str_lines_gives() {
+        let texts = [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "a\n\n",
+            "a\r\nb",
+            "a\r\nb\r\n",
+            "a\rb\r",
+            "a\r",
+            "\r\n",
+            "x\n\ny\n  z",
+            "{\"one\": \"line\"}",
+        ];
+        for text in texts {
+            let lines = LineStarts::new(text);
+            let ours: Vec<&str> = (0..lines.len()).map(|i| lines.line(text, i)).collect();
+            assert_eq!(ours, text.lines().collect::<Vec<_>>(), "{text:?}");
+        }
+    }
 
     #[test]
     fn json_keeps_surrogate_pairs_and_big_integers() {
