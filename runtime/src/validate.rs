@@ -12,6 +12,12 @@ fn invalid(parameter: &str, reason: String) -> Error {
 
 /// Fails when `value` has fewer than `min` or more than `max` characters.
 pub fn length(parameter: &str, value: &str, min: Option<u64>, max: Option<u64>) -> Result<()> {
+    // A UTF-8 text of n bytes has between n/4 (rounded up) and n characters: when both bounds
+    // hold for those, the characters need not be counted.
+    let bytes = value.len() as u64;
+    if min.is_none_or(|m| bytes.div_ceil(4) >= m) && max.is_none_or(|m| bytes <= m) {
+        return Ok(());
+    }
     let len = value.chars().count() as u64;
     if let Some(min) = min.filter(|m| len < *m) {
         return Err(invalid(
@@ -158,6 +164,17 @@ mod tests {
         assert_eq!(
             reason(length("id", "abc", Some(36), Some(36))),
             "id is 3 characters long; the minimum is 36"
+        );
+        // Bytes and characters differ: a bound that holds for the bytes alone is not trusted.
+        assert!(length("id", "üü", Some(2), Some(2)).is_ok());
+        assert!(length("id", "€€€€", Some(4), Some(4)).is_ok());
+        assert_eq!(
+            reason(length("id", "üü", Some(3), None)),
+            "id is 2 characters long; the minimum is 3"
+        );
+        assert_eq!(
+            reason(length("id", "üüü", None, Some(2))),
+            "id is 3 characters long; the maximum is 2"
         );
     }
 
