@@ -23,12 +23,23 @@ fn run() -> Result<(), String> {
     let copies = Path::new(&out_dir).join("runtime");
     std::fs::create_dir_all(&copies).map_err(|e| format!("{}: {e}", copies.display()))?;
 
-    let mut names: Vec<String> = std::fs::read_dir(&src)
-        .map_err(|e| format!("{}: {e}", src.display()))?
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".rs"))
-        .collect();
+    let mut names: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(&src).map_err(|e| format!("{}: {e}", src.display()))? {
+        let entry = entry.map_err(|e| format!("{}: {e}", src.display()))?;
+        // Vendored crates get the files right in `src/`: a module folder would be left out of
+        // them, so it is refused here rather than found missing in a user's build.
+        if entry.path().is_dir() {
+            return Err(format!(
+                "{}: the runtime's modules must be files right in src/ (vendored output copies \
+                 only those); move this folder's modules up or teach codegen/build.rs to copy it",
+                entry.path().display()
+            ));
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".rs") {
+            names.push(name);
+        }
+    }
     names.sort();
     let mut out = String::from(
         "/// The runtime's sources without their tests, by file name in `src/runtime/` (`lib.rs` \

@@ -1,8 +1,9 @@
 //! Writing and checking the output directory.
 //!
 //! Everything is generated in memory first. Writing then touches only files whose contents
-//! changed: each is staged next to its target and renamed into place, so a failure before the
-//! renames leaves the directory exactly as it was. The generator owns `Cargo.toml` and `src/`;
+//! changed: an existing file is replaced by a copy staged next to it and renamed into place, and
+//! a new file is written in place and removed again on failure, so a failure before the renames
+//! leaves the directory's files exactly as they were. The generator owns `Cargo.toml` and `src/`;
 //! stale files under `src/` are removed, and anything else (examples, READMEs) is left alone.
 
 use std::collections::HashSet;
@@ -29,41 +30,64 @@ impl Changes {
 
 /// Compares `files` with what is in `dir` without writing anything.
 pub fn check(dir: &Path, files: &[OutputFile]) -> Result<Changes, Error> {
+    Ok(compare(dir, files)?.0)
+}
+
+/// [`check`], and for each written file whether it exists now (in `written`'s order).
+fn compare(dir: &Path, files: &[OutputFile]) -> Result<(Changes, Vec<bool>), Error> {
     let mut changes = Changes::default();
+    let mut exists = Vec::new();
     for f in files {
         let path = dir.join(&f.path);
         let current = std::fs::read_to_string(&path).ok();
         if current.as_deref() != Some(f.contents.as_str()) {
             changes.written.push(f.path.clone());
+            exists.push(current.is_some() || path.exists());
         }
     }
     changes.removed = stale(dir, files)?;
-    Ok(changes)
+    Ok((changes, exists))
 }
 
-/// Writes `files` into `dir`, changing only what differs. The staged copies are written on
-/// every core (a large spec is hundreds of files, and writing them is most of this).
+/// Writes `files` into `dir`, changing only what differs. A file that exists is replaced by a
+/// copy staged beside it and renamed into place once every file is ready; a new file is written
+/// in place (removed again if another one fails). Files are written on every core (a large spec
+/// is hundreds of files, and creating them is most of this); their folders are made first, each
+/// once.
 pub fn write(dir: &Path, files: &[OutputFile]) -> Result<Changes, Error> {
-    let changes = check(dir, files)?;
-    let written: HashSet<&str> = changes.written.iter().map(String::as_str).collect();
-    let todo: Vec<&OutputFile> = files
+    let (changes, exists) = compare(dir, files)?;
+    let by_path: std::collections::HashMap<&str, &OutputFile> =
+        files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let todo: Vec<(&OutputFile, bool)> = changes
+        .written
         .iter()
-        .filter(|f| written.contains(f.path.as_str()))
+        .zip(exists)
+        .filter_map(|(path, exists)| by_path.get(path.as_str()).map(|f| (*f, exists)))
         .collect();
-    let stage = |f: &OutputFile| -> Staged {
+    let mut folders: Vec<&Path> = todo
+        .iter()
+        .filter_map(|(f, _)| Path::new(&f.path).parent())
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        let folder = dir.join(folder);
+        std::fs::create_dir_all(&folder).map_err(|e| io(&folder, &e))?;
+    }
+    let stage = |(f, exists): &(&OutputFile, bool)| -> Staged {
         let target = dir.join(&f.path);
-        if let Some(parent) = target.parent() {
-            if let Err(e) = std::fs::create_dir_all(parent) {
-                return Staged::Failed(None, Box::new(io(parent, &e)));
-            }
-        }
-        let tmp = target.with_extension("codegen-tmp");
-        match std::fs::write(&tmp, &f.contents) {
-            Ok(()) => Staged::Ready(tmp, target),
-            // A partly written copy is removed with the others.
+        let at = if *exists {
+            target.with_extension("codegen-tmp")
+        } else {
+            target.clone()
+        };
+        match std::fs::write(&at, &f.contents) {
+            Ok(()) if *exists => Staged::Ready(at, target),
+            Ok(()) => Staged::New(target),
+            // A partly written file is removed with the others.
             Err(e) => {
-                let error = io(&tmp, &e);
-                Staged::Failed(Some(tmp), Box::new(error))
+                let error = io(&at, &e);
+                Staged::Failed(Some(at), Box::new(error))
             }
         }
     };
@@ -75,7 +99,7 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> Result<Changes, Error> {
     let runs: Vec<Vec<Staged>> = std::thread::scope(|scope| {
         let handles: Vec<_> = todo
             .chunks(per)
-            .map(|run| scope.spawn(move || run.iter().map(|f| stage(f)).collect::<Vec<_>>()))
+            .map(|run| scope.spawn(move || run.iter().map(stage).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
@@ -83,10 +107,12 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> Result<Changes, Error> {
             .collect()
     });
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(todo.len());
+    let mut created: Vec<PathBuf> = Vec::new();
     let mut first_error = None;
     for result in runs.into_iter().flatten() {
         match result {
             Staged::Ready(tmp, target) => staged.push((tmp, target)),
+            Staged::New(target) => created.push(target),
             Staged::Failed(tmp, e) => {
                 if let Some(tmp) = tmp {
                     let _ = std::fs::remove_file(tmp);
@@ -96,15 +122,15 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> Result<Changes, Error> {
         }
     }
     if let Some(e) = first_error {
-        for (tmp, _) in &staged {
-            let _ = std::fs::remove_file(tmp);
+        for path in staged.iter().map(|(tmp, _)| tmp).chain(&created) {
+            let _ = std::fs::remove_file(path);
         }
         return Err(*e);
     }
     for (i, (tmp, target)) in staged.iter().enumerate() {
         if let Err(e) = std::fs::rename(tmp, target) {
-            for (rest, _) in &staged[i..] {
-                let _ = std::fs::remove_file(rest);
+            for path in staged[i..].iter().map(|(rest, _)| rest).chain(&created) {
+                let _ = std::fs::remove_file(path);
             }
             return Err(io(target, &e));
         }
@@ -116,10 +142,11 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> Result<Changes, Error> {
     Ok(changes)
 }
 
-/// What staging one file gave: its copy beside the target, or the error (with the partly
-/// written copy, if any, to remove).
+/// What writing one file gave: a copy staged beside its target, a new file written in place, or
+/// the error (with the partly written file, if any, to remove).
 enum Staged {
     Ready(PathBuf, PathBuf),
+    New(PathBuf),
     Failed(Option<PathBuf>, Box<Error>),
 }
 
@@ -237,6 +264,11 @@ mod tests {
             .collect();
         files.insert(10, file("Cargo.toml/inner.rs", "x"));
         files.push(file("src/lib.rs", "new"));
+        assert!(matches!(write(&dir, &files), Err(Error::Output { .. })));
+        assert_eq!(listing(&dir), before);
+        // A name no file system takes fails once its folder exists: the new files written in
+        // place beside it are removed again, and the changed one is not replaced.
+        files[10] = file(&format!("src/{}.rs", "n".repeat(300)), "x");
         assert!(matches!(write(&dir, &files), Err(Error::Output { .. })));
         assert_eq!(listing(&dir), before);
         let _ = std::fs::remove_dir_all(&dir);
