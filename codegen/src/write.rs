@@ -39,10 +39,14 @@ fn compare(dir: &Path, files: &[OutputFile]) -> Result<(Changes, Vec<bool>), Err
     let mut exists = Vec::new();
     for f in files {
         let path = dir.join(&f.path);
-        let current = std::fs::read_to_string(&path).ok();
-        if current.as_deref() != Some(f.contents.as_str()) {
+        let current = std::fs::read_to_string(&path);
+        if current.as_deref().ok() != Some(f.contents.as_str()) {
             changes.written.push(f.path.clone());
-            exists.push(current.is_some() || path.exists());
+            // Unreadable as text is still there: it is replaced, not written over in place.
+            exists.push(match &current {
+                Ok(_) => true,
+                Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+            });
         }
     }
     changes.removed = stale(dir, files)?;
@@ -237,6 +241,9 @@ mod tests {
         let dir = folder("many");
         std::fs::write(dir.join("src/old.rs"), "stale").unwrap();
         std::fs::write(dir.join("README.md"), "kept").unwrap();
+        // A file that is not text is there all the same: it is replaced.
+        std::fs::create_dir_all(dir.join("src/m3")).unwrap();
+        std::fs::write(dir.join("src/m3/f.rs"), [0xff, 0xfe]).unwrap();
         let files: Vec<OutputFile> = (0..50)
             .map(|i| file(&format!("src/m{i}/f.rs"), &format!("// {i}")))
             .collect();
@@ -246,6 +253,7 @@ mod tests {
         let listed = listing(&dir);
         assert_eq!(listed.len(), 51, "{listed:?}");
         assert!(listed.contains(&("src/m7/f.rs".to_owned(), "// 7".to_owned())));
+        assert!(listed.contains(&("src/m3/f.rs".to_owned(), "// 3".to_owned())));
         // Written again, nothing changes.
         assert!(write(&dir, &files).unwrap().is_empty());
         let _ = std::fs::remove_dir_all(&dir);
