@@ -133,10 +133,13 @@ pub fn bare(ident: &str) -> &str {
 /// Spec text as an inline code span: backticks and line breaks removed, so it cannot end the
 /// span early, and empty text shown as `""`. Lowering and the emitters both write docs with it.
 pub fn code_span(text: &str) -> String {
-    let t: String = text
-        .chars()
-        .filter(|c| *c != '`' && !c.is_control())
-        .collect();
+    let keep = |c: &char| *c != '`' && !c.is_control();
+    // Most names have nothing to drop and are used as they are.
+    let t: std::borrow::Cow<'_, str> = if text.chars().all(|c| keep(&c)) {
+        text.into()
+    } else {
+        text.chars().filter(keep).collect::<String>().into()
+    };
     if t.trim().is_empty() {
         "`\"\"`".to_owned()
     } else {
@@ -279,6 +282,14 @@ pub const PRELUDE_NAMES: [&str; 13] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_spans_drop_backticks_and_line_breaks() {
+        assert_eq!(code_span("zone_id"), "`zone_id`");
+        assert_eq!(code_span("a`b\nc\td"), "`abcd`");
+        assert_eq!(code_span(" \n "), "`\"\"`");
+        assert_eq!(code_span(""), "`\"\"`");
+    }
 
     /// The plain-name fast path gives what heck gives, for every name of up to five characters
     /// over letters, digits and `_` (leading, trailing and repeated `_` included) and for

@@ -5,24 +5,22 @@
 //! brackets that are not links are escaped, and code fences are marked `text` so rustdoc does
 //! not compile them as Rust.
 
+use std::borrow::Cow;
+
 use proc_macro2::TokenStream;
 use quote::quote;
-
-/// One `#[doc]` attribute per line of `text` (nothing for `None`).
-pub fn doc_attrs(text: Option<&str>) -> TokenStream {
-    match text {
-        Some(t) => lines_to_attrs(&sanitize(t)),
-        None => TokenStream::new(),
-    }
-}
 
 /// Doc attributes for spec text, or for `fallback` (generator-written markdown) when the spec
 /// gives none or only text that sanitizes to nothing, so that every item has a doc line.
 pub fn doc_or(text: Option<&str>, fallback: &str) -> TokenStream {
-    match text {
-        Some(t) if !clean(&sanitize(t)).trim().is_empty() => doc_attrs(Some(t)),
-        _ => raw_doc(fallback),
+    if let Some(t) = text {
+        let sanitized = sanitize(t);
+        let cleaned = clean(&sanitized);
+        if !cleaned.trim().is_empty() {
+            return attrs_of_clean(&cleaned);
+        }
     }
+    raw_doc(fallback)
 }
 
 /// Doc attributes from several paragraphs, skipping empty ones.
@@ -55,19 +53,30 @@ pub fn inner_doc(text: &str) -> TokenStream {
 
 /// Removes what rustc refuses in doc comments: bare carriage returns (made line breaks), other
 /// control characters, and the bidirectional-override code points (`text_direction_codepoint`).
-pub(crate) fn clean(text: &str) -> String {
-    text.replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .chars()
-        .filter(|c| *c == '\n' || *c == '\t' || !c.is_control())
-        .filter(
-            |c| !matches!(*c as u32, 0x202A..=0x202E | 0x2066..=0x2069 | 0x200E | 0x200F | 0x061C),
-        )
-        .collect()
+pub(crate) fn clean(text: &str) -> Cow<'_, str> {
+    let keep = |c: &char| {
+        (*c == '\n' || *c == '\t' || !c.is_control())
+            && !matches!(*c as u32, 0x202A..=0x202E | 0x2066..=0x2069 | 0x200E | 0x200F | 0x061C)
+    };
+    // Most text has nothing to drop: it is used as it is, not copied.
+    if !text.contains('\r') && text.chars().all(|c| keep(&c)) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .chars()
+            .filter(keep)
+            .collect(),
+    )
 }
 
 fn lines_to_attrs(text: &str) -> TokenStream {
-    let text = clean(text);
+    attrs_of_clean(&clean(text))
+}
+
+/// [`lines_to_attrs`] for text already [`clean`].
+fn attrs_of_clean(text: &str) -> TokenStream {
     let lines = text.lines().map(|l| {
         if l.is_empty() {
             doc_literal("")
@@ -385,12 +394,21 @@ mod tests {
         );
         assert_eq!(
             doc_or(Some("Own."), "Fallback.").to_string(),
-            doc_attrs(Some("Own.")).to_string()
+            lines_to_attrs(&sanitize("Own.")).to_string()
         );
         assert_eq!(
             doc_or(None, "Fallback.").to_string(),
             raw_doc("Fallback.").to_string()
         );
+    }
+
+    #[test]
+    fn clean_drops_controls_and_direction_marks_and_borrows_plain_text() {
+        assert!(matches!(
+            clean("plain\ttext\n"),
+            Cow::Borrowed("plain\ttext\n")
+        ));
+        assert_eq!(clean("a\r\nb\rc\u{7}d\u{202E}e\u{200F}"), "a\nb\ncde");
     }
 
     #[test]
