@@ -12,7 +12,7 @@ use super::auth::Credentials;
 use super::client::{Client, ClientInner, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 use super::config::ApiConfig;
 use super::error::{Error, Result};
-use super::platform::http_builder;
+use super::platform::{http_builder, with_total_timeout};
 use super::retry::RetryConfig;
 
 /// Configures and builds a [`Client`]. `Debug` shows no secret.
@@ -196,13 +196,16 @@ impl ClientBuilder {
         let user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
             Error::Config("the user agent contains characters not allowed in a header".into())
         })?;
-        let http = match self.http_client {
-            Some(client) => client,
-            None => http_builder(self.connect_timeout, base_url.starts_with("https:"))?
-                .build()
-                .map_err(|error| {
+        let (http, http_timeout) = match self.http_client {
+            Some(client) => (client, None),
+            None => {
+                let builder = http_builder(self.connect_timeout, base_url.starts_with("https:"))?;
+                let (builder, http_timeout) = with_total_timeout(builder, self.timeout);
+                let client = builder.build().map_err(|error| {
                     Error::Config(format!("could not build the HTTP client: {error}"))
-                })?,
+                })?;
+                (client, http_timeout)
+            }
         };
         Ok(Client {
             inner: Arc::new(ClientInner {
@@ -215,6 +218,7 @@ impl ClientBuilder {
                 error_message: self.api.error_message,
                 user_agent,
                 timeout: self.timeout,
+                http_timeout,
                 retry: self.retry,
                 retry_non_idempotent: self.retry_non_idempotent,
             }),

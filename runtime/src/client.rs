@@ -86,6 +86,9 @@ pub(crate) struct ClientInner {
     pub(super) user_agent: HeaderValue,
     /// The timeout of one attempt.
     pub(super) timeout: Duration,
+    /// The total timeout `http` applies to each request by itself (set when this crate built
+    /// it): an attempt with that timeout leaves the request's own setting out.
+    pub(super) http_timeout: Option<Duration>,
     /// The retry settings.
     pub(super) retry: RetryConfig,
     /// Whether POST and PATCH requests may be retried.

@@ -294,20 +294,23 @@ impl<'de, S: Slots<'de>, O: Others<'de>, T, B: FnOnce((S::Out, O)) -> T> Visitor
         // Servers mostly send fields in the schema's order: the field after the last one read
         // is tried before the others.
         let mut next = 0;
-        while let Some(key) = map.next_key_seed(KeySeed {
+        // An unknown key the struct keeps, put aside by the seed (a key is read as a plain
+        // index, which the seed returns in a register, not as an enum holding a `String`).
+        let mut other: Option<String> = None;
+        while let Some(index) = map.next_key_seed(KeySeed {
             fields: self.fields,
             next,
-            keep: O::KEEP,
+            other: if O::KEEP { Some(&mut other) } else { None },
         })? {
-            match key {
-                Key::Known(index) => {
-                    next = index + 1;
-                    slots
-                        .read(index, &mut map)
-                        .map_err(|e| in_field::<A::Error>(e, self.name, self.fields[index]))?;
-                }
-                Key::Other(key) => others.other(key, &mut map)?,
-                Key::Skipped => skip(&mut map)?,
+            if let Some(&field) = self.fields.get(index) {
+                next = index + 1;
+                slots
+                    .read(index, &mut map)
+                    .map_err(|e| in_field::<A::Error>(e, self.name, field))?;
+            } else if let Some(key) = other.take() {
+                others.other(key, &mut map)?;
+            } else {
+                skip(&mut map)?;
             }
         }
         match slots.done(0) {
@@ -350,33 +353,33 @@ fn strip_position(message: &str) -> &str {
     if well_formed { &message[..at] } else { message }
 }
 
-/// A map key: the index of a known field, an unknown key kept for the additional properties,
-/// or one skipped.
-enum Key {
-    Known(usize),
-    Other(String),
-    Skipped,
-}
+/// What [`KeySeed`] reads for a key that names no field (then skipped, or put aside in the
+/// seed's `other` when the struct keeps such entries).
+const UNKNOWN: usize = usize::MAX;
 
-struct KeySeed {
+/// Reads a map key as the index of the field it names, or [`UNKNOWN`].
+struct KeySeed<'k> {
     fields: &'static [&'static str],
     /// The index tried first.
     next: usize,
-    keep: bool,
+    /// Where an unknown key goes, for a struct that keeps the entries no field names.
+    other: Option<&'k mut Option<String>>,
 }
 
 /// `a == b` for field names. Names are short, so equal lengths are compared as at most four
 /// machine words (two overlapping ones from each end), not byte by byte or through a call to
 /// `memcmp` (what `==` on strings becomes when neither is a constant).
 #[inline]
-fn same_text(a: &str, b: &str) -> bool {
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let n = a.len();
     if n != b.len() {
         return false;
     }
     match n {
-        0..4 => a == b,
+        // Three bytes (some twice) cover every byte of a name of one to three bytes.
+        0 => true,
+        1..4 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
         4..8 => {
             a.first_chunk::<4>() == b.first_chunk::<4>()
                 && a.last_chunk::<4>() == b.last_chunk::<4>()
@@ -393,54 +396,63 @@ fn same_text(a: &str, b: &str) -> bool {
     }
 }
 
-impl KeySeed {
+impl KeySeed<'_> {
+    /// The field `name` names: the expected one is checked here, inline, and the others (and
+    /// names too long to compare in a few words) out of line, so the common case calls nothing
+    /// and saves no registers.
     #[inline]
-    fn key(&self, name: &str) -> Key {
-        if self
-            .fields
-            .get(self.next)
-            .is_some_and(|n| same_text(n, name))
-        {
-            return Key::Known(self.next);
+    fn key(self, name: &str) -> usize {
+        match self.fields.get(self.next) {
+            Some(expected) if name.len() <= 32 && same_text(expected, name) => self.next,
+            _ => self.search(name),
         }
+    }
+
+    /// [`KeySeed::key`] for a key other than the expected one.
+    #[inline(never)]
+    fn search(self, name: &str) -> usize {
         match self.fields.iter().position(|n| same_text(n, name)) {
-            Some(index) => Key::Known(index),
-            None if self.keep => Key::Other(name.to_owned()),
-            None => Key::Skipped,
+            Some(index) => index,
+            None => {
+                if let Some(other) = self.other {
+                    *other = Some(name.to_owned());
+                }
+                UNKNOWN
+            }
         }
     }
 }
 
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Key;
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = usize;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
         deserializer.deserialize_identifier(self)
     }
 }
 
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Key;
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = usize;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a field name")
     }
 
-    fn visit_str<E: de::Error>(self, name: &str) -> Result<Key, E> {
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<usize, E> {
         Ok(self.key(name))
     }
 
-    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Key, E> {
+    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<usize, E> {
         Ok(match std::str::from_utf8(name) {
             Ok(name) => self.key(name),
-            Err(_) => Key::Skipped,
+            Err(_) => UNKNOWN,
         })
     }
 
-    fn visit_u64<E: de::Error>(self, index: u64) -> Result<Key, E> {
+    fn visit_u64<E: de::Error>(self, index: u64) -> Result<usize, E> {
         Ok(match usize::try_from(index) {
-            Ok(i) if i < self.fields.len() => Key::Known(i),
-            _ => Key::Skipped,
+            Ok(i) if i < self.fields.len() => i,
+            _ => UNKNOWN,
         })
     }
 }

@@ -10,6 +10,8 @@ use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use super::de::same_text;
+
 /// The raw values of the fields `names` of a JSON object body, in the order of `names`
 /// (`None` for a field the body lacks). A body that is not a JSON object is an error.
 pub(crate) fn pick<'a>(
@@ -127,7 +129,10 @@ impl Visitor<'_> for KeyIndex<'_, '_> {
     }
 
     fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
-        Ok(self.names.iter().position(|name| *name == Some(key)))
+        Ok(self
+            .names
+            .iter()
+            .position(|name| name.is_some_and(|name| same_text(name, key))))
     }
 }
 

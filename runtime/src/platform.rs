@@ -57,6 +57,26 @@ pub(super) fn http_builder(
         .tls_backend_preconfigured(tls))
 }
 
+/// Gives the built-in HTTP client the attempt timeout as its own, so that a request with that
+/// timeout needs no per-request setting (reqwest keeps one in the request's extensions, an
+/// allocation per request): the builder, and the timeout the client now applies by itself.
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) fn with_total_timeout(
+    builder: reqwest::ClientBuilder,
+    timeout: Duration,
+) -> (reqwest::ClientBuilder, Option<Duration>) {
+    (builder.timeout(timeout), Some(timeout))
+}
+
+/// On wasm32 every request carries its own timeout, as `fetch` has no client-wide one.
+#[cfg(target_arch = "wasm32")]
+pub(super) fn with_total_timeout(
+    builder: reqwest::ClientBuilder,
+    _timeout: Duration,
+) -> (reqwest::ClientBuilder, Option<Duration>) {
+    (builder, None)
+}
+
 /// The reqwest builder of the built-in HTTP client on wasm32: the browser's `fetch`, which has no
 /// connect timeout and no TLS settings of ours (see the module docs).
 #[cfg(target_arch = "wasm32")]

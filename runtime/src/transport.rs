@@ -410,6 +410,10 @@ fn apply_headers<'s>(
     Ok(())
 }
 
+/// What lifts the HTTP client's own timeout for a streamed request: a deadline this far off
+/// does not come for years (tokio's timer places it at its farthest reach).
+const NO_TIMEOUT: Duration = Duration::MAX;
+
 /// Builds one attempt's request (the URL and headers made for it, the shared body or the
 /// upload, the timeout when there is one) and starts sending it: what comes back is reqwest's
 /// small send future. A plain function, not part of the attempt loop's `async` body, so the
@@ -428,9 +432,13 @@ fn start_attempt(
     *outgoing.headers_mut() = headers;
     let mut http = reqwest::RequestBuilder::from_parts(inner.http.clone(), outgoing);
     // A streamed response may take longer than one attempt's timeout to read: the timeout
-    // then covers only the wait for the response headers (see `headers_within`).
-    if let Some(timeout) = timeout {
-        http = http.timeout(timeout);
+    // then covers only the wait for the response headers (see `headers_within`), and the
+    // client's own timeout, if it has one, is lifted for this request.
+    match (timeout, inner.http_timeout) {
+        (Some(timeout), Some(client)) if timeout == client => {}
+        (Some(timeout), _) => http = http.timeout(timeout),
+        (None, Some(_)) => http = http.timeout(NO_TIMEOUT),
+        (None, None) => {}
     }
     if let Some(bytes) = body {
         http = http.body(bytes.clone());

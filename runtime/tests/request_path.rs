@@ -562,3 +562,51 @@ async fn query_parameters_go_in_the_specs_order_and_accept_follows_the_decode() 
     );
     assert_eq!(header(1, "accept").as_deref(), Some("text/*, */*;q=0.5"));
 }
+
+/// The client's attempt timeout bounds only the wait for a streamed response's headers: a body
+/// that keeps coming for longer is read to its end (the HTTP client's own timeout is lifted for
+/// streamed requests), while a plain call to the same slow body times out.
+#[tokio::test]
+async fn a_streamed_body_may_outlast_the_attempt_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(2) {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap() > 2 {
+                line.clear();
+            }
+            let head = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
+            stream.write_all(head.as_bytes()).unwrap();
+            stream.write_all(b"6\r\nfirst \r\n").unwrap();
+            std::thread::sleep(Duration::from_millis(400));
+            let _ = stream.write_all(b"6\r\nsecond\r\n0\r\n\r\n");
+        }
+    });
+    let client = ClientBuilder::new(&PLAIN)
+        .credentials(Credentials::new("api_token").secret("api_token", "TOKEN-SECRET"))
+        .base_url(&base)
+        .timeout(Duration::from_millis(150))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let body = client
+        .call::<Empty>(&GET_CERT)
+        .path("zone_id", "z")
+        .path("client_certificate_id", "c")
+        .byte_stream()
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(body, b"first second");
+    let err = client
+        .call::<Empty>(&GET_CERT)
+        .path("zone_id", "z")
+        .path("client_certificate_id", "c")
+        .send_with_response()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+}
