@@ -103,15 +103,17 @@ enum Wire {
     Provider(Arc<dyn TokenProvider>),
 }
 
-/// What one request sends: headers, query parameters, and tokens to fetch per attempt.
-#[derive(Default)]
-pub(super) struct RequestAuth {
-    /// Headers, in the order the credentials were given.
-    pub(super) headers: Vec<(HeaderName, HeaderValue)>,
+/// What one request sends, borrowed from the prepared credentials (nothing is copied for the
+/// usual header credential): headers, query parameters, and tokens to fetch per attempt.
+pub(super) struct RequestAuth<'a> {
+    /// Every prepared credential; those of `schemes` are sent.
+    entries: &'a [(&'static str, Wire)],
+    /// The schemes of the requirement these credentials satisfy (none when none is).
+    schemes: &'a [&'a str],
+    /// The `Cookie` header of the API keys sent as cookies, joined.
+    cookie: Option<(HeaderName, HeaderValue)>,
     /// Query parameters (their values are secrets).
     pub(super) query: Vec<(String, String)>,
-    /// Providers of bearer tokens, asked before each attempt.
-    providers: Vec<Arc<dyn TokenProvider>>,
 }
 
 impl PreparedAuth {
@@ -119,50 +121,71 @@ impl PreparedAuth {
     /// naming schemes that go together): those of the first requirement that these credentials
     /// satisfy; nothing when the operation requires none or none is satisfied (the server then
     /// answers, typically 401).
-    pub(super) fn for_operation(&self, security: &[&[&str]]) -> RequestAuth {
-        let mut out = RequestAuth::default();
+    pub(super) fn for_operation<'a>(&'a self, security: &'a [&'a [&'a str]]) -> RequestAuth<'a> {
         let satisfied = security.iter().find(|alternative| {
             !alternative.is_empty()
                 && alternative
                     .iter()
                     .all(|key| self.entries.iter().any(|(k, _)| k == key))
         });
-        let Some(alternative) = satisfied else {
-            return out;
+        let mut out = RequestAuth {
+            entries: &self.entries,
+            schemes: satisfied.copied().unwrap_or(&[]),
+            cookie: None,
+            query: Vec::new(),
         };
         let mut cookies: Vec<&str> = Vec::new();
-        for (key, wire) in &self.entries {
-            if !alternative.contains(key) {
-                continue;
-            }
+        for wire in out.sent() {
             match wire {
-                Wire::Header(name, value) => out.headers.push((name.clone(), value.clone())),
                 Wire::Query(name, value) => out
                     .query
                     .push(((*name).to_owned(), value.expose_secret().to_owned())),
                 Wire::Cookie(pair) => cookies.push(pair),
-                Wire::Provider(p) => out.providers.push(Arc::clone(p)),
+                Wire::Header(..) | Wire::Provider(_) => {}
             }
         }
         if !cookies.is_empty() {
             if let Ok(mut value) = HeaderValue::from_str(&cookies.join("; ")) {
                 value.set_sensitive(true);
-                out.headers.push((COOKIE, value));
+                out.cookie = Some((COOKIE, value));
             }
         }
         out
     }
 }
 
-impl RequestAuth {
+impl<'a> RequestAuth<'a> {
+    /// The credentials sent, in the order they were given.
+    fn sent(&self) -> impl Iterator<Item = &'a Wire> + use<'a> {
+        let schemes = self.schemes;
+        self.entries
+            .iter()
+            .filter(move |(key, _)| schemes.contains(key))
+            .map(|(_, wire)| wire)
+    }
+
+    /// The headers sent, in the order the credentials were given (the cookie last).
+    pub(super) fn headers(&self) -> impl Iterator<Item = (&HeaderName, &HeaderValue)> {
+        self.sent()
+            .filter_map(|wire| match wire {
+                Wire::Header(name, value) => Some((name, value)),
+                _ => None,
+            })
+            .chain(self.cookie.iter().map(|(name, value)| (name, value)))
+    }
+
     /// Whether a secret goes in the URL (then transport errors must not print the URL).
     pub(super) fn secret_in_url(&self) -> bool {
         !self.query.is_empty()
     }
 
-    /// Asks the token providers for this attempt's `Authorization` header, if there is one.
+    /// Asks the token provider for this attempt's `Authorization` header, if there is one.
     pub(super) async fn provided_header(&self) -> Result<Option<HeaderValue>, Error> {
-        let Some(provider) = self.providers.first() else {
+        let provider = self.sent().find_map(|wire| match wire {
+            Wire::Provider(provider) => Some(provider),
+            _ => None,
+        });
+        let Some(provider) = provider else {
             return Ok(None);
         };
         let token = provider.token().await?;
@@ -284,10 +307,10 @@ mod tests {
         );
 
     fn headers(credentials: &Credentials, security: &[&[&str]]) -> Vec<(String, String)> {
-        let auth = credentials.prepare(&API).unwrap().for_operation(security);
-        assert!(auth.headers.iter().all(|(_, v)| v.is_sensitive()));
-        auth.headers
-            .iter()
+        let prepared = credentials.prepare(&API).unwrap();
+        let auth = prepared.for_operation(security);
+        assert!(auth.headers().all(|(_, v)| v.is_sensitive()));
+        auth.headers()
             .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
             .collect()
     }
@@ -313,8 +336,9 @@ mod tests {
             [("cookie".to_owned(), "session=s1".to_owned())]
         );
         let query = Credentials::new("q").secret("query", "k1");
-        let auth = query.prepare(&API).unwrap().for_operation(&[&["query"]]);
-        assert!(auth.headers.is_empty() && auth.secret_in_url());
+        let prepared = query.prepare(&API).unwrap();
+        let auth = prepared.for_operation(&[&["query"]]);
+        assert!(auth.headers().next().is_none() && auth.secret_in_url());
         assert_eq!(auth.query, [("api_key".to_owned(), "k1".to_owned())]);
     }
 

@@ -366,9 +366,10 @@ struct KeySeed<'k> {
     other: Option<&'k mut Option<String>>,
 }
 
-/// `a == b` for field names. Names are short, so equal lengths are compared as at most four
-/// machine words (two overlapping ones from each end), not byte by byte or through a call to
-/// `memcmp` (what `==` on strings becomes when neither is a constant).
+/// `a == b` for field names and enum values. Names are short, so equal lengths are compared as
+/// at most four machine words (two overlapping ones from each end), or three bytes below four,
+/// not byte by byte or through a call to `memcmp` (what `==` on strings becomes when neither is
+/// a constant).
 #[inline]
 pub(crate) fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());

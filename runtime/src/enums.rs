@@ -9,6 +9,8 @@ use std::mem::discriminant;
 
 use serde::de::{self, Deserializer, Visitor};
 
+use super::de::same_text;
+
 /// A generated string enum: its known values with their wire text, and an `Unknown(String)`
 /// variant that keeps any other value. Implemented by `string_enum!`.
 #[doc(hidden)]
@@ -39,7 +41,7 @@ pub fn as_str<T: StringEnum>(value: &T) -> &str {
 pub fn parse<T: StringEnum>(text: &str) -> T {
     T::known()
         .iter()
-        .find(|(wire, _)| *wire == text)
+        .find(|(wire, _)| same_text(wire, text))
         .map_or_else(|| T::unknown(text.to_owned()), |(_, known)| known.clone())
 }
 
@@ -66,7 +68,8 @@ impl<T: StringEnum> Visitor<'_> for WireText<T> {
     }
 
     fn visit_string<E: de::Error>(self, text: String) -> Result<T, E> {
-        Ok(match T::known().iter().find(|(wire, _)| *wire == text) {
+        let known = T::known().iter().find(|(wire, _)| same_text(wire, &text));
+        Ok(match known {
             Some((_, known)) => known.clone(),
             None => T::unknown(text),
         })

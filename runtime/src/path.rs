@@ -16,8 +16,20 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// RFC 3986's unreserved characters: the bytes [`SEGMENT`] leaves as they are.
 fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+    UNRESERVED[usize::from(b)]
 }
+
+/// [`is_unreserved`] as a table: one load per byte of a path value.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    table
+};
 
 /// Refuses values that cannot stand as one segment: empty (which would merge two segments),
 /// `.` and `..` (which URL parsers resolve, escaping the intended path).

@@ -363,7 +363,7 @@ fn headers_for(
         };
         headers.insert(CONTENT_TYPE, content_type);
     }
-    for (name, value) in &auth.headers {
+    for (name, value) in auth.headers() {
         headers.insert(name.clone(), value.clone());
     }
     apply_headers(

@@ -52,8 +52,9 @@ pub(crate) fn build_url<'q>(
     path::render_path_into(&mut path, template, path_params)?;
     // A template with its own query or fragment (`/items?beta=true`, which some specs have) is
     // parsed whole, so that `?` starts the query as it would in the spec; `set_path` would
-    // escape it. Path values never hold a raw `?` or `#`: they are percent-encoded.
-    let mut url = if path.contains(['?', '#']) {
+    // escape it. Path values never hold a raw `?` or `#` (they are percent-encoded), nor does
+    // a parsed base URL's path, so only the template is searched.
+    let mut url = if template.bytes().any(|b| matches!(b, b'?' | b'#')) {
         let origin = base.as_str().trim_end_matches('/');
         let prefix_at = origin.len() - prefix.len();
         Url::parse(&format!("{}{path}", &origin[..prefix_at])).map_err(|error| {
