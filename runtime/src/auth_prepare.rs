@@ -179,6 +179,11 @@ impl<'a> RequestAuth<'a> {
         !self.query.is_empty()
     }
 
+    /// Whether a token provider gives the `Authorization` header (asked before each attempt).
+    pub(super) fn has_provider(&self) -> bool {
+        self.sent().any(|wire| matches!(wire, Wire::Provider(_)))
+    }
+
     /// Asks the token provider for this attempt's `Authorization` header, if there is one.
     pub(super) async fn provided_header(&self) -> Result<Option<HeaderValue>, Error> {
         let provider = self.sent().find_map(|wire| match wire {

@@ -100,6 +100,49 @@ pub(super) fn is_connect(_error: &reqwest::Error) -> bool {
     false
 }
 
+/// Reads a response's body in full, chunk by chunk: a body that arrives in one chunk is kept as
+/// it came (no copy), more are joined. reqwest's `bytes()` does the same through a collecting
+/// future of 568 bytes, which every call's boxed future would carry and copy; this one is small.
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) async fn read_body(mut response: reqwest::Response) -> reqwest::Result<bytes::Bytes> {
+    let with_url = |error: reqwest::Error, response: &reqwest::Response| {
+        error.with_url(response.url().clone())
+    };
+    let first = match response.chunk().await {
+        Ok(Some(chunk)) => chunk,
+        Ok(None) => return Ok(bytes::Bytes::new()),
+        Err(error) => return Err(with_url(error, &response)),
+    };
+    let mut body = match response.chunk().await {
+        Ok(None) => return Ok(first),
+        Ok(Some(second)) => {
+            // What is left, when the length is known.
+            let rest = response
+                .content_length()
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(0);
+            let mut body = Vec::with_capacity(first.len() + second.len() + rest);
+            body.extend_from_slice(&first);
+            body.extend_from_slice(&second);
+            body
+        }
+        Err(error) => return Err(with_url(error, &response)),
+    };
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) => return Ok(body.into()),
+            Err(error) => return Err(with_url(error, &response)),
+        }
+    }
+}
+
+/// Reads a response's body in full: `fetch` gives it whole.
+#[cfg(target_arch = "wasm32")]
+pub(super) async fn read_body(response: reqwest::Response) -> reqwest::Result<bytes::Bytes> {
+    response.bytes().await
+}
+
 /// Waits for `duration` without blocking the thread (or the browser's event loop).
 #[cfg(not(target_arch = "wasm32"))]
 pub(super) async fn sleep(duration: Duration) {

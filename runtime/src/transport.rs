@@ -161,13 +161,6 @@ async fn attempts(
 ) -> Result<Sent> {
     let auth = inner.auth.for_operation(request.op.security);
     let has_body = request.body.is_some() || request.upload.is_some();
-    // The first attempt takes the URL and headers built here; a retry builds them again, which
-    // costs less than keeping a copy for a retry that rarely comes.
-    let mut prepared = Some((
-        request_url(inner, &request, &auth)?,
-        build_headers(inner, &request, &auth)?,
-    ));
-    let name = request.name();
     // Shared, not copied, by the attempts.
     let body = match request.body.take() {
         None => None,
@@ -181,10 +174,7 @@ async fn attempts(
     };
     let options = &request.options;
     let timeout = options.timeout.unwrap_or(inner.timeout);
-    let retry_config = RetryConfig {
-        max_retries: options.max_retries.unwrap_or(inner.retry.max_retries),
-        ..inner.retry
-    };
+    let max_retries = options.max_retries.unwrap_or(inner.retry.max_retries);
     let method_allows_retry = request.op.method.is_idempotent()
         || options
             .retry_non_idempotent
@@ -195,16 +185,16 @@ async fn attempts(
     loop {
         attempt = attempt.saturating_add(1);
         span.record("attempts", attempt);
-        let (attempt_url, mut attempt_headers) = match prepared.take() {
-            Some(prepared) => prepared,
-            None => (
-                request_url(inner, &request, &auth)?,
-                headers_for(inner, &request, &auth, has_body)?,
-            ),
+        // Each attempt builds its URL and headers (a retry is rare). Neither is kept across a
+        // wait in this future, which every call boxes and copies whole: a token provider's wait
+        // has its own box.
+        let attempt_url = request_url(inner, &request, &auth)?;
+        let attempt_headers = headers_for(inner, &request, &auth, has_body)?;
+        let (attempt_url, attempt_headers) = if auth.has_provider() {
+            Box::pin(with_token(&auth, attempt_url, attempt_headers)).await?
+        } else {
+            (attempt_url, attempt_headers)
         };
-        if let Some(token) = auth.provided_header().await? {
-            attempt_headers.insert(AUTHORIZATION, token);
-        }
         let attempt_timeout = (!streaming).then_some(timeout);
         let sending = start_attempt(
             inner,
@@ -242,7 +232,7 @@ async fn attempts(
                 } else {
                     error
                 };
-                let error = Error::from_transport(error, name);
+                let error = Error::from_transport(error, request.name());
                 tracing::debug!(attempt, error = transport_kind(&error), "request failed");
                 Attempt::Failed(error)
             }
@@ -258,9 +248,7 @@ async fn attempts(
         let retries_done = attempt - 1;
         // A request the server provably did not act on may be repeated whatever its method.
         let allows_retry = method_allows_retry || not_acted_on(&outcome);
-        if retries_done >= retry_config.max_retries
-            || !retry::should_retry(allows_retry, outcome_kind, hint)
-        {
+        if retries_done >= max_retries || !retry::should_retry(allows_retry, outcome_kind, hint) {
             return finish(outcome, false);
         }
         if request.upload.as_ref().is_some_and(|u| !u.is_replayable()) {
@@ -270,7 +258,10 @@ async fn attempts(
         let delay = retry::retry_delay(
             headers_seen,
             retries_done,
-            &retry_config,
+            &RetryConfig {
+                max_retries,
+                ..inner.retry
+            },
             retry::jitter_sample(),
             super::platform::now(),
         );
@@ -286,6 +277,18 @@ async fn attempts(
         );
         super::platform::sleep(delay).await;
     }
+}
+
+/// The URL and headers of an attempt, with the token provider's `Authorization` header.
+async fn with_token(
+    auth: &RequestAuth<'_>,
+    url: Url,
+    mut headers: HeaderMap,
+) -> Result<(Url, HeaderMap)> {
+    if let Some(token) = auth.provided_header().await? {
+        headers.insert(AUTHORIZATION, token);
+    }
+    Ok((url, headers))
 }
 
 /// The result of the last attempt; `not_replayable` when a retry was skipped because the body
@@ -337,13 +340,8 @@ fn not_acted_on(outcome: &Attempt) -> bool {
 
 /// The headers of every attempt: accept, user agent, content type and authentication, then the
 /// operation's header parameters, then the per-request extras; each stage replaces same-named
-/// headers of the stages before it.
-fn build_headers(inner: &ClientInner, request: &Outgoing, auth: &RequestAuth) -> Result<HeaderMap> {
-    let has_body = request.body.is_some() || request.upload.is_some();
-    headers_for(inner, request, auth, has_body)
-}
-
-/// [`build_headers`], told whether a body is sent (a retry's request no longer holds it).
+/// headers of the stages before it. `has_body`: whether a body is sent (the request no longer
+/// holds it once the attempts share it).
 fn headers_for(
     inner: &ClientInner,
     request: &Outgoing,
@@ -469,7 +467,7 @@ async fn receive(
     // Reading the body needs no headers: they are taken, not copied.
     let headers = std::mem::take(response.headers_mut());
     // Kept as reqwest's `Bytes`: decoding reads it in place, no copy.
-    let body = response.bytes().await?;
+    let body = super::platform::read_body(response).await?;
     Ok((
         RawResponse {
             status,
@@ -526,7 +524,7 @@ mod tests {
             .header("x-trace", "2")
             .header("Authorization", "Bearer OTHER");
         let request_auth = inner.auth.for_operation(CREATE_CERT.security);
-        let headers = build_headers(inner, &request, &request_auth).unwrap();
+        let headers = headers_for(inner, &request, &request_auth, true).unwrap();
         assert_eq!(headers.get(ACCEPT).unwrap(), "application/json");
         assert_eq!(headers.get(CONTENT_TYPE).unwrap(), "application/json");
         let traces: Vec<_> = headers.get_all("x-trace").iter().collect();
@@ -543,7 +541,7 @@ mod tests {
 
         request.options = RequestOptions::new().header("bad name", "v");
         assert!(matches!(
-            build_headers(inner, &request, &request_auth),
+            headers_for(inner, &request, &request_auth, true),
             Err(Error::InvalidRequest { parameter, .. }) if parameter == "bad name"
         ));
     }
