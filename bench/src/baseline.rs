@@ -6,6 +6,8 @@
     reason = "the fields are decoded for what decoding them costs; the benchmark reads few"
 )]
 
+use std::time::Duration;
+
 use anyhow::{Context, Result, bail};
 use cloudflare_client_certificates::runtime::reqwest;
 use serde::Deserialize;
@@ -109,9 +111,29 @@ pub struct Baseline {
 }
 
 impl Baseline {
-    /// A client on the same transport settings as the generated one.
+    /// A client on the same transport settings as the generated one, without a total timeout
+    /// (what plain reqwest does by default).
     pub fn new(base_url: &str, token: &str) -> Result<Self> {
-        let http = cloudflare_client_certificates::Client::http_client_builder()?.build()?;
+        Self::on(
+            cloudflare_client_certificates::Client::http_client_builder()?,
+            base_url,
+            token,
+        )
+    }
+
+    /// [`Baseline::new`] with a total timeout per request, as the generated client has (a
+    /// timer armed per request).
+    pub fn with_timeout(base_url: &str, token: &str, timeout: Duration) -> Result<Self> {
+        Self::on(
+            cloudflare_client_certificates::Client::http_client_builder()?.timeout(timeout),
+            base_url,
+            token,
+        )
+    }
+
+    /// A client built from `builder`.
+    fn on(builder: reqwest::ClientBuilder, base_url: &str, token: &str) -> Result<Self> {
+        let http = builder.build()?;
         Ok(Self {
             http,
             base_url: base_url.to_owned(),

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::hash::Hasher;
 use std::hint::black_box;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use cloudflare_client_certificates::Client;
@@ -208,6 +208,34 @@ pub async fn overhead(report: &mut Report, mode: &Mode, server: &Server) -> Resu
              (`Url::set_path`, about 65 instructions a character, which its API cannot skip). \
              What is left is spread thin: no one fix closes it.",
         ),
+    );
+
+    // The same calls against a baseline that also arms a timer per request (the generated
+    // client's 60 s per-attempt timeout): how much of the gap above is that feature.
+    let timed = Baseline::with_timeout(&server.base_url, TOKEN, Duration::from_secs(60))?;
+    let timed = &timed;
+    let (a, b) = paired(
+        rounds,
+        get_batch,
+        || async move {
+            let cert = client.client_certificates().get(ZONE, CERT).await?;
+            black_box(cert);
+            Ok(())
+        },
+        || async move {
+            black_box(timed.certificate(ZONE, CERT).await?);
+            Ok(())
+        },
+    )
+    .await?;
+    let r = median_ratio(&a, &b);
+    let extra: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
+    report.push(
+        Row::new(
+            "  the same, against a baseline with the same 60 s timeout (a timer per request)",
+            format!("{} ({:+.1} µs)", us(median(&a)), median(&extra) * 1e6),
+        )
+        .baseline(format!("hand-written, timed {}", us(median(&b))), ratio(r)),
     );
 
     let (a, b) = paired(

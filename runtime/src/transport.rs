@@ -212,71 +212,121 @@ async fn attempts(
         } else {
             receive(sending, false).await
         };
-        let outcome = match received {
-            Ok((raw, live)) => {
-                span.record("status", raw.status.as_u16());
-                tracing::debug!(attempt, status = raw.status.as_u16(), "response received");
-                if raw.status.is_success() {
-                    return Ok(Sent {
-                        raw,
-                        live,
-                        not_replayable: false,
-                    });
-                }
-                Attempt::Response(raw, live)
-            }
-            Err(error) => {
-                // A key in the query string must not reach messages through the URL.
-                let error = if auth.secret_in_url() {
-                    error.without_url()
-                } else {
-                    error
-                };
-                let error = Error::from_transport(error, request.name());
-                tracing::debug!(attempt, error = transport_kind(&error), "request failed");
-                Attempt::Failed(error)
-            }
-        };
-        let (outcome_kind, hint, headers_seen) = match &outcome {
-            Attempt::Response(raw, _) => (
-                Outcome::Status(raw.status),
-                retry::should_retry_header(&raw.headers),
-                Some(&raw.headers),
-            ),
-            Attempt::Failed(error) => (error.retry_outcome(), error.retry_hint(), None),
-        };
-        let retries_done = attempt - 1;
-        // A request the server provably did not act on may be repeated whatever its method.
-        let allows_retry = method_allows_retry || not_acted_on(&outcome);
-        if retries_done >= max_retries || !retry::should_retry(allows_retry, outcome_kind, hint) {
-            return finish(outcome, false);
-        }
-        if request.upload.as_ref().is_some_and(|u| !u.is_replayable()) {
-            // The body was read once and is gone: the error says why there was no retry.
-            return finish(outcome, true);
-        }
-        let delay = retry::retry_delay(
-            headers_seen,
-            retries_done,
-            &RetryConfig {
-                max_retries,
-                ..inner.retry
-            },
-            retry::jitter_sample(),
-            super::platform::now(),
-        );
-        let status = match &outcome {
-            Attempt::Response(raw, _) => Some(raw.status.as_u16()),
-            Attempt::Failed(_) => None,
-        };
-        tracing::info!(
+        // The attempt's value moves whole into a plain function, so that none of it is kept
+        // across the retry's wait.
+        let settings = RetryDecision {
             attempt,
-            status,
-            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-            "retrying request"
-        );
-        super::platform::sleep(delay).await;
+            max_retries,
+            method_allows_retry,
+        };
+        match after_attempt(inner, &request, &auth, &span, received, settings) {
+            Next::Return(result) => return result,
+            Next::Retry(delay) => super::platform::sleep(delay).await,
+        }
     }
+}
+
+/// What [`after_attempt`] needs to know of the attempt loop.
+struct RetryDecision {
+    /// The attempt just made, from 1.
+    attempt: u32,
+    /// How many retries the request may make.
+    max_retries: u32,
+    /// Whether the method (or the options) let a failed request be repeated.
+    method_allows_retry: bool,
+}
+
+/// What the attempt loop does next.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "returned once per attempt and taken apart at once; boxing would cost an allocation"
+)]
+enum Next {
+    /// Returns this.
+    Return(Result<Sent>),
+    /// Waits this long, then tries again.
+    Retry(Duration),
+}
+
+/// Turns one attempt's response or transport error into the call's result, or into the wait
+/// before the next attempt, as the retry policy says.
+fn after_attempt(
+    inner: &ClientInner,
+    request: &Outgoing,
+    auth: &RequestAuth<'_>,
+    span: &tracing::Span,
+    received: std::result::Result<(RawResponse, Option<reqwest::Response>), reqwest::Error>,
+    settings: RetryDecision,
+) -> Next {
+    let RetryDecision {
+        attempt,
+        max_retries,
+        method_allows_retry,
+    } = settings;
+    let outcome = match received {
+        Ok((raw, live)) => {
+            span.record("status", raw.status.as_u16());
+            tracing::debug!(attempt, status = raw.status.as_u16(), "response received");
+            if raw.status.is_success() {
+                return Next::Return(Ok(Sent {
+                    raw,
+                    live,
+                    not_replayable: false,
+                }));
+            }
+            Attempt::Response(raw, live)
+        }
+        Err(error) => {
+            // A key in the query string must not reach messages through the URL.
+            let error = if auth.secret_in_url() {
+                error.without_url()
+            } else {
+                error
+            };
+            let error = Error::from_transport(error, request.name());
+            tracing::debug!(attempt, error = transport_kind(&error), "request failed");
+            Attempt::Failed(error)
+        }
+    };
+    let (outcome_kind, hint, headers_seen) = match &outcome {
+        Attempt::Response(raw, _) => (
+            Outcome::Status(raw.status),
+            retry::should_retry_header(&raw.headers),
+            Some(&raw.headers),
+        ),
+        Attempt::Failed(error) => (error.retry_outcome(), error.retry_hint(), None),
+    };
+    let retries_done = attempt - 1;
+    // A request the server provably did not act on may be repeated whatever its method.
+    let allows_retry = method_allows_retry || not_acted_on(&outcome);
+    if retries_done >= max_retries || !retry::should_retry(allows_retry, outcome_kind, hint) {
+        return Next::Return(finish(outcome, false));
+    }
+    if request.upload.as_ref().is_some_and(|u| !u.is_replayable()) {
+        // The body was read once and is gone: the error says why there was no retry.
+        return Next::Return(finish(outcome, true));
+    }
+    let delay = retry::retry_delay(
+        headers_seen,
+        retries_done,
+        &RetryConfig {
+            max_retries,
+            ..inner.retry
+        },
+        retry::jitter_sample(),
+        super::platform::now(),
+    );
+    let status = match &outcome {
+        Attempt::Response(raw, _) => Some(raw.status.as_u16()),
+        Attempt::Failed(_) => None,
+    };
+    tracing::info!(
+        attempt,
+        status,
+        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+        "retrying request"
+    );
+    Next::Retry(delay)
 }
 
 /// The URL and headers of an attempt, with the token provider's `Authorization` header.
