@@ -98,7 +98,9 @@ impl ClientBuilder {
     }
 
     /// Sets the timeout of each attempt, from connecting to reading the last byte (default
-    /// 60 s). It is applied per request, so it also holds with an injected HTTP client.
+    /// 60 s); for a streamed response, only the wait for its headers. The built-in HTTP client
+    /// carries it as its own timeout; an injected one gets it on each request instead, so it
+    /// holds there too (and replaces any timeout of that client's own).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self

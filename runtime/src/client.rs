@@ -101,7 +101,9 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// The underlying HTTP client.
+    /// The underlying HTTP client. When this crate built it, it carries the attempt timeout
+    /// ([`ClientBuilder::timeout`](super::ClientBuilder::timeout)) as its own total timeout,
+    /// which requests sent through it directly also get.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.inner.http
     }

@@ -101,40 +101,37 @@ pub(super) fn is_connect(_error: &reqwest::Error) -> bool {
 }
 
 /// Reads a response's body in full, chunk by chunk: a body that arrives in one chunk is kept as
-/// it came (no copy), more are joined. reqwest's `bytes()` does the same through a collecting
-/// future of 568 bytes, which every call's boxed future would carry and copy; this one is small.
+/// it came (no copy); more are joined once, into a buffer of exactly their size (the
+/// `Content-Length` a server sends is never trusted to size it). reqwest's `bytes()` does the
+/// same through a collecting future of 568 bytes, which every call's boxed future would carry
+/// and copy; this one is small.
 #[cfg(not(target_arch = "wasm32"))]
 pub(super) async fn read_body(mut response: reqwest::Response) -> reqwest::Result<bytes::Bytes> {
-    let with_url = |error: reqwest::Error, response: &reqwest::Response| {
-        error.with_url(response.url().clone())
+    let Some(first) = next_chunk(&mut response).await? else {
+        return Ok(bytes::Bytes::new());
     };
-    let first = match response.chunk().await {
-        Ok(Some(chunk)) => chunk,
-        Ok(None) => return Ok(bytes::Bytes::new()),
-        Err(error) => return Err(with_url(error, &response)),
+    let Some(second) = next_chunk(&mut response).await? else {
+        return Ok(first);
     };
-    let mut body = match response.chunk().await {
-        Ok(None) => return Ok(first),
-        Ok(Some(second)) => {
-            // What is left, when the length is known.
-            let rest = response
-                .content_length()
-                .and_then(|n| usize::try_from(n).ok())
-                .unwrap_or(0);
-            let mut body = Vec::with_capacity(first.len() + second.len() + rest);
-            body.extend_from_slice(&first);
-            body.extend_from_slice(&second);
-            body
-        }
-        Err(error) => return Err(with_url(error, &response)),
-    };
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-            Ok(None) => return Ok(body.into()),
-            Err(error) => return Err(with_url(error, &response)),
-        }
+    let mut chunks = vec![first, second];
+    while let Some(chunk) = next_chunk(&mut response).await? {
+        chunks.push(chunk);
     }
+    let mut body = Vec::with_capacity(chunks.iter().map(bytes::Bytes::len).sum());
+    for chunk in &chunks {
+        body.extend_from_slice(chunk);
+    }
+    Ok(body.into())
+}
+
+/// The next chunk of a response's body; an error names the response's URL, as reqwest's own
+/// body errors do.
+#[cfg(not(target_arch = "wasm32"))]
+async fn next_chunk(response: &mut reqwest::Response) -> reqwest::Result<Option<bytes::Bytes>> {
+    response
+        .chunk()
+        .await
+        .map_err(|error| error.with_url(response.url().clone()))
 }
 
 /// Reads a response's body in full: `fetch` gives it whole.

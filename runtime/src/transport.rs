@@ -161,17 +161,9 @@ async fn attempts(
 ) -> Result<Sent> {
     let auth = inner.auth.for_operation(request.op.security);
     let has_body = request.body.is_some() || request.upload.is_some();
-    // Shared, not copied, by the attempts.
-    let body = match request.body.take() {
-        None => None,
-        Some(Ok(bytes)) => Some(bytes::Bytes::from(bytes)),
-        Some(Err(reason)) => {
-            return Err(Error::InvalidRequest {
-                parameter: "body".to_owned(),
-                reason: format!("could not be serialised as JSON: {reason}"),
-            });
-        }
-    };
+    // Taken by the first attempt (after its URL and headers, whose errors come first), then
+    // shared, not copied, by the attempts.
+    let mut body = None;
     let options = &request.options;
     let timeout = options.timeout.unwrap_or(inner.timeout);
     let max_retries = options.max_retries.unwrap_or(inner.retry.max_retries);
@@ -190,6 +182,9 @@ async fn attempts(
         // has its own box.
         let attempt_url = request_url(inner, &request, &auth)?;
         let attempt_headers = headers_for(inner, &request, &auth, has_body)?;
+        if attempt == 1 {
+            body = shared_body(&mut request)?;
+        }
         let (attempt_url, attempt_headers) = if auth.has_provider() {
             Box::pin(with_token(&auth, attempt_url, attempt_headers)).await?
         } else {
@@ -329,6 +324,19 @@ fn after_attempt(
     Next::Retry(delay)
 }
 
+/// The request's encoded body, taken out to be shared (not copied) by the attempts; a body
+/// that could not be encoded is the request's error.
+fn shared_body(request: &mut Outgoing) -> Result<Option<bytes::Bytes>> {
+    match request.body.take() {
+        None => Ok(None),
+        Some(Ok(bytes)) => Ok(Some(bytes::Bytes::from(bytes))),
+        Some(Err(reason)) => Err(Error::InvalidRequest {
+            parameter: "body".to_owned(),
+            reason: format!("could not be serialised as JSON: {reason}"),
+        }),
+    }
+}
+
 /// The URL and headers of an attempt, with the token provider's `Authorization` header.
 async fn with_token(
     auth: &RequestAuth<'_>,
@@ -459,11 +467,11 @@ fn apply_headers<'s>(
 }
 
 /// What lifts the HTTP client's own timeout for a streamed request: a deadline this far off
-/// does not come for years (tokio's timer places it at its farthest reach).
+/// does not come for decades (tokio clamps it to about 30 years).
 const NO_TIMEOUT: Duration = Duration::MAX;
 
 /// Builds one attempt's request (the URL and headers made for it, the shared body or the
-/// upload, the timeout when there is one) and starts sending it: what comes back is reqwest's
+/// upload, its timeout: see the comment inside) and starts sending it: what comes back is reqwest's
 /// small send future. A plain function, not part of the attempt loop's `async` body, so the
 /// loop's future does not keep room for the request while it waits (the future of every call
 /// is built and moved whole: its size is copied each time).
@@ -480,13 +488,14 @@ fn start_attempt(
     *outgoing.headers_mut() = headers;
     let mut http = reqwest::RequestBuilder::from_parts(inner.http.clone(), outgoing);
     // A streamed response may take longer than one attempt's timeout to read: the timeout
-    // then covers only the wait for the response headers (see `headers_within`), and the
-    // client's own timeout, if it has one, is lifted for this request.
+    // then covers only the wait for the response headers (see `headers_within`), and any
+    // timeout of the HTTP client's own (this crate's, or one a user's client carries) is
+    // lifted for this request. Otherwise the attempt's timeout is set, unless the HTTP client
+    // already applies that very timeout by itself.
     match (timeout, inner.http_timeout) {
         (Some(timeout), Some(client)) if timeout == client => {}
         (Some(timeout), _) => http = http.timeout(timeout),
-        (None, Some(_)) => http = http.timeout(NO_TIMEOUT),
-        (None, None) => {}
+        (None, _) => http = http.timeout(NO_TIMEOUT),
     }
     if let Some(bytes) = body {
         http = http.body(bytes.clone());

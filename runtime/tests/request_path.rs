@@ -563,52 +563,134 @@ async fn query_parameters_go_in_the_specs_order_and_accept_follows_the_decode() 
     assert_eq!(header(1, "accept").as_deref(), Some("text/*, */*;q=0.5"));
 }
 
-/// The client's attempt timeout bounds only the wait for a streamed response's headers: a body
-/// that keeps coming for longer is read to its end (the HTTP client's own timeout is lifted for
-/// streamed requests), while a plain call to the same slow body times out.
-#[tokio::test]
-async fn a_streamed_body_may_outlast_the_attempt_timeout() {
+/// A loopback server for `connections` connections: each reads the request's head, then sends
+/// `script`'s pieces in turn, each after its pause (ms), and closes.
+fn serve_pieces(connections: usize, script: &'static [(u64, &'static [u8])]) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
-        for stream in listener.incoming().take(2) {
+        for stream in listener.incoming().take(connections) {
             let mut stream = stream.unwrap();
             let mut reader = BufReader::new(stream.try_clone().unwrap());
             let mut line = String::new();
             while reader.read_line(&mut line).unwrap() > 2 {
                 line.clear();
             }
-            let head = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
-            stream.write_all(head.as_bytes()).unwrap();
-            stream.write_all(b"6\r\nfirst \r\n").unwrap();
-            std::thread::sleep(Duration::from_millis(400));
-            let _ = stream.write_all(b"6\r\nsecond\r\n0\r\n\r\n");
+            for (pause, piece) in script {
+                std::thread::sleep(Duration::from_millis(*pause));
+                let _ = stream.write_all(piece);
+                let _ = stream.flush();
+            }
         }
     });
-    let client = ClientBuilder::new(&PLAIN)
+    base
+}
+
+/// A client of the API without an envelope, with a short attempt timeout and no retries.
+fn quick_client(base: &str, http: Option<openapi_client_runtime::reqwest::Client>) -> Client {
+    let mut builder = ClientBuilder::new(&PLAIN)
         .credentials(Credentials::new("api_token").secret("api_token", "TOKEN-SECRET"))
-        .base_url(&base)
+        .base_url(base)
         .timeout(Duration::from_millis(150))
-        .max_retries(0)
+        .max_retries(0);
+    if let Some(http) = http {
+        builder = builder.http_client(http);
+    }
+    builder.build().unwrap()
+}
+
+/// A chunked body whose second half comes 400 ms after the first.
+const SLOW_CHUNKS: &[(u64, &[u8])] = &[
+    (
+        0,
+        b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n6\r\nfirst \r\n",
+    ),
+    (400, b"6\r\nsecond\r\n0\r\n\r\n"),
+];
+
+/// The client's attempt timeout bounds only the wait for a streamed response's headers: a body
+/// that keeps coming for longer is read to its end (the HTTP client's own timeout is lifted for
+/// streamed requests, whether this crate built that client or the user gave one with a timeout
+/// of its own), while a plain call to the same slow body times out.
+#[tokio::test]
+async fn a_streamed_body_may_outlast_the_attempt_timeout() {
+    let user_http = Client::http_client_builder()
+        .unwrap()
+        .timeout(Duration::from_millis(150))
         .build()
         .unwrap();
-    let body = client
-        .call::<Empty>(&GET_CERT)
-        .path("zone_id", "z")
-        .path("client_certificate_id", "c")
-        .byte_stream()
-        .collect()
-        .await
-        .unwrap();
-    assert_eq!(body, b"first second");
+    for http in [None, Some(user_http)] {
+        let client = quick_client(&serve_pieces(2, SLOW_CHUNKS), http);
+        let body = client
+            .call::<Empty>(&GET_CERT)
+            .path("zone_id", "z")
+            .path("client_certificate_id", "c")
+            .byte_stream()
+            .collect()
+            .await
+            .unwrap();
+        assert_eq!(body, b"first second");
+        let err = client
+            .call::<Empty>(&GET_CERT)
+            .path("zone_id", "z")
+            .path("client_certificate_id", "c")
+            .send_with_response()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    }
+}
+
+/// A body read in several chunks is joined whole, with or without a length; a `Content-Length`
+/// far beyond what comes is an incomplete body (a connection error), never a buffer of that
+/// size.
+#[tokio::test]
+async fn bodies_in_pieces_are_joined_and_a_false_length_is_an_error() {
+    const CHUNKED: &[(u64, &[u8])] = &[
+        (
+            0,
+            b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+        ),
+        (0, b"3\r\n{\"a\r\n"),
+        (30, b"3\r\n\":1\r\n"),
+        (30, b"1\r\n}\r\n0\r\n\r\n"),
+    ];
+    const SIZED: &[(u64, &[u8])] = &[
+        (
+            0,
+            b"HTTP/1.1 200 OK\r\ncontent-length: 7\r\nconnection: close\r\n\r\n{\"a",
+        ),
+        (30, b"\":1"),
+        (30, b"}"),
+    ];
+    const FALSE_LENGTH: &[(u64, &[u8])] = &[
+        (
+            0,
+            b"HTTP/1.1 200 OK\r\ncontent-length: 1000000000000000\r\nconnection: close\r\n\r\n{",
+        ),
+        (30, b"\"a\":"),
+        (30, b"1}"),
+    ];
+    for script in [CHUNKED, SIZED] {
+        let client = quick_client(&serve_pieces(1, script), None);
+        let response = client
+            .call::<Json<serde_json::Value>>(&GET_CERT)
+            .path("zone_id", "z")
+            .path("client_certificate_id", "c")
+            .send_with_response()
+            .await
+            .unwrap();
+        assert_eq!(response.result(), &serde_json::json!({"a": 1}));
+    }
+    let client = quick_client(&serve_pieces(1, FALSE_LENGTH), None);
     let err = client
-        .call::<Empty>(&GET_CERT)
+        .call::<Json<serde_json::Value>>(&GET_CERT)
         .path("zone_id", "z")
         .path("client_certificate_id", "c")
         .send_with_response()
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
 }
 
 /// Every call boxes its future and copies it whole into the box, so its size is paid on every
