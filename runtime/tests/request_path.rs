@@ -11,9 +11,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use openapi_client_runtime::{
-    ApiConfig, ApiResponse, BoxFuture, Client, ClientBuilder, Credentials, Empty, Envelope,
-    EnvelopeFields, EnvelopeOptional, Error, Json, Method, OperationInfo, RequestOptions, Result,
-    SchemeKind, Secret, SecurityScheme, StatusCode,
+    ApiConfig, ApiResponse, BoxFuture, Call, Client, ClientBuilder, Credentials, Decode, Empty,
+    Envelope, EnvelopeFields, EnvelopeOptional, Error, Json, Method, OperationInfo, RequestOptions,
+    Result, SchemeKind, Secret, SecurityScheme, StatusCode,
 };
 use serde::{Deserialize, Serialize};
 
@@ -67,6 +67,14 @@ fn client_for(api: &'static ApiConfig, base_url: &str) -> Client {
 
 fn client(base_url: &str) -> Client {
     client_for(&API, base_url)
+}
+
+/// The `GET_CERT` call for zone `z` and certificate `c`, decoded as `R`.
+fn get_cert<R: Decode>(client: &Client) -> Call<'_, R> {
+    client
+        .call::<R>(&GET_CERT)
+        .path("zone_id", "z")
+        .path("client_certificate_id", "c")
 }
 
 /// One scripted HTTP exchange seen by the test server.
@@ -283,12 +291,7 @@ async fn retries_are_bounded_and_x_should_retry_is_obeyed() {
         ("200 OK", vec![], OK_CERT, 0),
     ]);
     let client = client(&base);
-    let get = || {
-        client
-            .call::<Envelope<Cert>>(&GET_CERT)
-            .path("zone_id", "z")
-            .path("client_certificate_id", "c")
-    };
+    let get = || get_cert::<Envelope<Cert>>(&client);
     let err = get().send_with_response().await.unwrap_err();
     assert!(matches!(err, Error::Server(_)));
     assert_eq!(seen.lock().unwrap().len(), 3, "1 attempt + 2 retries");
@@ -329,12 +332,7 @@ async fn envelope_failures_over_http() {
         ("204 No Content", vec![], "", 0),
     ]);
     let client = client(&base);
-    let get = || {
-        client
-            .call::<Envelope<Cert>>(&GET_CERT)
-            .path("zone_id", "z")
-            .path("client_certificate_id", "c")
-    };
+    let get = || get_cert::<Envelope<Cert>>(&client);
     let err = get().send_with_response().await.unwrap_err();
     assert!(matches!(&err, Error::Unsuccessful(_)), "{err:?}");
     assert_eq!(err.api_errors()[0].code, 1001);
@@ -353,10 +351,7 @@ async fn envelope_failures_over_http() {
     assert!(
         matches!(&err, Error::Decode { body_snippet, .. } if body_snippet == "<html>oops</html>")
     );
-    let response = client
-        .call::<Empty>(&GET_CERT)
-        .path("zone_id", "z")
-        .path("client_certificate_id", "c")
+    let response = get_cert::<Empty>(&client)
         .send_with_response()
         .await
         .unwrap();
@@ -370,10 +365,7 @@ async fn timeouts_are_retried_then_reported() {
         ("200 OK", vec![], OK_CERT, 300),
     ]);
     let client = client(&base);
-    let err = client
-        .call::<Envelope<Cert>>(&GET_CERT)
-        .path("zone_id", "z")
-        .path("client_certificate_id", "c")
+    let err = get_cert::<Envelope<Cert>>(&client)
         .options(
             RequestOptions::new()
                 .timeout(Duration::from_millis(50))
@@ -404,10 +396,7 @@ async fn connection_refused_is_a_connection_error() {
         .unwrap()
         .port();
     let client = client(&format!("http://127.0.0.1:{port}"));
-    let err = client
-        .call::<Envelope<Cert>>(&GET_CERT)
-        .path("zone_id", "z")
-        .path("client_certificate_id", "c")
+    let err = get_cert::<Envelope<Cert>>(&client)
         .send_with_response()
         .await
         .unwrap_err();
@@ -487,12 +476,7 @@ async fn an_api_without_an_envelope() {
         ("401 Unauthorized", vec!["x-request-id: req-9"], long, 0),
     ]);
     let client = client_for(&PLAIN, &base);
-    let get = || {
-        client
-            .call::<Empty>(&GET_CERT)
-            .path("zone_id", "z")
-            .path("client_certificate_id", "c")
-    };
+    let get = || get_cert::<Empty>(&client);
     let response = get().send_with_response().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.messages().is_empty());
@@ -621,19 +605,13 @@ async fn a_streamed_body_may_outlast_the_attempt_timeout() {
         .unwrap();
     for http in [None, Some(user_http)] {
         let client = quick_client(&serve_pieces(2, SLOW_CHUNKS), http);
-        let body = client
-            .call::<Empty>(&GET_CERT)
-            .path("zone_id", "z")
-            .path("client_certificate_id", "c")
+        let body = get_cert::<Empty>(&client)
             .byte_stream()
             .collect()
             .await
             .unwrap();
         assert_eq!(body, b"first second");
-        let err = client
-            .call::<Empty>(&GET_CERT)
-            .path("zone_id", "z")
-            .path("client_certificate_id", "c")
+        let err = get_cert::<Empty>(&client)
             .send_with_response()
             .await
             .unwrap_err();
@@ -673,20 +651,14 @@ async fn bodies_in_pieces_are_joined_and_a_false_length_is_an_error() {
     ];
     for script in [CHUNKED, SIZED] {
         let client = quick_client(&serve_pieces(1, script), None);
-        let response = client
-            .call::<Json<serde_json::Value>>(&GET_CERT)
-            .path("zone_id", "z")
-            .path("client_certificate_id", "c")
+        let response = get_cert::<Json<serde_json::Value>>(&client)
             .send_with_response()
             .await
             .unwrap();
         assert_eq!(response.result(), &serde_json::json!({"a": 1}));
     }
     let client = quick_client(&serve_pieces(1, FALSE_LENGTH), None);
-    let err = client
-        .call::<Json<serde_json::Value>>(&GET_CERT)
-        .path("zone_id", "z")
-        .path("client_certificate_id", "c")
+    let err = get_cert::<Json<serde_json::Value>>(&client)
         .send_with_response()
         .await
         .unwrap_err();
@@ -702,11 +674,7 @@ async fn bodies_in_pieces_are_joined_and_a_false_length_is_an_error() {
 #[test]
 fn the_call_future_stays_small() {
     let client = client("http://127.0.0.1:1");
-    let future = client
-        .call::<Envelope<Cert>>(&GET_CERT)
-        .path("zone_id", "z")
-        .path("client_certificate_id", "c")
-        .send();
+    let future = get_cert::<Envelope<Cert>>(&client).send();
     let size = std::mem::size_of_val(&*future);
     assert!(size <= 1280, "the call's future is {size} bytes");
 }
